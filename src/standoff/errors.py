@@ -1,0 +1,62 @@
+"""Errors a user can act on.
+
+Every problem with an input file is reported as a :class:`ModelError` that names the file,
+the line and column (1-based, when known), what is wrong and how to fix it. The command line
+prints it without a traceback and exits with code 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class ModelError(Exception):
+    """A problem in an input file, located and explained.
+
+    Attributes:
+        message: what is wrong, in one sentence.
+        file: the file the problem is in (as the user named it), if any.
+        line: 1-based line number, if known.
+        column: 1-based column number, if known.
+        hint: how to fix it.
+    """
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def render(self) -> str:
+        """The message as printed by the command line: ``file:line:col: error: ...``."""
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: error: {self.message}"
+        if self.hint:
+            text += f"\n  fix: {self.hint}"
+        return text
+
+
+class CapacityError(Exception):
+    """A model is refused because its state space would not fit the configured limit."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def render(self) -> str:
+        text = f"error: {self.message}"
+        if self.hint:
+            text += f"\n  fix: {self.hint}"
+        return text

@@ -1,0 +1,203 @@
+"""The state space of an option-form model.
+
+A *state* is a feasible assignment of all options (Fang, Hipel & Kilgour 1993, ch. 3),
+stored as a bit pattern: option ``k`` (in file order: decision makers in order, each one's
+options in order) is bit ``k``. Feasible patterns that satisfy a ``collapse`` statement
+merge into one *collapsed* state, in which every option the statement does not mention is
+irrelevant (shown as ``–``, evaluated as not taken).
+
+Numbering (stable, documented in docs/model-format.md): ordinary states first, in
+increasing value of their bit pattern (option 1 is the least significant bit), then one
+collapsed state per ``collapse`` entry, in file order. State ids start at 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from standoff.errors import CapacityError
+from standoff.model.loader import ModelSpec
+
+U64 = np.uint64
+DEFAULT_MAX_STATES = 1 << 22
+
+
+def _bit(k: int) -> np.uint64:
+    return U64(1) << U64(k)
+
+
+def group_ok(patterns: np.ndarray, kind: str, mask: int) -> np.ndarray:
+    """Whether each pattern satisfies an exactly/at-most/at-least-one group over ``mask``."""
+    x = patterns & U64(mask)
+    at_most = (x & (x - U64(1))) == 0
+    if kind == "at_most_one":
+        return at_most
+    nonzero = x != 0
+    if kind == "at_least_one":
+        return nonzero
+    return nonzero & at_most
+
+
+@dataclass(frozen=True)
+class StateSpace:
+    """Feasible states as canonical bit patterns, plus what is needed to map patterns back.
+
+    Attributes:
+        patterns: canonical pattern of each state (index ``s`` is state id ``s + 1``).
+        irrelevant: per state, the bit mask of options irrelevant there (0 if ordinary).
+        n_ordinary: number of ordinary (not collapsed) states; they come first, sorted.
+        collapse_of: for each collapsed state (in order), the index of its collapse entry.
+    """
+
+    patterns: np.ndarray
+    irrelevant: np.ndarray
+    n_ordinary: int
+    collapse_of: tuple[int, ...]
+    spec: ModelSpec
+
+    @property
+    def size(self) -> int:
+        return int(self.patterns.shape[0])
+
+    def feasible(self, patterns: np.ndarray) -> np.ndarray:
+        """Whether each (full) pattern satisfies every feasibility constraint."""
+        ok = np.ones(patterns.shape, dtype=bool)
+        for g in self.spec.groups:
+            ok &= group_ok(patterns, g.kind, _mask(g.options))
+        for stmt in self.spec.infeasible:
+            assert stmt.expr is not None
+            ok &= ~stmt.expr.evaluate_bits(patterns)
+        return ok
+
+    def state_of(self, patterns: np.ndarray) -> np.ndarray:
+        """The state index (0-based) of each pattern, or -1 where it is infeasible."""
+        patterns = np.asarray(patterns, dtype=U64)
+        out = np.full(patterns.shape, -1, dtype=np.int64)
+        ok = self.feasible(patterns)
+        undecided = ok.copy()
+        for c, k in enumerate(self.collapse_of):
+            hit = undecided & self.spec.collapses[k].expr.evaluate_bits(patterns)
+            out[hit] = self.n_ordinary + c
+            undecided &= ~hit
+        # a collapse entry without feasible patterns has no state; its patterns stay ordinary
+        ordinary = self.patterns[: self.n_ordinary]
+        pos = np.searchsorted(ordinary, patterns[undecided])
+        pos = np.minimum(pos, max(self.n_ordinary - 1, 0))
+        found = ordinary[pos] == patterns[undecided] if self.n_ordinary else np.zeros(0, bool)
+        idx = np.where(found, pos, -1)
+        out[undecided] = idx
+        return out
+
+
+def _mask(options: tuple[int, ...] | list[int]) -> int:
+    m = 0
+    for k in options:
+        m |= 1 << k
+    return m
+
+
+def _components(spec: ModelSpec) -> tuple[list[list[int]], list[int]]:
+    """Options linked by group constraints (merged when groups overlap), and free options."""
+    parent = list(range(len(spec.options)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    grouped: set[int] = set()
+    for g in spec.groups:
+        grouped.update(g.options)
+        for o in g.options[1:]:
+            parent[find(o)] = find(g.options[0])
+    comps: dict[int, list[int]] = {}
+    for o in sorted(grouped):
+        comps.setdefault(find(o), []).append(o)
+    free = [o for o in range(len(spec.options)) if o not in grouped]
+    return list(comps.values()), free
+
+
+def _component_patterns(spec: ModelSpec, comp: list[int]) -> np.ndarray:
+    """All assignments of a component's options that satisfy its group constraints."""
+    if len(comp) > 24:
+        raise CapacityError(
+            f"{len(comp)} options are tied together by overlapping feasibility groups",
+            "split the groups; at most 24 options may be linked by exactly_one/at_most_one/"
+            "at_least_one groups",
+        )
+    local = np.arange(1 << len(comp), dtype=U64)
+    full = np.zeros(local.shape, dtype=U64)
+    for j, o in enumerate(comp):
+        full |= ((local >> U64(j)) & U64(1)) << U64(o)
+    ok = np.ones(full.shape, dtype=bool)
+    members = set(comp)
+    for g in spec.groups:
+        if members.issuperset(g.options):
+            ok &= group_ok(full, g.kind, _mask(g.options))
+    return full[ok]
+
+
+def estimate_states(spec: ModelSpec) -> int:
+    """Upper bound on the number of feasible states, computed without enumerating them.
+
+    Exact for models whose only constraints are exactly/at-most/at-least-one groups; an
+    upper bound when ``infeasible`` statements remove more.
+    """
+    comps, free = _components(spec)
+    count = 1 << len(free)
+    for comp in comps:
+        if len(comp) <= 24:
+            count *= int(_component_patterns(spec, comp).shape[0])
+        else:
+            count *= 1 << len(comp)
+    return count
+
+
+def enumerate_states(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> StateSpace:
+    """Enumerate the feasible states of ``spec`` (refusing early if there would be too many)."""
+    if len(spec.options) > 63:
+        raise CapacityError(
+            f"the model has {len(spec.options)} options; at most 63 are supported",
+            "merge options or split the conflict into smaller models",
+        )
+    estimate = estimate_states(spec)
+    if estimate > max_states:
+        raise CapacityError(
+            f"the state space would have up to {estimate:,} states (about "
+            f"{estimate * 48 / 2**20:,.0f} MiB before moves), over the limit of {max_states:,}",
+            "remove options or add feasibility constraints, or raise the limit with "
+            "--max-states (max_states= in the library) if the machine has the memory",
+        )
+    comps, free = _components(spec)
+    patterns = np.zeros(1, dtype=U64)
+    for comp in comps:
+        cp = _component_patterns(spec, comp)
+        patterns = (patterns[:, None] | cp[None, :]).ravel()
+    for o in free:
+        patterns = np.concatenate([patterns, patterns | _bit(o)])
+    ok = np.ones(patterns.shape, dtype=bool)
+    for stmt in spec.infeasible:
+        assert stmt.expr is not None
+        ok &= ~stmt.expr.evaluate_bits(patterns)
+    patterns = patterns[ok]
+    undecided = np.ones(patterns.shape, dtype=bool)
+    collapsed_patterns = []
+    irrelevant = []
+    collapse_of = []
+    all_bits = (1 << len(spec.options)) - 1
+    for k, c in enumerate(spec.collapses):
+        hit = undecided & c.expr.evaluate_bits(patterns)
+        if hit.any():
+            relevant = _mask([o for o, _ in c.literals])
+            collapsed_patterns.append(_mask([o for o, v in c.literals if v]))
+            irrelevant.append(all_bits & ~relevant)
+            collapse_of.append(k)
+        undecided &= ~hit
+    ordinary = np.sort(patterns[undecided])
+    n_ord = int(ordinary.shape[0])
+    all_patterns = np.concatenate([ordinary, np.array(collapsed_patterns, dtype=U64)])
+    irr = np.concatenate([np.zeros(n_ord, dtype=U64), np.array(irrelevant, dtype=U64)])
+    return StateSpace(all_patterns, irr, n_ord, tuple(collapse_of), spec)

@@ -1,0 +1,487 @@
+"""Read a model file into a :class:`ModelSpec`: names resolved, statements parsed, evidence checked.
+
+Every problem is raised as a located :class:`~standoff.errors.ModelError` (file, line,
+column, what is wrong, how to fix it). Nothing about states is computed here; that is
+:mod:`standoff.graph`'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from standoff.errors import ModelError
+from standoff.model import schema
+from standoff.model.expressions import Expr, ExpressionError, parse
+from standoff.model.yamlio import Locations, load_document
+
+DocPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One option: ``id`` as written, ``key`` = ``dm.id``, its owner's index, text, direction."""
+
+    id: str
+    key: str
+    dm: int
+    text: str
+    moves: str
+
+
+@dataclass(frozen=True)
+class DecisionMakerSpec:
+    id: str
+    name: str
+    options: tuple[int, ...]
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a statement comes from: a quoted source, or the modeller's assumption."""
+
+    source: str | None = None
+    quote: str | None = None
+    assumption: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class StatementSpec:
+    """A parsed statement (or, in a ranking, a state number) with its text and evidence."""
+
+    text: str
+    expr: Expr | None
+    state: int | None
+    weight: float | None
+    evidence: Evidence | None
+    path: DocPath
+
+
+@dataclass(frozen=True)
+class PreferenceSpec:
+    """``kind`` is prioritize, weights or ranking. For a ranking each item is a tie class."""
+
+    kind: str
+    statements: tuple[StatementSpec, ...] = ()
+    ranking: tuple[tuple[StatementSpec, ...], ...] = ()
+    path: DocPath = ()
+
+
+@dataclass(frozen=True)
+class GroupConstraint:
+    kind: str  # exactly_one | at_most_one | at_least_one
+    options: tuple[int, ...]
+    path: DocPath
+
+
+@dataclass(frozen=True)
+class CollapseSpec:
+    text: str
+    expr: Expr
+    literals: tuple[tuple[int, bool], ...]
+    path: DocPath
+
+
+@dataclass
+class ModelSpec:
+    """A validated model file with names resolved; the input of :func:`standoff.graph.compile`."""
+
+    file: str
+    title: str
+    description: str | None
+    view: str | None
+    sources: dict[str, schema.Source]
+    dms: tuple[DecisionMakerSpec, ...]
+    options: tuple[OptionSpec, ...]
+    groups: tuple[GroupConstraint, ...]
+    infeasible: tuple[StatementSpec, ...]
+    collapses: tuple[CollapseSpec, ...]
+    preferences: tuple[PreferenceSpec, ...]
+    status_quo: tuple[int, ...] | None
+    locations: Locations
+    raw: schema.ModelFile
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def error(self, path: DocPath, message: str, hint: str | None = None) -> ModelError:
+        return self.locations.error(path, message, hint)
+
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'",
+                         "’": "'", "‚": "'", "`": "'"})
+
+
+def normalise_text(text: str) -> str:
+    """White space collapsed to single spaces and typographic quote marks made plain."""
+    return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip()
+
+
+def _pydantic_error(exc: ValidationError, locs: Locations) -> ModelError:
+    """Turn the most specific pydantic error into a located, readable ModelError."""
+    best = None
+    best_depth = -1
+    for err in exc.errors():
+        doc_path = tuple(p for p in err["loc"] if _is_doc_key(p, err))
+        depth = len(doc_path) + (1 if err["type"] == "extra_forbidden" else 0)
+        if depth > best_depth:
+            best, best_depth = (err, doc_path), depth
+    assert best is not None
+    err, path = best
+    kind = err["type"]
+    where = ".".join(str(p) for p in path) or "the top level"
+    if kind == "extra_forbidden":
+        key = path[-1]
+        parent = path[:-1]
+        return locs.error(
+            path,
+            f"unknown key '{key}' in {'.'.join(map(str, parent)) or 'the top level'}",
+            "check the spelling; the keys allowed are listed in docs/model-format.md",
+        )
+    if kind == "missing":
+        return locs.error(
+            path[:-1], f"missing required key '{path[-1]}'",
+            f"add '{path[-1]}:' here (see docs/model-format.md)",
+        )
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return locs.error(path, f"{where}: {err['input']!r} is not allowed", f"use {expected}")
+    if kind == "too_short":
+        return locs.error(path, f"{where} is empty", "give at least the minimum number of entries")
+    return locs.error(path, f"{where}: {err['msg']}", "see docs/model-format.md for this key")
+
+
+_TYPE_MARKERS = {"str", "int", "float", "bool", "Evidence", "list[...]", "dict[str,float]",
+                 "list[Evidence]", "function-after", "union"}
+
+
+def _is_doc_key(part: Any, err: dict[str, Any]) -> bool:
+    if isinstance(part, int):
+        return True
+    text = str(part)
+    if text in _TYPE_MARKERS or text.startswith(("list[", "dict[", "literal[", "function-")):
+        return False
+    return not ("[" in text and "]" in text)
+
+
+class _Names:
+    """Resolve option names (``id`` or ``dm.id``) to indices, with helpful errors."""
+
+    def __init__(self, options: tuple[OptionSpec, ...]) -> None:
+        self.options = options
+        self.by_key = {o.key: i for i, o in enumerate(options)}
+        self.by_id: dict[str, list[int]] = {}
+        for i, o in enumerate(options):
+            self.by_id.setdefault(o.id, []).append(i)
+
+    def __call__(self, name: str, position: int) -> int:
+        if name in self.by_key:
+            return self.by_key[name]
+        found = self.by_id.get(name, [])
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            keys = " or ".join(self.options[i].key for i in found)
+            raise ExpressionError(
+                f"option '{name}' is ambiguous: it belongs to more than one decision maker",
+                position,
+                f"write {keys}",
+            )
+        close = [o.key for o in self.options if name.lower() in o.key.lower()][:5]
+        known = close or [o.key for o in self.options][:12]
+        raise ExpressionError(
+            f"unknown option '{name}'",
+            position,
+            "known options include: " + ", ".join(known),
+        )
+
+
+def _parse_statement(
+    text: str, path: DocPath, names: _Names, locs: Locations, what: str = "statement"
+) -> Expr:
+    try:
+        return parse(text, names)
+    except ExpressionError as exc:
+        line, col = locs.find(path)
+        pointer = f"{text}\n  {' ' * exc.position}^"
+        raise ModelError(
+            f"bad {what} '{text}': {exc.message} (at character {exc.position + 1})\n  {pointer}",
+            file=locs.file,
+            line=line,
+            column=col,
+            hint=exc.hint or "statements use option ids with not, and, or, if, iff and ()",
+        ) from None
+
+
+class _Reader:
+    def __init__(self, model: schema.ModelFile, locs: Locations, base: Path) -> None:
+        self.model = model
+        self.locs = locs
+        self.base = base
+        self.source_texts: dict[str, str] = {}
+
+    def source_text(self, name: str, path: DocPath) -> str | None:
+        if name in self.source_texts:
+            return self.source_texts[name]
+        src = self.model.sources[name]
+        if src.file is None:
+            return None
+        file = (self.base / src.file).resolve()
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except OSError:
+            raise self.locs.error(
+                ("sources", name, "file"),
+                f"source file '{src.file}' of source '{name}' cannot be read",
+                f"put the text at {file} or correct the path (relative to the model file)",
+            ) from None
+        self.source_texts[name] = normalise_text(text)
+        return self.source_texts[name]
+
+    def evidence(self, item: schema.Evidence, path: DocPath) -> Evidence | None:
+        if item.source is None and item.quote is None and item.assumption is None:
+            return None
+        if item.quote is not None and item.source is None:
+            raise self.locs.error(
+                path, "a quote needs a source", "add 'source: NAME' naming an entry of 'sources:'"
+            )
+        if item.source is not None:
+            if item.source not in self.model.sources:
+                known = ", ".join(self.model.sources) or "none defined"
+                raise self.locs.error(
+                    (*path, "source"),
+                    f"unknown source '{item.source}'",
+                    f"define it under 'sources:' at the top (known: {known})",
+                )
+            if item.quote is not None:
+                text = self.source_text(item.source, path)
+                if text is not None and normalise_text(item.quote) not in text:
+                    raise self.locs.error(
+                        (*path, "quote"),
+                        f"the quote is not in source '{item.source}'",
+                        "copy the words exactly from the source text (white space and the "
+                        "style of quote marks may differ; nothing else)",
+                    )
+        return Evidence(item.source, item.quote, item.assumption, item.note)
+
+
+def read_model(path: str | Path) -> ModelSpec:
+    """Read and validate a model file; raise a located ModelError on any problem."""
+    data, locs = load_document(path)
+    if not isinstance(data, dict):
+        raise locs.error((), "a model file must be a mapping of keys to values",
+                         "start with 'format: standoff/1' (see examples/)")
+    if data.get("format") not in (None, "standoff/1"):
+        raise locs.error(("format",), f"unsupported format {data.get('format')!r}",
+                         "this version of standoff reads 'format: standoff/1'")
+    try:
+        model = schema.ModelFile.model_validate(data)
+    except ValidationError as exc:
+        raise _pydantic_error(exc, locs) from None
+    return build_spec(model, locs, Path(path).resolve().parent, data)
+
+
+def build_spec(
+    model: schema.ModelFile, locs: Locations, base: Path, data: dict[str, Any]
+) -> ModelSpec:
+    """Resolve names and parse statements of an already shape-checked model."""
+    reader = _Reader(model, locs, base)
+    options: list[OptionSpec] = []
+    dms: list[DecisionMakerSpec] = []
+    for d, (dm_id, dm) in enumerate(model.decision_makers.items()):
+        _check_name(dm_id, ("decision_makers", dm_id), locs, "decision maker id")
+        idx = []
+        for opt_id, opt in dm.options.items():
+            _check_name(opt_id, ("decision_makers", dm_id, "options", opt_id), locs, "option id")
+            idx.append(len(options))
+            options.append(OptionSpec(opt_id, f"{dm_id}.{opt_id}", d, opt.text, opt.moves))
+        dms.append(DecisionMakerSpec(dm_id, dm.name, tuple(idx), dm.description))
+    names = _Names(tuple(options))
+
+    groups = []
+    for kind in ("exactly_one", "at_most_one", "at_least_one"):
+        for g, group in enumerate(getattr(model.feasibility, kind)):
+            gpath: DocPath = ("feasibility", kind, g)
+            idx = []
+            for k, name in enumerate(group):
+                i = _resolve_plain(name, (*gpath, k), names, locs)
+                if i in idx:
+                    raise locs.error((*gpath, k), f"option '{name}' appears twice in this group")
+                idx.append(i)
+            if len(idx) < 2 and kind != "at_least_one":
+                raise locs.error(gpath, f"a {kind} group needs at least two options")
+            groups.append(GroupConstraint(kind, tuple(idx), gpath))
+
+    infeasible = tuple(
+        _statement(item, ("feasibility", "infeasible", k), names, locs, reader)
+        for k, item in enumerate(model.feasibility.infeasible)
+    )
+    collapses = []
+    for k, text in enumerate(model.feasibility.collapse):
+        cpath: DocPath = ("feasibility", "collapse", k)
+        expr = _parse_statement(text, cpath, names, locs, "collapse statement")
+        lits = expr.literals()
+        if lits is None or len({o for o, _ in lits}) != len(lits):
+            raise locs.error(
+                cpath,
+                f"collapse statement '{text}' must be options joined by 'and' (each maybe with "
+                "'not')",
+                "name the options that define the collapsed state, e.g. 'abandon' or "
+                "'strike and not withdraw'; all other options become irrelevant there",
+            )
+        collapses.append(CollapseSpec(text, expr, tuple(lits), cpath))
+
+    preferences = []
+    for dm_id in model.preferences:
+        if dm_id not in model.decision_makers:
+            raise locs.error(("preferences", dm_id), f"unknown decision maker '{dm_id}'",
+                             "use an id from 'decision_makers:' ("
+                             + ", ".join(model.decision_makers) + ")")
+    for dm_id in model.decision_makers:
+        if dm_id not in model.preferences:
+            raise locs.error(("preferences",), f"no preferences given for '{dm_id}'",
+                             f"add '{dm_id}:' under 'preferences:' with prioritize, weights or "
+                             "ranking")
+        preferences.append(_preference(dm_id, model.preferences[dm_id], names, locs, reader, data))
+
+    status_quo = None
+    if model.status_quo is not None:
+        status_quo = tuple(
+            _resolve_plain(name, ("status_quo", k), names, locs)
+            for k, name in enumerate(model.status_quo)
+        )
+    for name in model.sources:
+        if model.sources[name].file is not None:
+            reader.source_text(name, ("sources", name))
+    return ModelSpec(
+        file=locs.file,
+        title=model.title,
+        description=model.description,
+        view=model.view,
+        sources=dict(model.sources),
+        dms=tuple(dms),
+        options=tuple(options),
+        groups=tuple(groups),
+        infeasible=infeasible,
+        collapses=tuple(collapses),
+        preferences=tuple(preferences),
+        status_quo=status_quo,
+        locations=locs,
+        raw=model,
+    )
+
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+
+
+def _check_name(name: str, path: DocPath, locs: Locations, what: str) -> None:
+    if not _NAME.match(name) or name.lower() in {"not", "and", "or", "if", "iff", "true",
+                                                  "false"}:
+        raise locs.error(
+            path,
+            f"'{name}' cannot be used as a {what}",
+            "use letters, digits, '_' or '-', starting with a letter, and not a keyword "
+            "(not, and, or, if, iff, true, false)",
+        )
+
+
+def _resolve_plain(name: str, path: DocPath, names: _Names, locs: Locations) -> int:
+    try:
+        return names(name.strip(), 0)
+    except ExpressionError as exc:
+        raise locs.error(path, exc.message, exc.hint) from None
+
+
+def _statement(
+    item: str | int | schema.Evidence,
+    path: DocPath,
+    names: _Names,
+    locs: Locations,
+    reader: _Reader,
+    allow_state: bool = False,
+) -> StatementSpec:
+    evidence = None
+    weight = None
+    spath = path
+    if isinstance(item, schema.Evidence):
+        evidence = reader.evidence(item, path)
+        weight = item.weight
+        spath = (*path, "statement")
+        item = item.statement
+    if isinstance(item, int) and not isinstance(item, bool):
+        if not allow_state:
+            raise locs.error(spath, f"a number ({item}) is not a statement",
+                             "write a statement over options, e.g. 'accept and not modify'")
+        return StatementSpec(str(item), None, item, weight, evidence, spath)
+    expr = _parse_statement(item, spath, names, locs)
+    return StatementSpec(item, expr, None, weight, evidence, spath)
+
+
+def _preference(
+    dm_id: str,
+    pref: schema.Preference,
+    names: _Names,
+    locs: Locations,
+    reader: _Reader,
+    data: dict[str, Any],
+) -> PreferenceSpec:
+    path: DocPath = ("preferences", dm_id)
+    given = [k for k in ("prioritize", "weights", "ranking") if getattr(pref, k) is not None]
+    if len(given) != 1:
+        raise locs.error(
+            path,
+            f"preferences of '{dm_id}' must use exactly one of prioritize, weights, ranking"
+            + (f" (found {', '.join(given)})" if given else ""),
+            "keep one form; option prioritization ('prioritize:') is the usual choice",
+        )
+    kind = given[0]
+    if kind == "prioritize":
+        assert pref.prioritize is not None
+        if not pref.prioritize:
+            raise locs.error((*path, kind), "the prioritize list is empty",
+                             "list statements, most important first")
+        if len(pref.prioritize) > 62:
+            raise locs.error((*path, kind), "more than 62 prioritized statements",
+                             "use 'weights:' for long lists")
+        stmts = tuple(
+            _statement(s, (*path, kind, k), names, locs, reader)
+            for k, s in enumerate(pref.prioritize)
+        )
+        return PreferenceSpec(kind, statements=stmts, path=path)
+    if kind == "weights":
+        assert pref.weights is not None
+        stmts_list = []
+        if isinstance(pref.weights, dict):
+            for text, w in pref.weights.items():
+                s = _statement(text, (*path, kind, text), names, locs, reader)
+                stmts_list.append(StatementSpec(s.text, s.expr, None, float(w), None, s.path))
+        else:
+            for k, ev in enumerate(pref.weights):
+                if ev.weight is None:
+                    raise locs.error((*path, kind, k), "this weighted statement has no weight",
+                                     "add 'weight: NUMBER'")
+                stmts_list.append(_statement(ev, (*path, kind, k), names, locs, reader))
+        if not stmts_list:
+            raise locs.error((*path, kind), "the weights list is empty",
+                             "give at least one statement with a weight")
+        return PreferenceSpec(kind, statements=tuple(stmts_list), path=path)
+    assert pref.ranking is not None
+    if not pref.ranking:
+        raise locs.error((*path, kind), "the ranking is empty", "list the states, best first")
+    items = []
+    for k, item in enumerate(pref.ranking):
+        ipath: DocPath = (*path, kind, k)
+        if isinstance(item, list):
+            if not item:
+                raise locs.error(ipath, "an empty tie group", "remove it or list tied states")
+            items.append(tuple(
+                _statement(e, (*ipath, j), names, locs, reader, allow_state=True)
+                for j, e in enumerate(item)
+            ))
+        else:
+            items.append((_statement(item, ipath, names, locs, reader, allow_state=True),))
+    return PreferenceSpec(kind, ranking=tuple(items), path=path)

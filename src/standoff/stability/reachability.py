@@ -1,0 +1,98 @@
+"""The reachability kernel shared by every sanction-based solution concept.
+
+Definition (Fang, Hipel & Kilgour 1993; Xu, Hipel & Kilgour 2009; BRIEF §2): ``R_H(s)`` is
+the set of states that the group *H* can reach from *s* by a *legal sequence* of unilateral
+moves by its members, in which a decision maker may move several times but never twice in
+a row. ``R_H⁺(s)`` is the same with every step a unilateral improvement for the decision
+maker who makes it, measured from the state it moves from.
+
+The sanction tests need only one number per state: the minimum of some value (a decision
+maker's rank, or for SMR its "best escape") over ``R_H(s)``. :func:`group_reach_minimum`
+computes it for all states at once on the graph whose nodes are (state, last mover): with
+
+    B_j(t) = min(value(t), min over k ≠ j of C_k(t))      (at t, j moved last)
+    C_j(s) = min over t ∈ R_j(s) of B_j(t)                   (j moves first from s)
+
+the wanted minimum is min_j C_j(s). Iterating these two equations from C = +∞ decreases
+every C monotonically to the minimum over all legal sequences (each round extends the
+sequences considered by one move), so it ends after at most as many rounds as the longest
+shortest legal sequence, and the cost of one round is linear in the number of moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from standoff.graph.moves import MoveGraph
+
+INFINITY = np.iinfo(np.int64).max
+
+
+def segment_min(graph: MoveGraph, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
+    """``min over t ∈ R(s) of values[t]`` for every state ``s`` (``empty`` if R(s) is empty)."""
+    out = np.full(graph.size, empty, dtype=np.int64)
+    counts = np.diff(graph.start)
+    nonempty = counts > 0
+    if graph.edge_count:
+        out[nonempty] = np.minimum.reduceat(values[graph.targets], graph.start[:-1][nonempty])
+    return out
+
+
+def segment_max(graph: MoveGraph, values: np.ndarray, empty: int = -1) -> np.ndarray:
+    """``max over t ∈ R(s) of values[t]`` for every state ``s`` (``empty`` if R(s) is empty)."""
+    out = np.full(graph.size, empty, dtype=np.int64)
+    counts = np.diff(graph.start)
+    nonempty = counts > 0
+    if graph.edge_count:
+        out[nonempty] = np.maximum.reduceat(values[graph.targets], graph.start[:-1][nonempty])
+    return out
+
+
+def improvements(graph: MoveGraph, rank: np.ndarray) -> MoveGraph:
+    """The unilateral improvements ``R_i⁺``: the moves to a state the mover ranks higher."""
+    src = graph.sources()
+    keep = rank[graph.targets] > rank[src]
+    counts = np.bincount(src[keep], minlength=graph.size)
+    start = np.zeros(graph.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=start[1:])
+    return MoveGraph(start, graph.targets[keep])
+
+
+def group_reach_minimum(
+    group_moves: Sequence[MoveGraph], value: np.ndarray, max_rounds: int | None = None
+) -> np.ndarray:
+    """For every state s, the minimum of ``value`` over ``R_H(s)`` (legal sequences).
+
+    ``group_moves`` holds one move graph per member of *H* (pass improvement graphs for
+    ``R_H⁺``). Returns +∞ (``INFINITY``) where ``R_H(s)`` is empty.
+    """
+    value = np.asarray(value, dtype=np.int64)
+    n = len(group_moves)
+    if n == 0:
+        return np.full(value.shape, INFINITY, dtype=np.int64)
+    if n == 1:
+        return segment_min(group_moves[0], value)
+    current = [np.full(value.shape, INFINITY, dtype=np.int64) for _ in range(n)]
+    rounds = 0
+    limit = max_rounds if max_rounds is not None else value.shape[0] * n + 1
+    while True:
+        rounds += 1
+        updated = []
+        for j in range(n):
+            others = np.full(value.shape, INFINITY, dtype=np.int64)
+            for k in range(n):
+                if k != j:
+                    np.minimum(others, current[k], out=others)
+            b = np.minimum(value, others)
+            updated.append(segment_min(group_moves[j], b))
+        if all(np.array_equal(a, b) for a, b in zip(updated, current, strict=True)):
+            break
+        current = updated
+        if rounds > limit:  # pragma: no cover - cannot happen: values only decrease
+            raise RuntimeError("reachability did not converge")
+    out = current[0].copy()
+    for c in current[1:]:
+        np.minimum(out, c, out=out)
+    return out
