@@ -26,7 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 
 KEYWORDS = frozenset({"not", "and", "or", "if", "iff", "true", "false"})
-_TOKEN = re.compile(r"\s*(?:(?P<paren>[()])|(?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*)?)|(?P<bad>\S))")
+_NAME = r"[A-Za-z_][A-Za-z0-9_\-]*"
+_TOKEN = re.compile(
+    rf"\s*(?:(?P<paren>[()])|(?P<word>{_NAME}(?:\.{_NAME})?)|(?P<bad>\S))"
+)
 
 
 class ExpressionError(ValueError):

@@ -97,7 +97,8 @@ def parse_text(text: str, file: str) -> tuple[Any, Locations]:
             file=file,
             line=line,
             column=col,
-            hint="check indentation, colons and quotes on this line; quote text containing ':' or '#'",
+            hint="check indentation, colons and quotes on this line; quote text that "
+            "contains ':' or '#'",
         ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
         raise ModelError(f"YAML syntax error: {exc}", file=file) from None

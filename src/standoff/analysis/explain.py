@@ -1,0 +1,251 @@
+"""Why a state is stable or not: the unilateral improvements and what deters each of them.
+
+For a state *s*, decision maker *i* and concept *c*, :func:`explain` lists every unilateral
+improvement ``s1`` of *i* from *s* and, when it is deterred, the shortest sanctioning
+sequence: a legal sequence of the opponents' moves (for SEQ, of their unilateral
+improvements) from ``s1`` to a state ``s2`` that *i* does not prefer to *s*; for SMR it
+also lists *i*'s counter-moves from ``s2`` (none of which is better for *i* than *s*); for
+SIM, the opponents' simultaneous improvements that combine with *i*'s move into such a
+state. Definitions as in :mod:`standoff.stability`.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from itertools import product
+
+import numpy as np
+
+from standoff.graph.conflict import Conflict
+from standoff.stability.common import improvement_graphs, opponents
+from standoff.stability.smr import escape_value
+
+MAX_SIM_COMBINATIONS = 200_000
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move in a sequence: ``dm`` moves from ``source`` to ``target`` (state ids)."""
+
+    dm: str
+    source: int
+    target: int
+
+
+@dataclass(frozen=True)
+class Deterrence:
+    """A unilateral improvement of the focal decision maker and what (if anything) deters it.
+
+    Attributes:
+        improvement: the state ``s1`` the decision maker could move to (id).
+        sanctioned: whether the opponents can deter it under the concept.
+        sequence: the opponents' sanctioning moves from ``s1`` (empty for Nash, or if none).
+        outcome: the state the sanction ends in (``s2``), if sanctioned.
+        counter_moves: for SMR, the focal decision maker's moves from ``s2`` (none better).
+    """
+
+    improvement: int
+    sanctioned: bool
+    sequence: tuple[Step, ...] = ()
+    outcome: int | None = None
+    counter_moves: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The reasons behind one verdict: ``state`` is (or is not) ``concept``-stable for ``dm``."""
+
+    state: int
+    dm: str
+    concept: str
+    stable: bool
+    improvements: tuple[Deterrence, ...]
+    sentences: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "\n".join(self.sentences)
+
+    def to_dict(self) -> dict:
+        return {
+            "state": self.state,
+            "dm": self.dm,
+            "concept": self.concept,
+            "stable": self.stable,
+            "improvements": [
+                {
+                    "to": d.improvement,
+                    "sanctioned": d.sanctioned,
+                    "sequence": [
+                        {"dm": s.dm, "from": s.source, "to": s.target} for s in d.sequence
+                    ],
+                    "outcome": d.outcome,
+                    "counter_moves": list(d.counter_moves),
+                }
+                for d in self.improvements
+            ],
+            "text": list(self.sentences),
+        }
+
+
+def _sanctioning_sequence(
+    conflict: Conflict, dm: int, s1: int, acceptable: np.ndarray, improving: bool
+) -> tuple[Step, ...] | None:
+    """Shortest legal sequence of opponents' moves from ``s1`` to a state in ``acceptable``.
+
+    Breadth-first search over (state, last mover): a mover may not move twice in a row.
+    """
+    graphs = improvement_graphs(conflict) if improving else conflict.moves
+    group = opponents(conflict, dm)
+    start = (s1, -1)
+    parent: dict[tuple[int, int], tuple[int, int] | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        state, last = node
+        for j in group:
+            if j == last:
+                continue
+            for t in graphs[j].of(state):
+                nxt = (int(t), j)
+                if nxt in parent:
+                    continue
+                parent[nxt] = node
+                if acceptable[t]:
+                    steps = []
+                    cur: tuple[int, int] | None = nxt
+                    while cur is not None and parent[cur] is not None:
+                        prev = parent[cur]
+                        assert prev is not None
+                        steps.append(Step(conflict.dm_ids[cur[1]], prev[0] + 1, cur[0] + 1))
+                        cur = prev
+                    return tuple(reversed(steps))
+                queue.append(nxt)
+    return None
+
+
+def _simultaneous(
+    conflict: Conflict, dm: int, s: int, s1: int
+) -> tuple[tuple[Step, ...], int] | None:
+    """Opponents' simultaneous improvements from ``s`` that, with ``s → s1``, deter it."""
+    ui = improvement_graphs(conflict)
+    group = opponents(conflict, dm)
+    v = conflict.space.patterns
+    choices = [[-1, *(int(t) for t in ui[j].of(s))] for j in group]
+    rank = conflict.ranks[dm]
+    count = 0
+    for combo in product(*choices):
+        if all(c < 0 for c in combo):
+            continue
+        count += 1
+        if count > MAX_SIM_COMBINATIONS:
+            return None
+        pattern = int(v[s]) & ~conflict.own_masks[dm] | int(v[s1]) & conflict.own_masks[dm]
+        for j, t in zip(group, combo, strict=True):
+            if t >= 0:
+                mask = conflict.own_masks[j]
+                pattern = pattern & ~mask | int(v[t]) & mask
+        s2 = int(conflict.space.state_of(np.array([pattern], dtype=np.uint64))[0])
+        if s2 >= 0 and rank[s2] <= rank[s]:
+            steps = tuple(
+                Step(conflict.dm_ids[j], s + 1, t + 1)
+                for j, t in zip(group, combo, strict=True)
+                if t >= 0
+            )
+            return steps, s2
+    return None
+
+
+def _changes(conflict: Conflict, s: int, t: int) -> str:
+    a = conflict.option_values(s)
+    b = conflict.option_values(t)
+    parts = []
+    for key, x, y in zip(conflict.option_keys, a, b, strict=True):
+        if x != y:
+            shown = "–" if y is None else ("Y" if y else "N")
+            parts.append(f"{key}→{shown}")
+    return ", ".join(parts)
+
+
+def explain(conflict: Conflict, state: int, dm: str | int, concept: str) -> Explanation:
+    """Explain the verdict for ``state`` (1-based id), decision maker ``dm`` and ``concept``."""
+    from standoff.stability import CONCEPT_NAMES
+
+    concept = concept.lower()
+    if concept not in CONCEPT_NAMES:
+        raise KeyError(f"unknown concept '{concept}' (known: {', '.join(CONCEPT_NAMES)})")
+    if not 1 <= state <= conflict.state_count:
+        raise KeyError(f"state {state} does not exist (states are 1 to {conflict.state_count})")
+    i = conflict.dm_index(dm)
+    s = state - 1
+    rank = conflict.ranks[i]
+    name = conflict.spec.dms[i].name
+    label = CONCEPT_NAMES[concept]
+    ui = [int(t) for t in improvement_graphs(conflict)[i].of(s)]
+    items: list[Deterrence] = []
+    text: list[str] = []
+    show = conflict.show
+    if concept == "smr":
+        acceptable = escape_value(conflict, i) <= rank[s]
+    else:
+        acceptable = rank <= rank[s]
+    for s1 in ui:
+        move = f"{name} would gain by moving from {show(s)} to {show(s1)} ({_changes(conflict, s, s1)})"
+        if concept == "nash":
+            items.append(Deterrence(s1 + 1, False))
+            text.append(move + "; under Nash stability sanctions are not considered.")
+            continue
+        if concept == "sim":
+            found = _simultaneous(conflict, i, s, s1)
+            if found is None:
+                items.append(Deterrence(s1 + 1, False))
+                text.append(move + ", and no simultaneous improvement of the others makes "
+                            f"that move turn out no better than {show(s)}.")
+            else:
+                steps, s2 = found
+                items.append(Deterrence(s1 + 1, True, steps, s2 + 1))
+                who = "; ".join(
+                    f"{conflict.spec.dms[conflict.dm_index(st.dm)].name} {st.source}→{st.target}"
+                    for st in steps
+                )
+                text.append(move + f", but if at the same time {who}, the result is {show(s2)},"
+                            f" which {name} likes no better than {show(s)}.")
+            continue
+        seq = _sanctioning_sequence(conflict, i, s1, acceptable, improving=concept == "seq")
+        if seq is None:
+            kind = "credible sanction (a sequence of their own improvements)" if concept == "seq" \
+                else "sanction"
+            items.append(Deterrence(s1 + 1, False))
+            text.append(move + f", and the others have no {kind} that leaves {name} no better "
+                        f"off than at {show(s)}.")
+            continue
+        s2 = seq[-1].target - 1
+        counters: tuple[int, ...] = ()
+        if concept == "smr":
+            counters = tuple(int(t) + 1 for t in conflict.moves[i].of(s2))
+        items.append(Deterrence(s1 + 1, True, seq, s2 + 1, counters))
+        answer = ", then ".join(
+            f"{conflict.spec.dms[conflict.dm_index(st.dm)].name} moves {st.source}→{st.target}"
+            for st in seq
+        )
+        sentence = move + f", but {answer}, ending at {show(s2)}, which {name} likes no " \
+            f"better than {show(s)}."
+        if concept == "smr":
+            if counters:
+                sentence += f" {name}'s counter-moves from there ({', '.join(map(str, counters))})" \
+                    f" are no better than {show(s)} either."
+            else:
+                sentence += f" {name} has no counter-move from there."
+        text.append(sentence)
+    stable = all(d.sanctioned for d in items)
+    if not ui:
+        head = f"{show(s)} is {label} stable for {name}: {name} has no unilateral improvement " \
+            "from it."
+    elif stable:
+        head = f"{show(s)} is {label} stable for {name}: every unilateral improvement is deterred."
+    else:
+        bad = [d.improvement for d in items if not d.sanctioned]
+        head = f"{show(s)} is not {label} stable for {name}: the move to " \
+            f"{', '.join(map(str, bad))} is not deterred."
+    return Explanation(state, conflict.dm_ids[i], concept, stable, tuple(items),
+                       (head, *text))

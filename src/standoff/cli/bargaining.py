@@ -1,0 +1,237 @@
+"""Commands for issues on a scale: ``forecast``, ``zopa`` and ``backtest``."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from standoff.errors import ModelError
+
+_FORMATS = ("text", "json")
+
+
+def _fail(error: ModelError) -> None:
+    from standoff.cli import fail
+
+    fail(error)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in _FORMATS:
+        raise typer.BadParameter(f"format must be one of {', '.join(_FORMATS)}")
+
+
+def _parse_options(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in pairs:
+        if "=" not in p:
+            raise typer.BadParameter(f"option '{p}' must look like NAME=VALUE")
+        k, v = p.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def _fmt(x: float | None) -> str:
+    return "-" if x is None else f"{x:.4g}"
+
+
+def _print_forecast(console: Console, forecast: Any) -> None:
+    console.print(f"[bold]model:[/bold] {forecast.model}   ({forecast.citation})")
+    if forecast.options:
+        console.print("options: " + ", ".join(f"{k}={v}" for k, v in forecast.options.items()))
+    for iid, res in forecast.issues.items():
+        table = Table(title=f"issue {iid}: forecast {res.forecast:.4g}")
+        table.add_column("actor")
+        n = len(res.rounds)
+        for r in range(n):
+            table.add_column("start" if r == 0 else f"r{r}", justify="right")
+        for a, actor in enumerate(res.actors):
+            table.add_row(actor, *(_fmt(res.rounds[r][a]) for r in range(n)))
+        for key in ("median", "mean"):
+            if key in res.details and len(res.details[key]) == n:
+                table.add_row(f"[italic]{key}[/italic]", *(_fmt(v) for v in res.details[key]))
+        console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``forecast``, ``zopa`` and ``backtest`` to the main application."""
+
+    @app.command("forecast")
+    def forecast_cmd(
+        model: Path = typer.Argument(..., help="bargaining file (YAML/JSON, KTAB CSV, decide TSV)"),
+        model_name: str = typer.Option("compromise", "--model", "-m",
+                                       help="compromise, median, exchange, expected_utility"),
+        rounds: int | None = typer.Option(None, "--rounds", min=0, help="rounds to simulate"),
+        option: list[str] = typer.Option([], "--option", "-o", help="model option NAME=VALUE"),
+        fmt: str = typer.Option("text", "--format", help="text or json"),
+        input_format: str = typer.Option("auto", "--input-format",
+                                         help="auto, yaml, ktab or decide"),
+        plot: Path | None = typer.Option(None, "--plot", help="write positions by round (SVG)"),
+        samples: int = typer.Option(0, "--monte-carlo", min=0,
+                                    help="Monte Carlo draws over input ranges (0: none)"),
+        seed: int = typer.Option(1, "--seed", help="random seed for --monte-carlo"),
+        workers: int | None = typer.Option(None, "--workers", min=1,
+                                           help="processes for --monte-carlo"),
+    ) -> None:
+        """Forecast the outcome of every issue with a bargaining model."""
+        _check_format(fmt)
+        opts = _parse_options(option)
+        try:
+            from standoff.bargaining import load_model, run_model
+
+            m = load_model(model, input_format)
+            result = run_model(m, model_name, rounds, **opts)
+            payload = result.to_json()
+            if samples:
+                from standoff.bargaining.montecarlo import monte_carlo
+
+                mc = monte_carlo(m, model_name, samples, rounds=rounds, options=opts,
+                                 seed=seed, workers=workers)
+                payload["monte_carlo"] = mc
+            if plot is not None:
+                from standoff.bargaining.plot import rounds_svg
+
+                plot.write_text(rounds_svg(result), encoding="utf-8")
+        except ModelError as err:
+            if err.file is None:
+                err.file = str(model)
+            _fail(err)
+            return
+        if fmt == "json":
+            typer.echo(json.dumps(payload, indent=2))
+            return
+        console = Console()
+        _print_forecast(console, result)
+        if samples:
+            for iid, d in payload["monte_carlo"]["issues"].items():
+                console.print(
+                    f"Monte Carlo {iid}: mean {d['mean']:.4g}, sd {d['sd']:.3g}, "
+                    f"5-95% [{d['p05']:.4g}, {d['p95']:.4g}] over {d['samples']} draws"
+                )
+        if plot is not None:
+            console.print(f"plot written to {plot}")
+
+    @app.command("zopa")
+    def zopa_cmd(
+        model: Path = typer.Argument(..., help="bargaining file (YAML/JSON, KTAB CSV, decide TSV)"),
+        fmt: str = typer.Option("text", "--format", help="text or json"),
+        input_format: str = typer.Option("auto", "--input-format"),
+        rule: str | None = typer.Option(None, "--rule",
+                                        help="unanimity or qualified_majority (default: file)"),
+        threshold: float | None = typer.Option(None, "--threshold", min=0.0, max=1.0,
+                                               help="qualified-majority share of the weight"),
+        weight: str | None = typer.Option(None, "--weight", help="capability or count"),
+        veto: list[str] = typer.Option([], "--veto", help="a veto player (repeatable)"),
+    ) -> None:
+        """The zone of possible agreement: per issue and across issues."""
+        _check_format(fmt)
+        from dataclasses import replace
+
+        try:
+            from standoff.bargaining import load_model
+            from standoff.bargaining.zopa import zopa
+
+            m = load_model(model, input_format)
+            ag = m.agreement
+            if rule is not None:
+                if rule not in ("unanimity", "qualified_majority"):
+                    raise typer.BadParameter("rule must be unanimity or qualified_majority")
+                ag = replace(ag, rule=rule)
+            if threshold is not None:
+                ag = replace(ag, threshold=threshold)
+            if weight is not None:
+                if weight not in ("capability", "count"):
+                    raise typer.BadParameter("weight must be capability or count")
+                ag = replace(ag, weight=weight)
+            if veto:
+                unknown = [v for v in veto if v not in {a.id for a in m.actors}]
+                if unknown:
+                    raise ModelError(f"unknown veto player(s): {', '.join(unknown)}",
+                                     file=str(model), hint="use actor ids from the file")
+                ag = replace(ag, veto=tuple(veto))
+            if ag.rule == "qualified_majority" and ag.threshold >= 1.0 and threshold is None:
+                raise typer.BadParameter("a qualified majority needs --threshold")
+            result = zopa(m, ag)
+        except ModelError as err:
+            _fail(err)
+            return
+        if fmt == "json":
+            typer.echo(json.dumps(result, indent=2))
+            return
+        console = Console()
+        table = Table(title=f"zone of possible agreement ({result['rule']})")
+        for col in ("issue", "zone", "gap", "blocking", "smallest concession"):
+            table.add_column(col)
+        for iid, z in result["issues"].items():
+            zone = "empty" if z["zone"] is None else f"[{z['zone'][0]:.4g}, {z['zone'][1]:.4g}]"
+            if z["zone"] is not None and z.get("status_quo_only"):
+                zone += " (status quo only)"
+            conc = z.get("concession")
+            ctext = "" if not conc else (
+                f"{conc['amount']:.4g} each at {conc['at']:.4g} by "
+                + ", ".join(f"{k} {v:.3g}" for k, v in conc["by"].items())
+            )
+            table.add_row(iid, zone, f"{z['gap']:.4g}", ", ".join(z["blocking"]), ctext)
+        console.print(table)
+        j = result["joint"]
+        console.print(f"issue by issue: a joint zone {'exists' if j['exists'] else 'does not exist'}"
+                      + ("" if j["exists"] else f" (fails on {', '.join(j['failing_issues'])})"))
+        if "package" in j and j["package"].get("exists") is not None:
+            pk = j["package"]
+            if pk["exists"]:
+                console.print("package deal strictly better for every actor: "
+                              + ", ".join(f"{k}={v:.4g}" for k, v in pk["outcome"].items()))
+            else:
+                console.print("no package deal is strictly better than the status quo for all")
+
+    @app.command("backtest")
+    def backtest_cmd(
+        dataset: str = typer.Argument("deu3", help="dataset name (deu3)"),
+        data: Path | None = typer.Option(None, "--data",
+                                         help="path to deu3.csv (default: $STANDOFF_DEU3 or "
+                                         "../shared/data/deu3/deu3.csv)"),
+        fmt: str = typer.Option("text", "--format", help="text or json"),
+        models: str = typer.Option("weighted_mean,median_actor,constant_50,exchange,"
+                                   "expected_utility", "--models",
+                                   help="comma-separated models to score"),
+        capability: str = typer.Option("equal", "--capability",
+                                       help="equal, gdp (the copy's GDP line) or qmv (Nice "
+                                       "Council votes)"),
+        limit: int | None = typer.Option(None, "--limit", min=1, help="first N proposals only"),
+        option: list[str] = typer.Option([], "--option", "-o",
+                                         help="expected-utility option NAME=VALUE"),
+    ) -> None:
+        """Score every model on the DEU III issues with a recorded outcome."""
+        _check_format(fmt)
+        if dataset != "deu3":
+            raise typer.BadParameter("only the 'deu3' dataset is available")
+        try:
+            from standoff.bargaining.backtest import backtest
+            from standoff.bargaining.deu3 import find_data, load_deu3
+
+            path = data or find_data(os.environ.get("STANDOFF_DEU3"))
+            ds = load_deu3(path, capability=capability)
+            result = backtest(ds, [m.strip() for m in models.split(",") if m.strip()],
+                              limit=limit, eu_options=_parse_options(option))
+        except ModelError as err:
+            _fail(err)
+            return
+        if fmt == "json":
+            typer.echo(json.dumps(result, indent=2))
+            return
+        console = Console()
+        table = Table(title=f"DEU III backtest: {result['issues']} issues with an outcome "
+                      f"(capability: {capability})")
+        for col in ("model", "MAE", "median error", "within 10"):
+            table.add_column(col, justify="right" if col != "model" else "left")
+        for name, s in sorted(result["models"].items(), key=lambda kv: kv[1]["mae"]):
+            table.add_row(name, f"{s['mae']:.2f}", f"{s['median_error']:.2f}",
+                          f"{100 * s['within_10']:.1f}%")
+        console.print(table)
+        console.print(result["treatment"])

@@ -1,0 +1,1 @@
+"""Views of results: tables (text, Markdown, CSV, HTML) and JSON."""

@@ -1,0 +1,155 @@
+"""Stability tables in text (rich), Markdown, CSV and HTML.
+
+Rows are states (id and Y/N/– pattern); there is one column per concept and decision
+maker (✓ stable, · not) and a last column naming the concepts under which the state is an
+equilibrium (stable for every decision maker).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from typing import TYPE_CHECKING
+
+from standoff.stability import CONCEPT_NAMES
+
+if TYPE_CHECKING:
+    from standoff.analysis.result import Analysis
+
+YES, NO = "✓", "·"
+
+
+def _rows(result: Analysis) -> tuple[list[str], list[list[str]]]:
+    c = result.conflict
+    header = ["state", "pattern"]
+    for concept in result.concepts:
+        for dm in c.dm_ids:
+            header.append(f"{CONCEPT_NAMES[concept]} {dm}")
+    header.append("equilibrium under")
+    eq = {k: result.equilibrium_mask(k) for k in result.concepts}
+    rows = []
+    for s in range(c.state_count):
+        label = str(s + 1) + (" (status quo)" if c.status_quo == s else "")
+        row = [label, c.pattern(s)]
+        for concept in result.concepts:
+            for i in range(len(c.dm_ids)):
+                row.append(YES if result.stable[concept][i, s] else NO)
+        row.append(", ".join(CONCEPT_NAMES[k] for k in result.concepts if eq[k][s]))
+        rows.append(row)
+    return header, rows
+
+
+def option_legend(result: Analysis) -> list[str]:
+    """Lines explaining the pattern's letters: position → option."""
+    c = result.conflict
+    lines = []
+    for k, o in enumerate(c.spec.options):
+        lines.append(f"{k + 1:>2}. {o.key}: {o.text}")
+    return lines
+
+
+def analysis_markdown(result: Analysis) -> str:
+    """The stability table and equilibria as GitHub-flavoured Markdown."""
+    c = result.conflict
+    header, rows = _rows(result)
+    out = [f"# {c.title}", ""]
+    if c.spec.view:
+        out += [f"*View encoded:* {c.spec.view}", ""]
+    out += ["Pattern positions (Y taken, N not taken, – irrelevant):", ""]
+    out += [f"- {line.strip()}" for line in option_legend(result)]
+    out += ["", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+    out += ["", "## Equilibria", ""]
+    for k, states in result.equilibria.items():
+        shown = ", ".join(c.show(s - 1) for s in states) or "none"
+        out.append(f"- **{CONCEPT_NAMES[k]}**: {shown}")
+    out.append("")
+    out.append(f"<sub>standoff {result.version}; concepts {', '.join(result.concepts)}.</sub>")
+    return "\n".join(out) + "\n"
+
+
+def analysis_csv(result: Analysis) -> str:
+    """One row per state; columns ``state, pattern, <concept>:<dm>..., <concept>:equilibrium``."""
+    frame = result.to_frame()
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["state", *frame.columns])
+    for column in frame.columns:
+        if frame[column].dtype == bool:
+            frame[column] = frame[column].astype(int)
+    for state, row in frame.iterrows():
+        writer.writerow([state, *row])
+    return buf.getvalue()
+
+
+def analysis_html(result: Analysis) -> str:
+    """An HTML table (used by notebooks through ``_repr_html_``)."""
+    header, rows = _rows(result)
+    c = result.conflict
+    parts = [f"<p><b>{html.escape(c.title)}</b>: {c.state_count} states, "
+             f"{len(c.dm_ids)} decision makers</p>", "<table>", "<thead><tr>"]
+    parts += [f"<th>{html.escape(h)}</th>" for h in header]
+    parts.append("</tr></thead><tbody>")
+    for row in rows:
+        parts.append("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in row) + "</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+def print_analysis(result: Analysis, console) -> None:
+    """Print the stability table and the equilibria to a rich console.
+
+    When one column per concept and decision maker fits the console, that is the layout;
+    otherwise each concept gets one column holding the decision makers' marks in order.
+    """
+    from rich import box
+    from rich.table import Table
+
+    c = result.conflict
+    header, rows = _rows(result)
+    console.print(f"[bold]{c.title}[/bold]: {c.state_count} states, {len(c.dm_ids)} "
+                  f"decision makers, {len(c.option_keys)} options", highlight=False)
+    if c.spec.view:
+        console.print(f"View encoded: {c.spec.view}", highlight=False)
+    console.print("Pattern positions (Y taken, N not taken, – irrelevant):")
+    for line in option_legend(result):
+        console.print("  " + line, highlight=False)
+    n_dm = len(c.dm_ids)
+    state_w = max(len(r[0]) for r in rows)
+    pattern_w = max(len(c.option_keys), 7)
+    full_w = state_w + pattern_w + 8 + sum(
+        max(len(c.dm_ids[i % n_dm]), len(CONCEPT_NAMES[result.concepts[i // n_dm]])) + 3
+        for i in range(n_dm * len(result.concepts))
+    ) + max(len(r[-1]) for r in rows) + 20
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    table.add_column("state", no_wrap=True)
+    table.add_column("pattern", no_wrap=True)
+    if full_w <= console.width:
+        for concept in result.concepts:
+            for i, dm in enumerate(c.dm_ids):
+                top = CONCEPT_NAMES[concept] if i == 0 else ""
+                table.add_column(f"{top}\n{dm}", justify="center", no_wrap=True)
+        cells = [r[2:-1] for r in rows]
+    else:
+        console.print("Each concept column shows, in order, " + ", ".join(c.dm_ids)
+                      + f" ({YES} stable, {NO} not); ★ marks an equilibrium.", highlight=False)
+        for concept in result.concepts:
+            table.add_column(CONCEPT_NAMES[concept], justify="left", no_wrap=True)
+        eq = [result.equilibrium_mask(k) for k in result.concepts]
+        cells = [
+            ["".join(r[2 + k * n_dm: 2 + (k + 1) * n_dm]) + (" ★" if eq[k][s] else "")
+             for k in range(len(result.concepts))]
+            for s, r in enumerate(rows)
+        ]
+    if full_w <= console.width:
+        table.add_column("equilibrium under")
+    for row, mid in zip(rows, cells, strict=True):
+        last = [row[-1]] if full_w <= console.width else []
+        table.add_row(row[0], row[1], *mid, *last, style="bold green" if row[-1] else None)
+    console.print(table)
+    console.print("[bold]Equilibria[/bold]")
+    for k, states in result.equilibria.items():
+        shown = ", ".join(c.show(s - 1) for s in states) or "none"
+        console.print(f"  {CONCEPT_NAMES[k]:<5} {shown}", highlight=False)
