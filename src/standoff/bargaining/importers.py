@@ -108,7 +108,7 @@ def load_ktab_csv(path: str | Path) -> BargainingModel:
     if len(numbered) < 3:
         raise ModelError(
             "a KTAB CSV needs a scenario line, a header line and at least one actor",
-            file=file, line=1, column=1, hint="see examples/bargaining/china_policy.csv",
+            file=file, line=1, column=1, hint="see examples/bargaining/ktab_example.csv",
         )
     (l1, first), (l2, header), rows = numbered[0], numbered[1], numbered[2:]
     head = [f for f in _split(first, ",") if f[0] != ""]
@@ -152,7 +152,7 @@ def load_ktab_csv(path: str | Path) -> BargainingModel:
     width = 3 + 2 * len(dims)
     for lineno, text in rows:
         fields = _split(text, ",")
-        while len(fields) > width and fields[-1][0] == "":
+        while fields and fields[-1][0] == "":
             fields.pop()
         if len(fields) != width:
             raise ModelError(
@@ -299,7 +299,7 @@ def load_decide_tsv(path: str | Path) -> BargainingModel:
 
     if not actor_names or not issue_names:
         raise ModelError("the file declares no actors ('#A') or no issues ('#P')", file=file,
-                         line=1, column=1, hint="see examples/bargaining/roadtoll.tsv")
+                         line=1, column=1, hint="see examples/bargaining/decide_example.tsv")
     issues: list[Issue] = []
     for iid, name in issue_names.items():
         if not data[iid]:

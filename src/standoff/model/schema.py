@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
+
+
+def _bool_as_text(value: object) -> object:
+    """YAML reads a bare ``true``/``false`` as a boolean; in a statement it is the constant."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 class _Strict(BaseModel):
@@ -37,7 +44,7 @@ class Evidence(_Strict):
     ``assumption`` (the modeller's reason, when the source does not support the statement).
     """
 
-    statement: StrictStr | int
+    statement: Annotated[StrictStr | StrictInt, BeforeValidator(_bool_as_text)]
     source: StrictStr | None = None
     quote: StrictStr | None = None
     assumption: StrictStr | None = None
@@ -45,10 +52,18 @@ class Evidence(_Strict):
     note: StrictStr | None = None
 
 
-Statement = Annotated[StrictStr | Evidence, Field(union_mode="left_to_right")]
-RankingEntry = Annotated[StrictStr | int | Evidence, Field(union_mode="left_to_right")]
+Statement = Annotated[
+    StrictStr | Evidence, Field(union_mode="left_to_right"), BeforeValidator(_bool_as_text)
+]
+RankingEntry = Annotated[
+    StrictStr | StrictInt | Evidence,
+    Field(union_mode="left_to_right"),
+    BeforeValidator(_bool_as_text),
+]
 RankingItem = Annotated[
-    StrictStr | int | Evidence | list[RankingEntry], Field(union_mode="left_to_right")
+    StrictStr | StrictInt | Evidence | list[RankingEntry],
+    Field(union_mode="left_to_right"),
+    BeforeValidator(_bool_as_text),
 ]
 
 

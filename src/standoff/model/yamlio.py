@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+import re
 from typing import Any
 
 import yaml
@@ -42,7 +43,17 @@ class Locations:
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loader; documents are composed into nodes so marks are kept."""
+    """Safe loader with YAML 1.2 booleans: only true/false, so an option called ``no``, ``on``
+    or ``y`` stays a name. Documents are composed into nodes so marks are kept."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def _to_python(node: yaml.Node, path: Path_, locs: Locations, loader: _Loader) -> Any:
