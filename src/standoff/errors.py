@@ -47,16 +47,9 @@ class ModelError(Exception):
         return text
 
 
-class CapacityError(Exception):
-    """A model is refused because its state space would not fit the configured limit."""
+class CapacityError(ModelError):
+    """A model refused because its state space (or its moves) would not fit the limits.
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def render(self) -> str:
-        text = f"error: {self.message}"
-        if self.hint:
-            text += f"\n  fix: {self.hint}"
-        return text
+    Raised before anything large is allocated; the message gives the estimated state count
+    and memory.
+    """

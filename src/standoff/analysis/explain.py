@@ -185,12 +185,13 @@ def explain(conflict: Conflict, state: int, dm: str | int, concept: str) -> Expl
     items: list[Deterrence] = []
     text: list[str] = []
     show = conflict.show
-    if concept == "smr":
-        acceptable = escape_value(conflict, i) <= rank[s]
-    else:
-        acceptable = rank <= rank[s]
+    floor = escape_value(conflict, i) if concept == "smr" else rank
+    acceptable = floor <= rank[s]
     for s1 in ui:
-        move = f"{name} would gain by moving from {show(s)} to {show(s1)} ({_changes(conflict, s, s1)})"
+        move = (
+            f"{name} would gain by moving from {show(s)} to {show(s1)} "
+            f"({_changes(conflict, s, s1)})"
+        )
         if concept == "nash":
             items.append(Deterrence(s1 + 1, False))
             text.append(move + "; under Nash stability sanctions are not considered.")
@@ -232,8 +233,11 @@ def explain(conflict: Conflict, state: int, dm: str | int, concept: str) -> Expl
             f"better than {show(s)}."
         if concept == "smr":
             if counters:
-                sentence += f" {name}'s counter-moves from there ({', '.join(map(str, counters))})" \
-                    f" are no better than {show(s)} either."
+                listed = ", ".join(map(str, counters))
+                sentence += (
+                    f" {name}'s counter-moves from there ({listed}) are no better than "
+                    f"{show(s)} either."
+                )
             else:
                 sentence += f" {name} has no counter-move from there."
         text.append(sentence)
@@ -245,7 +249,11 @@ def explain(conflict: Conflict, state: int, dm: str | int, concept: str) -> Expl
         head = f"{show(s)} is {label} stable for {name}: every unilateral improvement is deterred."
     else:
         bad = [d.improvement for d in items if not d.sanctioned]
-        head = f"{show(s)} is not {label} stable for {name}: the move to " \
-            f"{', '.join(map(str, bad))} is not deterred."
+        if len(bad) == 1:
+            what = f"the move to {bad[0]} is not deterred"
+        else:
+            listed = ", ".join(map(str, bad[:-1])) + f" and {bad[-1]}"
+            what = f"the moves to {listed} are not deterred"
+        head = f"{show(s)} is not {label} stable for {name}: {what}."
     return Explanation(state, conflict.dm_ids[i], concept, stable, tuple(items),
                        (head, *text))

@@ -32,6 +32,7 @@ The file is validated with pydantic; every error names the file, line and column
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -256,7 +257,9 @@ _HINTS = {
 
 
 def _pydantic_error(err: ValidationError, locs: Locations, prefix: tuple) -> ModelError:
-    first = err.errors()[0]
+    errors = err.errors()
+    # a misspelt key shows up as "unknown key" and "missing key": report the spelling first
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     path = (*prefix, *first["loc"])
     what = ".".join(str(p) for p in first["loc"]) or "the section"
     kind = first["type"]
@@ -266,6 +269,12 @@ def _pydantic_error(err: ValidationError, locs: Locations, prefix: tuple) -> Mod
         path = path[:-1]
     elif kind == "extra_forbidden":
         message = f"unknown key '{first['loc'][-1]}'"
+        missing = [e["loc"][-1] for e in errors
+                   if e["type"] == "missing" and e["loc"][:-1] == first["loc"][:-1]]
+        close = difflib.get_close_matches(str(first["loc"][-1]), [str(m) for m in missing], 1)
+        if close:
+            return locs.error(path, message + f" (did you mean '{close[0]}'?)",
+                              f"rename '{first['loc'][-1]}' to '{close[0]}'")
     else:
         message = f"{what}: {msg}"
     hint = _HINTS.get(kind)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,6 +14,7 @@ from rich.table import Table
 from standoff.errors import ModelError
 
 _FORMATS = ("text", "json")
+DEFAULT_MODELS = "weighted_mean,median_actor,constant_50,exchange,expected_utility"
 
 
 def _fail(error: ModelError) -> None:
@@ -29,7 +30,7 @@ def _check_format(fmt: str) -> None:
 
 def _parse_options(pairs: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for p in pairs:
+    for p in pairs or ():
         if "=" not in p:
             raise typer.BadParameter(f"option '{p}' must look like NAME=VALUE")
         k, v = p.split("=", 1)
@@ -64,20 +65,48 @@ def register(app: typer.Typer) -> None:
 
     @app.command("forecast")
     def forecast_cmd(
-        model: Path = typer.Argument(..., help="bargaining file (YAML/JSON, KTAB CSV, decide TSV)"),
-        model_name: str = typer.Option("compromise", "--model", "-m",
-                                       help="compromise, median, exchange, expected_utility"),
-        rounds: int | None = typer.Option(None, "--rounds", min=0, help="rounds to simulate"),
-        option: list[str] = typer.Option([], "--option", "-o", help="model option NAME=VALUE"),
-        fmt: str = typer.Option("text", "--format", help="text or json"),
-        input_format: str = typer.Option("auto", "--input-format",
-                                         help="auto, yaml, ktab or decide"),
-        plot: Path | None = typer.Option(None, "--plot", help="write positions by round (SVG)"),
-        samples: int = typer.Option(0, "--monte-carlo", min=0,
-                                    help="Monte Carlo draws over input ranges (0: none)"),
-        seed: int = typer.Option(1, "--seed", help="random seed for --monte-carlo"),
-        workers: int | None = typer.Option(None, "--workers", min=1,
-                                           help="processes for --monte-carlo"),
+        model: Annotated[
+            Path,
+            typer.Argument(help="bargaining file (YAML/JSON, KTAB CSV, decide TSV)"),
+        ],
+        model_name: Annotated[
+            str,
+            typer.Option("--model", "-m", help="compromise, median, exchange, expected_utility"),
+        ] = "compromise",
+        rounds: Annotated[
+            int | None,
+            typer.Option("--rounds", min=0, help="rounds to simulate"),
+        ] = None,
+        option: Annotated[
+            list[str] | None,
+            typer.Option("--option", "-o", help="model option NAME=VALUE"),
+        ] = None,
+        fmt: Annotated[
+            str,
+            typer.Option("--format", help="text or json"),
+        ] = "text",
+        input_format: Annotated[
+            str,
+            typer.Option("--input-format", help="auto, yaml, ktab or decide"),
+        ] = "auto",
+        plot: Annotated[
+            Path | None,
+            typer.Option("--plot", help="write positions by round (SVG)"),
+        ] = None,
+        samples: Annotated[
+            int,
+            typer.Option(
+                "--monte-carlo", min=0, help="Monte Carlo draws over input ranges (0: none)"
+            ),
+        ] = 0,
+        seed: Annotated[
+            int,
+            typer.Option("--seed", help="random seed for --monte-carlo"),
+        ] = 1,
+        workers: Annotated[
+            int | None,
+            typer.Option("--workers", min=1, help="processes for --monte-carlo"),
+        ] = None,
     ) -> None:
         """Forecast the outcome of every issue with a bargaining model."""
         _check_format(fmt)
@@ -91,8 +120,9 @@ def register(app: typer.Typer) -> None:
             if samples:
                 from standoff.bargaining.montecarlo import monte_carlo
 
-                mc = monte_carlo(m, model_name, samples, rounds=rounds, options=opts,
-                                 seed=seed, workers=workers)
+                mc = monte_carlo(
+                    m, model_name, samples, rounds=rounds, options=opts, seed=seed, workers=workers
+                )
                 payload["monte_carlo"] = mc
             if plot is not None:
                 from standoff.bargaining.plot import rounds_svg
@@ -119,15 +149,36 @@ def register(app: typer.Typer) -> None:
 
     @app.command("zopa")
     def zopa_cmd(
-        model: Path = typer.Argument(..., help="bargaining file (YAML/JSON, KTAB CSV, decide TSV)"),
-        fmt: str = typer.Option("text", "--format", help="text or json"),
-        input_format: str = typer.Option("auto", "--input-format"),
-        rule: str | None = typer.Option(None, "--rule",
-                                        help="unanimity or qualified_majority (default: file)"),
-        threshold: float | None = typer.Option(None, "--threshold", min=0.0, max=1.0,
-                                               help="qualified-majority share of the weight"),
-        weight: str | None = typer.Option(None, "--weight", help="capability or count"),
-        veto: list[str] = typer.Option([], "--veto", help="a veto player (repeatable)"),
+        model: Annotated[
+            Path,
+            typer.Argument(help="bargaining file (YAML/JSON, KTAB CSV, decide TSV)"),
+        ],
+        fmt: Annotated[
+            str,
+            typer.Option("--format", help="text or json"),
+        ] = "text",
+        input_format: Annotated[
+            str,
+            typer.Option("--input-format"),
+        ] = "auto",
+        rule: Annotated[
+            str | None,
+            typer.Option("--rule", help="unanimity or qualified_majority (default: file)"),
+        ] = None,
+        threshold: Annotated[
+            float | None,
+            typer.Option(
+                "--threshold", min=0.0, max=1.0, help="qualified-majority share of the weight"
+            ),
+        ] = None,
+        weight: Annotated[
+            str | None,
+            typer.Option("--weight", help="capability or count"),
+        ] = None,
+        veto: Annotated[
+            list[str] | None,
+            typer.Option("--veto", help="a veto player (repeatable)"),
+        ] = None,
     ) -> None:
         """The zone of possible agreement: per issue and across issues."""
         _check_format(fmt)
@@ -152,8 +203,11 @@ def register(app: typer.Typer) -> None:
             if veto:
                 unknown = [v for v in veto if v not in {a.id for a in m.actors}]
                 if unknown:
-                    raise ModelError(f"unknown veto player(s): {', '.join(unknown)}",
-                                     file=str(model), hint="use actor ids from the file")
+                    raise ModelError(
+                        f"unknown veto player(s): {', '.join(unknown)}",
+                        file=str(model),
+                        hint="use actor ids from the file",
+                    )
                 ag = replace(ag, veto=tuple(veto))
             if ag.rule == "qualified_majority" and ag.threshold >= 1.0 and threshold is None:
                 raise typer.BadParameter("a qualified majority needs --threshold")
@@ -173,39 +227,66 @@ def register(app: typer.Typer) -> None:
             if z["zone"] is not None and z.get("status_quo_only"):
                 zone += " (status quo only)"
             conc = z.get("concession")
-            ctext = "" if not conc else (
-                f"{conc['amount']:.4g} each at {conc['at']:.4g} by "
-                + ", ".join(f"{k} {v:.3g}" for k, v in conc["by"].items())
+            ctext = (
+                ""
+                if not conc
+                else (
+                    f"{conc['amount']:.4g} each at {conc['at']:.4g} by "
+                    + ", ".join(f"{k} {v:.3g}" for k, v in conc["by"].items())
+                )
             )
             table.add_row(iid, zone, f"{z['gap']:.4g}", ", ".join(z["blocking"]), ctext)
         console.print(table)
         j = result["joint"]
-        console.print(f"issue by issue: a joint zone {'exists' if j['exists'] else 'does not exist'}"
-                      + ("" if j["exists"] else f" (fails on {', '.join(j['failing_issues'])})"))
+        console.print(
+            f"issue by issue: a joint zone {'exists' if j['exists'] else 'does not exist'}"
+            + ("" if j["exists"] else f" (fails on {', '.join(j['failing_issues'])})")
+        )
         if "package" in j and j["package"].get("exists") is not None:
             pk = j["package"]
             if pk["exists"]:
-                console.print("package deal strictly better for every actor: "
-                              + ", ".join(f"{k}={v:.4g}" for k, v in pk["outcome"].items()))
+                console.print(
+                    "package deal strictly better for every actor: "
+                    + ", ".join(f"{k}={v:.4g}" for k, v in pk["outcome"].items())
+                )
             else:
                 console.print("no package deal is strictly better than the status quo for all")
 
     @app.command("backtest")
     def backtest_cmd(
-        dataset: str = typer.Argument("deu3", help="dataset name (deu3)"),
-        data: Path | None = typer.Option(None, "--data",
-                                         help="path to deu3.csv (default: $STANDOFF_DEU3 or "
-                                         "../shared/data/deu3/deu3.csv)"),
-        fmt: str = typer.Option("text", "--format", help="text or json"),
-        models: str = typer.Option("weighted_mean,median_actor,constant_50,exchange,"
-                                   "expected_utility", "--models",
-                                   help="comma-separated models to score"),
-        capability: str = typer.Option("equal", "--capability",
-                                       help="equal, gdp (the copy's GDP line) or qmv (Nice "
-                                       "Council votes)"),
-        limit: int | None = typer.Option(None, "--limit", min=1, help="first N proposals only"),
-        option: list[str] = typer.Option([], "--option", "-o",
-                                         help="expected-utility option NAME=VALUE"),
+        dataset: Annotated[
+            str,
+            typer.Argument(help="dataset name (deu3)"),
+        ] = "deu3",
+        data: Annotated[
+            Path | None,
+            typer.Option(
+                "--data",
+                help="path to deu3.csv (default: $STANDOFF_DEU3 or ../shared/data/deu3/deu3.csv)",
+            ),
+        ] = None,
+        fmt: Annotated[
+            str,
+            typer.Option("--format", help="text or json"),
+        ] = "text",
+        models: Annotated[
+            str,
+            typer.Option("--models", help="comma-separated models to score"),
+        ] = DEFAULT_MODELS,
+        capability: Annotated[
+            str,
+            typer.Option(
+                "--capability", help="equal, gdp (the copy's GDP line) or qmv (Nice Council votes)"
+            ),
+        ] = "equal",
+        limit: Annotated[
+            int | None,
+            typer.Option("--limit", min=1, help="first N proposals only"),
+        ] = None,
+        option: Annotated[
+            list[str] | None,
+            typer.Option("--option", "-o", help="expected-utility option NAME=VALUE"),
+        ] = None,
     ) -> None:
         """Score every model on the DEU III issues with a recorded outcome."""
         _check_format(fmt)
@@ -217,8 +298,12 @@ def register(app: typer.Typer) -> None:
 
             path = data or find_data(os.environ.get("STANDOFF_DEU3"))
             ds = load_deu3(path, capability=capability)
-            result = backtest(ds, [m.strip() for m in models.split(",") if m.strip()],
-                              limit=limit, eu_options=_parse_options(option))
+            result = backtest(
+                ds,
+                [m.strip() for m in models.split(",") if m.strip()],
+                limit=limit,
+                eu_options=_parse_options(option),
+            )
         except ModelError as err:
             _fail(err)
             return
@@ -226,12 +311,15 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(result, indent=2))
             return
         console = Console()
-        table = Table(title=f"DEU III backtest: {result['issues']} issues with an outcome "
-                      f"(capability: {capability})")
+        table = Table(
+            title=f"DEU III backtest: {result['issues']} issues with an outcome "
+            f"(capability: {capability})"
+        )
         for col in ("model", "MAE", "median error", "within 10"):
             table.add_column(col, justify="right" if col != "model" else "left")
         for name, s in sorted(result["models"].items(), key=lambda kv: kv[1]["mae"]):
-            table.add_row(name, f"{s['mae']:.2f}", f"{s['median_error']:.2f}",
-                          f"{100 * s['within_10']:.1f}%")
+            table.add_row(
+                name, f"{s['mae']:.2f}", f"{s['median_error']:.2f}", f"{100 * s['within_10']:.1f}%"
+            )
         console.print(table)
         console.print(result["treatment"])

@@ -7,14 +7,21 @@ user sees them.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
+from standoff.errors import CapacityError
 from standoff.graph.moves import MoveGraph, unilateral_moves
 from standoff.graph.preferences import rank_matrix
-from standoff.graph.states import DEFAULT_MAX_STATES, StateSpace, enumerate_states
+from standoff.graph.states import (
+    DEFAULT_MAX_STATES,
+    StateSpace,
+    enumerate_states,
+    estimate_memory,
+)
 from standoff.model.loader import ModelSpec
 
 
@@ -113,6 +120,17 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
             "can NOT happen",
         )
 
+    needed = estimate_memory(spec, space.size)
+    budget = memory_budget()
+    if needed > budget:
+        raise CapacityError(
+            f"the model has {space.size:,} states and its moves could need up to "
+            f"{needed / 2**30:,.1f} GiB, more than the {budget / 2**30:,.1f} GiB available",
+            file=spec.file,
+            hint="give decision makers fewer options each (moves grow as 2^options per "
+            "decision maker) or add feasibility constraints",
+        )
+
     def show(s: int) -> str:
         return _show(space, s)
 
@@ -141,6 +159,15 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
             )
         status_quo = sq
     return Conflict(spec, space, tuple(moves), ranks, status_quo)
+
+
+def memory_budget() -> int:
+    """Bytes a model may use: 80% of the machine's physical memory (8 GiB if unknown)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        total = 10 * 2**30
+    return int(total * 0.8)
 
 
 def _show(space: StateSpace, s: int) -> str:

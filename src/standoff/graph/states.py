@@ -125,8 +125,9 @@ def _component_patterns(spec: ModelSpec, comp: list[int]) -> np.ndarray:
     if len(comp) > 24:
         raise CapacityError(
             f"{len(comp)} options are tied together by overlapping feasibility groups",
-            "split the groups; at most 24 options may be linked by exactly_one/at_most_one/"
-            "at_least_one groups",
+            file=spec.file,
+            hint="split the groups; at most 24 options may be linked by exactly_one/"
+            "at_most_one/at_least_one groups",
         )
     local = np.arange(1 << len(comp), dtype=U64)
     full = np.zeros(local.shape, dtype=U64)
@@ -156,19 +157,31 @@ def estimate_states(spec: ModelSpec) -> int:
     return count
 
 
+def estimate_memory(spec: ModelSpec, states: int) -> int:
+    """Bytes needed for ``states`` states: patterns, ranks and every decision maker's moves
+    (an upper bound: each DM can reach at most 2^k − 1 states, k its number of options)."""
+    per_state = 16 + 8 * len(spec.dms)
+    for d in spec.dms:
+        per_state += 8 * ((1 << len(d.options)) - 1) * 2  # targets, plus work arrays
+    return states * per_state
+
+
 def enumerate_states(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> StateSpace:
     """Enumerate the feasible states of ``spec`` (refusing early if there would be too many)."""
     if len(spec.options) > 63:
         raise CapacityError(
             f"the model has {len(spec.options)} options; at most 63 are supported",
-            "merge options or split the conflict into smaller models",
+            file=spec.file,
+            hint="merge options or split the conflict into smaller models",
         )
     estimate = estimate_states(spec)
     if estimate > max_states:
         raise CapacityError(
-            f"the state space would have up to {estimate:,} states (about "
-            f"{estimate * 48 / 2**20:,.0f} MiB before moves), over the limit of {max_states:,}",
-            "remove options or add feasibility constraints, or raise the limit with "
+            f"the state space would have up to {estimate:,} states (estimated memory "
+            f"{estimate_memory(spec, estimate) / 2**30:,.1f} GiB), over the limit of "
+            f"{max_states:,} states",
+            file=spec.file,
+            hint="remove options or add feasibility constraints, or raise the limit with "
             "--max-states (max_states= in the library) if the machine has the memory",
         )
     comps, free = _components(spec)

@@ -1,0 +1,76 @@
+"""Hypothesis strategies: random option-form conflicts written as model-file dicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+
+@st.composite
+def expressions(draw, names: list[str], depth: int = 2) -> str:
+    """A random statement over ``names`` using not/and/or/if/iff and parentheses."""
+    if depth == 0 or draw(st.integers(0, 2)) == 0:
+        name = draw(st.sampled_from(names))
+        return f"not {name}" if draw(st.booleans()) else name
+    op = draw(st.sampled_from(["and", "or", "if", "iff"]))
+    left = draw(expressions(names, depth - 1))
+    right = draw(expressions(names, depth - 1))
+    text = f"({left}) {op} ({right})"
+    return f"not ({text})" if draw(st.integers(0, 4)) == 0 else text
+
+
+@st.composite
+def conflicts(draw, max_dms: int = 4, max_options: int = 8) -> dict[str, Any]:
+    """A random model: 2-``max_dms`` DMs, up to ``max_options`` options, random move
+    directions, feasibility groups, infeasible statements, at most one collapse, and
+    preferences with ties (option prioritization or weights)."""
+    n_dms = draw(st.integers(2, max_dms))
+    counts = []
+    remaining = max_options
+    for d in range(n_dms):
+        top = min(3, remaining - (n_dms - d - 1))
+        c = draw(st.integers(1, max(1, top)))
+        counts.append(c)
+        remaining -= c
+    names: list[str] = []
+    dms: dict[str, Any] = {}
+    for d, c in enumerate(counts):
+        options = {}
+        for _ in range(c):
+            name = f"o{len(names)}"
+            names.append(name)
+            moves = draw(st.sampled_from(["both", "both", "take", "drop"]))
+            options[name] = {"text": f"option {name}", "moves": moves}
+        dms[f"dm{d}"] = {"name": f"Decision maker {d}", "options": options}
+    feasibility: dict[str, Any] = {}
+    if len(names) >= 2 and draw(st.booleans()):
+        kind = draw(st.sampled_from(["exactly_one", "at_most_one", "at_least_one"]))
+        group = draw(st.lists(st.sampled_from(names), min_size=2, max_size=3, unique=True))
+        feasibility[kind] = [group]
+    infeasible = draw(st.lists(expressions(names, 1), max_size=2))
+    if infeasible:
+        feasibility["infeasible"] = infeasible
+    if draw(st.integers(0, 2)) == 0:
+        lits = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
+        parts = [f"not {n}" if draw(st.booleans()) else n for n in lits]
+        feasibility["collapse"] = [" and ".join(parts)]
+    preferences: dict[str, Any] = {}
+    for d in range(n_dms):
+        stmts = draw(st.lists(expressions(names), min_size=1, max_size=4))
+        if draw(st.booleans()):
+            preferences[f"dm{d}"] = {"prioritize": stmts}
+        else:
+            weights = [
+                {"statement": s, "weight": draw(st.integers(-2, 3))} for s in stmts
+            ]
+            preferences[f"dm{d}"] = {"weights": weights}
+    model: dict[str, Any] = {
+        "format": "standoff/1",
+        "title": "random conflict",
+        "decision_makers": dms,
+        "preferences": preferences,
+    }
+    if feasibility:
+        model["feasibility"] = feasibility
+    return model
