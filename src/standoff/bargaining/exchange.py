@@ -78,7 +78,7 @@ def exchange_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, has: np.ndarray,
     n, K = x.shape
     w = c * s
     W = np.where(has, w, 0.0).sum(axis=0)
-    O = _outcomes(x, w, has)
+    expected = _outcomes(x, w, has)
     cands = []
     for i in range(n):
         for j in range(n):
@@ -91,9 +91,9 @@ def exchange_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, has: np.ndarray,
                     # i demands on k, supplies on m
                     if s[i, k] * s[j, m] <= s[i, m] * s[j, k] + _EPS:
                         continue
-                    if (x[i, k] - O[k]) * (x[j, k] - O[k]) >= -_EPS:
+                    if (x[i, k] - expected[k]) * (x[j, k] - expected[k]) >= -_EPS:
                         continue
-                    if (x[i, m] - O[m]) * (x[j, m] - O[m]) >= -_EPS:
+                    if (x[i, m] - expected[m]) * (x[j, m] - expected[m]) >= -_EPS:
                         continue
                     if w[j, k] <= _EPS or w[i, m] <= _EPS or W[k] <= _EPS or W[m] <= _EPS:
                         continue

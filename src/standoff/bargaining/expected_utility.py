@@ -250,7 +250,7 @@ def one_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, rng: float, opt: EUOp
             pos, e, i, kind, _ = min(pool, key=key)
         else:
             pos = float(np.mean([o[0] for o in offers[j]]))
-            e, i, kind = float("nan"), -1, "mean"
+            i, kind = -1, "mean"
         new[j] = pos
         chosen[j] = {"from": i, "kind": kind, "position": float(pos)}
     return new, {"median": med, "risk": R.tolist(), "chosen": chosen}

@@ -64,8 +64,8 @@ def scores(pref: PreferenceSpec, space: StateSpace, dm_id: str, show) -> np.ndar
             s = int(np.flatnonzero(clash)[0])
             raise space.spec.error(
                 item[0].path,
-                f"ranking of '{dm_id}': state {show(s)} is selected by item {k + 1} and again "
-                f"by item {int(first_item[s]) + 1}",
+                f"ranking of '{dm_id}': state {show(s)} is selected by item "
+                f"{int(first_item[s]) + 1} and again by item {k + 1}",
                 "each state must be selected by exactly one ranking item; make the statements "
                 "exclusive or put the states in one tie group (a nested list)",
             )
