@@ -10,12 +10,17 @@ One issue; actors with position x_i, capability c_i, salience s_i; distances are
 of the scale, d(a, b) = |a - b| / (high - low) (option ``distance``).
 
 * **Votes.** Actor k's vote between positions of i and j:
-  v_k(i, j) = c_k s_k (|x_k - x_j| - |x_k - x_i|) / range (positive: k prefers i).
+  v_k(i, j) = c_k s_k ((|x_k - x_j| / range)^e_k - (|x_k - x_i| / range)^e_k), positive if
+  k prefers i; e_k = 1 (option ``vote_risk=neutral``) or k's risk exponent R_k (``voter``,
+  as in Scholz et al.'s code).
 * **Median.** The position that wins every pairwise vote: the actor position minimising
   sum_k c_k s_k |x_k - x| (= the weighted median; option ``median``).
 * **Probability of success** of i against j (option ``probability``):
-  ``votes``: P_ij = sum_{k: v_k(i,j) > 0} v_k(i,j) / sum_k |v_k(i,j)|;
+  ``pairwise``: P_ij = sum_{k: v_k(i,j) > 0} v_k(i,j) / sum_k |v_k(i,j)| (so P_ij + P_ji = 1);
+  ``all_pairs``: the same numerator over sum_k sum_a sum_b |v_k(a,b)|, the votes over every
+  pair of actors (Scholz et al.'s code; makes P small, which damps conflicts);
   ``capability``: P_ij = sum_{k prefers i} c_k s_k / sum_{k not indifferent} c_k s_k.
+  P_ij = 0 when x_i = x_j.
 * **Utilities** of i (risk exponent R_i):
   U_s = 2 - 4 (0.5 - 0.5 d_ij)^R_i (i wins against j), U_f = 2 - 4 (0.5 + 0.5 d_ij)^R_i
   (i loses), U_b = 2 - 4 (0.5 - 0.25 (d_im + d_ij))^R_i and U_w = 2 - 4 (0.5 + 0.25 (d_im +
@@ -31,19 +36,30 @@ of the scale, d(a, b) = |a - b| / (high - low) (option ``distance``).
   a vulnerable, risk-acceptant position scores high); ``own_challenges``: X_i = sum_{j != i}
   EU_ij. Then r_i = (2 X_i - X_max - X_min) / (X_max - X_min) in [-1, 1] and
   R_i = (1 - r_i / 3) / (1 + r_i / 3) in [0.5, 2].
-* **Offers.** For each pair, with EU_ij (i's view) and EU_ji (j's view):
-  both positive and EU_ij > EU_ji: *conflict* that i wins, j is offered x_i;
-  EU_ij > 0 > EU_ji and EU_ij > |EU_ji|: *compromise*, j is offered x_j + (x_i - x_j)
-  |EU_ji / EU_ij|; EU_ij > 0 > EU_ji and |EU_ji| >= EU_ij: *capitulation*, j is offered x_i;
-  otherwise no offer from i to j.
-* **Offer choice** (option ``offer``): ``closest`` (the offer needing the smallest move; the
-  default, as Scholz et al.), ``strongest`` (from the challenger with the largest EU_ij),
-  ``mean`` (the mean of the offers). All actors move at once; the round is repeated.
+* **Offers.** For receiver j and proposer i, e_ij = EU of i challenging j and e_ji = EU
+  of j challenging i, each with its challenger's own exponent (``perspective=own``) or
+  both with the receiver's exponent (``receiver``: the receiver judges the pair, as in
+  Scholz et al.'s code and BDM's "from i's perspective"):
+  both positive and e_ij > e_ji: *conflict* that i wins, j is offered x_i;
+  e_ij > 0 > e_ji and e_ij > |e_ji|: *compromise*, j is offered x_j + (x_i - x_j)
+  |e_ji / e_ij|; e_ij > 0 > e_ji and |e_ji| >= e_ij: *capitulation*, j is offered x_i
+  (option ``capitulation=false`` drops these offers); otherwise no offer.
+* **Offer choice** (option ``offer``): ``closest`` (the offer needing the smallest move, the
+  rule the papers state), ``by_kind`` (conflict offers first, then compromise, then
+  capitulation; closest within the kind), ``scholz_code`` (as ``by_kind``, but among
+  compromises the one minimising (|e_ji| x_i + |e_ij| x_j) / (|e_ji| + |e_ij|), the
+  selection found in Scholz et al.'s code), ``strongest`` (the challenger with the largest
+  e_ij), ``mean``. All actors move at once; the round is repeated.
 * **Forecast.** The median after the last round (option ``forecast``: ``median`` or
   ``mean``, the capability x salience weighted mean). Stopping (option ``stop``): ``rounds``
   runs exactly ``rounds`` rounds; ``stable`` stops early once the forecast has moved less
   than ``tolerance`` x range for ``patience`` consecutive rounds. On the EC emission case
   the model does not converge (the median oscillates), so a stopping rule is a real choice.
+
+**Defaults** are the ``scholz2011`` preset: the only reading we found that reproduces a
+published round table (all ten rounds of the EC emission case to two decimals). The
+``paper`` preset follows the printed equations instead. Neither beats the weighted mean on
+DEU III (docs/bargaining.md).
 """
 
 from __future__ import annotations
