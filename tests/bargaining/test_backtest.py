@@ -120,3 +120,10 @@ def test_real_deu3_small_model_run(deu3_path):
     assert 0 < r["issues"] < 353
     for v in r["models"].values():
         assert 0 <= v["mae"] <= 100 and v["n"] == r["issues"]
+
+
+def test_backtest_text_output(write, run):
+    r = run("backtest", "deu3", "--data", _deu_file(write, ROWS), "--models",
+            "weighted_mean,constant_50")
+    assert r.exit_code == 0, r.output
+    assert "weighted_mean" in r.stdout and "32.50" in r.stdout and "left out" in r.stdout

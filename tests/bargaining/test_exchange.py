@@ -75,3 +75,9 @@ def test_single_issue_and_options(write):
     m2 = load_model(EXAMPLES / "decide_example.tsv")
     f2 = run_model(m2, "exchange", rounds=1)
     assert len(f2.issues["budget"].rounds) <= 2
+
+
+def test_exchange_text_output(run):
+    r = run("forecast", EXAMPLES / "decide_example.tsv", "--model", "exchange")
+    assert r.exit_code == 0, r.output
+    assert "issue budget" in r.stdout and "issue parks" in r.stdout
