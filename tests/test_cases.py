@@ -100,7 +100,8 @@ def test_elmira_moves_arc_for_arc():
     data = _case("elmira")
     for i, arcs in enumerate(data["moves"].values()):
         graph = conflict.moves[i]
-        mine = {(int(a) + 1, int(b) + 1) for a, b in zip(graph.sources(), graph.targets)}
+        pairs = zip(graph.sources(), graph.targets, strict=True)
+        mine = {(int(a) + 1, int(b) + 1) for a, b in pairs}
         assert mine == {tuple(a) for a in arcs}
 
 

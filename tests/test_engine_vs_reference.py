@@ -78,7 +78,7 @@ def test_reachability_kernel_matches_legal_sequences(model):
     """min over R_H(s) of a value equals the minimum over the reference's R_H(s)."""
     spec, conflict = _compile(model)
     reference = ref.build(reference_spec(spec))
-    for i, dm in enumerate(conflict.dm_ids):
+    for i in range(len(conflict.dm_ids)):
         others = [j for j in range(len(conflict.dm_ids)) if j != i]
         group = [conflict.moves[j] for j in others]
         value = conflict.ranks[i]
@@ -102,10 +102,10 @@ def test_explanations_agree_with_verdicts(model):
     spec, conflict = _compile(model)
     result = analyze(conflict)
     for concept in ("nash", "gmr", "smr", "seq", "sim"):
-        for i, dm in enumerate(conflict.dm_ids):
+        for i in range(len(conflict.dm_ids)):
             for state in range(1, conflict.state_count + 1):
-                why = result.explain(state, dm, concept)
-                assert why.stable == result.is_stable(state, dm, concept)
+                why = result.explain(state, i, concept)
+                assert why.stable == result.is_stable(state, i, concept)
                 for d in why.improvements:
                     if concept in ("sim", "nash") or not d.sanctioned:
                         continue

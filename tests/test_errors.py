@@ -104,7 +104,9 @@ def test_unbalanced_parenthesis(tmp_path):
 
 
 def test_ranking_misses_a_state(tmp_path):
-    text = MINIMAL.replace("a: {prioritize: [go]}", "a:\n    ranking: [go and stop, go and not stop, stop and not go]")
+    text = MINIMAL.replace(
+        "a: {prioritize: [go]}", "a:\n    ranking: [go and stop, go and not stop, stop and not go]"
+    )
     check_error(write(tmp_path, text), 14, "does not place state(s) 1 (NN)")
 
 

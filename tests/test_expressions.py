@@ -7,7 +7,6 @@ import itertools
 import numpy as np
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 from strategies import expressions
 
 from standoff.model.expressions import ExpressionError, parse
