@@ -26,14 +26,7 @@ def app():
     """The standoff typer app with the bargaining commands registered."""
     import standoff.cli as cli
 
-    names = {c.name for c in cli.app.registered_commands}
-    if "forecast" not in names:
-        try:
-            cli._register()
-        except ImportError:  # the core commands may not exist yet
-            from standoff.cli import bargaining
-
-            bargaining.register(cli.app)
+    cli._register()
     return cli.app
 
 

@@ -22,15 +22,26 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
-    from standoff.cli import analysis
+COMMAND_MODULES = ("analysis", "claims", "evolution", "bargaining")
+_registered = False
 
-    analysis.register(app)
-    try:
-        from standoff.cli import bargaining
-    except ImportError:  # the bargaining commands are optional while under construction
+
+def _register() -> None:
+    """Add the commands of every command module (each has ``register(app)``), once."""
+    global _registered
+    if _registered:
         return
-    bargaining.register(app)
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"standoff.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"standoff.cli.{name}":
+                raise
+            continue  # a command module not written yet
+        module.register(app)
+    _registered = True
 
 
 def fail(error: ModelError | CapacityError) -> None:
