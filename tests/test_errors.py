@@ -241,3 +241,18 @@ def test_error_leaves_no_output_file(tmp_path):
     out = tmp_path / "out.json"
     result = run("analyze", str(path), "--format", "json", "-o", str(out))
     assert result.code == 2 and not out.exists()
+
+
+def test_alias_bomb_is_refused(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for k in range(1, 9):
+        prev = f"*a{k - 1}"
+        lines.append(f"a{k}: &a{k} [{', '.join([prev] * 10)}]")
+    result = run("check", str(write(tmp_path, "\n".join(lines) + "\n")))
+    assert result.code == 2 and "expands to more than" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_deep_nesting_is_refused(tmp_path):
+    result = run("check", str(write(tmp_path, "a: " + "[" * 300 + "]" * 300 + "\n")))
+    assert result.code == 2 and "Traceback" not in result.err

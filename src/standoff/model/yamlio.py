@@ -56,7 +56,21 @@ _Loader.add_implicit_resolver(
 )
 
 
+MAX_FILE_BYTES = 64 * 2**20
+MAX_VALUES = 2_000_000
+MAX_DEPTH = 100
+
+
 def _to_python(node: yaml.Node, path: Path_, locs: Locations, loader: _Loader) -> Any:
+    if len(locs.spots) > MAX_VALUES:
+        raise locs.error(
+            path,
+            f"the document expands to more than {MAX_VALUES:,} values",
+            "avoid repeated YAML aliases (*name); write the model out plainly",
+        )
+    if len(path) > MAX_DEPTH:
+        raise locs.error(path, f"the document is nested more than {MAX_DEPTH} levels deep",
+                         "a model file needs only a few levels of nesting")
     locs.spots[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -123,6 +137,12 @@ def load_document(path: str | Path) -> tuple[Any, Locations]:
     p = Path(path)
     shown = str(path)
     try:
+        if p.is_file() and p.stat().st_size > MAX_FILE_BYTES:
+            raise ModelError(
+                f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB",
+                file=shown,
+                hint="a model file is a description of a conflict, not data; check the path",
+            )
         raw = p.read_bytes()
     except FileNotFoundError:
         raise ModelError(
