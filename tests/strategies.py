@@ -21,10 +21,16 @@ def expressions(draw, names: list[str], depth: int = 2) -> str:
 
 
 @st.composite
-def conflicts(draw, max_dms: int = 4, max_options: int = 8) -> dict[str, Any]:
+def conflicts(
+    draw, max_dms: int = 4, max_options: int = 8, product: bool = False
+) -> dict[str, Any]:
     """A random model: 2-``max_dms`` DMs, up to ``max_options`` options, random move
     directions, feasibility groups, infeasible statements, at most one collapse, and
-    preferences with ties (option prioritization or weights)."""
+    preferences with ties (option prioritization or weights).
+
+    With ``product=True`` every constraint concerns one decision maker's options and
+    nothing collapses, so the state space is a product (the engine's implicit coset path);
+    most decision makers then have only reversible options."""
     n_dms = draw(st.integers(2, max_dms))
     counts = []
     remaining = max_options
@@ -35,23 +41,37 @@ def conflicts(draw, max_dms: int = 4, max_options: int = 8) -> dict[str, Any]:
         remaining -= c
     names: list[str] = []
     dms: dict[str, Any] = {}
+    owned: list[list[str]] = []
     for d, c in enumerate(counts):
         options = {}
+        reversible = product and draw(st.integers(0, 3)) > 0
+        owned.append([])
         for _ in range(c):
             name = f"o{len(names)}"
             names.append(name)
-            moves = draw(st.sampled_from(["both", "both", "take", "drop"]))
+            owned[-1].append(name)
+            moves = "both" if reversible else draw(st.sampled_from(["both", "both", "take",
+                                                                    "drop"]))
             options[name] = {"text": f"option {name}", "moves": moves}
         dms[f"dm{d}"] = {"name": f"Decision maker {d}", "options": options}
     feasibility: dict[str, Any] = {}
-    if len(names) >= 2 and draw(st.booleans()):
+    if product:
+        for group_names in owned:
+            if len(group_names) >= 2 and draw(st.integers(0, 2)) == 0:
+                kind = draw(st.sampled_from(["exactly_one", "at_most_one", "at_least_one"]))
+                feasibility.setdefault(kind, []).append(group_names)
+            elif draw(st.integers(0, 3)) == 0:
+                feasibility.setdefault("infeasible", []).append(
+                    draw(expressions(group_names, 1))
+                )
+    elif len(names) >= 2 and draw(st.booleans()):
         kind = draw(st.sampled_from(["exactly_one", "at_most_one", "at_least_one"]))
         group = draw(st.lists(st.sampled_from(names), min_size=2, max_size=3, unique=True))
         feasibility[kind] = [group]
-    infeasible = draw(st.lists(expressions(names, 1), max_size=2))
+    infeasible = [] if product else draw(st.lists(expressions(names, 1), max_size=2))
     if infeasible:
         feasibility["infeasible"] = infeasible
-    if draw(st.integers(0, 2)) == 0:
+    if not product and draw(st.integers(0, 2)) == 0:
         lits = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
         parts = [f"not {n}" if draw(st.booleans()) else n for n in lits]
         feasibility["collapse"] = [" and ".join(parts)]

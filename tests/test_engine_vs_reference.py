@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from model_builders import reference_spec, spec_from_dict
 from strategies import conflicts
 
@@ -18,6 +19,7 @@ import standoff.reference as ref
 from standoff.analysis import analyze
 from standoff.errors import ModelError
 from standoff.graph import compile_model
+from standoff.graph.moves import CosetMoves
 from standoff.stability.reachability import group_reach_minimum
 
 CONCEPTS = {"nash": ref.nash, "gmr": ref.gmr, "smr": ref.smr, "seq": ref.seq, "sim": ref.sim}
@@ -36,7 +38,7 @@ def _compile(model: dict):
 
 
 @SETTINGS
-@given(conflicts())
+@given(st.one_of(conflicts(), conflicts(product=True)))
 def test_states_and_moves_match_reference(model):
     spec, conflict = _compile(model)
     reference = ref.build(reference_spec(spec))
@@ -57,7 +59,7 @@ def test_states_and_moves_match_reference(model):
 
 
 @SETTINGS
-@given(conflicts())
+@given(st.one_of(conflicts(), conflicts(product=True)))
 def test_stability_matches_reference(model):
     spec, conflict = _compile(model)
     reference = ref.build(reference_spec(spec))
@@ -73,7 +75,7 @@ def concept_name(key: str) -> str:
 
 
 @settings(max_examples=80, deadline=None)
-@given(conflicts(max_dms=4, max_options=7))
+@given(st.one_of(conflicts(max_dms=4, max_options=7), conflicts(max_dms=4, product=True)))
 def test_reachability_kernel_matches_legal_sequences(model):
     """min over R_H(s) of a value equals the minimum over the reference's R_H(s)."""
     spec, conflict = _compile(model)
@@ -121,3 +123,23 @@ def test_explanations_agree_with_verdicts(model):
                         at = step.target - 1
                         previous = j
                     assert conflict.ranks[i, at] <= conflict.ranks[i, state - 1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(conflicts(max_dms=4, max_options=9, product=True))
+def test_product_spaces_use_implicit_moves_and_agree(model):
+    """Product state spaces take the implicit coset path (no stored moves) for decision
+    makers whose options are all reversible; verdicts still match the reference."""
+    spec, conflict = _compile(model)
+    assert conflict.space.product is not None
+    for i, d in enumerate(spec.dms):
+        reversible = all(spec.options[k].moves == "both" for k in d.options)
+        assert isinstance(conflict.moves[i], CosetMoves) == reversible
+    reference = ref.build(reference_spec(spec))
+    for i, dm in enumerate(conflict.dm_ids):
+        for s in range(conflict.state_count):
+            assert {int(t) + 1 for t in conflict.moves[i].of(s)} == set(reference.moves[dm][s + 1])
+    result = analyze(conflict)
+    for concept, oracle in CONCEPTS.items():
+        for dm in conflict.dm_ids:
+            assert set(result.stable_states(concept, dm)) == oracle(reference, dm), (concept, dm)

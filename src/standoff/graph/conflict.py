@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 
 from standoff.errors import CapacityError
-from standoff.graph.moves import MoveGraph, unilateral_moves
+from standoff.graph.moves import CosetMoves, Moves, unilateral_moves
 from standoff.graph.preferences import rank_matrix
 from standoff.graph.states import (
     DEFAULT_MAX_STATES,
@@ -39,7 +39,7 @@ class Conflict:
 
     spec: ModelSpec
     space: StateSpace
-    moves: tuple[MoveGraph, ...]
+    moves: tuple[Moves, ...]
     ranks: np.ndarray
     status_quo: int | None
     _cache: dict = field(default_factory=dict, repr=False)
@@ -98,6 +98,10 @@ class Conflict:
         """Bit mask of each decision maker's options."""
         return tuple(sum(1 << k for k in d.options) for d in self.spec.dms)
 
+    def move_count(self) -> int:
+        """Number of unilateral moves of all decision makers together."""
+        return sum(g.edge_count for g in self.moves)
+
     def prefers(self, dm: int, s: int, t: int) -> bool:
         """Whether decision maker ``dm`` strictly prefers state ``s`` to ``t``."""
         return bool(self.ranks[dm, s] > self.ranks[dm, t])
@@ -120,7 +124,13 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
             "can NOT happen",
         )
 
-    needed = estimate_memory(spec, space.size)
+    implicit = set()
+    if space.product is not None:
+        implicit = {
+            d for d, dm in enumerate(spec.dms)
+            if all(spec.options[k].moves == "both" for k in dm.options)
+        }
+    needed = estimate_memory(spec, space.size, implicit)
     budget = memory_budget()
     if needed > budget:
         raise CapacityError(
@@ -134,8 +144,11 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
     def show(s: int) -> str:
         return _show(space, s)
 
-    moves = []
-    for d in spec.dms:
+    moves: list[Moves] = []
+    for index, d in enumerate(spec.dms):
+        if index in implicit:
+            moves.append(CosetMoves(space.size, space.radices[index], space.strides[index]))
+            continue
         own = take = drop = 0
         for k in d.options:
             bit = 1 << k

@@ -1,32 +1,42 @@
-"""Unilateral moves of option form, as one sparse graph per decision maker.
+"""Unilateral moves of option form: one move structure per decision maker.
 
 Definition (Fang, Hipel & Kilgour 1993, ch. 3; BRIEF §2): a unilateral move by decision
 maker *i* from state *s* changes a non-empty subset of *i*'s own options (and nothing
 else), lands on a feasible state *t* ≠ *s*, and respects each changed option's direction
 (``take``: only not-taken → taken; ``drop``: only taken → not taken). The direction of an
-option is ignored when the option is irrelevant in *s* or in *t* (a collapsed state):
-it has no value there to keep or to undo. Leaving a collapsed state, the options that were
+option is ignored when the option is irrelevant in *s* or in *t* (a collapsed state): it
+has no value there to keep or to undo. Leaving a collapsed state, the options that were
 irrelevant start from "not taken".
 
-``R_i(s)`` is stored in compressed sparse row form: the targets of state ``s`` are
-``targets[start[s]:start[s + 1]]``, sorted, without repeats.
+Two representations share one interface (``min_over``, ``max_over``, ``nonempty``,
+``improvements``, ``of``, ``edge_count``):
+
+* :class:`MoveGraph`: ``R_i`` as an explicit sparse graph (compressed sparse rows), used
+  whenever constraints, collapsed states or move directions break the regular structure;
+* :class:`CosetMoves`: the implicit form used when the state space is a product of each
+  decision maker's feasible choices and *i*'s options can all be taken and undone. Then
+  ``R_i(s)`` is every other state that agrees with *s* on everybody else's options (the
+  *coset* of *s*), and minima over it are reductions along one axis of an array: no move
+  is ever stored (Xu, Hipel & Kilgour 2009 exploit the same structure with matrices).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
-from standoff.graph.states import U64, StateSpace
+INFINITY = np.iinfo(np.int64).max
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MoveGraph:
-    """``R_i`` for one decision maker, in compressed sparse row form."""
+    """``R_i`` for one decision maker, in compressed sparse row form: the targets of state
+    ``s`` are ``targets[start[s]:start[s + 1]]``."""
 
     start: np.ndarray  # int64, length m + 1
-    targets: np.ndarray  # int64, the 0-based target states
+    targets: np.ndarray  # int32 or int64, 0-based target states
 
     @property
     def size(self) -> int:
@@ -44,16 +54,214 @@ class MoveGraph:
         """``R_i(s)`` as an array of 0-based states."""
         return self.targets[self.start[s] : self.start[s + 1]]
 
+    def materialize(self) -> MoveGraph:
+        return self
+
+    def nonempty(self) -> np.ndarray:
+        """Whether each state has at least one move."""
+        return np.diff(self.start) > 0
+
+    def _reduce(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
+        out = np.full(self.size, empty, dtype=np.int64)
+        nonempty = self.nonempty()
+        if self.edge_count:
+            out[nonempty] = ufunc.reduceat(values[self.targets], self.start[:-1][nonempty])
+        return out
+
+    def min_over(self, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
+        """``min over t ∈ R(s) of values[t]`` for every ``s`` (``empty`` where R(s) = ∅)."""
+        return self._reduce(np.minimum, values, empty)
+
+    def max_over(self, values: np.ndarray, empty: int = -1) -> np.ndarray:
+        """``max over t ∈ R(s) of values[t]`` for every ``s`` (``empty`` where R(s) = ∅)."""
+        return self._reduce(np.maximum, values, empty)
+
+    def improvements(self, rank: np.ndarray) -> MoveGraph:
+        """``R_i⁺``: the moves to a state the mover ranks strictly higher."""
+        src = self.sources()
+        keep = rank[self.targets] > rank[src]
+        counts = np.bincount(src[keep], minlength=self.size)
+        start = np.zeros(self.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=start[1:])
+        return MoveGraph(start, self.targets[keep])
+
     @staticmethod
-    def from_edges(m: int, src: np.ndarray, dst: np.ndarray) -> MoveGraph:
-        """Build from edge lists (repeats are merged)."""
-        if src.size:
-            key = np.unique(src.astype(np.int64) * m + dst.astype(np.int64))
+    def from_edges(m: int, src: np.ndarray, dst: np.ndarray, unique: bool = True) -> MoveGraph:
+        """Build from edge lists; with ``unique=False`` repeated edges are merged."""
+        dtype = np.int32 if m < 2**31 else np.int64
+        if src.size and not unique:
+            key = src.astype(np.int64) * m + dst.astype(np.int64)
+            key.sort()
+            keep = np.ones(key.shape, dtype=bool)
+            keep[1:] = key[1:] != key[:-1]
+            key = key[keep]
             src, dst = key // m, key % m
+        order = np.argsort(src, kind="stable") if src.size else src
         counts = np.bincount(src, minlength=m) if src.size else np.zeros(m, dtype=np.int64)
         start = np.zeros(m + 1, dtype=np.int64)
         np.cumsum(counts, out=start[1:])
-        return MoveGraph(start, np.asarray(dst, dtype=np.int64))
+        return MoveGraph(start, np.asarray(dst[order], dtype=dtype))
+
+
+@dataclass(frozen=True, eq=False)
+class CosetMoves:
+    """``R_i(s)`` = the coset of *s* minus *s*, in a product state space.
+
+    States are numbered in mixed radix (the first decision maker's choice varies fastest);
+    decision maker *i*'s choice is the digit with ``radix`` values and place value
+    ``stride``. Viewing any per-state array as shape ``(outer, radix, inner)`` puts each
+    coset on axis 1.
+    """
+
+    size: int
+    radix: int
+    stride: int
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return (self.size // (self.radix * self.stride), self.radix, self.stride)
+
+    @property
+    def edge_count(self) -> int:
+        return self.size * (self.radix - 1)
+
+    def digit(self, s: int) -> int:
+        return (s // self.stride) % self.radix
+
+    def of(self, s: int) -> np.ndarray:
+        d = self.digit(s)
+        base = s - d * self.stride
+        others = np.delete(np.arange(self.radix, dtype=np.int64), d)
+        return base + others * self.stride
+
+    def nonempty(self) -> np.ndarray:
+        return np.full(self.size, self.radix > 1, dtype=bool)
+
+    def _excluding_self(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
+        v = np.asarray(values, dtype=np.int64).reshape(self.shape)
+        pad = np.full((v.shape[0], 1, v.shape[2]), empty, dtype=np.int64)
+        before = ufunc.accumulate(np.concatenate([pad, v[:, :-1, :]], axis=1), axis=1)
+        after = ufunc.accumulate(np.concatenate([pad, v[:, :0:-1, :]], axis=1), axis=1)
+        return ufunc(before, after[:, ::-1, :]).reshape(-1)
+
+    def min_over(self, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
+        return self._excluding_self(np.minimum, values, empty)
+
+    def max_over(self, values: np.ndarray, empty: int = -1) -> np.ndarray:
+        return self._excluding_self(np.maximum, values, empty)
+
+    def improvements(self, rank: np.ndarray) -> CosetImprovements:
+        return CosetImprovements(self, np.asarray(rank, dtype=np.int64))
+
+    def materialize(self) -> MoveGraph:
+        """The same moves as an explicit graph (for small models and explanations)."""
+        if "graph" not in self._cache:
+            states = np.arange(self.size, dtype=np.int64)
+            digit = (states // self.stride) % self.radix
+            base = states - digit * self.stride
+            others = np.arange(self.radix, dtype=np.int64)
+            dst = base[:, None] + others[None, :] * self.stride
+            keep = others[None, :] != digit[:, None]
+            src = np.broadcast_to(states[:, None], dst.shape)[keep]
+            self._cache["graph"] = MoveGraph.from_edges(self.size, src, dst[keep])
+        return self._cache["graph"]
+
+    @property
+    def start(self) -> np.ndarray:
+        return self.materialize().start
+
+    @property
+    def targets(self) -> np.ndarray:
+        return self.materialize().targets
+
+    def sources(self) -> np.ndarray:
+        return self.materialize().sources()
+
+
+@dataclass(frozen=True, eq=False)
+class CosetImprovements:
+    """``R_i⁺(s)`` in a product state space: the states of the coset of *s* that *i* ranks
+    strictly higher than *s*. Minima over it are suffix minima along each coset sorted by
+    rank."""
+
+    moves: CosetMoves
+    rank: np.ndarray
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def size(self) -> int:
+        return self.moves.size
+
+    @cached_property
+    def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per coset: the order by rank, and for each sorted position the first position
+        holding a strictly higher rank."""
+        r = self.rank.reshape(self.moves.shape)
+        order = np.argsort(r, axis=1, kind="stable")
+        ranks = np.take_along_axis(r, order, axis=1)
+        n = r.shape[1]
+        position = np.arange(n, dtype=np.int64)[None, :, None]
+        starts = np.where(
+            np.concatenate([np.ones_like(ranks[:, :1, :], dtype=bool),
+                            ranks[:, 1:, :] != ranks[:, :-1, :]], axis=1),
+            position, n,
+        )
+        # first strictly higher position = the next tie-group start after this position
+        nxt = np.concatenate([starts[:, 1:, :], np.full_like(starts[:, :1, :], n)], axis=1)
+        higher = np.minimum.accumulate(nxt[:, ::-1, :], axis=1)[:, ::-1, :]
+        dtype = np.int32 if n < 2**31 else np.int64
+        return order.astype(dtype), higher.astype(dtype)
+
+    def nonempty(self) -> np.ndarray:
+        r = self.rank.reshape(self.moves.shape)
+        return (r < r.max(axis=1, keepdims=True)).reshape(-1)
+
+    def _reduce(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
+        order, higher = self._sorted
+        v = np.asarray(values, dtype=np.int64).reshape(self.moves.shape)
+        vs = np.take_along_axis(v, order, axis=1)
+        pad = np.full((v.shape[0], 1, v.shape[2]), empty, dtype=np.int64)
+        suffix = ufunc.accumulate(vs[:, ::-1, :], axis=1)[:, ::-1, :]
+        suffix = np.concatenate([suffix, pad], axis=1)
+        result_sorted = np.take_along_axis(suffix, higher, axis=1)
+        out = np.empty_like(v)
+        np.put_along_axis(out, order, result_sorted, axis=1)
+        return out.reshape(-1)
+
+    def min_over(self, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
+        return self._reduce(np.minimum, values, empty)
+
+    def max_over(self, values: np.ndarray, empty: int = -1) -> np.ndarray:
+        return self._reduce(np.maximum, values, empty)
+
+    @property
+    def edge_count(self) -> int:
+        order, higher = self._sorted
+        return int((self.moves.radix - higher.astype(np.int64)).sum())
+
+    def of(self, s: int) -> np.ndarray:
+        coset = np.concatenate([self.moves.of(s), [s]])
+        return np.sort(coset[self.rank[coset] > self.rank[s]])
+
+    def materialize(self) -> MoveGraph:
+        if "graph" not in self._cache:
+            self._cache["graph"] = self.moves.materialize().improvements(self.rank)
+        return self._cache["graph"]
+
+    @property
+    def start(self) -> np.ndarray:
+        return self.materialize().start
+
+    @property
+    def targets(self) -> np.ndarray:
+        return self.materialize().targets
+
+    def sources(self) -> np.ndarray:
+        return self.materialize().sources()
+
+
+Moves = MoveGraph | CosetMoves | CosetImprovements
 
 
 def _submasks(mask: int) -> list[int]:
@@ -66,33 +274,54 @@ def _submasks(mask: int) -> list[int]:
     return out
 
 
-def unilateral_moves(
-    space: StateSpace, own: int, take: int, drop: int
-) -> MoveGraph:
-    """``R_i`` for the decision maker owning the options in bit mask ``own``.
+def unilateral_moves(space, own: int, take: int, drop: int) -> MoveGraph:
+    """``R_i`` as an explicit graph, for the decision maker owning the options in ``own``.
 
-    ``take`` / ``drop`` are the masks of the options with those directions.
+    ``take`` / ``drop`` are the masks of the options with those directions. Each non-empty
+    subset of the decision maker's options is flipped in every state at once; a first pass
+    counts the moves of each state and a second writes them into place, so memory holds
+    the graph once and nothing more.
     """
     v = space.patterns
-    irr_src = space.irrelevant
     m = space.size
-    srcs, dsts = [], []
     states = np.arange(m, dtype=np.int64)
-    for d in _submasks(own):
-        dm = U64(d)
-        w = v ^ dm
-        wrong = dm & ((U64(take) & v) | (U64(drop) & ~v)) & ~irr_src
-        t = space.state_of(w)
+    has_irrelevant = bool(space.n_ordinary < m)
+    take_u, drop_u = np.uint64(take), np.uint64(drop)
+    masks = _submasks(own)
+
+    def targets_of(d: int) -> tuple[np.ndarray, np.ndarray]:
+        dm = np.uint64(d)
+        t = space.state_of(v ^ dm)
         ok = (t >= 0) & (t != states)
-        if not ok.any():
-            continue
-        tt = np.where(ok, t, 0)
-        ok &= (wrong & ~space.irrelevant[tt]) == 0
-        srcs.append(states[ok])
-        dsts.append(t[ok])
-    if srcs:
-        src = np.concatenate(srcs)
-        dst = np.concatenate(dsts)
-    else:
-        src = dst = np.zeros(0, dtype=np.int64)
-    return MoveGraph.from_edges(m, src, dst)
+        if d & (take | drop) or has_irrelevant:
+            wrong = dm & ((take_u & v) | (drop_u & ~v))
+            if has_irrelevant:
+                wrong &= ~space.irrelevant
+                wrong &= ~space.irrelevant[np.where(ok, t, 0)]
+            ok &= wrong == 0
+        return ok, t
+
+    if has_irrelevant:
+        # with collapsed states several subsets can lead to the same target: merge them
+        srcs, dsts = [], []
+        for d in masks:
+            ok, t = targets_of(d)
+            srcs.append(states[ok])
+            dsts.append(t[ok])
+        src = np.concatenate(srcs) if srcs else np.zeros(0, dtype=np.int64)
+        dst = np.concatenate(dsts) if dsts else np.zeros(0, dtype=np.int64)
+        return MoveGraph.from_edges(m, src, dst, unique=False)
+    counts = np.zeros(m, dtype=np.int64)
+    for d in masks:
+        ok, _ = targets_of(d)
+        counts += ok
+    start = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(counts, out=start[1:])
+    targets = np.empty(int(start[-1]), dtype=np.int32 if m < 2**31 else np.int64)
+    cursor = start[:-1].copy()
+    for d in masks:
+        ok, t = targets_of(d)
+        where = cursor[ok]
+        targets[where] = t[ok]
+        cursor[ok] += 1
+    return MoveGraph(start, targets)

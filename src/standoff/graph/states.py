@@ -49,6 +49,13 @@ class StateSpace:
         irrelevant: per state, the bit mask of options irrelevant there (0 if ordinary).
         n_ordinary: number of ordinary (not collapsed) states; they come first, sorted.
         collapse_of: for each collapsed state (in order), the index of its collapse entry.
+        product: when every constraint concerns one decision maker's options only and no
+            state is collapsed, the state space is the product of each decision maker's
+            feasible choices; then ``product`` holds, per decision maker, the table mapping
+            its local option pattern to its digit (-1 if infeasible), and states are
+            numbered in mixed radix, the first decision maker's digit varying fastest.
+        lookup: a table from every bit pattern to its state (-1 if infeasible), kept when
+            it is small enough; None otherwise.
     """
 
     patterns: np.ndarray
@@ -56,6 +63,23 @@ class StateSpace:
     n_ordinary: int
     collapse_of: tuple[int, ...]
     spec: ModelSpec
+    product: tuple[np.ndarray, ...] | None = None
+    lookup: np.ndarray | None = None
+
+    @property
+    def radices(self) -> tuple[int, ...]:
+        """Number of feasible choices of each decision maker (product spaces only)."""
+        assert self.product is not None
+        return tuple(int((t >= 0).sum()) for t in self.product)
+
+    @property
+    def strides(self) -> tuple[int, ...]:
+        """Place value of each decision maker's digit (product spaces only)."""
+        out, place = [], 1
+        for r in self.radices:
+            out.append(place)
+            place *= r
+        return tuple(out)
 
     @property
     def size(self) -> int:
@@ -74,6 +98,10 @@ class StateSpace:
     def state_of(self, patterns: np.ndarray) -> np.ndarray:
         """The state index (0-based) of each pattern, or -1 where it is infeasible."""
         patterns = np.asarray(patterns, dtype=U64)
+        if self.lookup is not None:
+            return self.lookup[patterns.astype(np.int64)].astype(np.int64)
+        if self.product is not None:
+            return self._product_state_of(patterns)
         out = np.full(patterns.shape, -1, dtype=np.int64)
         ok = self.feasible(patterns)
         undecided = ok.copy()
@@ -88,6 +116,21 @@ class StateSpace:
         found = ordinary[pos] == patterns[undecided] if self.n_ordinary else np.zeros(0, bool)
         idx = np.where(found, pos, -1)
         out[undecided] = idx
+        return out
+
+
+    def _product_state_of(self, patterns: np.ndarray) -> np.ndarray:
+        assert self.product is not None
+        out = np.zeros(patterns.shape, dtype=np.int64)
+        bad = np.zeros(patterns.shape, dtype=bool)
+        for d, (table, place) in enumerate(zip(self.product, self.strides, strict=True)):
+            offset = self.spec.dms[d].options[0]
+            width = len(self.spec.dms[d].options)
+            local = (patterns >> U64(offset)) & U64((1 << width) - 1)
+            digit = table[local.astype(np.int64)]
+            bad |= digit < 0
+            out += digit.astype(np.int64) * place
+        out[bad] = -1
         return out
 
 
@@ -157,13 +200,61 @@ def estimate_states(spec: ModelSpec) -> int:
     return count
 
 
-def estimate_memory(spec: ModelSpec, states: int) -> int:
-    """Bytes needed for ``states`` states: patterns, ranks and every decision maker's moves
-    (an upper bound: each DM can reach at most 2^k − 1 states, k its number of options)."""
-    per_state = 16 + 8 * len(spec.dms)
-    for d in spec.dms:
-        per_state += 8 * ((1 << len(d.options)) - 1) * 2  # targets, plus work arrays
+def estimate_memory(spec: ModelSpec, states: int, implicit: set[int] | None = None) -> int:
+    """Bytes needed for ``states`` states: patterns, ranks, working arrays and every
+    decision maker's explicit moves (an upper bound: a decision maker with k options reaches
+    at most 2^k − 1 states; decision makers in ``implicit`` store no moves)."""
+    per_state = 16 + 8 * len(spec.dms) + 96
+    for d, dm in enumerate(spec.dms):
+        if implicit and d in implicit:
+            continue
+        per_state += 4 * ((1 << len(dm.options)) - 1) * 2  # targets, plus improvements
     return states * per_state
+
+
+MAX_LOOKUP_BITS = 24
+
+
+def _single_dm(spec: ModelSpec, options: set[int]) -> int | None:
+    owners = {spec.options[k].dm for k in options}
+    return owners.pop() if len(owners) == 1 else None
+
+
+def product_tables(spec: ModelSpec) -> list[np.ndarray] | None:
+    """Per decision maker, local pattern → digit (-1 if infeasible), if the state space is a
+    product of the decision makers' own feasible choices; None otherwise."""
+    if spec.collapses:
+        return None
+    local_groups: dict[int, list] = {}
+    local_statements: dict[int, list] = {}
+    for g in spec.groups:
+        d = _single_dm(spec, set(g.options))
+        if d is None:
+            return None
+        local_groups.setdefault(d, []).append(g)
+    for stmt in spec.infeasible:
+        assert stmt.expr is not None
+        mentioned = stmt.expr.options()
+        d = _single_dm(spec, mentioned) if mentioned else None
+        if d is None:
+            return None
+        local_statements.setdefault(d, []).append(stmt)
+    tables = []
+    for d, dm in enumerate(spec.dms):
+        offset, width = dm.options[0], len(dm.options)
+        if width > MAX_LOOKUP_BITS or list(dm.options) != list(range(offset, offset + width)):
+            return None
+        local = np.arange(1 << width, dtype=U64)
+        full = local << U64(offset)
+        ok = np.ones(local.shape, dtype=bool)
+        for g in local_groups.get(d, []):
+            ok &= group_ok(full, g.kind, _mask(g.options))
+        for stmt in local_statements.get(d, []):
+            ok &= ~stmt.expr.evaluate_bits(full)
+        table = np.full(local.shape, -1, dtype=np.int64)
+        table[ok] = np.arange(int(ok.sum()))
+        tables.append(table)
+    return tables
 
 
 def enumerate_states(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> StateSpace:
@@ -174,7 +265,13 @@ def enumerate_states(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> S
             file=spec.file,
             hint="merge options or split the conflict into smaller models",
         )
-    estimate = estimate_states(spec)
+    tables = product_tables(spec)
+    if tables is not None:
+        estimate = 1
+        for t in tables:
+            estimate *= int((t >= 0).sum())
+    else:
+        estimate = estimate_states(spec)
     if estimate > max_states:
         raise CapacityError(
             f"the state space would have up to {estimate:,} states (estimated memory "
@@ -184,6 +281,8 @@ def enumerate_states(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> S
             hint="remove options or add feasibility constraints, or raise the limit with "
             "--max-states (max_states= in the library) if the machine has the memory",
         )
+    if tables is not None:
+        return _product_space(spec, tables)
     comps, free = _components(spec)
     patterns = np.zeros(1, dtype=U64)
     for comp in comps:
@@ -213,4 +312,33 @@ def enumerate_states(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> S
     n_ord = int(ordinary.shape[0])
     all_patterns = np.concatenate([ordinary, np.array(collapsed_patterns, dtype=U64)])
     irr = np.concatenate([np.zeros(n_ord, dtype=U64), np.array(irrelevant, dtype=U64)])
-    return StateSpace(all_patterns, irr, n_ord, tuple(collapse_of), spec)
+    lookup = None
+    n_bits = len(spec.options)
+    if n_bits <= MAX_LOOKUP_BITS and (1 << n_bits) <= max(1 << 20, 16 * patterns.shape[0]):
+        dtype = np.int32 if all_patterns.shape[0] < 2**31 else np.int64
+        lookup = np.full(1 << n_bits, -1, dtype=dtype)
+        lookup[ordinary.astype(np.int64)] = np.arange(n_ord, dtype=dtype)
+        decided = ~undecided
+        if decided.any():
+            # every feasible pattern merged into a collapsed state points to it
+            hits = patterns[decided]
+            which = np.full(hits.shape, -1, dtype=np.int64)
+            pending = np.ones(hits.shape, dtype=bool)
+            for c, k in enumerate(collapse_of):
+                hit = pending & spec.collapses[k].expr.evaluate_bits(hits)
+                which[hit] = n_ord + c
+                pending &= ~hit
+            lookup[hits.astype(np.int64)] = which
+    return StateSpace(all_patterns, irr, n_ord, tuple(collapse_of), spec, lookup=lookup)
+
+
+def _product_space(spec: ModelSpec, tables: list[np.ndarray]) -> StateSpace:
+    """States of a product space, built already sorted (mixed radix, first DM fastest)."""
+    patterns = np.zeros(1, dtype=U64)
+    for d in reversed(range(len(spec.dms))):
+        offset = spec.dms[d].options[0]
+        local = np.flatnonzero(tables[d] >= 0).astype(U64) << U64(offset)
+        patterns = (patterns[:, None] | local[None, :]).ravel()
+    m = int(patterns.shape[0])
+    irrelevant = np.zeros(m, dtype=U64)
+    return StateSpace(patterns, irrelevant, m, (), spec, product=tuple(tables))

@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from standoff.graph.conflict import Conflict
-from standoff.graph.moves import MoveGraph
-from standoff.stability.reachability import improvements
+from standoff.graph.moves import Moves
 
 
-def improvement_graphs(conflict: Conflict) -> tuple[MoveGraph, ...]:
+def improvement_graphs(conflict: Conflict) -> tuple[Moves, ...]:
     """``R_i⁺`` for every decision maker (cached on the conflict)."""
     key = "improvements"
     if key not in conflict._cache:
         conflict._cache[key] = tuple(
-            improvements(g, conflict.ranks[i]) for i, g in enumerate(conflict.moves)
+            g.improvements(conflict.ranks[i]) for i, g in enumerate(conflict.moves)
         )
     return conflict._cache[key]
 
@@ -32,9 +31,4 @@ def unsanctioned(conflict: Conflict, dm: int, sanction_floor: np.ndarray) -> np.
     array: True where some UI is not deterred.
     """
     ui = improvement_graphs(conflict)[dm]
-    src = ui.sources()
-    rank = conflict.ranks[dm]
-    bad = sanction_floor[ui.targets] > rank[src]
-    out = np.zeros(conflict.state_count, dtype=bool)
-    out[src[bad]] = True
-    return out
+    return ui.max_over(sanction_floor, empty=-1) > conflict.ranks[dm]

@@ -15,4 +15,4 @@ from standoff.stability.common import improvement_graphs
 def nash_stable(conflict: Conflict, dm: int) -> np.ndarray:
     """Boolean array over states: Nash stable for decision maker ``dm``."""
     ui = improvement_graphs(conflict)[dm]
-    return np.diff(ui.start) == 0
+    return ~ui.nonempty()

@@ -16,7 +16,8 @@ computes it for all states at once on the graph whose nodes are (state, last mov
 the wanted minimum is min_j C_j(s). Iterating these two equations from C = +∞ decreases
 every C monotonically to the minimum over all legal sequences (each round extends the
 sequences considered by one move), so it ends after at most as many rounds as the longest
-shortest legal sequence, and the cost of one round is linear in the number of moves.
+shortest legal sequence, and the cost of one round is linear in the number of moves (or,
+for implicit coset moves, in the number of states).
 """
 
 from __future__ import annotations
@@ -25,71 +26,43 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from standoff.graph.moves import MoveGraph
+from standoff.graph.moves import INFINITY, Moves
 
-INFINITY = np.iinfo(np.int64).max
-
-
-def segment_min(graph: MoveGraph, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
-    """``min over t ∈ R(s) of values[t]`` for every state ``s`` (``empty`` if R(s) is empty)."""
-    out = np.full(graph.size, empty, dtype=np.int64)
-    counts = np.diff(graph.start)
-    nonempty = counts > 0
-    if graph.edge_count:
-        out[nonempty] = np.minimum.reduceat(values[graph.targets], graph.start[:-1][nonempty])
-    return out
-
-
-def segment_max(graph: MoveGraph, values: np.ndarray, empty: int = -1) -> np.ndarray:
-    """``max over t ∈ R(s) of values[t]`` for every state ``s`` (``empty`` if R(s) is empty)."""
-    out = np.full(graph.size, empty, dtype=np.int64)
-    counts = np.diff(graph.start)
-    nonempty = counts > 0
-    if graph.edge_count:
-        out[nonempty] = np.maximum.reduceat(values[graph.targets], graph.start[:-1][nonempty])
-    return out
-
-
-def improvements(graph: MoveGraph, rank: np.ndarray) -> MoveGraph:
-    """The unilateral improvements ``R_i⁺``: the moves to a state the mover ranks higher."""
-    src = graph.sources()
-    keep = rank[graph.targets] > rank[src]
-    counts = np.bincount(src[keep], minlength=graph.size)
-    start = np.zeros(graph.size + 1, dtype=np.int64)
-    np.cumsum(counts, out=start[1:])
-    return MoveGraph(start, graph.targets[keep])
+__all__ = ["INFINITY", "group_reach_minimum"]
 
 
 def group_reach_minimum(
-    group_moves: Sequence[MoveGraph], value: np.ndarray, max_rounds: int | None = None
+    group_moves: Sequence[Moves], value: np.ndarray, max_rounds: int | None = None
 ) -> np.ndarray:
     """For every state s, the minimum of ``value`` over ``R_H(s)`` (legal sequences).
 
-    ``group_moves`` holds one move graph per member of *H* (pass improvement graphs for
-    ``R_H⁺``). Returns +∞ (``INFINITY``) where ``R_H(s)`` is empty.
+    ``group_moves`` holds one move structure per member of *H* (pass improvement
+    structures for ``R_H⁺``). Returns +∞ (``INFINITY``) where ``R_H(s)`` is empty.
     """
     value = np.asarray(value, dtype=np.int64)
     n = len(group_moves)
     if n == 0:
         return np.full(value.shape, INFINITY, dtype=np.int64)
     if n == 1:
-        return segment_min(group_moves[0], value)
+        return group_moves[0].min_over(value)
     current = [np.full(value.shape, INFINITY, dtype=np.int64) for _ in range(n)]
     rounds = 0
     limit = max_rounds if max_rounds is not None else value.shape[0] * n + 1
     while True:
         rounds += 1
-        updated = []
+        changed = False
         for j in range(n):
             others = np.full(value.shape, INFINITY, dtype=np.int64)
             for k in range(n):
                 if k != j:
                     np.minimum(others, current[k], out=others)
-            b = np.minimum(value, others)
-            updated.append(segment_min(group_moves[j], b))
-        if all(np.array_equal(a, b) for a, b in zip(updated, current, strict=True)):
+            np.minimum(others, value, out=others)
+            updated = group_moves[j].min_over(others)
+            if not changed and not np.array_equal(updated, current[j]):
+                changed = True
+            current[j] = updated
+        if not changed:
             break
-        current = updated
         if rounds > limit:  # pragma: no cover - cannot happen: values only decrease
             raise RuntimeError("reachability did not converge")
     out = current[0].copy()

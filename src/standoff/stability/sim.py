@@ -44,7 +44,7 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
     space = conflict.space
     m = space.size
     v = space.patterns
-    ui = improvement_graphs(conflict)
+    ui = [g.materialize() for g in improvement_graphs(conflict)]
     # Opponents' joint reactions per state, as (override mask, contributed bits) lists in
     # CSR form; start with "nobody moves" and extend opponent by opponent.
     react_start = np.arange(m + 1, dtype=np.int64)

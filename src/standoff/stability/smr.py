@@ -15,13 +15,13 @@ import numpy as np
 
 from standoff.graph.conflict import Conflict
 from standoff.stability.common import opponents, unsanctioned
-from standoff.stability.reachability import group_reach_minimum, segment_max
+from standoff.stability.reachability import group_reach_minimum
 
 
 def escape_value(conflict: Conflict, dm: int) -> np.ndarray:
     """``max(rank(s2), best rank among i's moves from s2)`` for every state ``s2``."""
     rank = conflict.ranks[dm]
-    return np.maximum(rank, segment_max(conflict.moves[dm], rank))
+    return np.maximum(rank, conflict.moves[dm].max_over(rank))
 
 
 def smr_stable(conflict: Conflict, dm: int) -> np.ndarray:

@@ -1,0 +1,221 @@
+"""Scale benchmark: generate conflict models of growing size and time the analysis.
+
+Usage::
+
+    python benchmarks/scale.py            # the full table of issue #4 (minutes; ~16 GB peak)
+    python benchmarks/scale.py --quick    # CI-sized versions of the same shapes (seconds)
+    python benchmarks/scale.py --only 2   # one row of the table (1-based)
+    python benchmarks/scale.py --curve    # time against states × moves, 2 DMs, no constraints
+
+Every model is written as a model file (``benchmarks/models/*.yaml``, fixed seeds) so
+anyone can rerun it with ``standoff analyze``. Preferences are "random strict": each
+decision maker weighs every option and a random set of option pairs with random weights
+(ties are possible but rare; the table reports the number of distinct ranks). Constrained
+models add infeasible statements that couple options of different decision makers until
+about 30% of the combinations are removed, and make a third of the options irreversible
+(``moves: take`` or ``drop``).
+
+Each model is analysed in a fresh subprocess, so the peak resident memory (``ru_maxrss``)
+reported is that of the analysis alone (load + compile + the concepts listed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+MODELS = HERE / "models"
+
+
+@dataclass(frozen=True)
+class Case:
+    dms: int
+    options: int
+    constrained: bool
+    concepts: str
+    seed: int = 2026
+
+    @property
+    def name(self) -> str:
+        kind = "constrained" if self.constrained else "free"
+        return f"dm{self.dms}-opt{self.options}-{kind}-s{self.seed}"
+
+
+FULL = [
+    Case(2, 13, False, "nash,gmr,smr,seq,sim"),
+    Case(3, 20, False, "nash,gmr,smr,seq"),
+    Case(3, 20, True, "nash,gmr,smr,seq"),
+    Case(4, 16, True, "nash,gmr,smr,seq,sim"),
+    Case(2, 24, False, "nash,gmr"),
+]
+QUICK = [
+    Case(2, 10, False, "nash,gmr,smr,seq,sim"),
+    Case(3, 12, False, "nash,gmr,smr,seq"),
+    Case(3, 12, True, "nash,gmr,smr,seq"),
+    Case(4, 10, True, "nash,gmr,smr,seq,sim"),
+    Case(2, 14, False, "nash,gmr"),
+]
+
+
+def split(options: int, dms: int) -> list[int]:
+    base, extra = divmod(options, dms)
+    return [base + (1 if d < extra else 0) for d in range(dms)]
+
+
+def make_model(case: Case) -> dict:
+    """The model file of a benchmark case (deterministic for a given seed)."""
+    rng = random.Random(case.seed * 1000 + case.dms * 100 + case.options)
+    counts = split(case.options, case.dms)
+    names: list[str] = []
+    owner: list[int] = []
+    dms = {}
+    for d, count in enumerate(counts):
+        options = {}
+        for _ in range(count):
+            name = f"o{len(names)}"
+            moves = "both"
+            if case.constrained and len(names) % 3 == 2:
+                moves = rng.choice(["take", "drop"])
+            options[name] = {"text": f"option {len(names) + 1}", "moves": moves}
+            names.append(name)
+            owner.append(d)
+        dms[f"dm{d}"] = {"name": f"Decision maker {d + 1}", "options": options}
+    model: dict = {
+        "format": "standoff/1",
+        "title": f"Benchmark: {case.dms} DMs, {case.options} options"
+        + (", constrained" if case.constrained else ""),
+        "view": "Synthetic benchmark model (benchmarks/scale.py).",
+        "decision_makers": dms,
+    }
+    if case.constrained:
+        # couple options of different DMs: "a and b" removes 1/4, "c and d and e" 1/8 ...
+        statements = []
+        removed = 0.0
+        while removed < 0.29:
+            size = 2 if removed < 0.2 else 3
+            picked = rng.sample(range(len(names)), size)
+            while len({owner[k] for k in picked}) < 2:
+                picked = rng.sample(range(len(names)), size)
+            statements.append(" and ".join(names[k] for k in picked))
+            removed = 1 - (1 - removed) * (1 - 0.5**size)
+        model["feasibility"] = {"infeasible": statements}
+    preferences = {}
+    for d in range(case.dms):
+        weights = [{"statement": n, "weight": round(rng.uniform(-1, 1), 9)} for n in names]
+        for _ in range(len(names)):
+            a, b = rng.sample(names, 2)
+            weights.append({"statement": f"{a} and {b}", "weight": round(rng.uniform(-1, 1), 9)})
+        preferences[f"dm{d}"] = {"weights": weights}
+    model["preferences"] = preferences
+    return model
+
+
+def write_model(case: Case) -> Path:
+    MODELS.mkdir(exist_ok=True)
+    path = MODELS / f"{case.name}.yaml"
+    path.write_text(yaml.safe_dump(make_model(case), sort_keys=False), encoding="utf-8")
+    return path
+
+
+def run_one(path: Path, concepts: str) -> dict:
+    """Analyse one model in this process; return timings (s) and peak RSS (MiB)."""
+    import numpy as np
+
+    import standoff
+
+    t0 = time.perf_counter()
+    conflict = standoff.load(path, max_states=1 << 25)
+    t_load = time.perf_counter() - t0
+    times = {}
+    for concept in concepts.split(","):
+        t = time.perf_counter()
+        standoff.analyze(conflict, concept)
+        times[concept] = time.perf_counter() - t
+    distinct = min(len(np.unique(conflict.ranks[i])) for i in range(len(conflict.dm_ids)))
+    return {
+        "states": conflict.state_count,
+        "moves": conflict.move_count(),
+        "load": t_load,
+        "concepts": times,
+        "distinct_ranks": distinct,
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def measure(case: Case) -> dict:
+    path = write_model(case)
+    out = subprocess.run(
+        [sys.executable, __file__, "--run", str(path), "--concepts", case.concepts],
+        capture_output=True, text=True, check=False,
+    )
+    if out.returncode != 0:
+        return {"error": (out.stderr or out.stdout).strip().splitlines()[-1]}
+    return json.loads(out.stdout)
+
+
+def print_table(rows: list[tuple[Case, dict]]) -> None:
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, {platform.system()}")
+    head = (f"| {'states':>10} | DMs | options | constrained | {'moves':>12} | concept | "
+            f"{'seconds':>8} | peak RSS MiB |")
+    print(head)
+    print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
+    for case, r in rows:
+        if "error" in r:
+            print(f"| {'-':>10} | {case.dms:>3} | {case.options:>7} | "
+                  f"{'~30%' if case.constrained else 'none':>11} | error: {r['error']}")
+            continue
+        first = True
+        for concept, seconds in [("load", r["load"]), *r["concepts"].items()]:
+            label = "compile" if concept == "load" else concept
+            states = f"{r['states']:,}" if first else ""
+            moves = f"{r['moves']:,}" if first else ""
+            peak = f"{r['peak_mib']:,.0f}" if first else ""
+            print(f"| {states:>10} | {case.dms if first else '':>3} | "
+                  f"{case.options if first else '':>7} | "
+                  f"{('~30%' if case.constrained else 'none') if first else '':>11} | "
+                  f"{moves:>12} | {label:<7} | {seconds:8.2f} | {peak:>12} |")
+            first = False
+        total = r["load"] + sum(r["concepts"].values())
+        print(f"| {'':>10} | {'':>3} | {'':>7} | {'':>11} | {'':>12} | {'total':<7} | "
+              f"{total:8.2f} | {'':>12} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small, CI-sized models")
+    parser.add_argument("--only", type=int, help="run only this row (1-based)")
+    parser.add_argument("--curve", action="store_true", help="time vs. size, 2 DMs")
+    parser.add_argument("--run", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--concepts", default="nash,gmr,smr,seq,sim", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        print(json.dumps(run_one(args.run, args.concepts)))
+        return
+    if args.curve:
+        cases = [Case(2, k, False, "nash,gmr,seq") for k in range(10, 23, 2)]
+    else:
+        cases = QUICK if args.quick else FULL
+        if args.only:
+            cases = [cases[args.only - 1]]
+    rows = []
+    for case in cases:
+        rows.append((case, measure(case)))
+        print(f"  done {case.name}", file=sys.stderr)
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()
