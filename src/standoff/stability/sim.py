@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from standoff.graph.conflict import Conflict
+from standoff.graph.moves import CosetMoves
 from standoff.stability.common import improvement_graphs, opponents
 
 U64 = np.uint64
@@ -39,56 +40,154 @@ def _pairs(
     return state, start_a[state] + local // nb, start_b[state] + local % nb
 
 
-def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
-    """Boolean array over states: SIM stable for decision maker ``dm``."""
-    space = conflict.space
-    m = space.size
-    v = space.patterns
-    ui = [g.materialize() for g in improvement_graphs(conflict)]
-    # Opponents' joint reactions per state, as (override mask, contributed bits) lists in
-    # CSR form; start with "nobody moves" and extend opponent by opponent.
-    react_start = np.arange(m + 1, dtype=np.int64)
-    react_override = np.zeros(m, dtype=U64)
-    react_bits = np.zeros(m, dtype=U64)
-    for j in opponents(conflict, dm):
-        mask = U64(conflict.own_masks[j])
-        g = ui[j]
-        # choices of j at each state: stay, or one of its improvements
-        n_choices = np.diff(g.start) + 1
-        c_start = np.zeros(m + 1, dtype=np.int64)
-        np.cumsum(n_choices, out=c_start[1:])
-        c_override = np.zeros(int(c_start[-1]), dtype=U64)
-        c_bits = np.zeros(int(c_start[-1]), dtype=U64)
-        pos = np.delete(np.arange(int(c_start[-1])), c_start[:-1])  # slots after "stay"
-        c_override[pos] = mask
-        c_bits[pos] = v[g.targets] & mask
-        state, a, b = _pairs(react_start, c_start)
-        react_override = react_override[a] | c_override[b]
-        react_bits = react_bits[a] | c_bits[b]
-        counts = np.bincount(state, minlength=m)
-        react_start = np.zeros(m + 1, dtype=np.int64)
-        np.cumsum(counts, out=react_start[1:])
-    # drop the reaction where nobody moves
-    moved = react_override != 0
-    counts = np.bincount(
-        np.repeat(np.arange(m), np.diff(react_start))[moved], minlength=m
-    )
-    react_override = react_override[moved]
-    react_bits = react_bits[moved]
-    react_start = np.zeros(m + 1, dtype=np.int64)
-    np.cumsum(counts, out=react_start[1:])
+CHUNK_COMBINATIONS = 4_000_000
 
-    own = U64(conflict.own_masks[dm])
-    g = ui[dm]
-    rank = conflict.ranks[dm]
-    state, e, r = _pairs(g.start, react_start)
-    combined = (
-        (v[state] & ~(own | react_override[r])) | (v[g.targets[e]] & own) | react_bits[r]
+
+def _slice(graph, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSR rows ``lo..hi-1`` of a move graph, re-based to start at 0."""
+    a, b = int(graph.start[lo]), int(graph.start[hi])
+    return graph.start[lo : hi + 1] - a, graph.targets[a:b].astype(np.int64)
+
+
+def _chunks(ui_own, ui_others, m: int) -> list[tuple[int, int]]:
+    """State ranges whose number of (improvement, reaction) combinations stays bounded."""
+    cost = np.diff(ui_own.start).astype(np.float64)
+    for g in ui_others:
+        cost *= np.diff(g.start) + 1
+    bounds = [0]
+    total = 0.0
+    for s in np.flatnonzero(cost):
+        total += cost[s]
+        if total > CHUNK_COMBINATIONS:
+            bounds.append(int(s))
+            total = cost[s]
+    bounds.append(m)
+    return [(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True) if hi > lo]
+
+
+def _sim_two_cosets(conflict: Conflict, dm: int) -> np.ndarray:
+    """SIM for two decision makers who can both move freely in a product space.
+
+    A state is a pair of digits (x, y): x the focal decision maker's choice, y the
+    opponent's. The opponent's improvements from (x, y) are the y′ it ranks above y in
+    column x; the focal move to x′ is sanctioned iff some such y′ gives
+    rank_i(x′, y′) ≤ rank_i(x, y). Sorting each column by the opponent's rank turns
+    "some y′ ranked above y" into a suffix minimum, so the cost is (choices of i)² ×
+    (choices of the opponent) rather than one test per pair of improvements.
+    """
+    other = 1 - dm
+    radices = conflict.space.radices
+    n_i, n_j = radices[dm], radices[other]
+    # view ranks as matrices indexed [x, y]; decision maker 0's digit varies fastest
+    def as_matrix(values: np.ndarray) -> np.ndarray:
+        grid = values.reshape(radices[1], radices[0])  # [digit of DM 1, digit of DM 0]
+        return grid.T if dm == 0 else grid
+
+    rank_i = as_matrix(conflict.ranks[dm])
+    rank_j = as_matrix(conflict.ranks[other])
+    order = np.argsort(rank_j, axis=1, kind="stable")
+    sorted_j = np.take_along_axis(rank_j, order, axis=1)
+    position = np.arange(n_j)[None, :]
+    starts = np.where(
+        np.concatenate([np.ones((n_i, 1), dtype=bool), sorted_j[:, 1:] != sorted_j[:, :-1]],
+                       axis=1),
+        position, n_j,
     )
-    t = space.state_of(combined)
-    sanctions = (t >= 0) & (rank[np.where(t >= 0, t, 0)] <= rank[state])
-    sanctioned_edge = np.zeros(g.edge_count, dtype=bool)
-    sanctioned_edge[e[sanctions]] = True
+    nxt = np.concatenate([starts[:, 1:], np.full((n_i, 1), n_j)], axis=1)
+    higher = np.minimum.accumulate(nxt[:, ::-1], axis=1)[:, ::-1]  # [x, p]
+    unstable = np.zeros((n_i, n_j), dtype=bool)
+    block = max(1, CHUNK_COMBINATIONS // max(1, n_i * n_j))
+    for x0 in range(0, n_i, block):
+        xs = slice(x0, min(n_i, x0 + block))
+        # candidate[x, x1, p] = rank_i(x1, y at sorted position p of column x)
+        candidate = rank_i[:, order[xs]].transpose(1, 0, 2)
+        suffix = np.minimum.accumulate(candidate[:, :, ::-1], axis=2)[:, :, ::-1]
+        pad = np.full(suffix.shape[:2] + (1,), np.iinfo(np.int64).max, dtype=np.int64)
+        suffix = np.concatenate([suffix, pad], axis=2)
+        idx = np.broadcast_to(higher[xs][:, None, :], candidate.shape)
+        best = np.take_along_axis(suffix, idx, axis=2)  # [x, x1, p]
+        best_y = np.empty_like(best)
+        np.put_along_axis(best_y, np.broadcast_to(order[xs][:, None, :], best.shape), best, 2)
+        here = rank_i[xs][:, None, :]  # rank_i(x, y)
+        improves = rank_i[None, :, :] > here  # focal move x -> x1 is an improvement
+        unstable[xs] = (improves & (best_y > here)).any(axis=1)
+    flat = unstable.T if dm == 0 else unstable
+    return ~flat.reshape(-1)
+
+
+def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
+    """Boolean array over states: SIM stable for decision maker ``dm``.
+
+    In a product state space the combined option vector of simultaneous moves is simply
+    the state whose digits are taken from each mover's target, so it is computed by index
+    arithmetic (``t_i + Σ_j (t_j − s)``); otherwise option patterns are combined and mapped
+    back to states. Work is done in chunks of states to bound memory.
+    """
+    space = conflict.space
+    if len(conflict.dm_ids) == 2 and all(isinstance(g, CosetMoves) for g in conflict.moves):
+        return _sim_two_cosets(conflict, dm)
+    m = space.size
+    ui = [g.materialize() for g in improvement_graphs(conflict)]
+    others = opponents(conflict, dm)
+    own_graph = ui[dm]
+    rank = conflict.ranks[dm]
+    product = space.product is not None
     unstable = np.zeros(m, dtype=bool)
-    unstable[g.sources()[~sanctioned_edge]] = True
+    for lo, hi in _chunks(own_graph, [ui[j] for j in others], m):
+        n = hi - lo
+        states = np.arange(lo, hi, dtype=np.int64)
+        # Opponents' joint reactions per state, in CSR form, built opponent by opponent;
+        # each reaction is an index offset (product spaces) or (override mask, bits).
+        react_start = np.arange(n + 1, dtype=np.int64)
+        offset = np.zeros(n, dtype=np.int64)
+        override = np.zeros(n, dtype=U64)
+        bits = np.zeros(n, dtype=U64)
+        for j in others:
+            g_start, g_targets = _slice(ui[j], lo, hi)
+            n_choices = np.diff(g_start) + 1
+            c_start = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(n_choices, out=c_start[1:])
+            total = int(c_start[-1])
+            moving = np.ones(total, dtype=bool)
+            moving[c_start[:-1]] = False  # the first choice of every state is "stay"
+            source = np.repeat(states, n_choices)
+            c_offset = np.zeros(total, dtype=np.int64)
+            c_offset[moving] = g_targets - source[moving]
+            state, a, b = _pairs(react_start, c_start)
+            offset = offset[a] + c_offset[b]
+            if not product:
+                mask = U64(conflict.own_masks[j])
+                c_override = np.where(moving, mask, U64(0))
+                c_bits = np.zeros(total, dtype=U64)
+                c_bits[moving] = space.patterns[g_targets] & mask
+                override = override[a] | c_override[b]
+                bits = bits[a] | c_bits[b]
+            counts = np.bincount(state, minlength=n)
+            react_start = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(counts, out=react_start[1:])
+        moved = offset != 0
+        counts = np.bincount(np.repeat(np.arange(n), np.diff(react_start))[moved], minlength=n)
+        offset = offset[moved]
+        if not product:
+            override = override[moved]
+            bits = bits[moved]
+        react_start = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counts, out=react_start[1:])
+
+        own_start, own_targets = _slice(own_graph, lo, hi)
+        local, e, r = _pairs(own_start, react_start)
+        source = local + lo
+        if product:
+            combined_state = own_targets[e] + offset[r]
+        else:
+            v = space.patterns
+            own = U64(conflict.own_masks[dm])
+            combined = (v[source] & ~(own | override[r])) | (v[own_targets[e]] & own) | bits[r]
+            combined_state = space.state_of(combined)
+        ok = combined_state >= 0
+        sanctions = ok & (rank[np.where(ok, combined_state, 0)] <= rank[source])
+        sanctioned_edge = np.zeros(own_targets.shape[0], dtype=bool)
+        sanctioned_edge[e[sanctions]] = True
+        edge_source = np.repeat(states, np.diff(own_start))
+        unstable[edge_source[~sanctioned_edge]] = True
     return ~unstable
