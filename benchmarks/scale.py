@@ -5,7 +5,7 @@ Usage::
     python benchmarks/scale.py            # the full table of issue #4 (minutes; ~16 GB peak)
     python benchmarks/scale.py --quick    # CI-sized versions of the same shapes (seconds)
     python benchmarks/scale.py --only 2   # one row of the table (1-based)
-    python benchmarks/scale.py --curve    # time against states × moves, 2 DMs, no constraints
+    python benchmarks/scale.py --curve    # time against states and moves as models grow
 
 Every model is written as a model file (``benchmarks/models/*.yaml``, fixed seeds) so
 anyone can rerun it with ``standoff analyze``. Preferences are "random strict": each
@@ -168,14 +168,14 @@ def measure(case: Case) -> dict:
 def print_table(rows: list[tuple[Case, dict]]) -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {platform.system()}")
-    head = (f"| {'states':>10} | DMs | options | constrained | {'moves':>12} | concept | "
+    head = (f"| {'states':>10} | DMs | options | constrained | {'moves':>15} | concept | "
             f"{'seconds':>8} | peak RSS MiB |")
     print(head)
     print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
     for case, r in rows:
         if "error" in r:
             print(f"| {'-':>10} | {case.dms:>3} | {case.options:>7} | "
-                  f"{'~30%' if case.constrained else 'none':>11} | error: {r['error']}")
+                  f"{'~30%' if case.constrained else 'none':>11} | error: {r['error']} |")
             continue
         first = True
         for concept, seconds in [("load", r["load"]), *r["concepts"].items()]:
@@ -186,11 +186,28 @@ def print_table(rows: list[tuple[Case, dict]]) -> None:
             print(f"| {states:>10} | {case.dms if first else '':>3} | "
                   f"{case.options if first else '':>7} | "
                   f"{('~30%' if case.constrained else 'none') if first else '':>11} | "
-                  f"{moves:>12} | {label:<7} | {seconds:8.2f} | {peak:>12} |")
+                  f"{moves:>15} | {label:<7} | {seconds:8.2f} | {peak:>12} |")
             first = False
         total = r["load"] + sum(r["concepts"].values())
-        print(f"| {'':>10} | {'':>3} | {'':>7} | {'':>11} | {'':>12} | {'total':<7} | "
+        print(f"| {'':>10} | {'':>3} | {'':>7} | {'':>11} | {'':>15} | {'total':<7} | "
               f"{total:8.2f} | {'':>12} |")
+
+
+def print_curve() -> None:
+    """Seconds per million moves (explicit path) and per million states (implicit path)."""
+    print("| path | DMs | options | states | moves | seconds (compile + Nash, GMR, SEQ) |"
+          " µs per 1k moves | µs per state |")
+    print("|---|---|---|---|---|---|---|---|")
+    cases = [("explicit", Case(3, k, True, "nash,gmr,seq")) for k in (12, 14, 16, 18, 20)]
+    cases += [("implicit", Case(3, k, False, "nash,gmr,seq")) for k in (12, 14, 16, 18, 20)]
+    for path, case in cases:
+        r = measure(case)
+        if "error" in r:
+            print(f"| {path} | {case.dms} | {case.options} | error: {r['error']} |")
+            continue
+        total = r["load"] + sum(r["concepts"].values())
+        print(f"| {path} | {case.dms} | {case.options} | {r['states']:,} | {r['moves']:,} | "
+              f"{total:.2f} | {total / r['moves'] * 1e9:.2f} | {total / r['states'] * 1e6:.2f} |")
 
 
 def main() -> None:
@@ -205,7 +222,8 @@ def main() -> None:
         print(json.dumps(run_one(args.run, args.concepts)))
         return
     if args.curve:
-        cases = [Case(2, k, False, "nash,gmr,seq") for k in range(10, 23, 2)]
+        print_curve()
+        return
     else:
         cases = QUICK if args.quick else FULL
         if args.only:
