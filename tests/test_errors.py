@@ -261,7 +261,7 @@ def test_deep_nesting_is_refused(tmp_path):
 def test_model_whose_moves_would_not_fit_in_memory_is_refused(tmp_path, monkeypatch):
     import standoff.graph.conflict as conflict_module
 
-    monkeypatch.setattr(conflict_module, "memory_budget", lambda: 1000)
+    monkeypatch.setattr(conflict_module, "memory_budget", lambda: 100)
     text = MINIMAL.replace("{text: A goes}", "{text: A goes, moves: take}")
     result = run("analyze", str(write(tmp_path, text)))
     assert result.code == 2 and "Traceback" not in result.err

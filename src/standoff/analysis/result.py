@@ -18,9 +18,10 @@ import numpy as np
 from standoff._version import __version__
 from standoff.analysis.explain import Explanation, explain
 from standoff.graph.conflict import Conflict
-from standoff.stability import CONCEPT_NAMES, CONCEPTS
+from standoff.stability import CONCEPT_NAMES, CONCEPTS, known_concept
 
 DEFAULT_CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
+_CHOICES = (*DEFAULT_CONCEPTS, "l1, l2, … (limited move, 2 DMs)", "nm (non-myopic, 2 DMs)")
 
 
 def parse_concepts(concepts: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -34,14 +35,14 @@ def parse_concepts(concepts: str | Iterable[str] | None) -> tuple[str, ...]:
         key = c.strip().lower()
         if not key:
             continue
-        if key not in CONCEPTS:
+        if not known_concept(key):
             raise ValueError(
-                f"unknown concept '{c.strip()}'; choose from {', '.join(CONCEPTS)}"
+                f"unknown concept '{c.strip()}'; choose from {', '.join(_CHOICES)}"
             )
         if key not in out:
             out.append(key)
     if not out:
-        raise ValueError(f"no concept given; choose from {', '.join(CONCEPTS)}")
+        raise ValueError(f"no concept given; choose from {', '.join(_CHOICES)}")
     return tuple(out)
 
 

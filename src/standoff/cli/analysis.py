@@ -19,6 +19,14 @@ MaxStates = Annotated[
     typer.Option("--max-states", help="Refuse models whose state space would exceed this."),
 ]
 ModelPath = Annotated[Path, typer.Argument(help="Model file (YAML or JSON).", show_default=False)]
+VariantOption = Annotated[
+    str | None,
+    typer.Option("--variant", help="Use this variant of the model (see 'variants:'); "
+                 "'base' is the model as written."),
+]
+AllVariantsOption = Annotated[
+    bool, typer.Option("--all-variants", help="Run for the model and every variant.")
+]
 
 
 class Format(StrEnum):
@@ -32,6 +40,31 @@ def _load(model: Path, max_states: int):
     from standoff import load
 
     return load(model, max_states=max_states)
+
+
+def _variants(model: Path, max_states: int, variant: str | None, all_variants: bool,
+              default_all: bool = False) -> list[tuple[str, object]]:
+    """``[(variant name, compiled conflict)]`` as selected by --variant / --all-variants
+    (default: the model as written, or every variant when ``default_all``)."""
+    from standoff.analysis.variants import variant_conflicts, variant_names
+
+    conflict = _load(model, max_states)
+    if variant is not None and all_variants:
+        raise ModelError("--variant and --all-variants cannot be used together",
+                         file="--variant", hint="give one of them")
+    if variant is not None:
+        names: tuple[str, ...] = (variant,)
+    elif all_variants or default_all:
+        names = variant_names(conflict.spec)
+    else:
+        return [("base", conflict)]
+    return list(variant_conflicts(conflict, names, max_states=max_states).items())
+
+
+def _heading(conflict, name: str) -> str:
+    from standoff.analysis.variants import describe_variant
+
+    return f"Variant {name}: {describe_variant(conflict.spec, name)}"
 
 
 class _Progress:
@@ -79,32 +112,68 @@ def analyze_command(
         Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
     ] = None,
     max_states: MaxStates = 1 << 22,
+    variant: VariantOption = None,
+    all_variants: AllVariantsOption = False,
 ) -> None:
     """Stability of every state for every decision maker, and the equilibria."""
     from standoff.analysis import analyze
     from standoff.report.tables import analysis_csv, analysis_markdown, print_analysis
 
     keys = _concepts(concepts)
-    conflict = _load(model, max_states)
-    progress = _Progress()
-    try:
-        result = analyze(conflict, keys, progress=progress)
-    finally:
-        progress.close()
+    selected = _variants(model, max_states, variant, all_variants)
+    results = []
+    for name, conflict in selected:
+        progress = _Progress()
+        try:
+            results.append((name, analyze(conflict, keys, progress=progress)))
+        finally:
+            progress.close()
+    several = len(results) > 1 or variant is not None
     if format is Format.table:
-        if output is None:
-            print_analysis(result, Console(soft_wrap=False))
-            return
-        console = Console(file=open(output, "w", encoding="utf-8"), width=200)  # noqa: SIM115
-        print_analysis(result, console)
-        console.file.close()
+        console = Console(soft_wrap=False) if output is None else \
+            Console(file=open(output, "w", encoding="utf-8"), width=200)  # noqa: SIM115
+        for k, (name, result) in enumerate(results):
+            if several:
+                if k:
+                    console.print()
+                console.print(f"[bold]{_heading(result.conflict, name)}[/bold]",
+                              highlight=False)
+            print_analysis(result, console)
+        if output is not None:
+            console.file.close()
         return
     if format is Format.json:
-        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        if len(results) == 1:
+            doc = results[0][1].to_dict()
+            if variant is not None:
+                doc["variant"] = variant
+        else:
+            doc = {"format": "standoff-variants/1", "title": results[0][1].conflict.title,
+                   "variants": [{"variant": name,
+                                 "description": _heading(r.conflict, name).split(": ", 1)[1],
+                                 "analysis": r.to_dict()} for name, r in results]}
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     elif format is Format.markdown:
-        text = analysis_markdown(result)
+        parts = []
+        for name, result in results:
+            head = f"<!-- {_heading(result.conflict, name)} -->\n" if several else ""
+            body = analysis_markdown(result)
+            if several:
+                body = body.replace(f"# {result.conflict.title}",
+                                    f"# {result.conflict.title} — variant {name}", 1)
+            parts.append(head + body)
+        text = "\n".join(parts)
     else:
-        text = analysis_csv(result)
+        if not several:
+            text = analysis_csv(results[0][1])
+        else:
+            lines = []
+            for k, (name, result) in enumerate(results):
+                body = analysis_csv(result).splitlines()
+                if k == 0:
+                    lines.append("variant," + body[0])
+                lines += [f"{name},{row}" for row in body[1:]]
+            text = "\n".join(lines) + "\n"
     _emit(text, output)
 
 
@@ -115,44 +184,69 @@ def _emit(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
-def check_command(model: ModelPath, max_states: MaxStates = 1 << 22) -> None:
-    """Validate a model file and report its size; exit 2 with a located message if it is bad."""
-    conflict = _load(model, max_states)
-    moves = sum(g.edge_count for g in conflict.moves)
-    sq = "none" if conflict.status_quo is None else conflict.show(conflict.status_quo)
-    typer.echo(
-        f"{model}: ok: {len(conflict.dm_ids)} decision makers, {len(conflict.option_keys)} "
-        f"options, {conflict.state_count} states, {moves} unilateral moves; status quo {sq}"
-    )
+def check_command(
+    model: ModelPath,
+    max_states: MaxStates = 1 << 22,
+    variant: VariantOption = None,
+    all_variants: AllVariantsOption = False,
+) -> None:
+    """Validate a model file (and every variant) and report its size; exit 2 with a located
+    message if it is bad."""
+    selected = _variants(model, max_states, variant, all_variants, default_all=True)
+    for name, conflict in selected:
+        moves = sum(g.edge_count for g in conflict.moves)
+        sq = "none" if conflict.status_quo is None else conflict.show(conflict.status_quo)
+        label = f"{model}: ok" if name == "base" else f"{model}: variant {name}: ok"
+        claims = len(conflict.spec.claims)
+        tail = f"; {claims} claim{'s' if claims != 1 else ''}" if name == "base" and claims \
+            else ""
+        typer.echo(
+            f"{label}: {len(conflict.dm_ids)} decision makers, {len(conflict.option_keys)} "
+            f"options, {conflict.state_count} states, {moves} unilateral moves; status quo "
+            f"{sq}{tail}"
+        )
 
 
 def states_command(
     model: ModelPath,
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     max_states: MaxStates = 1 << 22,
+    variant: VariantOption = None,
+    all_variants: AllVariantsOption = False,
 ) -> None:
     """List the states with their numbers, option patterns and each DM's preference rank."""
-    conflict = _load(model, max_states)
-    rows = []
-    for s in range(conflict.state_count):
-        rows.append({
-            "id": s + 1,
-            "pattern": conflict.pattern(s),
-            "taken": conflict.taken(s),
-            "rank": {dm: int(conflict.ranks[i, s]) for i, dm in enumerate(conflict.dm_ids)},
-        })
-    if format is Format.json:
-        _emit(json.dumps({"states": rows}, indent=2, ensure_ascii=False) + "\n", None)
-        return
     from rich.table import Table
 
-    table = Table(title=f"{conflict.title}: states (rank: higher is preferred)")
-    for h in ("state", "pattern", "options taken", *conflict.dm_ids):
-        table.add_column(h)
-    for r in rows:
-        table.add_row(str(r["id"]), r["pattern"], ", ".join(r["taken"]) or "–",
-                      *(str(v) for v in r["rank"].values()))
-    Console().print(table)
+    selected = _variants(model, max_states, variant, all_variants)
+    docs = []
+    for name, conflict in selected:
+        rows = []
+        for s in range(conflict.state_count):
+            rows.append({
+                "id": s + 1,
+                "pattern": conflict.pattern(s),
+                "taken": conflict.taken(s),
+                "rank": {dm: int(conflict.ranks[i, s]) for i, dm in enumerate(conflict.dm_ids)},
+            })
+        docs.append((name, conflict, rows))
+    if format is Format.json:
+        if len(docs) == 1 and variant is None:
+            doc: dict = {"states": docs[0][2]}
+        elif len(docs) == 1:
+            doc = {"variant": variant, "states": docs[0][2]}
+        else:
+            doc = {"variants": [{"variant": name, "states": rows} for name, _, rows in docs]}
+        _emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", None)
+        return
+    for name, conflict, rows in docs:
+        suffix = f" — variant {name}" if len(docs) > 1 or variant is not None else ""
+        table = Table(title=f"{conflict.title}{suffix}: states (rank: higher is preferred)")
+        for h in ("state", "pattern", "options taken", *conflict.dm_ids):
+            table.add_column(h)
+        for r in rows:
+            table.add_row(str(r["id"]), r["pattern"], ", ".join(r["taken"]) or "–",
+                          *(str(v) for v in r["rank"].values()))
+        Console().print(table)
 
 
 def explain_command(
@@ -162,26 +256,41 @@ def explain_command(
     concept: Annotated[str, typer.Option("--concept", help="nash, gmr, smr, seq or sim.")] = "seq",
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     max_states: MaxStates = 1 << 22,
+    variant: VariantOption = None,
+    all_variants: AllVariantsOption = False,
 ) -> None:
     """Explain why STATE is or is not stable for a decision maker under a concept."""
     from standoff.analysis import explain
 
     keys = _concepts(concept)
-    conflict = _load(model, max_states)
-    try:
-        conflict.dm_index(dm)
-    except KeyError:
-        raise ModelError(f"unknown decision maker '{dm}'", file="--dm",
-                         hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
-    if not 1 <= state <= conflict.state_count:
-        raise ModelError(f"state {state} does not exist", file="STATE",
-                         hint=f"states are numbered 1 to {conflict.state_count}; "
-                         f"'standoff states {model}' lists them")
-    result = explain(conflict, state, dm, keys[0])
+    selected = _variants(model, max_states, variant, all_variants)
+    several = len(selected) > 1
+    docs = []
+    for name, conflict in selected:
+        try:
+            conflict.dm_index(dm)
+        except KeyError:
+            raise ModelError(f"unknown decision maker '{dm}'", file="--dm",
+                             hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
+        if not 1 <= state <= conflict.state_count:
+            where = f" in variant {name}" if several or variant is not None else ""
+            raise ModelError(f"state {state} does not exist{where}", file="STATE",
+                             hint=f"states are numbered 1 to {conflict.state_count}; "
+                             f"'standoff states {model}' lists them")
+        result = explain(conflict, state, dm, keys[0])
+        if format is Format.json:
+            doc = result.to_dict()
+            if several or variant is not None:
+                doc["variant"] = name
+            docs.append(doc)
+        else:
+            if several:
+                typer.echo(("\n" if docs else "") + _heading(conflict, name))
+            typer.echo(str(result))
+            docs.append({})
     if format is Format.json:
-        _emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", None)
-    else:
-        typer.echo(str(result))
+        out = docs[0] if len(docs) == 1 else {"variants": docs}
+        _emit(json.dumps(out, indent=2, ensure_ascii=False) + "\n", None)
 
 
 def schema_command() -> None:

@@ -88,6 +88,45 @@ class CollapseSpec:
     path: DocPath
 
 
+@dataclass(frozen=True)
+class ClaimSpec:
+    """A claim of the model file: its id, the sentence it formalises and its parsed check.
+
+    ``claim`` is a :class:`standoff.analysis.claims.Claim`.
+    """
+
+    id: str
+    check: str
+    claim: Any
+    text: str | None
+    evidence: Evidence | None
+    path: DocPath
+
+
+@dataclass(frozen=True)
+class VariantSpec:
+    """A named variant: preferences replaced per decision maker, feasibility changed.
+
+    ``preferences`` pairs a decision maker's index with its replacement preference;
+    ``remove_groups`` / ``remove_infeasible`` index the model's own ``groups`` /
+    ``infeasible`` constraints that the variant drops.
+    """
+
+    name: str
+    description: str
+    evidence: Evidence | None
+    preferences: tuple[tuple[int, PreferenceSpec], ...]
+    add_groups: tuple[GroupConstraint, ...]
+    add_infeasible: tuple[StatementSpec, ...]
+    remove_groups: tuple[int, ...]
+    remove_infeasible: tuple[int, ...]
+    path: DocPath
+    extends: str | None = None
+
+
+BASE_VARIANT = "base"
+
+
 @dataclass
 class ModelSpec:
     """A validated model file with names resolved; the input of :func:`standoff.graph.compile`."""
@@ -107,6 +146,20 @@ class ModelSpec:
     locations: Locations
     raw: schema.ModelFile
     extra: dict[str, Any] = field(default_factory=dict)
+    claims: tuple[ClaimSpec, ...] = ()
+    variants: tuple[VariantSpec, ...] = ()
+
+    @property
+    def variant(self) -> str:
+        """The variant this spec describes: ``base`` for the model as written."""
+        return str(self.extra.get("variant", BASE_VARIANT))
+
+    def variant_spec(self, name: str) -> VariantSpec | None:
+        """The variant called ``name``, or None."""
+        for v in self.variants:
+            if v.name == name:
+                return v
+        return None
 
     def error(self, path: DocPath, message: str, hint: str | None = None) -> ModelError:
         return self.locations.error(path, message, hint)
@@ -242,7 +295,9 @@ class _Reader:
         self.source_texts[name] = normalise_text(text)
         return self.source_texts[name]
 
-    def evidence(self, item: schema.Evidence, path: DocPath) -> Evidence | None:
+    def evidence(
+        self, item: schema.Evidence | schema.Claim | schema.Variant, path: DocPath
+    ) -> Evidence | None:
         if item.source is None and item.quote is None and item.assumption is None:
             return None
         if item.quote is not None and item.source is None:
@@ -302,19 +357,7 @@ def build_spec(
         dms.append(DecisionMakerSpec(dm_id, dm.name, tuple(idx), dm.description))
     names = _Names(tuple(options))
 
-    groups = []
-    for kind in ("exactly_one", "at_most_one", "at_least_one"):
-        for g, group in enumerate(getattr(model.feasibility, kind)):
-            gpath: DocPath = ("feasibility", kind, g)
-            idx = []
-            for k, name in enumerate(group):
-                i = _resolve_plain(name, (*gpath, k), names, locs)
-                if i in idx:
-                    raise locs.error((*gpath, k), f"option '{name}' appears twice in this group")
-                idx.append(i)
-            if len(idx) < 2 and kind != "at_least_one":
-                raise locs.error(gpath, f"a {kind} group needs at least two options")
-            groups.append(GroupConstraint(kind, tuple(idx), gpath))
+    groups = _groups(model.feasibility, ("feasibility",), names, locs)
 
     infeasible = tuple(
         _statement(item, ("feasibility", "infeasible", k), names, locs, reader)
@@ -357,6 +400,11 @@ def build_spec(
     for name in model.sources:
         if model.sources[name].file is not None:
             reader.source_text(name, ("sources", name))
+    claims = _claims(model, names, locs, reader)
+    variants = tuple(
+        _variant(vname, variant, model, names, locs, reader, data, tuple(groups), infeasible)
+        for vname, variant in model.variants.items()
+    )
     return ModelSpec(
         file=locs.file,
         title=model.title,
@@ -372,7 +420,140 @@ def build_spec(
         status_quo=status_quo,
         locations=locs,
         raw=model,
+        claims=claims,
+        variants=variants,
     )
+
+
+def _groups(
+    feasibility: schema.Feasibility | schema.FeasibilityChange,
+    prefix: DocPath,
+    names: _Names,
+    locs: Locations,
+) -> list[GroupConstraint]:
+    """The exactly/at-most/at-least-one groups of a feasibility section, resolved."""
+    groups = []
+    for kind in ("exactly_one", "at_most_one", "at_least_one"):
+        for g, group in enumerate(getattr(feasibility, kind)):
+            gpath: DocPath = (*prefix, kind, g)
+            idx: list[int] = []
+            for k, name in enumerate(group):
+                i = _resolve_plain(name, (*gpath, k), names, locs)
+                if i in idx:
+                    raise locs.error((*gpath, k), f"option '{name}' appears twice in this group",
+                                     "list each option of a group once")
+                idx.append(i)
+            if len(idx) < 2 and kind != "at_least_one":
+                raise locs.error(gpath, f"a {kind} group needs at least two options",
+                                 "add the other options of the group, or remove it")
+            groups.append(GroupConstraint(kind, tuple(idx), gpath))
+    return groups
+
+
+def _claims(
+    model: schema.ModelFile, names: _Names, locs: Locations, reader: _Reader
+) -> tuple[ClaimSpec, ...]:
+    """Parse every claim's check sentence (the claim language of
+    :mod:`standoff.analysis.claims`) and check its evidence."""
+    if not model.claims:
+        return ()
+    from standoff.analysis.claims import ClaimContext, parse_claim
+    from standoff.stability import CONCEPTS
+
+    ctx = ClaimContext(names, tuple(model.decision_makers), tuple(CONCEPTS))
+    out = []
+    for claim_id, item in model.claims.items():
+        path: DocPath = ("claims", claim_id)
+        _check_name(claim_id, path, locs, "claim id")
+        evidence = reader.evidence(item, path)
+        cpath: DocPath = (*path, "check")
+        try:
+            claim = parse_claim(item.check, ctx)
+        except ExpressionError as exc:
+            line, col = locs.find(cpath)
+            pointer = f"{item.check}\n  {' ' * exc.position}^"
+            raise ModelError(
+                f"bad claim '{item.check}': {exc.message} (at character {exc.position + 1})"
+                f"\n  {pointer}",
+                file=locs.file,
+                line=line,
+                column=col,
+                hint=exc.hint or "see docs/claims.md for the claim language",
+            ) from None
+        out.append(ClaimSpec(claim_id, item.check, claim, item.text, evidence, path))
+    return tuple(out)
+
+
+def _variant(
+    name: str,
+    variant: schema.Variant,
+    model: schema.ModelFile,
+    names: _Names,
+    locs: Locations,
+    reader: _Reader,
+    data: dict[str, Any],
+    groups: tuple[GroupConstraint, ...],
+    infeasible: tuple[StatementSpec, ...],
+) -> VariantSpec:
+    """Resolve one variant: its replacement preferences and its feasibility changes."""
+    path: DocPath = ("variants", name)
+    _check_name(name, path, locs, "variant name")
+    if name == BASE_VARIANT:
+        raise locs.error(path, f"'{BASE_VARIANT}' is the name of the model as written",
+                         "give the variant another name")
+    evidence = reader.evidence(variant, path)
+    prefs = []
+    for dm_id, pref in variant.preferences.items():
+        if dm_id not in model.decision_makers:
+            raise locs.error((*path, "preferences", dm_id), f"unknown decision maker '{dm_id}'",
+                             "use an id from 'decision_makers:' ("
+                             + ", ".join(model.decision_makers) + ")")
+        index = list(model.decision_makers).index(dm_id)
+        prefs.append((index, _preference(dm_id, pref, names, locs, reader, data,
+                                         path=(*path, "preferences", dm_id))))
+    fpath: DocPath = (*path, "feasibility")
+    add_groups = _groups(variant.feasibility.add, (*fpath, "add"), names, locs)
+    add_infeasible = tuple(
+        _statement(item, (*fpath, "add", "infeasible", k), names, locs, reader)
+        for k, item in enumerate(variant.feasibility.add.infeasible)
+    )
+    remove_groups = []
+    for g in _groups(variant.feasibility.remove, (*fpath, "remove"), names, locs):
+        found = [k for k, b in enumerate(groups)
+                 if b.kind == g.kind and set(b.options) == set(g.options)]
+        if not found:
+            raise locs.error(g.path, f"variant '{name}' removes a {g.kind} group that the "
+                             "model does not have",
+                             "copy the group from the model's 'feasibility:' section")
+        remove_groups.append(found[0])
+    remove_infeasible = []
+    for k, item in enumerate(variant.feasibility.remove.infeasible):
+        stmt = _statement(item, (*fpath, "remove", "infeasible", k), names, locs, reader)
+        found = [j for j, b in enumerate(infeasible) if b.expr == stmt.expr]
+        if not found:
+            listed = "; ".join(b.text for b in infeasible) or "none"
+            raise locs.error(stmt.path, f"variant '{name}' removes the infeasible statement "
+                             f"'{stmt.text}', which the model does not have",
+                             f"copy it from the model's 'feasibility: infeasible:' ({listed})")
+        remove_infeasible.append(found[0])
+    if variant.extends is not None:
+        seen = [name]
+        parent: str | None = variant.extends
+        while parent is not None:
+            if parent not in model.variants:
+                known = ", ".join(v for v in model.variants if v != name) or "none"
+                raise locs.error((*path, "extends"), f"variant '{name}' extends '{parent}', "
+                                 "which is not a variant of this model",
+                                 f"name another variant (known: {known})")
+            if parent in seen:
+                raise locs.error((*path, "extends"), "variants extend each other in a circle: "
+                                 + " → ".join([*seen, parent]),
+                                 "let one of them extend nothing")
+            seen.append(parent)
+            parent = model.variants[parent].extends
+    return VariantSpec(name, variant.description, evidence, tuple(prefs), tuple(add_groups),
+                       add_infeasible, tuple(remove_groups), tuple(remove_infeasible), path,
+                       variant.extends)
 
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
@@ -428,8 +609,9 @@ def _preference(
     locs: Locations,
     reader: _Reader,
     data: dict[str, Any],
+    path: DocPath | None = None,
 ) -> PreferenceSpec:
-    path: DocPath = ("preferences", dm_id)
+    path = path if path is not None else ("preferences", dm_id)
     given = [k for k in ("prioritize", "weights", "ranking") if getattr(pref, k) is not None]
     if len(given) != 1:
         raise locs.error(

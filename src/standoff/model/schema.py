@@ -106,6 +106,56 @@ class Preference(_Strict):
     note: StrictStr | None = None
 
 
+class Claim(_Strict):
+    """A conclusion of the source, formalised: ``claims: {ID: {check: ..., quote: ...}}``.
+
+    ``check`` is a sentence of the claim language (docs/claims.md), e.g.
+    ``no equilibrium has russia.accept and ukraine.accept under seq``. The sentence the claim
+    formalises is given by ``source`` + ``quote`` (checked like any quote), or by ``text``
+    (the modeller's paraphrase) with an optional ``assumption``.
+    """
+
+    check: StrictStr = Field(description="The claim in the claim language (docs/claims.md).")
+    text: StrictStr | None = Field(None, description="The claim in words, if not quoted.")
+    source: StrictStr | None = None
+    quote: StrictStr | None = None
+    assumption: StrictStr | None = None
+    note: StrictStr | None = None
+
+
+class FeasibilityChange(_Strict):
+    """Feasibility constraints a variant adds or removes (same keys as ``feasibility:``)."""
+
+    exactly_one: list[list[StrictStr]] = []
+    at_most_one: list[list[StrictStr]] = []
+    at_least_one: list[list[StrictStr]] = []
+    infeasible: list[Statement] = []
+
+
+class VariantFeasibility(_Strict):
+    """``add``: constraints joined to the model's; ``remove``: constraints of the model,
+    written as in its ``feasibility:`` section, that the variant drops."""
+
+    add: FeasibilityChange = FeasibilityChange()
+    remove: FeasibilityChange = FeasibilityChange()
+
+
+class Variant(_Strict):
+    """A named alternative to the model: some decision makers' preferences replaced
+    wholesale, and/or feasibility constraints added or removed (docs/claims.md)."""
+
+    description: StrictStr = Field(description="What the variant supposes, in one sentence.")
+    source: StrictStr | None = None
+    quote: StrictStr | None = None
+    assumption: StrictStr | None = None
+    note: StrictStr | None = None
+    extends: StrictStr | None = Field(
+        None, description="Another variant whose changes this one starts from."
+    )
+    preferences: dict[StrictStr, Preference] = {}
+    feasibility: VariantFeasibility = VariantFeasibility()
+
+
 class ModelFile(_Strict):
     """A conflict model, format ``standoff/1``."""
 
@@ -120,3 +170,9 @@ class ModelFile(_Strict):
     feasibility: Feasibility = Feasibility()
     preferences: dict[StrictStr, Preference]
     status_quo: list[StrictStr] | None = None
+    claims: dict[StrictStr, Claim] = Field(
+        {}, description="Conclusions of the source, checked by 'standoff claims'."
+    )
+    variants: dict[StrictStr, Variant] = Field(
+        {}, description="Named alternatives (preferences replaced, feasibility changed)."
+    )

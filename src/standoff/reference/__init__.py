@@ -6,6 +6,23 @@ the fast engine in ``standoff.graph`` and ``standoff.stability``; do not use it 
 models.
 """
 
+from standoff.reference.evolution import (
+    anticipated_outcome,
+    anticipation_table,
+    coalition_stable,
+    coalitional_improvements,
+    inverse_count,
+    is_cgmr,
+    is_cnash,
+    is_cseq,
+    is_csmr,
+    is_limited_move_stable,
+    is_nonmyopic_stable,
+    reachable_by_coalitional_improvements,
+    reachable_from,
+    shortest_path_length,
+    with_ranking,
+)
 from standoff.reference.option_form import (
     DIRECTIONS,
     OptionFormSpec,
@@ -41,6 +58,21 @@ from standoff.reference.stability import (
 )
 
 __all__ = [
+    "anticipated_outcome",
+    "anticipation_table",
+    "coalition_stable",
+    "coalitional_improvements",
+    "inverse_count",
+    "is_cgmr",
+    "is_cnash",
+    "is_csmr",
+    "is_cseq",
+    "is_limited_move_stable",
+    "is_nonmyopic_stable",
+    "reachable_by_coalitional_improvements",
+    "reachable_from",
+    "shortest_path_length",
+    "with_ranking",
     "CONCEPTS",
     "DIRECTIONS",
     "OptionFormSpec",

@@ -13,6 +13,7 @@ import numpy as np
 
 from standoff.graph.conflict import Conflict
 from standoff.stability.gmr import gmr_stable
+from standoff.stability.limited_move import limited_move_concept, nonmyopic_stable
 from standoff.stability.nash import nash_stable
 from standoff.stability.seq import seq_stable
 from standoff.stability.sim import sim_stable
@@ -26,6 +27,7 @@ CONCEPTS: dict[str, Concept] = {
     "smr": smr_stable,
     "seq": seq_stable,
     "sim": sim_stable,
+    "nm": nonmyopic_stable,
 }
 
 CONCEPT_NAMES: dict[str, str] = {
@@ -34,7 +36,27 @@ CONCEPT_NAMES: dict[str, str] = {
     "smr": "SMR",
     "seq": "SEQ",
     "sim": "SIM",
+    "nm": "NM",
 }
 
-__all__ = ["CONCEPTS", "CONCEPT_NAMES", "gmr_stable", "nash_stable", "seq_stable",
-           "sim_stable", "smr_stable"]
+MAX_LIMITED_MOVE_HORIZON = 1000
+
+
+def known_concept(key: str) -> bool:
+    """Whether ``key`` names a concept; limited-move keys ``l1``, ``l2``, … are registered
+    in :data:`CONCEPTS` and :data:`CONCEPT_NAMES` the first time they are asked for."""
+    key = key.strip().lower()
+    if key in CONCEPTS:
+        return True
+    if len(key) > 1 and key[0] == "l" and key[1:].isdigit():
+        horizon = int(key[1:])
+        if not 1 <= horizon <= MAX_LIMITED_MOVE_HORIZON or key != f"l{horizon}":
+            return False
+        CONCEPTS[key] = limited_move_concept(horizon)
+        CONCEPT_NAMES[key] = f"L{horizon}"
+        return True
+    return False
+
+
+__all__ = ["CONCEPTS", "CONCEPT_NAMES", "gmr_stable", "known_concept", "nash_stable",
+           "nonmyopic_stable", "seq_stable", "sim_stable", "smr_stable"]

@@ -1,0 +1,288 @@
+"""Coalition analysis: what groups of decision makers can achieve together.
+
+For each coalition *H* (every group of two or more decision makers, or the ones the user
+names) this computes the coalitional improvements ``R_H⁺⁺(s)`` (states *H* can reach by a
+legal sequence of its members' moves and that every member strictly prefers) and the
+states stable for *H* under CNash, CGMR, CSMR and CSEQ (Inohara & Hipel 2008, Systems
+Engineering 11(4):343–359). The definitions, and the sanction rule of each concept, are in
+:mod:`standoff.stability.coalition` and ``docs/evolution.md``.
+
+Golden case (Elmira, 9 states): MoE and Uniroyal together move 5 → 6 → 8, and both prefer
+8 to 5, so the Nash equilibrium 5 is not CNash for that coalition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from standoff.analysis.paths import all_coalitions
+from standoff.errors import ModelError
+from standoff.graph.conflict import Conflict
+from standoff.stability.coalition import (
+    COALITION_CONCEPT_NAMES,
+    COALITION_CONCEPTS,
+    CoalitionStability,
+    shortest_legal_sequence,
+)
+
+
+@dataclass(frozen=True)
+class CoalitionMove:
+    """A coalitional improvement ``source → target`` and whether (and how) it is deterred.
+
+    ``sequence``: the members' moves reaching ``target``; ``sanction``: the opponents' moves
+    from ``target`` to ``outcome`` that leave some member no better off (empty if none).
+    """
+
+    source: int
+    target: int
+    sequence: tuple[tuple[str, int, int], ...]
+    sanctioned: bool
+    sanction: tuple[tuple[str, int, int], ...] = ()
+    outcome: int | None = None
+
+
+@dataclass(frozen=True)
+class CoalitionExplanation:
+    """Why ``state`` is (or is not) stable for a coalition under ``concept``."""
+
+    state: int
+    members: tuple[str, ...]
+    concept: str
+    stable: bool
+    moves: tuple[CoalitionMove, ...]
+    sentences: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "\n".join(self.sentences)
+
+    def to_dict(self) -> dict[str, Any]:
+        def steps(seq: Iterable[tuple[str, int, int]]) -> list[dict[str, Any]]:
+            return [{"dm": d, "from": f, "to": t} for d, f, t in seq]
+
+        return {
+            "state": self.state,
+            "members": list(self.members),
+            "concept": self.concept,
+            "stable": self.stable,
+            "improvements": [
+                {"to": m.target, "sequence": steps(m.sequence), "sanctioned": m.sanctioned,
+                 "sanction": steps(m.sanction), "outcome": m.outcome}
+                for m in self.moves
+            ],
+            "text": list(self.sentences),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class CoalitionResult:
+    """Coalitional improvements and CNash/CGMR/CSMR/CSEQ stability for one coalition."""
+
+    conflict: Conflict
+    members: tuple[str, ...]
+    improvements: dict[int, list[int]]
+    stable: dict[str, list[int]]
+    _engine: CoalitionStability
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "members": list(self.members),
+            "improvements": {str(s): t for s, t in self.improvements.items()},
+        }
+        out.update(self.stable)
+        return out
+
+    def explain(self, state: int, concept: str = "cnash") -> CoalitionExplanation:
+        """Every coalitional improvement from ``state`` and what deters it (if anything)."""
+        return _explain(self, state, concept)
+
+    def sentence(self) -> str:
+        c = self.conflict
+        names = " and ".join(c.spec.dms[c.dm_index(d)].name for d in self.members)
+        if not self.improvements:
+            return f"{names} together have no move that all of them prefer, from any state."
+        parts = [f"{s}→{', '.join(map(str, t))}" for s, t in self.improvements.items()]
+        return f"{names} together can improve on: " + "; ".join(parts) + "."
+
+
+@dataclass(frozen=True, eq=False)
+class CoalitionAnalysis:
+    """Coalition analysis for a class of coalitions (:func:`analyze_coalitions`)."""
+
+    conflict: Conflict
+    coalitions: tuple[CoalitionResult, ...]
+
+    @property
+    def equilibria(self) -> dict[str, list[int]]:
+        """States stable for every coalition of the class, per concept."""
+        out = {}
+        m = self.conflict.state_count
+        for concept in COALITION_CONCEPTS:
+            mask = np.ones(m, dtype=bool)
+            for r in self.coalitions:
+                stable = np.zeros(m, dtype=bool)
+                stable[np.array(r.stable[concept], dtype=np.int64) - 1] = True
+                mask &= stable
+            out[concept] = [int(s) + 1 for s in np.flatnonzero(mask)]
+        return out
+
+    def coalition(self, members: Iterable[str]) -> CoalitionResult:
+        key = set(members)
+        for r in self.coalitions:
+            if set(r.members) == key:
+                return r
+        raise KeyError(f"coalition {sorted(key)} was not analysed")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": "standoff-coalitions/1",
+            "title": self.conflict.title,
+            "coalitions": [r.to_dict() for r in self.coalitions],
+            "equilibria": self.equilibria,
+            "text": [r.sentence() for r in self.coalitions],
+        }
+
+    def to_markdown(self) -> str:
+        c = self.conflict
+        lines = [f"# Coalition analysis: {c.title}", "",
+                 "| coalition | coalitional improvements | "
+                 + " | ".join(COALITION_CONCEPT_NAMES[k] for k in COALITION_CONCEPTS) + " |",
+                 "|---|---|" + "---|" * len(COALITION_CONCEPTS)]
+        for r in self.coalitions:
+            imp = "; ".join(f"{s}→{', '.join(map(str, t))}" for s, t in r.improvements.items())
+            cells = [", ".join(map(str, r.stable[k])) or "none" for k in COALITION_CONCEPTS]
+            lines.append(f"| {' + '.join(r.members)} | {imp or 'none'} | " + " | ".join(cells)
+                         + " |")
+        lines += ["", "States stable for every coalition listed: " + "; ".join(
+            f"{COALITION_CONCEPT_NAMES[k]} {v or 'none'}" for k, v in self.equilibria.items())]
+        return "\n".join(lines) + "\n"
+
+
+def parse_coalition(conflict: Conflict, text: str) -> tuple[int, ...]:
+    """``"moe+uniroyal"`` (or ``moe,uniroyal``) → decision-maker indices."""
+    parts = [p.strip() for p in text.replace(",", "+").split("+") if p.strip()]
+    out = []
+    for p in parts:
+        try:
+            out.append(conflict.dm_index(p))
+        except KeyError:
+            raise ModelError(f"unknown decision maker '{p}' in coalition '{text}'",
+                             file="--coalition",
+                             hint=f"use ids joined by '+', from: {', '.join(conflict.dm_ids)}"
+                             ) from None
+    if not out:
+        raise ModelError(f"empty coalition '{text}'", file="--coalition",
+                         hint="e.g. --coalition moe+uniroyal")
+    return tuple(sorted(set(out)))
+
+
+def analyze_coalitions(
+    conflict: Conflict,
+    coalitions: Sequence[Iterable[str | int]] | None = None,
+    min_size: int = 2,
+) -> CoalitionAnalysis:
+    """Coalitional improvements and CNash, CGMR, CSMR, CSEQ for each coalition.
+
+    ``coalitions``: the class to analyse, each a collection of decision-maker ids (or
+    indices); default every group of at least ``min_size`` decision makers.
+    """
+    if coalitions is None:
+        groups = all_coalitions(conflict, min_size)
+    else:
+        groups = []
+        for g in coalitions:
+            if isinstance(g, str):
+                members = parse_coalition(conflict, g)
+            else:
+                members = tuple(sorted({conflict.dm_index(d) for d in g}))
+            if members not in groups:
+                groups.append(members)
+    results = []
+    for members in groups:
+        engine = CoalitionStability(conflict, members)
+        improvements = {
+            int(s) + 1: [int(t) + 1 for t in targets]
+            for s, targets in engine.improvement_map().items()
+        }
+        stable = {
+            k: [int(s) + 1 for s in np.flatnonzero(engine.stable(k))] for k in COALITION_CONCEPTS
+        }
+        results.append(CoalitionResult(conflict, tuple(conflict.dm_ids[i] for i in members),
+                                       improvements, stable, engine))
+    return CoalitionAnalysis(conflict, tuple(results))
+
+
+def _explain(result: CoalitionResult, state: int, concept: str) -> CoalitionExplanation:
+    concept = concept.lower()
+    if concept not in COALITION_CONCEPTS:
+        raise KeyError(f"unknown coalition concept '{concept}' "
+                       f"(known: {', '.join(COALITION_CONCEPTS)})")
+    c = result.conflict
+    engine = result._engine
+    s = state - 1
+    members = engine.members
+    opponents = engine.opponents
+    names = " and ".join(c.spec.dms[i].name for i in members)
+    label = COALITION_CONCEPT_NAMES[concept]
+
+    def named(seq: list[tuple[int, int, int]] | None) -> tuple[tuple[str, int, int], ...]:
+        return tuple((c.dm_ids[d], a + 1, b + 1) for d, a, b in seq or [])
+
+    ranks = c.ranks[list(members)]
+    moves = []
+    sentences = []
+    for s1 in engine.improvements(s):
+        s1 = int(s1)
+        path = named(shortest_legal_sequence(c, members, s, lambda x, t=s1: x == t))
+        how = ", ".join(f"{d} {a}→{b}" for d, a, b in path)
+        deterred = engine.sanctioned(s, s1, concept)
+        sanction: tuple[tuple[str, int, int], ...] = ()
+        outcome = None
+        if deterred:
+            if concept == "csmr":
+                target = engine.smr_sanction(s, s1)
+
+                def accept(x: int, target: int | None = target) -> bool:
+                    return x == target
+            else:
+
+                def accept(x: int) -> bool:
+                    return bool(np.any(ranks[:, x] <= ranks[:, s]))
+
+            seq = shortest_legal_sequence(c, opponents, s1, accept,
+                                          improving=concept == "cseq")
+            sanction = named(seq)
+            outcome = sanction[-1][2] if sanction else None
+        moves.append(CoalitionMove(state, s1 + 1, path, deterred, sanction, outcome))
+        text = (f"{names} can move together from {c.show(s)} to {c.show(s1)} ({how}), which "
+                f"every member prefers")
+        if deterred and outcome is not None:
+            seq_text = ", ".join(f"{d} {a}→{b}" for d, a, b in sanction)
+            text += (f"; but the others can respond ({seq_text}), ending at "
+                     f"{c.show(outcome - 1)}, which leaves a member no better off")
+            if concept == "csmr":
+                text += " and from which the coalition cannot reach a state all prefer"
+        elif concept != "cnash":
+            text += "; no sanction deters it"
+        sentences.append(text + ".")
+    stable = all(m.sanctioned for m in moves)
+    verdict = "is" if stable else "is not"
+    head = f"{c.show(s)} {verdict} {label} stable for the coalition of {names}"
+    if not moves:
+        head += ": the coalition has no move from it that every member prefers"
+    return CoalitionExplanation(state, result.members, concept, stable, tuple(moves),
+                                (head + ".", *sentences))
+
+
+__all__ = [
+    "CoalitionAnalysis",
+    "CoalitionExplanation",
+    "CoalitionMove",
+    "CoalitionResult",
+    "analyze_coalitions",
+    "parse_coalition",
+]

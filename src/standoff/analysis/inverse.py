@@ -1,0 +1,662 @@
+"""Inverse analysis: which preferences would make a desired state an equilibrium?
+
+Question (Kinsara, Kilgour & Hipel 2015, "Inverse approach to the graph model for conflict
+resolution", IEEE SMC: Systems 45(5):734–742): given a state
+*s\\** and a set *V* of decision makers whose preferences are uncertain, count (and show)
+the strict rankings of the states, one per decision maker in *V* (the others keep the
+model's preferences), under which *s\\** is an equilibrium for a concept. Partial
+constraints ("Syria still prefers 1 to 3") restrict the rankings considered.
+
+How the counts are obtained (exactly, without listing all rankings where possible):
+
+* **Down-set sums.** Whether *s\\** is Nash, GMR or SMR stable for a decision maker *d*
+  depends on *d*'s ranking only through the set ``D`` of states *d* ranks **below** *s\\**:
+  every test compares a state with *s\\** (``s1 ≻_d s*``, ``s2 ≾_d s*``, ``s3 ≾_d s*``),
+  and the opponents' moves do not depend on preferences. The same holds for SEQ when no
+  other varied decision maker takes part in the sanctions against *d*. The number of
+  rankings with a given ``D`` is ``e(D) · e(U)`` (``U`` the states above *s\\**, ``e`` the
+  number of orders of a set compatible with the partial constraints — ``|X|!`` without
+  constraints), so the count is a sum over the ``2^(m−1)`` subsets ``D``, not the ``m!``
+  rankings.
+* **Inclusion–exclusion.** In a two-decision-maker model where *d* is varied and the other
+  decision maker *k* is not, *s\\** is SEQ stable for *k* iff each unilateral improvement
+  ``s1`` of *k* from *s\\** is answered by a move ``s1 → t`` that *d* prefers (``t ≻_d s1``)
+  and that leaves *k* no better off than at *s\\**: a conjunction of clauses, each a union of
+  order constraints. The rankings violating a set of clauses satisfy a set of pairwise
+  constraints, so inclusion–exclusion over clause sets, each term a down-set sum with
+  those constraints added, gives the count exactly.
+* **Enumeration** of all rankings (with the constraints) is the fallback for the other
+  cases (several varied decision makers that sanction each other under SEQ), refused
+  above :data:`MAX_ENUMERATION` profiles, and is used by the tests as the reference.
+
+Golden (Syria–Iraq 1975, state 2, Syria's 720 rankings): Nash 240, GMR 384, SMR 300,
+SEQ 384 (the GMCR+ handout's 420 for SEQ is an error; see the case file).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import combinations, permutations, product
+from math import factorial, prod
+from typing import Any
+
+import numpy as np
+
+from standoff.errors import ModelError
+from standoff.graph.conflict import Conflict
+from standoff.stability.coalition import legal_reach
+
+INVERSE_CONCEPTS = ("nash", "gmr", "smr", "seq")
+MAX_SMART_STATES = 16
+"""Down-set sums handle models up to this many states (2^(m−1) subsets)."""
+MAX_ENUMERATION = 200_000
+"""Enumeration is refused above this many ranking profiles."""
+MAX_CLAUSES = 16
+
+Constraint = tuple[int, int]  # (a, b): a is preferred to b (0-based states)
+
+
+@dataclass(frozen=True, eq=False)
+class InverseResult:
+    """How many rankings of the varied decision makers make ``state`` an equilibrium.
+
+    Attributes:
+        state: the desired state (id); ``vary``: the varied decision makers' ids.
+        given: the partial constraints ``(dm, a, b)``: dm prefers state a to state b.
+        rankings: the number of ranking profiles considered (all that meet ``given``).
+        counts: ``{concept: profiles under which state is an equilibrium}``.
+        methods: how each count was obtained (``down-set sum``, ``inclusion–exclusion``,
+            ``enumeration``).
+        conditions: ``{concept: [sentences]}``: the conditions in words.
+        examples: ``{concept: [{dm: ranking best first}]}``: representative profiles,
+            those closest to the model's own rankings first.
+    """
+
+    conflict: Conflict
+    state: int
+    vary: tuple[str, ...]
+    given: tuple[tuple[str, int, int], ...]
+    rankings: int
+    counts: dict[str, int]
+    methods: dict[str, str]
+    conditions: dict[str, list[str]]
+    examples: dict[str, list[dict[str, list[int]]]]
+
+    def sentences(self) -> list[str]:
+        c = self.conflict
+        who = ", ".join(c.spec.dms[c.dm_index(d)].name for d in self.vary)
+        out = [f"Varying the ranking of {who} over {self.rankings:,} strict ranking"
+               f"{'s' if self.rankings != 1 else ''}"
+               + (" (meeting the given constraints)" if self.given else "") + ":"]
+        from standoff.stability import CONCEPT_NAMES
+
+        for k, n in self.counts.items():
+            share = n / self.rankings if self.rankings else 0.0
+            out.append(f"{c.show(self.state - 1)} is an equilibrium under "
+                       f"{CONCEPT_NAMES[k]} for {n:,} of them ({share:.1%}).")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.sentences())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": "standoff-inverse/1",
+            "title": self.conflict.title,
+            "state": self.state,
+            "vary": list(self.vary),
+            "given": [{"dm": d, "prefers": a, "to": b} for d, a, b in self.given],
+            "rankings": self.rankings,
+            "counts": self.counts,
+            "methods": self.methods,
+            "conditions": self.conditions,
+            "examples": self.examples,
+            "text": self.sentences(),
+        }
+
+
+# -- counting orders -------------------------------------------------------------------------
+
+
+class _Orders:
+    """Orders of the states other than ``star`` split by the down-set below ``star``.
+
+    Bit ``k`` of a mask stands for ``others[k]``.
+    """
+
+    def __init__(self, m: int, star: int) -> None:
+        self.m = m
+        self.star = star
+        self.others = [s for s in range(m) if s != star]
+        self.bit = {s: 1 << k for k, s in enumerate(self.others)}
+        self.size = 1 << len(self.others)
+        self.masks = np.arange(self.size, dtype=np.int64)
+        self._extensions: dict[frozenset[Constraint], np.ndarray] = {}
+
+    def mask(self, states: Iterable[int]) -> int:
+        return sum(self.bit.get(int(s), 0) for s in set(int(x) for x in states))
+
+    def extensions(self, constraints: frozenset[Constraint]) -> np.ndarray:
+        """``e[X]``: orders of the subset X (mask) compatible with the constraints that lie
+        inside X (``a ≻ b`` with both in X)."""
+        if constraints in self._extensions:
+            return self._extensions[constraints]
+        n = len(self.others)
+        inner = [(a, b) for a, b in constraints if a != self.star and b != self.star]
+        if not inner:
+            pop = np.array([bin(x).count("1") for x in range(self.size)], dtype=np.int64)
+            e = np.array([factorial(int(p)) for p in pop], dtype=object)
+        else:
+            above = [0] * n
+            for a, b in inner:
+                above[self.others.index(b)] |= self.bit[a]
+            e = np.zeros(self.size, dtype=object)
+            e[0] = 1
+            for x in range(1, self.size):
+                total = 0
+                rest = x
+                while rest:
+                    low = rest & -rest
+                    k = low.bit_length() - 1
+                    if above[k] & x == 0:  # others[k] may be the best of X
+                        total += e[x ^ low]
+                    rest ^= low
+                e[x] = total
+        self._extensions[constraints] = e
+        return e
+
+    def compatible(self, constraints: frozenset[Constraint]) -> np.ndarray:
+        """Down-sets D for which no constraint crosses the wrong way (U above star above D)."""
+        ok = np.ones(self.size, dtype=bool)
+        d = self.masks
+        for a, b in constraints:
+            if a == self.star:
+                ok &= (d & self.bit[b]) != 0
+            elif b == self.star:
+                ok &= (d & self.bit[a]) == 0
+            else:
+                ok &= ~(((d & self.bit[a]) != 0) & ((d & self.bit[b]) == 0))
+        return ok
+
+    def weighted_count(self, predicate: np.ndarray, constraints: frozenset[Constraint]) -> int:
+        """Σ over down-sets D with ``predicate[D]`` of the orders with that down-set."""
+        e = self.extensions(constraints)
+        full = self.size - 1
+        keep = predicate & self.compatible(constraints)
+        idx = np.flatnonzero(keep)
+        return int(sum(e[i] * e[full ^ i] for i in idx))
+
+
+# -- the conditions --------------------------------------------------------------------------
+
+
+@dataclass
+class _Setup:
+    conflict: Conflict
+    star: int
+    varied: tuple[int, ...]
+    constraints: dict[int, frozenset[Constraint]]
+    orders: _Orders | None
+    used_clauses: bool = False
+
+    @property
+    def n(self) -> int:
+        return len(self.conflict.dm_ids)
+
+    def moves(self, d: int, s: int) -> list[int]:
+        return [int(t) for t in self.conflict.moves[d].of(s)]
+
+
+def _downset_predicate(setup: _Setup, d: int, concept: str) -> np.ndarray | None:
+    """``pred[D]`` for every down-set D, or None if the concept's test for ``d`` does not
+    depend on ``d``'s ranking through its down-set alone."""
+    c = setup.conflict
+    orders = setup.orders
+    assert orders is not None
+    star = setup.star
+    opponents = [j for j in range(setup.n) if j != d]
+    if concept == "seq" and any(j in setup.varied for j in opponents):
+        return None
+    dsets = orders.masks
+    pred = np.ones(orders.size, dtype=bool)
+    for s1 in setup.moves(d, star):
+        below = (dsets & orders.bit[s1]) != 0  # s1 not better than star: no improvement
+        if concept == "nash":
+            pred &= below
+            continue
+        if concept in ("gmr", "seq"):
+            reach = legal_reach(c, opponents, s1, improving=concept == "seq")
+            if star in set(reach.tolist()):
+                continue  # the opponents can bring it back to star itself
+            pred &= below | ((dsets & orders.mask(reach)) != 0)
+            continue
+        # smr: some s2 in R_H(s1) not better than star from which no move of d is better
+        reach = legal_reach(c, opponents, s1)
+        ok = below.copy()
+        for s2 in reach.tolist():
+            escape = orders.mask(t for t in setup.moves(d, s2) if t != star)
+            good = (dsets & escape) == escape
+            if s2 != star:
+                good &= (dsets & orders.bit[s2]) != 0
+            ok |= good
+        pred &= ok
+    return pred
+
+
+def _fixed_clauses(
+    setup: _Setup, k: int, concept: str, stable_now: bool
+) -> list[list[tuple[int, int, int]]] | None | bool:
+    """The condition that ``star`` is stable for the fixed decision maker ``k``:
+    True/False when it does not depend on the varied rankings, a list of clauses
+    (each a list of atoms ``(v, t, s1)``: v prefers t to s1) when it is a conjunction of
+    unions of order constraints, or None when neither applies."""
+    opponents = [j for j in range(setup.n) if j != k]
+    if concept != "seq" or not any(j in setup.varied for j in opponents):
+        return stable_now
+    if len(opponents) != 1:
+        return None
+    v = opponents[0]
+    rank = setup.conflict.ranks[k]
+    star = setup.star
+    clauses = []
+    for s1 in setup.moves(k, star):
+        if rank[s1] <= rank[star]:
+            continue
+        clause = [(v, t, s1) for t in setup.moves(v, s1) if rank[t] <= rank[star]]
+        if not clause:
+            return False
+        clauses.append(clause)
+    return clauses if clauses else True
+
+
+def _smart_count(setup: _Setup, concept: str, engine_stable: dict[int, bool]) -> int | None:
+    """The exact count by down-set sums and inclusion–exclusion, or None if not applicable."""
+    if setup.orders is None:
+        return None
+    predicates = {}
+    for d in setup.varied:
+        pred = _downset_predicate(setup, d, concept)
+        if pred is None:
+            return None
+        predicates[d] = pred
+    clauses: list[list[tuple[int, int, int]]] = []
+    for k in range(setup.n):
+        if k in setup.varied:
+            continue
+        cond = _fixed_clauses(setup, k, concept, engine_stable[k])
+        if cond is None:
+            return None
+        if cond is False:
+            return 0
+        if isinstance(cond, list):
+            clauses.extend(cond)
+    if len(clauses) > MAX_CLAUSES:
+        return None
+    setup.used_clauses = bool(clauses)
+    total = 0
+    for size in range(len(clauses) + 1):
+        for chosen in combinations(clauses, size):
+            extra: dict[int, set[Constraint]] = {d: set() for d in setup.varied}
+            for clause in chosen:
+                for v, t, s1 in clause:
+                    extra[v].add((s1, t))  # the clause fails: v does not prefer t to s1
+            term = prod(
+                setup.orders.weighted_count(
+                    predicates[d], setup.constraints[d] | frozenset(extra[d]))
+                for d in setup.varied
+            )
+            total += -term if size % 2 else term
+    return total
+
+
+# -- direct evaluation (enumeration and examples) --------------------------------------------
+
+
+def _reach(conflict: Conflict, ranks: np.ndarray, group: Sequence[int], s: int,
+           improving: bool) -> set[int]:
+    seen: set[tuple[int, int]] = set()
+    frontier = [(s, -1)]
+    out: set[int] = set()
+    while frontier:
+        nxt = []
+        for state, last in frontier:
+            for j in group:
+                if j == last:
+                    continue
+                for t in conflict.moves[j].of(state):
+                    t = int(t)
+                    if improving and ranks[j, t] <= ranks[j, state]:
+                        continue
+                    if (t, j) not in seen:
+                        seen.add((t, j))
+                        out.add(t)
+                        nxt.append((t, j))
+        frontier = nxt
+    return out
+
+
+def stable_at(conflict: Conflict, ranks: np.ndarray, d: int, s: int, concept: str) -> bool:
+    """Whether ``s`` is ``concept``-stable for ``d`` under the given rank matrix."""
+    group = [j for j in range(len(conflict.dm_ids)) if j != d]
+    r = ranks[d]
+    for s1 in conflict.moves[d].of(s):
+        s1 = int(s1)
+        if r[s1] <= r[s]:
+            continue
+        if concept == "nash":
+            return False
+        reach = _reach(conflict, ranks, group, s1, improving=concept == "seq")
+        if concept == "smr":
+            ok = any(r[s2] <= r[s] and all(r[int(t)] <= r[s] for t in conflict.moves[d].of(s2))
+                     for s2 in reach)
+        else:
+            ok = any(r[s2] <= r[s] for s2 in reach)
+        if not ok:
+            return False
+    return True
+
+
+def _is_equilibrium(conflict: Conflict, ranks: np.ndarray, s: int, concept: str) -> bool:
+    return all(stable_at(conflict, ranks, d, s, concept) for d in range(len(conflict.dm_ids)))
+
+
+def _ranks_from(order: Sequence[int]) -> np.ndarray:
+    m = len(order)
+    r = np.zeros(m, dtype=np.int64)
+    for k, s in enumerate(order):
+        r[s] = m - k
+    return r
+
+
+def _orders_meeting(m: int, constraints: frozenset[Constraint]) -> Iterator[tuple[int, ...]]:
+    for order in permutations(range(m)):
+        pos = {s: k for k, s in enumerate(order)}
+        if all(pos[a] < pos[b] for a, b in constraints):
+            yield order
+
+
+def _topological(states: Sequence[int], constraints: frozenset[Constraint],
+                 preference: np.ndarray) -> list[int] | None:
+    """An order of ``states`` (best first) meeting the constraints among them, as close
+    as possible to ``preference`` (the model's ranks): greedily the best available."""
+    left = set(states)
+    out = []
+    while left:
+        free = [s for s in left if not any(a in left and b == s for a, b in constraints)]
+        if not free:
+            return None
+        best = max(free, key=lambda s: (preference[s], -s))
+        out.append(best)
+        left.remove(best)
+    return out
+
+
+# -- the public function ---------------------------------------------------------------------
+
+
+def inverse_analysis(
+    conflict: Conflict,
+    state: int,
+    vary: Sequence[str | int],
+    concepts: Sequence[str] = INVERSE_CONCEPTS,
+    given: Sequence[tuple[str | int, int, int]] = (),
+    examples: int = 3,
+    method: str = "auto",
+) -> InverseResult:
+    """Count the strict rankings of the ``vary`` decision makers making ``state`` an
+    equilibrium under each concept (see the module docstring for how).
+
+    ``given``: partial constraints ``(dm, a, b)``: ``dm`` prefers state ``a`` to state
+    ``b`` (ids); ``dm`` must be varied. ``method``: ``"auto"`` (exact counting where it
+    applies, enumeration otherwise) or ``"enumerate"`` (always list every profile).
+    """
+    m = conflict.state_count
+    if not 1 <= state <= m:
+        raise ModelError(f"state {state} does not exist", file="--state",
+                         hint=f"states are numbered 1 to {m}")
+    star = state - 1
+    if not vary:
+        raise ModelError("no decision maker to vary", file="--vary",
+                         hint=f"name one or more of: {', '.join(conflict.dm_ids)}")
+    varied = []
+    for d in vary:
+        try:
+            i = conflict.dm_index(d)
+        except KeyError:
+            raise ModelError(f"unknown decision maker '{d}'", file="--vary",
+                             hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
+        if i not in varied:
+            varied.append(i)
+    varied_t = tuple(sorted(varied))
+    unknown = [k for k in concepts if k not in INVERSE_CONCEPTS]
+    if unknown:
+        raise ModelError(f"inverse analysis does not support '{unknown[0]}'",
+                         file="--concepts", hint=f"use some of {', '.join(INVERSE_CONCEPTS)}")
+    constraints: dict[int, set[Constraint]] = {d: set() for d in varied_t}
+    given_out = []
+    for dm, a, b in given:
+        try:
+            i = conflict.dm_index(dm)
+        except KeyError:
+            raise ModelError(f"unknown decision maker '{dm}' in a constraint", file="--given",
+                             hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
+        if i not in constraints:
+            raise ModelError(f"'{conflict.dm_ids[i]}' is not varied, so a constraint on its "
+                             "ranking has no effect", file="--given",
+                             hint="add it to --vary, or drop the constraint")
+        for x in (a, b):
+            if not 1 <= x <= m:
+                raise ModelError(f"state {x} does not exist", file="--given",
+                                 hint=f"states are numbered 1 to {m}")
+        if a == b:
+            raise ModelError(f"a state cannot be preferred to itself ({a})", file="--given",
+                             hint="write e.g. 'syria prefers 1 to 3'")
+        constraints[i].add((a - 1, b - 1))
+        given_out.append((conflict.dm_ids[i], a, b))
+    frozen = {d: frozenset(v) for d, v in constraints.items()}
+    orders = _Orders(m, star) if m <= MAX_SMART_STATES else None
+    setup = _Setup(conflict, star, varied_t, frozen, orders)
+
+    # total number of profiles
+    if orders is not None:
+        everything = np.ones(orders.size, dtype=bool)
+        per_dm_total = {d: orders.weighted_count(everything, frozen[d]) for d in varied_t}
+    else:
+        per_dm_total = {d: (factorial(m) if not frozen[d] else -1) for d in varied_t}
+    if any(v < 0 for v in per_dm_total.values()):
+        per_dm_total = {d: sum(1 for _ in _orders_meeting(m, frozen[d])) for d in varied_t}
+    total = prod(per_dm_total.values())
+    if total == 0:
+        raise ModelError("the constraints contradict each other: no ranking meets them all",
+                         file="--given", hint="check the constraints for a cycle")
+
+    from standoff.stability import CONCEPTS
+
+    counts: dict[str, int] = {}
+    methods: dict[str, str] = {}
+    pending = []
+    for k in concepts:
+        engine_stable = {i: bool(CONCEPTS[k](conflict, i)[star]) for i in range(len(
+            conflict.dm_ids)) if i not in varied_t}
+        value = _smart_count(setup, k, engine_stable) if method == "auto" else None
+        if value is None:
+            pending.append(k)
+        else:
+            counts[k] = value
+            methods[k] = "inclusion–exclusion" if setup.used_clauses else "down-set sum"
+    if pending:
+        if total > MAX_ENUMERATION:
+            raise ModelError(
+                f"counting {', '.join(pending)} needs all {total:,} ranking profiles listed, "
+                f"more than the limit of {MAX_ENUMERATION:,}",
+                file="--vary",
+                hint="vary fewer decision makers, or add --given constraints to narrow the "
+                "rankings",
+            )
+        for k in pending:
+            counts[k] = 0
+            methods[k] = "enumeration"
+        per_dm = [list(_orders_meeting(m, frozen[d])) for d in varied_t]
+        ranks = conflict.ranks.copy()
+        for profile in product(*per_dm):
+            for d, order in zip(varied_t, profile, strict=True):
+                ranks[d] = _ranks_from(order)
+            for k in pending:
+                if _is_equilibrium(conflict, ranks, star, k):
+                    counts[k] += 1
+    counts = {k: counts[k] for k in concepts}
+    methods = {k: methods[k] for k in concepts}
+    found = {k: _examples(setup, k, examples) if counts[k] else [] for k in concepts}
+    return InverseResult(
+        conflict=conflict,
+        state=state,
+        vary=tuple(conflict.dm_ids[d] for d in varied_t),
+        given=tuple(given_out),
+        rankings=total,
+        counts=counts,
+        methods=methods,
+        conditions={k: _conditions(setup, k) for k in concepts},
+        examples=found,
+    )
+
+
+def _examples(setup: _Setup, concept: str, wanted: int) -> list[dict[str, list[int]]]:
+    """Up to ``wanted`` profiles making ``star`` an equilibrium: orders built around a
+    down-set (closest to the model's own down-set first), then random orders."""
+    c = setup.conflict
+    star, m = setup.star, c.state_count
+    out: list[dict[str, list[int]]] = []
+    seen: set[tuple] = set()
+
+    def consider(profile: dict[int, list[int]]) -> bool:
+        key = tuple(tuple(profile[d]) for d in setup.varied)
+        if key in seen:
+            return False
+        seen.add(key)
+        ranks = c.ranks.copy()
+        for d, order in profile.items():
+            pos = {s: k for k, s in enumerate(order)}
+            if not all(pos[a] < pos[b] for a, b in setup.constraints[d]):
+                return False
+            ranks[d] = _ranks_from(order)
+        if _is_equilibrium(c, ranks, star, concept):
+            out.append({c.dm_ids[d]: [s + 1 for s in profile[d]] for d in setup.varied})
+            return True
+        return False
+
+    others = [s for s in range(m) if s != star]
+    if len(setup.varied) == 1 and m <= MAX_SMART_STATES:
+        d = setup.varied[0]
+        actual = {s for s in others if c.ranks[d, s] < c.ranks[d, star]}
+        candidates = []
+        for size in range(len(others) + 1):
+            for below in combinations(others, size):
+                candidates.append((len(actual.symmetric_difference(below)), below))
+        candidates.sort()
+        for _, below in candidates[:5000]:
+            above = [s for s in others if s not in below]
+            top = _topological(above, setup.constraints[d], c.ranks[d])
+            bottom = _topological(list(below), setup.constraints[d], c.ranks[d])
+            if top is None or bottom is None:
+                continue
+            consider({d: [*top, star, *bottom]})
+            if len(out) >= wanted:
+                return out
+    rng = random.Random(0)
+    for _ in range(3000):
+        profile = {}
+        for d in setup.varied:
+            order = list(range(m))
+            rng.shuffle(order)
+            profile[d] = order
+        consider(profile)
+        if len(out) >= wanted:
+            break
+    return out
+
+
+def _conditions(setup: _Setup, concept: str) -> list[str]:
+    """The conditions for ``star`` to be an equilibrium, in words."""
+    c = setup.conflict
+    star = setup.star
+    out = []
+    for d in setup.varied:
+        name = c.spec.dms[d].name
+        opponents = [j for j in range(setup.n) if j != d]
+        for s1 in setup.moves(d, star):
+            if concept == "nash":
+                out.append(f"{name} ranks {star + 1} above {s1 + 1}.")
+                continue
+            if concept == "smr":
+                out.append(f"{name} ranks {star + 1} above {s1 + 1}, or the others can move "
+                           f"from {s1 + 1} to a state {name} ranks no higher than {star + 1} "
+                           f"and from which no move of {name} leads above {star + 1}.")
+                continue
+            if concept == "seq" and any(j in setup.varied for j in opponents):
+                out.append(f"{name} ranks {star + 1} above {s1 + 1}, or the others' own "
+                           f"improvements from {s1 + 1} lead to a state {name} ranks no "
+                           f"higher than {star + 1}.")
+                continue
+            reach = set(legal_reach(c, opponents, s1, improving=concept == "seq").tolist())
+            if star in reach:
+                out.append(f"A move by {name} to {s1 + 1} can always be reversed to "
+                           f"{star + 1} by the others: no condition.")
+                continue
+            alternatives = ", ".join(str(s + 1) for s in sorted(reach))
+            out.append(f"{name} ranks {star + 1} above {s1 + 1}"
+                       + (f", or above one of {alternatives} (the others' "
+                          f"{'improvements' if concept == 'seq' else 'moves'} from "
+                          f"{s1 + 1})" if reach else "") + ".")
+    for k in range(setup.n):
+        if k in setup.varied:
+            continue
+        name = c.spec.dms[k].name
+        opponents = [j for j in range(setup.n) if j != k]
+        if concept == "seq" and any(j in setup.varied for j in opponents):
+            rank = c.ranks[k]
+            improvements = [s1 for s1 in setup.moves(k, star) if rank[s1] > rank[star]]
+            if not improvements:
+                out.append(f"{name} (not varied) has no improvement from {star + 1}.")
+            for s1 in improvements:
+                answers = [t + 1 for j in opponents for t in setup.moves(j, s1)
+                           if rank[t] <= rank[star]]
+                out.append(f"{name}'s improvement {star + 1}→{s1 + 1} must be answered by a "
+                           f"move the others prefer, to one of {answers or 'no state'} "
+                           "(no better for it than the desired state).")
+        else:
+            from standoff.stability import CONCEPTS
+
+            ok = bool(CONCEPTS[concept](c, k)[star])
+            out.append(f"{name} (not varied) {'already finds' if ok else 'does not find'} "
+                       f"{star + 1} stable.")
+    return out
+
+
+def parse_given(text: str) -> tuple[str, int, int]:
+    """``"syria prefers 1 to 3"`` (or ``"syria: 1 > 3"``) → ``("syria", 1, 3)``."""
+    words = text.replace(":", " ").replace(">", " prefers_gt ").split()
+    try:
+        if "prefers" in words:
+            k = words.index("prefers")
+            dm, a, b = " ".join(words[:k]), int(words[k + 1]), int(words[k + 3])
+            if words[k + 2] != "to":
+                raise ValueError
+        else:
+            k = words.index("prefers_gt")
+            dm, a, b = " ".join(words[: k - 1]), int(words[k - 1]), int(words[k + 1])
+    except (ValueError, IndexError):
+        raise ModelError(f"cannot read the constraint '{text}'", file="--given",
+                         hint="write 'DM prefers A to B' with state numbers, e.g. "
+                         "'syria prefers 1 to 3'") from None
+    return dm, a, b
+
+
+__all__ = [
+    "INVERSE_CONCEPTS",
+    "InverseResult",
+    "inverse_analysis",
+    "parse_given",
+    "stable_at",
+]

@@ -1,0 +1,589 @@
+"""Status quo analysis: where can the conflict go from today's state, and how?
+
+Definition (Li, Kilgour & Hipel 2005, "Status quo analysis in the graph model for conflict
+resolution", J. Operational Research Society 56(6):699–707; Xu, Hipel, Kilgour & Fang
+2018, ch. on status quo analysis). From the status quo *s₀* the conflict evolves by a
+sequence of moves, one decision maker at a time. A state is **reachable** when some
+sequence leads to it from *s₀*; standoff uses the legal sequences of BRIEF §2, as for
+sanctions: a decision maker may move several times, never twice in a row (two consecutive
+moves by one decision maker are one move). Three kinds of step are offered:
+
+* ``moves="ui"`` (the default): every step is a unilateral improvement of the decision
+  maker who makes it, measured from the state it moves from — the reachable set is
+  ``{s₀} ∪ R_N⁺(s₀)``;
+* ``moves="any"``: every step is a unilateral move — ``{s₀} ∪ R_N(s₀)``;
+* ``coalitions=True``: every step is a coalitional improvement ``R_H⁺⁺`` of some coalition
+  *H* (a state every member prefers, reached by a legal sequence of the members' moves;
+  see :mod:`standoff.stability.coalition`); singletons are coalitions, so unilateral
+  improvements are included, and one coalition never makes two steps in a row.
+
+The reachable equilibria are the equilibria (of each concept analysed) among the reachable
+states. For each, :func:`shortest_path` gives an evolution path with the fewest steps
+(breadth-first search over (state, last mover)); :class:`StatusQuoAnalysis` renders the
+classic evolution table (status quo → transitional states → final state, who moved and which
+options changed) as text, Markdown and JSON.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from standoff.analysis.result import Analysis, analyze
+from standoff.errors import ModelError
+from standoff.graph.conflict import Conflict
+from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
+
+MOVE_KINDS = ("ui", "any")
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One step of an evolution path (state ids are 1-based).
+
+    Attributes:
+        source, target: the states before and after the step.
+        movers: the decision maker who moved, or the members of the coalition.
+        changed: keys of the options whose value changed (``lg.insist``).
+        values: the new value of each changed option (None: irrelevant there).
+        moves: for a coalition's step, the members' individual moves ``(dm, from, to)``.
+    """
+
+    source: int
+    target: int
+    movers: tuple[str, ...]
+    changed: tuple[str, ...]
+    values: tuple[bool | None, ...]
+    moves: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def dm(self) -> str:
+        """The mover as one id: ``lg``, or ``moe+uniroyal`` for a coalition."""
+        return "+".join(self.movers)
+
+    def changes(self) -> str:
+        """``lg.insist→Y``: the changed options and their new values."""
+        marks = {True: "Y", False: "N", None: "–"}
+        return ", ".join(f"{k}→{marks[v]}" for k, v in zip(self.changed, self.values,
+                                                          strict=True))
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "from": self.source,
+            "to": self.target,
+            "dm": self.dm,
+            "changed": list(self.changed),
+            "values": dict(zip(self.changed, self.values, strict=True)),
+        }
+        if len(self.movers) > 1:
+            out["coalition"] = list(self.movers)
+            out["moves"] = [{"dm": d, "from": f, "to": t} for d, f, t in self.moves]
+        return out
+
+
+@dataclass(frozen=True)
+class EvolutionPath:
+    """A shortest evolution path from ``start`` to ``target`` (ids)."""
+
+    start: int
+    target: int
+    steps: tuple[PathStep, ...]
+
+    @property
+    def states(self) -> tuple[int, ...]:
+        """The states visited, status quo first."""
+        return (self.start, *(s.target for s in self.steps))
+
+    def sentence(self, conflict: Conflict) -> str:
+        """The path in words."""
+        if not self.steps:
+            return f"{conflict.show(self.start - 1)} is where the conflict starts."
+        parts = []
+        for step in self.steps:
+            who = " and ".join(_name(conflict, d) for d in step.movers)
+            parts.append(f"{who} move{'' if len(step.movers) > 1 else 's'} to "
+                         f"{conflict.show(step.target - 1)} ({step.changes()})")
+        n = len(self.steps)
+        return (f"From {conflict.show(self.start - 1)} the conflict can reach "
+                f"{conflict.show(self.target - 1)} in {n} step{'s' if n > 1 else ''}: "
+                + "; then ".join(parts) + ".")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"to": self.target, "steps": [s.to_dict() for s in self.steps]}
+
+
+def _name(conflict: Conflict, dm: str) -> str:
+    return conflict.spec.dms[conflict.dm_index(dm)].name
+
+
+def _start(conflict: Conflict, start: int | None) -> int:
+    """0-based start state: ``start`` (1-based id) or the model's status quo."""
+    if start is not None:
+        if not 1 <= start <= conflict.state_count:
+            raise ModelError(f"state {start} does not exist", file="--from",
+                             hint=f"states are numbered 1 to {conflict.state_count}")
+        return start - 1
+    if conflict.status_quo is None:
+        raise ModelError(
+            "the model has no status quo to start from",
+            file=conflict.spec.file,
+            hint="add 'status_quo: [options taken today]' to the model file, or give a "
+            "starting state with --from STATE",
+        )
+    return conflict.status_quo
+
+
+def _check_moves(moves: str, coalitions: bool) -> None:
+    if moves not in MOVE_KINDS:
+        raise ModelError(f"unknown kind of move '{moves}'", file="--moves",
+                         hint="use --moves ui (unilateral improvements) or --moves any")
+    if coalitions and moves != "ui":
+        raise ModelError("coalitional steps are improvements; they cannot be combined with "
+                         "--moves any", file="--coalitions",
+                         hint="use --coalitions with --moves ui (the default)")
+
+
+# -- search over (state, last mover) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Search:
+    """Breadth-first search result: ``level[j, t]`` is the fewest steps of a legal sequence
+    from the start ending with ``j`` moving to ``t`` (−1 if none); ``parent[j, t]`` and
+    ``parent_mover[j, t]`` give the node it came from (mover −1 is the start)."""
+
+    start: int
+    level: np.ndarray
+    parent: np.ndarray
+    parent_mover: np.ndarray
+
+
+def _search(conflict: Conflict, start: int, improving: bool) -> _Search:
+    key = ("status_quo_search", start, improving)
+    if key in conflict._cache:
+        return conflict._cache[key]
+    n, m = len(conflict.dm_ids), conflict.state_count
+    edges = []
+    for j in range(n):
+        graph = conflict.moves[j]
+        src = graph.sources()
+        dst = np.asarray(graph.targets, dtype=np.int64)
+        if improving:
+            rank = conflict.ranks[j]
+            keep = rank[dst] > rank[src]
+            src, dst = src[keep], dst[keep]
+        edges.append((src, dst))
+    level = np.full((n, m), -1, dtype=np.int64)
+    parent = np.full((n, m), -1, dtype=np.int64)
+    parent_mover = np.full((n, m), -1, dtype=np.int64)
+    frontier = np.zeros((n, m), dtype=bool)
+    depth = 0
+    while True:
+        depth += 1
+        new = np.zeros((n, m), dtype=bool)
+        for j in range(n):
+            if depth == 1:
+                origin = np.zeros(m, dtype=bool)
+                origin[start] = True
+            else:
+                origin = np.any(np.delete(frontier, j, axis=0), axis=0)
+            src, dst = edges[j]
+            sel = origin[src] & (level[j][dst] < 0)
+            if not sel.any():
+                continue
+            s_sel, d_sel = src[sel], dst[sel]
+            targets, first = np.unique(d_sel, return_index=True)
+            sources = s_sel[first]
+            level[j][targets] = depth
+            parent[j][targets] = sources
+            new[j][targets] = True
+            if depth > 1:
+                movers = np.full(targets.shape[0], -1, dtype=np.int64)
+                for k in range(n):
+                    if k == j:
+                        continue
+                    hit = (movers < 0) & frontier[k][sources]
+                    movers[hit] = k
+                parent_mover[j][targets] = movers
+        if not new.any():
+            break
+        frontier = new
+    result = _Search(start, level, parent, parent_mover)
+    conflict._cache[key] = result
+    return result
+
+
+def _path_from_search(conflict: Conflict, search: _Search, target: int) -> EvolutionPath | None:
+    if target == search.start:
+        return EvolutionPath(search.start + 1, target + 1, ())
+    levels = search.level[:, target]
+    if not (levels >= 0).any():
+        return None
+    j = int(np.argmin(np.where(levels >= 0, levels, np.iinfo(np.int64).max)))
+    raw = []
+    t = target
+    while j >= 0:
+        s = int(search.parent[j, t])
+        raw.append((j, s, t))
+        j, t = int(search.parent_mover[j, t]), s
+    steps = tuple(_step(conflict, (conflict.dm_ids[j],), s, t) for j, s, t in reversed(raw))
+    return EvolutionPath(search.start + 1, target + 1, steps)
+
+
+def _step(
+    conflict: Conflict, movers: tuple[str, ...], s: int, t: int,
+    moves: tuple[tuple[str, int, int], ...] = (),
+) -> PathStep:
+    """A :class:`PathStep` from 0-based ``s`` to ``t`` with the options that changed."""
+    before, after = conflict.option_values(s), conflict.option_values(t)
+    changed, values = [], []
+    for key, a, b in zip(conflict.option_keys, before, after, strict=True):
+        if b is None:
+            continue  # irrelevant in the target: not a change anyone made
+        if bool(a) != b:
+            changed.append(key)
+            values.append(b)
+    return PathStep(s + 1, t + 1, movers, tuple(changed), tuple(values), moves)
+
+
+# -- coalitional steps -----------------------------------------------------------------------
+
+
+def all_coalitions(conflict: Conflict, min_size: int = 1) -> list[tuple[int, ...]]:
+    """Every group of at least ``min_size`` decision makers (indices), smallest first."""
+    n = len(conflict.dm_ids)
+    return [c for size in range(min_size, n + 1) for c in combinations(range(n), size)]
+
+
+def _coalition_search(
+    conflict: Conflict, start: int, coalitions: Sequence[tuple[int, ...]]
+) -> dict[tuple[int, int], tuple[int, int] | None]:
+    """BFS over (state, last coalition); steps are coalitional improvements."""
+    groups = [CoalitionStability(conflict, tuple(c)) for c in coalitions]
+    parent: dict[tuple[int, int], tuple[int, int] | None] = {(start, -1): None}
+    queue = deque([(start, -1)])
+    while queue:
+        node = queue.popleft()
+        s, last = node
+        for g, group in enumerate(groups):
+            if g == last:
+                continue
+            for t in group.improvements(s):
+                nxt = (int(t), g)
+                if nxt not in parent:
+                    parent[nxt] = node
+                    queue.append(nxt)
+    return parent
+
+
+def _coalition_path(
+    conflict: Conflict, parent: dict, coalitions: Sequence[tuple[int, ...]], start: int,
+    target: int,
+) -> EvolutionPath | None:
+    if target == start:
+        return EvolutionPath(start + 1, target + 1, ())
+    # BFS order: dict insertion order is discovery order, so the first node found is nearest.
+    node = next((k for k in parent if k[0] == target and k[1] >= 0), None)
+    if node is None:
+        return None
+    raw = []
+    while parent[node] is not None:
+        prev = parent[node]
+        raw.append((node[1], prev[0], node[0]))
+        node = prev
+    steps = []
+    for g, s, t in reversed(raw):
+        members = coalitions[g]
+        names = tuple(conflict.dm_ids[k] for k in members)
+        inner = shortest_legal_sequence(conflict, members, s, lambda x, t=t: x == t) or []
+        moves = tuple((conflict.dm_ids[d], a + 1, b + 1) for d, a, b in inner)
+        steps.append(_step(conflict, names, s, t, moves if len(members) > 1 else ()))
+    return EvolutionPath(start + 1, target + 1, tuple(steps))
+
+
+# -- public API ------------------------------------------------------------------------------
+
+
+def reachable_states(
+    conflict: Conflict, moves: str = "ui", start: int | None = None, coalitions: bool = False
+) -> np.ndarray:
+    """Boolean array over states: reachable from the status quo (or ``start``, an id)."""
+    _check_moves(moves, coalitions)
+    s0 = _start(conflict, start)
+    out = np.zeros(conflict.state_count, dtype=bool)
+    out[s0] = True
+    if coalitions:
+        for s, _ in _coalition_search(conflict, s0, all_coalitions(conflict)):
+            out[s] = True
+        return out
+    search = _search(conflict, s0, improving=moves == "ui")
+    out |= np.any(search.level >= 0, axis=0)
+    return out
+
+
+def is_reachable(
+    conflict: Conflict, state: int, moves: str = "ui", start: int | None = None,
+    coalitions: bool = False,
+) -> bool:
+    """Whether ``state`` (id) is reachable from the status quo (for claims)."""
+    return bool(reachable_states(conflict, moves, start, coalitions)[state - 1])
+
+
+def shortest_path(
+    conflict: Conflict, target: int, moves: str = "ui", start: int | None = None,
+    coalitions: bool = False,
+) -> EvolutionPath | None:
+    """A shortest evolution path from the status quo (or ``start``) to ``target`` (ids), or
+    None if ``target`` is not reachable."""
+    _check_moves(moves, coalitions)
+    s0 = _start(conflict, start)
+    if not 1 <= target <= conflict.state_count:
+        raise ModelError(f"state {target} does not exist", file="--to",
+                         hint=f"states are numbered 1 to {conflict.state_count}")
+    if coalitions:
+        groups = all_coalitions(conflict)
+        parent = _coalition_search(conflict, s0, groups)
+        return _coalition_path(conflict, parent, groups, s0, target - 1)
+    return _path_from_search(conflict, _search(conflict, s0, moves == "ui"), target - 1)
+
+
+def reachable_equilibria(
+    conflict: Conflict, analysis: Analysis | None = None, moves: str = "ui",
+    start: int | None = None, coalitions: bool = False,
+) -> dict[str, list[int]]:
+    """``{concept: [equilibria reachable from the status quo]}`` for each concept of
+    ``analysis`` (default: a fresh analysis with the five classic concepts)."""
+    analysis = analysis or analyze(conflict)
+    reach = reachable_states(conflict, moves, start, coalitions)
+    return {
+        c: [int(s) + 1 for s in np.flatnonzero(analysis.equilibrium_mask(c) & reach)]
+        for c in analysis.concepts
+    }
+
+
+def select_states(conflict: Conflict, selector: str) -> list[int]:
+    """State ids chosen by ``selector``: a state number, or a statement over options
+    (``accept and insist``), evaluated on each state's option values (irrelevant options
+    count as not taken)."""
+    text = selector.strip()
+    if text.isdigit():
+        state = int(text)
+        if not 1 <= state <= conflict.state_count:
+            raise ModelError(f"state {state} does not exist", file="--to",
+                             hint=f"states are numbered 1 to {conflict.state_count}")
+        return [state]
+    from standoff.model.expressions import ExpressionError, parse
+
+    options = conflict.spec.options
+
+    def resolve(name: str, position: int) -> int:
+        exact = [k for k, o in enumerate(options) if o.key == name]
+        found = exact or [k for k, o in enumerate(options) if o.id == name]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ExpressionError(f"option '{name}' is ambiguous", position,
+                                  " or ".join(options[k].key for k in found))
+        raise ExpressionError(f"unknown option '{name}'", position,
+                              "known options: " + ", ".join(o.key for o in options))
+
+    try:
+        expr = parse(text, resolve)
+    except ExpressionError as exc:
+        raise ModelError(f"bad statement '{text}': {exc.message}", file="--to",
+                         hint=exc.hint or "write a state number or a statement over options, "
+                         "e.g. 'accept and not insist'") from None
+    chosen = [s + 1 for s in range(conflict.state_count)
+              if expr.evaluate([bool(v) for v in conflict.option_values(s)])]
+    if not chosen:
+        raise ModelError(f"no state satisfies '{text}'", file="--to",
+                         hint="'standoff states MODEL' lists the states and their options")
+    return chosen
+
+
+@dataclass(frozen=True, eq=False)
+class StatusQuoAnalysis:
+    """Where the conflict can go from its status quo, and the shortest way to each target.
+
+    Attributes:
+        conflict: the conflict analysed.
+        start: the status quo (or chosen starting state), id.
+        moves: ``"ui"`` or ``"any"``; ``coalitions``: whether coalitional steps were allowed.
+        reachable: ids of every reachable state (the start included).
+        equilibria: ``{concept: equilibria}`` of the analysis used.
+        reachable_equilibria: ``{concept: reachable equilibria}``.
+        targets: the states asked about (default: every equilibrium of any concept).
+        paths: a shortest path to each reachable target other than the start;
+            ``unreachable``: the targets that cannot be reached.
+    """
+
+    conflict: Conflict
+    start: int
+    moves: str
+    coalitions: bool
+    reachable: tuple[int, ...]
+    equilibria: dict[str, list[int]]
+    reachable_equilibria: dict[str, list[int]]
+    targets: tuple[int, ...]
+    paths: tuple[EvolutionPath, ...]
+    unreachable: tuple[int, ...]
+
+    @property
+    def at_start(self) -> list[str]:
+        """The concepts under which the starting state is itself an equilibrium."""
+        return [k for k, states in self.equilibria.items() if self.start in states]
+
+    def path_to(self, target: int) -> EvolutionPath | None:
+        return next((p for p in self.paths if p.target == target), None)
+
+    @property
+    def how(self) -> str:
+        if self.coalitions:
+            return "coalitional improvements"
+        return "unilateral improvements" if self.moves == "ui" else "unilateral moves"
+
+    def sentences(self) -> list[str]:
+        c = self.conflict
+        out = [
+            f"From the status quo {c.show(self.start - 1)}, {len(self.reachable)} of "
+            f"{c.state_count} states are reachable by legal sequences of {self.how}."
+        ]
+        for concept, states in self.reachable_equilibria.items():
+            from standoff.stability import CONCEPT_NAMES
+
+            label = CONCEPT_NAMES.get(concept, concept)
+            if states:
+                out.append(f"{label} equilibria reachable: "
+                           + ", ".join(c.show(s - 1) for s in states) + ".")
+            else:
+                out.append(f"No {label} equilibrium is reachable.")
+        at_start = self.at_start
+        if at_start:
+            from standoff.stability import CONCEPT_NAMES
+
+            labels = ", ".join(CONCEPT_NAMES.get(k, k) for k in at_start)
+            out.append(f"The status quo {c.show(self.start - 1)} is itself an equilibrium "
+                       f"({labels}).")
+        out.extend(p.sentence(c) for p in self.paths)
+        for t in self.unreachable:
+            out.append(f"{c.show(t - 1)} cannot be reached by {self.how}.")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.sentences())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": "standoff-paths/1",
+            "title": self.conflict.title,
+            "status_quo": self.start,
+            "moves": self.moves,
+            "coalitions": self.coalitions,
+            "reachable": list(self.reachable),
+            "at_status_quo": self.at_start,
+            "paths": [p.to_dict() for p in self.paths],
+            "unreachable": list(self.unreachable),
+            "reachable_equilibria": self.reachable_equilibria,
+            "equilibria": self.equilibria,
+            "text": self.sentences(),
+        }
+
+    def evolution_table(self, path: EvolutionPath) -> list[list[str]]:
+        """The classic evolution table: one row per option (its value in each state of the
+        path; ``*`` marks a change), then a row naming who moved."""
+        c = self.conflict
+        states = [s - 1 for s in path.states]
+        header = ["option"] + [
+            ("status quo " if k == 0 else "") + str(s + 1) for k, s in enumerate(states)
+        ]
+        rows = [header]
+        marks = {True: "Y", False: "N", None: "–"}
+        for k, key in enumerate(c.option_keys):
+            row = [key]
+            for n, s in enumerate(states):
+                v = marks[c.option_values(s)[k]]
+                if n > 0 and key in path.steps[n - 1].changed:
+                    v += "*"
+                row.append(v)
+            rows.append(row)
+        rows.append(["moved"] + [""] + [step.dm for step in path.steps])
+        return rows
+
+    def to_markdown(self) -> str:
+        c = self.conflict
+        lines = [f"# Status quo analysis: {c.title}", ""]
+        lines += [f"- {s}" for s in self.sentences()[: 1 + len(self.reachable_equilibria)]]
+        for p in self.paths:
+            lines += ["", f"## Path to {c.show(p.target - 1)}", "", p.sentence(c), ""]
+            rows = self.evolution_table(p)
+            lines.append("| " + " | ".join(rows[0]) + " |")
+            lines.append("|" + "---|" * len(rows[0]))
+            lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+        if self.unreachable:
+            lines += ["", "Not reachable: " + ", ".join(c.show(t - 1) for t in self.unreachable)]
+        return "\n".join(lines) + "\n"
+
+
+def status_quo_analysis(
+    conflict: Conflict,
+    analysis: Analysis | None = None,
+    moves: str = "ui",
+    coalitions: bool = False,
+    targets: Sequence[int] | None = None,
+    start: int | None = None,
+) -> StatusQuoAnalysis:
+    """Reachable states and equilibria from the status quo, with a shortest path to each
+    target (default: every equilibrium of any concept of ``analysis``)."""
+    _check_moves(moves, coalitions)
+    s0 = _start(conflict, start)
+    analysis = analysis or analyze(conflict)
+    reach = reachable_states(conflict, moves, s0 + 1, coalitions)
+    equilibria = analysis.equilibria
+    if targets is None:
+        chosen = sorted({s for states in equilibria.values() for s in states})
+    else:
+        chosen = sorted(set(targets))
+    paths, unreachable = [], []
+    for t in chosen:
+        if t == s0 + 1:
+            continue  # the start itself: reported in ``at_start``, not as a path
+        if not reach[t - 1]:
+            unreachable.append(t)
+            continue
+        path = shortest_path(conflict, t, moves, s0 + 1, coalitions)
+        assert path is not None
+        paths.append(path)
+    return StatusQuoAnalysis(
+        conflict=conflict,
+        start=s0 + 1,
+        moves=moves,
+        coalitions=coalitions,
+        reachable=tuple(int(s) + 1 for s in np.flatnonzero(reach)),
+        equilibria=equilibria,
+        reachable_equilibria={
+            c: [s for s in states if reach[s - 1]] for c, states in equilibria.items()
+        },
+        targets=tuple(chosen),
+        paths=tuple(paths),
+        unreachable=tuple(unreachable),
+    )
+
+
+__all__ = [
+    "MOVE_KINDS",
+    "EvolutionPath",
+    "PathStep",
+    "StatusQuoAnalysis",
+    "all_coalitions",
+    "is_reachable",
+    "reachable_equilibria",
+    "reachable_states",
+    "select_states",
+    "shortest_path",
+    "status_quo_analysis",
+]

@@ -1,0 +1,156 @@
+"""Variants: named alternatives to a model, compiled and analysed side by side.
+
+A variant (``variants:`` in the model file; docs/claims.md) is the model as written with
+
+1. the preferences of each decision maker it lists **replaced wholesale** by the ones it
+   gives (any of the three forms, with evidence like any statement);
+2. the feasibility constraints under ``feasibility: add:`` **added** to the model's (groups
+   and ``infeasible`` statements);
+3. the model's own constraints listed under ``feasibility: remove:`` **removed** (written
+   as in the model: a group matches a group of the same kind over the same options; a
+   statement matches an ``infeasible`` statement that parses to the same expression).
+
+Everything else (decision makers, options, move directions, ``collapse``, status quo,
+claims) is shared. The model as written is the variant called ``base``. A variant that
+changes feasibility can have fewer or more states than the base, so state *numbers* may
+differ between variants; option *patterns* do not, and side-by-side views compare them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+
+from standoff.errors import ModelError
+from standoff.graph import DEFAULT_MAX_STATES, Conflict, compile_model
+from standoff.model.loader import BASE_VARIANT, ModelSpec, VariantSpec
+
+
+def variant_names(spec: ModelSpec) -> tuple[str, ...]:
+    """``base`` followed by the model's variants, in file order."""
+    return (BASE_VARIANT, *(v.name for v in spec.variants))
+
+
+def base_spec(spec: ModelSpec) -> ModelSpec:
+    """The model as written (undoing a variant if ``spec`` is one)."""
+    return spec.extra.get("base", spec)
+
+
+def apply_variant(spec: ModelSpec, name: str) -> ModelSpec:
+    """The spec of variant ``name`` (``base`` returns the model as written).
+
+    Raises :class:`KeyError` for an unknown name (the CLI turns it into a message).
+    """
+    base = base_spec(spec)
+    if name == BASE_VARIANT:
+        return base
+    chain = variant_chain(base, name)
+    preferences = list(base.preferences)
+    removed_groups: set[int] = set()
+    removed_infeasible: set[int] = set()
+    added_groups: tuple = ()
+    added_infeasible: tuple = ()
+    for variant in chain:
+        for index, pref in variant.preferences:
+            preferences[index] = pref
+        removed_groups.update(variant.remove_groups)
+        removed_infeasible.update(variant.remove_infeasible)
+        added_groups += variant.add_groups
+        added_infeasible += variant.add_infeasible
+    groups = tuple(g for k, g in enumerate(base.groups) if k not in removed_groups)
+    infeasible = tuple(s for k, s in enumerate(base.infeasible) if k not in removed_infeasible)
+    return dataclasses.replace(
+        base,
+        preferences=tuple(preferences),
+        groups=groups + added_groups,
+        infeasible=infeasible + added_infeasible,
+        extra={**base.extra, "variant": name, "base": base},
+    )
+
+
+def variant_chain(spec: ModelSpec, name: str) -> list[VariantSpec]:
+    """The variants applied for ``name``, first the one it extends (recursively), last
+    itself. Raises :class:`KeyError` for an unknown name."""
+    base = base_spec(spec)
+    chain: list[VariantSpec] = []
+    current: str | None = name
+    while current is not None:
+        variant = base.variant_spec(current)
+        if variant is None:
+            raise KeyError(current)
+        chain.append(variant)
+        current = variant.extends
+    return chain[::-1]
+
+
+def unknown_variant(spec: ModelSpec, name: str) -> ModelError:
+    """The error for ``--variant NAME`` naming no variant of the model."""
+    known = ", ".join(variant_names(spec))
+    return ModelError(f"the model has no variant '{name}'", file="--variant",
+                      hint=f"use one of: {known}")
+
+
+def compile_variant(spec: ModelSpec, name: str,
+                    max_states: int = DEFAULT_MAX_STATES) -> Conflict:
+    """Compile variant ``name`` of a model. Problems the variant causes (no feasible state,
+    a ranking that no longer covers every state) are reported at the variant's lines."""
+    try:
+        variant_model = apply_variant(spec, name)
+    except KeyError:
+        raise unknown_variant(spec, name) from None
+    try:
+        return compile_model(variant_model, max_states=max_states)
+    except ModelError as exc:
+        variant = base_spec(spec).variant_spec(name)
+        if variant is None or "no state is feasible" not in exc.message:
+            raise
+        line, column = spec.locations.find(variant.path)
+        raise ModelError(f"in variant '{name}': {exc.message}", file=exc.file, line=line,
+                         column=column, hint="check the variant's 'feasibility: add:' "
+                         "constraints") from None
+
+
+def variant_conflicts(conflict_or_spec: Conflict | ModelSpec,
+                      names: Iterable[str] | None = None,
+                      max_states: int = DEFAULT_MAX_STATES) -> dict[str, Conflict]:
+    """``{variant name: compiled conflict}`` for the given names (default: base and every
+    variant). A compiled base conflict passed in is reused."""
+    if isinstance(conflict_or_spec, Conflict):
+        spec = conflict_or_spec.spec
+        given: Conflict | None = conflict_or_spec
+    else:
+        spec, given = conflict_or_spec, None
+    wanted: Sequence[str] = tuple(names) if names is not None else variant_names(spec)
+    out = {}
+    for name in wanted:
+        if given is not None and given.spec.variant == name:
+            out[name] = given
+        else:
+            out[name] = compile_variant(spec, name, max_states)
+    return out
+
+
+def describe_variant(spec: ModelSpec, name: str) -> str:
+    """One line saying what the variant changes (for tables and reports)."""
+    base = base_spec(spec)
+    if name == BASE_VARIANT:
+        return "the model as written"
+    v = base.variant_spec(name)
+    if v is None:
+        raise KeyError(name)
+    parts = []
+    if v.preferences:
+        parts.append("preferences of " + ", ".join(base.dms[i].id for i, _ in v.preferences)
+                     + " replaced")
+    if v.add_groups or v.add_infeasible:
+        parts.append(f"{len(v.add_groups) + len(v.add_infeasible)} constraint(s) added")
+    if v.remove_groups or v.remove_infeasible:
+        parts.append(f"{len(v.remove_groups) + len(v.remove_infeasible)} constraint(s) removed")
+    if v.extends:
+        parts.insert(0, f"starts from variant {v.extends}")
+    return f"{v.description} ({'; '.join(parts) or 'no change'})"
+
+
+__all__ = ["BASE_VARIANT", "VariantSpec", "apply_variant", "base_spec", "compile_variant",
+           "describe_variant", "unknown_variant", "variant_chain", "variant_conflicts",
+           "variant_names"]

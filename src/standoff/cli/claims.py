@@ -1,0 +1,255 @@
+"""Commands over a model's claims and variants: ``claims`` and ``report``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from standoff.cli.analysis import AllVariantsOption, MaxStates, ModelPath, VariantOption
+from standoff.errors import ModelError
+
+
+class ClaimsFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def _selected_variants(conflict, variant: str | None, all_variants: bool) -> tuple[str, ...]:
+    """``--variant NAME`` → that one; otherwise (or with ``--all-variants``) every one."""
+    from standoff.analysis.variants import unknown_variant, variant_names
+
+    names = variant_names(conflict.spec)
+    if variant is not None and all_variants:
+        raise ModelError("--variant and --all-variants cannot be used together",
+                         file="--variant", hint="give one of them")
+    if variant is not None:
+        if variant not in names:
+            raise unknown_variant(conflict.spec, variant)
+        return (variant,)
+    return names
+
+
+def _concepts(concepts: str | None) -> tuple[str, ...] | None:
+    if concepts is None:
+        return None
+    from standoff.cli.analysis import _concepts as parse
+
+    return parse(concepts)
+
+
+def claims_command(
+    model: ModelPath,
+    variant: VariantOption = None,
+    all_variants: AllVariantsOption = False,
+    concepts: Annotated[
+        str | None,
+        typer.Option("--concepts", "-c", help="Concepts for claims without 'under' "
+                     "(default: nash,gmr,smr,seq,sim)."),
+    ] = None,
+    format: Annotated[
+        ClaimsFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ClaimsFormat.table,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit with code 1 when a claim fails.")
+    ] = False,
+    max_states: MaxStates = 1 << 22,
+) -> None:
+    """Check the model's claims: each verdict per concept and per variant, with its witness.
+
+    Every variant is checked unless --variant names one. Exit code 0 whatever the verdicts;
+    with --strict, 1 when some claim fails.
+    """
+    from standoff import load
+    from standoff.report.content import build_report
+
+    keys = _concepts(concepts)
+    conflict = load(model, max_states=max_states)
+    names = _selected_variants(conflict, variant, all_variants)
+    content = build_report(conflict, keys, names, max_states=max_states)
+    if format is ClaimsFormat.json:
+        sys.stdout.write(json.dumps(claims_json(content), indent=2, ensure_ascii=False) + "\n")
+    elif format is ClaimsFormat.markdown:
+        sys.stdout.write(claims_markdown(content))
+    else:
+        print_claims(content, Console(soft_wrap=False))
+    if strict and content.any_claim_fails:
+        raise typer.Exit(1)
+
+
+def claims_json(content) -> dict:
+    """``standoff-claims/1``: every claim with its verdicts per variant and concept."""
+    from standoff.report.content import claim_sentence
+
+    spec = content.spec
+    claims = []
+    for claim in spec.claims:
+        ev = claim.evidence
+        claims.append({
+            "id": claim.id,
+            "check": claim.check,
+            "sentence": claim_sentence(spec, claim.id),
+            "source": ev.source if ev else None,
+            "quote": ev.quote if ev else None,
+            "assumption": ev.assumption if ev else None,
+            "summary": content.claim_summary(claim.id),
+            "variants": {r.variant: r.to_dict() for r in content.claim_results(claim.id)},
+        })
+    return {
+        "format": "standoff-claims/1",
+        "title": spec.title,
+        "view": spec.view,
+        "variants": [{"name": r.name, "description": r.description} for r in content.runs],
+        "concepts": list(content.concepts),
+        "claims": claims,
+        "all_hold": not content.any_claim_fails,
+    }
+
+
+def claims_markdown(content) -> str:
+    """The claims table and witnesses as Markdown."""
+    from standoff.report.content import claim_sentence
+
+    spec = content.spec
+    names = [r.name for r in content.runs]
+    out = [f"# Claims: {spec.title}", ""]
+    if spec.view:
+        out += [f"*View encoded:* {spec.view}", ""]
+    out += ["| claim | check | " + " | ".join(names) + " | across variants |",
+            "|" + "---|" * (len(names) + 3)]
+    for claim in spec.claims:
+        cells = [r.verdict_text for r in content.claim_results(claim.id)]
+        out.append(f"| {claim.id} | `{claim.check}` | " + " | ".join(cells)
+                   + f" | {content.claim_summary(claim.id)} |")
+    out.append("")
+    for claim in spec.claims:
+        sentence = claim_sentence(spec, claim.id)
+        out += [f"## {claim.id}", "", sentence[:1].upper() + sentence[1:] + ".", ""]
+        for r in content.claim_results(claim.id):
+            out.append(f"- **{r.variant}**: {r.verdict_text}")
+            for line in _witness_lines(r):
+                out.append(f"  - {line}")
+        out.append("")
+    return "\n".join(out).replace("|  |", "| |") + "\n"
+
+
+def _witness_lines(result) -> list[str]:
+    """Each concept's summary; the details of the first verdict of each outcome."""
+    lines: list[str] = []
+    shown: set[bool] = set()
+    for v in result.verdicts:
+        lines.append(v.summary)
+        if v.holds not in shown:
+            shown.add(v.holds)
+            lines += [f"    {d}" for d in v.details]
+    return lines
+
+
+def _cell(result) -> str:
+    """A short verdict for the terminal table: holds, fails or mixed (k/n)."""
+    yes = sum(v.holds for v in result.verdicts)
+    if yes == len(result.verdicts):
+        return "[green]holds[/green]"
+    if yes == 0:
+        return "[red]fails[/red]"
+    return f"[yellow]mixed ({yes}/{len(result.verdicts)})[/yellow]"
+
+
+def print_claims(content, console: Console) -> None:
+    """The claims table (verdict per variant) and, per claim, the witnesses."""
+    from standoff.report.content import claim_sentence
+
+    spec = content.spec
+    console.print(f"[bold]{spec.title}[/bold]: {len(spec.claims)} claims, "
+                  f"{len(content.runs)} variant(s)", highlight=False)
+    if spec.view:
+        console.print(f"View encoded: {spec.view}", highlight=False)
+    if not spec.claims:
+        console.print("The model states no claims (add a 'claims:' section; see "
+                      "docs/claims.md).")
+        return
+    table = Table()
+    table.add_column("claim", no_wrap=True)
+    for run in content.runs:
+        table.add_column(run.name, no_wrap=True)
+    for claim in spec.claims:
+        table.add_row(claim.id, *(_cell(r) for r in content.claim_results(claim.id)))
+    console.print(table)
+    console.print("holds: under every concept checked; fails: under none; mixed (k/n): under "
+                  "k of the n concepts (details below).", highlight=False)
+    console.print("Variants:", highlight=False)
+    for run in content.runs:
+        console.print(f"  {run.name}: {run.description}", highlight=False, markup=False)
+    if len(content.runs) > 1:
+        console.print("Across variants:", highlight=False)
+        for claim in spec.claims:
+            console.print(f"  {claim.id}: {content.claim_summary(claim.id)}", highlight=False,
+                          markup=False)
+    for claim in spec.claims:
+        console.print()
+        sentence = claim_sentence(spec, claim.id)
+        console.print(f"[bold]{claim.id}[/bold]: {sentence[:1].upper() + sentence[1:]}",
+                      highlight=False)
+        console.print(f"  checked as: {claim.check}", highlight=False, markup=False)
+        console.print(f"  verdict: {content.claim_summary(claim.id)}", highlight=False)
+        for r in content.claim_results(claim.id):
+            console.print(f"  [{r.variant}] {r.verdict_text}", highlight=False, markup=False)
+            for line in _witness_lines(r):
+                console.print(f"    {line}", highlight=False, markup=False)
+
+
+def report_command(
+    model: ModelPath,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="FILE.html or FILE.md to write.")
+    ],
+    concepts: Annotated[
+        str | None,
+        typer.Option("--concepts", "-c", help="Concepts (default: nash,gmr,smr,seq,sim)."),
+    ] = None,
+    variant: VariantOption = None,
+    all_variants: AllVariantsOption = False,
+    max_states: MaxStates = 1 << 22,
+) -> None:
+    """Write a self-contained report (.html, or .md with the state graph beside it as .svg).
+
+    It holds the model in words, the evidence for each premise, the states, stability per
+    decision maker and concept, the equilibria, the claims with witnesses, the variants side
+    by side and a picture of the state graph.
+    """
+    from standoff import load
+    from standoff.report.content import build_report
+    from standoff.report.html import render_html
+    from standoff.report.markdown import render_markdown
+    from standoff.report.svg import state_graph_svg
+
+    suffix = output.suffix.lower()
+    if suffix not in (".html", ".htm", ".md", ".markdown"):
+        raise ModelError(f"cannot tell the report format from '{output.name}'",
+                         file="--output", hint="name the file FILE.html or FILE.md")
+    keys = _concepts(concepts)
+    conflict = load(model, max_states=max_states)
+    names = _selected_variants(conflict, variant, all_variants)
+    content = build_report(conflict, keys, names, max_states=max_states)
+    if suffix in (".html", ".htm"):
+        output.write_text(render_html(content), encoding="utf-8")
+        typer.echo(f"wrote {output}")
+        return
+    svg_path = output.with_suffix(".svg")
+    picture = state_graph_svg(content.base.analysis,
+                              title=f"{content.base.conflict.title}: state graph")
+    svg_path.write_text(picture.svg + "\n", encoding="utf-8")
+    output.write_text(render_markdown(content, svg_path.name), encoding="utf-8")
+    typer.echo(f"wrote {output} and {svg_path}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("claims")(claims_command)
+    app.command("report")(report_command)

@@ -1,0 +1,254 @@
+"""What a report says, independent of how it is rendered (HTML, Markdown, terminal).
+
+:func:`build_report` analyses the model and each selected variant and checks its claims;
+the helpers below put the model into words. Text about a premise never states the
+source's view as a fact: a quoted premise reads "the commentary holds that …" (the source
+id standing in for "commentary"), an unsupported one "assumption: …".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from standoff.analysis.claims import ClaimResult, check_claims, concepts_needed, variant_summary
+from standoff.analysis.result import DEFAULT_CONCEPTS, Analysis, analyze
+from standoff.analysis.variants import (
+    base_spec,
+    describe_variant,
+    variant_conflicts,
+    variant_names,
+)
+from standoff.graph.conflict import Conflict
+from standoff.model.loader import Evidence, ModelSpec, PreferenceSpec, StatementSpec
+from standoff.stability import CONCEPT_NAMES
+
+
+@dataclass(frozen=True)
+class VariantRun:
+    """One variant analysed: its conflict, stability verdicts and claim verdicts."""
+
+    name: str
+    description: str
+    conflict: Conflict
+    analysis: Analysis
+    claims: tuple[ClaimResult, ...]
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything a report shows: the model (``spec``, the base) and one run per variant."""
+
+    spec: ModelSpec
+    runs: tuple[VariantRun, ...]
+    concepts: tuple[str, ...]
+
+    @property
+    def base(self) -> VariantRun:
+        return self.runs[0]
+
+    def claim_results(self, claim_id: str) -> list[ClaimResult]:
+        """The results of one claim, one per variant run."""
+        return [r for run in self.runs for r in run.claims if r.id == claim_id]
+
+    def claim_summary(self, claim_id: str) -> str:
+        """``holds in every variant`` / ``holds only in variants …`` / ``fails …``."""
+        return variant_summary(self.claim_results(claim_id))
+
+    @property
+    def any_claim_fails(self) -> bool:
+        return any(not r.holds for run in self.runs for r in run.claims)
+
+
+def build_report(
+    conflict: Conflict,
+    concepts: Iterable[str] | None = None,
+    variants: Sequence[str] | None = None,
+    max_states: int | None = None,
+) -> ReportContent:
+    """Analyse ``conflict`` and the named variants (default: every variant) under
+    ``concepts`` (default: Nash, GMR, SMR, SEQ, SIM, plus any a claim names), and check the
+    claims in each."""
+    spec = base_spec(conflict.spec)
+    default = tuple(concepts) if concepts is not None else DEFAULT_CONCEPTS
+    needed = concepts_needed([c.claim for c in spec.claims], default)
+    names = tuple(variants) if variants is not None else variant_names(spec)
+    kwargs = {} if max_states is None else {"max_states": max_states}
+    runs = []
+    for name, variant_conflict in variant_conflicts(conflict, names, **kwargs).items():
+        analysis = analyze(variant_conflict, needed)
+        runs.append(VariantRun(name, describe_variant(spec, name), variant_conflict, analysis,
+                               tuple(check_claims(analysis, name, default))))
+    return ReportContent(spec, tuple(runs), needed)
+
+
+# -- words -----------------------------------------------------------------------------------
+def source_label(spec: ModelSpec, source: str | None) -> str:
+    """How a source is named in running text: ``the commentary`` for id ``commentary``."""
+    if source is None:
+        return "the source"
+    return "the " + source.replace("_", " ").replace("-", " ")
+
+
+def evidence_words(spec: ModelSpec, evidence: Evidence | None) -> str:
+    """``the commentary holds that “…”``, ``assumption: …`` or ``no evidence given``."""
+    if evidence is None:
+        return "no evidence given"
+    if evidence.quote is not None:
+        return f"{source_label(spec, evidence.source)} holds that “{evidence.quote.strip()}”"
+    if evidence.assumption is not None:
+        return f"assumption: {evidence.assumption.strip()}"
+    if evidence.source is not None:
+        return f"from {source_label(spec, evidence.source)} (no quote given)"
+    return "no evidence given"
+
+
+def evidence_kind(evidence: Evidence | None) -> str:
+    """``quote``, ``assumption`` or ``none``."""
+    if evidence is None:
+        return "none"
+    if evidence.quote is not None:
+        return "quote"
+    if evidence.assumption is not None:
+        return "assumption"
+    return "none"
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One premise of the model and what supports it."""
+
+    where: str
+    statement: str
+    kind: str  # quote | assumption | none
+    support: str  # the quote, or the assumption's reason, or ""
+    source: str | None
+    note: str | None = None
+
+
+def _preference_rows(spec: ModelSpec, dm: int, pref: PreferenceSpec, where: str
+                     ) -> list[EvidenceRow]:
+    rows = []
+    items: list[StatementSpec]
+    if pref.kind == "ranking":
+        items = [s for group in pref.ranking for s in group]
+    else:
+        items = list(pref.statements)
+    for k, stmt in enumerate(items, start=1):
+        rows.append(_row(f"{where}, {pref.kind} item {k}", stmt.text, stmt.evidence))
+    return rows
+
+
+def _row(where: str, statement: str, evidence: Evidence | None) -> EvidenceRow:
+    kind = evidence_kind(evidence)
+    support = ""
+    if evidence is not None:
+        support = (evidence.quote if kind == "quote" else evidence.assumption) or ""
+    return EvidenceRow(where, statement, kind, support.strip(),
+                       evidence.source if evidence else None,
+                       evidence.note if evidence else None)
+
+
+def evidence_rows(spec: ModelSpec) -> list[EvidenceRow]:
+    """Every premise with its evidence: preferences, infeasible statements, variants
+    (and their preferences and constraints), and the claims."""
+    spec = base_spec(spec)
+    rows: list[EvidenceRow] = []
+    for d, pref in enumerate(spec.preferences):
+        rows += _preference_rows(spec, d, pref, f"{spec.dms[d].name}'s preferences")
+    for k, stmt in enumerate(spec.infeasible, start=1):
+        rows.append(_row(f"infeasible statement {k}", stmt.text, stmt.evidence))
+    for v in spec.variants:
+        rows.append(_row(f"variant {v.name}", v.description, v.evidence))
+        for d, pref in v.preferences:
+            rows += _preference_rows(spec, d, pref,
+                                     f"variant {v.name}: {spec.dms[d].name}'s preferences")
+        for k, stmt in enumerate(v.add_infeasible, start=1):
+            rows.append(_row(f"variant {v.name}: added infeasible statement {k}", stmt.text,
+                             stmt.evidence))
+    for c in spec.claims:
+        rows.append(_row(f"claim {c.id}", c.check, c.evidence))
+    return rows
+
+
+def claim_sentence(spec: ModelSpec, claim_id: str) -> str:
+    """The sentence a claim formalises, attributed: ``the commentary holds that “…”``."""
+    for c in base_spec(spec).claims:
+        if c.id == claim_id:
+            if c.evidence is not None and c.evidence.quote is not None:
+                return evidence_words(spec, c.evidence)
+            if c.text:
+                base = f"claim: {c.text.strip()}"
+                if c.evidence is not None and c.evidence.assumption:
+                    base += f" (assumption: {c.evidence.assumption.strip()})"
+                return base
+            return f"claim: {c.check}"
+    raise KeyError(claim_id)
+
+
+def option_direction(moves: str) -> str:
+    return {"both": "can be taken and given up", "take": "once taken, never undone",
+            "drop": "can only be given up"}[moves]
+
+
+def model_in_words(conflict: Conflict) -> list[tuple[str, list[str]]]:
+    """The model as (heading, sentences) pairs: whose view, who decides what, what can
+    happen together, where things stand, what each wants."""
+    spec = base_spec(conflict.spec)
+    out: list[tuple[str, list[str]]] = []
+    view = [spec.view.strip()] if spec.view else ["The model does not say whose view it "
+                                                 "encodes."]
+    if spec.description:
+        view.append(spec.description.strip())
+    out.append(("Whose view", view))
+    dms = []
+    for d in spec.dms:
+        opts = "; ".join(
+            f"{spec.options[k].key}: {spec.options[k].text} "
+            f"({option_direction(spec.options[k].moves)})" for k in d.options
+        )
+        dms.append(f"{d.name} ({d.id}) decides: {opts}.")
+    out.append(("Decision makers and their options", dms))
+    feas = []
+    words = {"exactly_one": "exactly one of", "at_most_one": "at most one of",
+             "at_least_one": "at least one of"}
+    for g in spec.groups:
+        feas.append(f"{words[g.kind]} {', '.join(spec.options[k].key for k in g.options)}.")
+    for stmt in spec.infeasible:
+        feas.append(f"never: {stmt.text} ({evidence_words(spec, stmt.evidence)}).")
+    for c in spec.collapses:
+        feas.append(f"states with {c.text} merge into one; other options do not matter there.")
+    if not feas:
+        feas.append("Every combination of options can occur.")
+    feas.append(f"This leaves {conflict.state_count} states.")
+    out.append(("What can happen together", feas))
+    if conflict.status_quo is not None:
+        from standoff.analysis.claims import state_in_words
+
+        out.append(("The status quo", [state_in_words(conflict, conflict.status_quo) + "."]))
+    prefs = []
+    for d, pref in enumerate(spec.preferences):
+        name = spec.dms[d].name
+        if pref.kind == "ranking":
+            prefs.append(f"{name} ranks the states directly, best first: "
+                         + "; ".join(" = ".join(s.text for s in group) for group in pref.ranking)
+                         + ".")
+            continue
+        form = "most important first" if pref.kind == "prioritize" else "with weights"
+        items = []
+        for stmt in pref.statements:
+            w = f" [weight {stmt.weight:g}]" if pref.kind == "weights" and stmt.weight else ""
+            items.append(f"{stmt.text}{w} ({evidence_words(spec, stmt.evidence)})")
+        prefs.append(f"{name} prefers states where, {form}: " + "; ".join(items) + ".")
+    out.append(("What each decision maker prefers", prefs))
+    return out
+
+
+def concept_name(key: str) -> str:
+    return CONCEPT_NAMES.get(key, key)
+
+
+def equilibria_text(run: VariantRun, concept: str) -> str:
+    """The equilibria of one run under one concept, as ``9 (NYNYN), 18 (NYNYY)``."""
+    states = run.analysis.equilibria[concept]
+    return ", ".join(run.conflict.show(s - 1) for s in states) or "none"

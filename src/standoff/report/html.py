@@ -1,0 +1,275 @@
+"""A self-contained HTML report: one file, inline CSS and SVG, no script, no network.
+
+Sections (each an ``<h2>`` with a stable ``id``): ``model`` (the model in words),
+``evidence`` (each premise → its quote, or "assumption" with its reason), ``states``,
+``stability`` (per decision maker and concept), ``equilibria``, ``claims`` (verdicts per
+concept and variant, witnesses in plain language), ``variants`` (side by side) and
+``graph`` (the state graph as inline SVG, :mod:`standoff.report.svg`).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from standoff._version import __version__
+from standoff.analysis.claims import ClaimResult, Verdict, state_in_words
+from standoff.report.content import (
+    ReportContent,
+    VariantRun,
+    claim_sentence,
+    concept_name,
+    equilibria_text,
+    evidence_rows,
+    model_in_words,
+)
+from standoff.report.svg import state_graph_svg
+from standoff.report.tables import _rows
+
+SECTIONS = (
+    ("model", "The model in words"),
+    ("evidence", "Evidence: where each premise comes from"),
+    ("states", "States"),
+    ("stability", "Stability per decision maker and concept"),
+    ("equilibria", "Equilibria"),
+    ("claims", "Claims"),
+    ("variants", "Variants side by side"),
+    ("graph", "State graph"),
+)
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:70rem;
+margin:2rem auto;padding:0 1rem;line-height:1.45;color:#1b1b1b}
+h1{font-size:1.6rem}h2{margin-top:2.2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.92rem}
+th,td{border:1px solid #ccc;padding:.25rem .5rem;vertical-align:top;text-align:left}
+th{background:#f3f3f3}code,.pattern{font-family:ui-monospace,Menlo,Consolas,monospace}
+.holds{background:#e6f4ea}.fails{background:#fce8e6}.mixed{background:#fff4d6}
+.eq{font-weight:bold;background:#e6f4ea}.sq{outline:2px solid #ff7f0e}
+.assumption{color:#8a4b00}.none{color:#a00}.note{color:#555;font-size:.9rem}
+blockquote{margin:.3rem 0 .3rem 1rem;padding-left:.6rem;border-left:3px solid #bbb;color:#333}
+details{margin:.3rem 0}summary{cursor:pointer}nav a{margin-right:.8rem}
+.graph{overflow-x:auto}
+"""
+
+
+def _cls(holds: bool, mixed: bool = False) -> str:
+    return "mixed" if mixed else ("holds" if holds else "fails")
+
+
+def render_html(content: ReportContent) -> str:
+    """The whole report as one HTML document."""
+    base = content.base
+    c = base.conflict
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(c.title)} — standoff report</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{escape(c.title)}</h1>",
+        '<p class="note">standoff takes no side. The model encodes one view of the conflict; '
+        "sentences in quotation marks are what its source holds, not statements of fact, and "
+        "the verdicts below say only whether the source's conclusions follow from its "
+        "premises as encoded here.</p>",
+        "<nav>" + "".join(f'<a href="#{k}">{escape(t)}</a>' for k, t in SECTIONS) + "</nav>",
+    ]
+    parts += _model(content)
+    parts += _evidence(content)
+    parts += _states(base)
+    parts += _stability(base)
+    parts += _equilibria(content)
+    parts += _claims(content)
+    parts += _variants(content)
+    parts += _graph(content)
+    parts.append(f'<p class="note">Made by standoff {escape(__version__)} from '
+                 f"{escape(content.spec.file)}; concepts: "
+                 f"{escape(', '.join(concept_name(k) for k in content.concepts))}.</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _h2(key: str) -> str:
+    return f'<h2 id="{key}">{escape(dict(SECTIONS)[key])}</h2>'
+
+
+def _model(content: ReportContent) -> list[str]:
+    out = [_h2("model")]
+    for heading, sentences in model_in_words(content.base.conflict):
+        out.append(f"<h3>{escape(heading)}</h3><ul>")
+        out += [f"<li>{escape(s)}</li>" for s in sentences]
+        out.append("</ul>")
+    return out
+
+
+def _evidence(content: ReportContent) -> list[str]:
+    rows = evidence_rows(content.spec)
+    out = [_h2("evidence")]
+    if not rows:
+        out.append("<p>The model has no statements to support.</p>")
+        return out
+    counts = {k: sum(r.kind == k for r in rows) for k in ("quote", "assumption", "none")}
+    out.append(f"<p>{counts['quote']} premises quote their source, {counts['assumption']} are "
+               f"the modeller's assumptions, {counts['none']} give no evidence.</p>")
+    out.append("<table><thead><tr><th>where</th><th>statement</th><th>evidence</th>"
+               "</tr></thead><tbody>")
+    for r in rows:
+        if r.kind == "quote":
+            ev = (f"{escape(_source(content, r.source))} holds that:"
+                  f"<blockquote>“{escape(r.support)}”</blockquote>")
+        elif r.kind == "assumption":
+            ev = f'<span class="assumption">assumption: {escape(r.support)}</span>'
+        else:
+            ev = '<span class="none">no evidence given</span>'
+        if r.note:
+            ev += f'<div class="note">{escape(r.note)}</div>'
+        out.append(f"<tr><td>{escape(r.where)}</td><td><code>{escape(r.statement)}</code></td>"
+                   f"<td>{ev}</td></tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def _source(content: ReportContent, source: str | None) -> str:
+    from standoff.report.content import source_label
+
+    label = source_label(content.spec, source)
+    return label[0].upper() + label[1:]
+
+
+def _states(run: VariantRun) -> list[str]:
+    c = run.conflict
+    out = [_h2("states"), "<p>Pattern positions (Y taken, N not taken, – irrelevant): "
+           + "; ".join(f"{k + 1}. <code>{escape(key)}</code>"
+                       for k, key in enumerate(c.option_keys)) + ".</p>"]
+    out.append("<table><thead><tr><th>state</th><th>pattern</th><th>options taken</th>"
+               + "".join(f"<th>rank for {escape(d)}</th>" for d in c.dm_ids)
+               + "</tr></thead><tbody>")
+    for s in range(c.state_count):
+        cls = ' class="sq"' if c.status_quo == s else ""
+        words = state_in_words(c, s).split(": ", 1)[1]
+        label = f"{s + 1}" + (" (status quo)" if c.status_quo == s else "")
+        out.append(f"<tr{cls}><td>{label}</td><td class=\"pattern\">{escape(c.pattern(s))}</td>"
+                   f"<td>{escape(words)}</td>"
+                   + "".join(f"<td>{int(c.ranks[i, s])}</td>" for i in range(len(c.dm_ids)))
+                   + "</tr>")
+    out.append("</tbody></table><p class=\"note\">Rank: higher is preferred; equal ranks "
+               "tie.</p>")
+    return out
+
+
+def _stability(run: VariantRun) -> list[str]:
+    header, rows = _rows(run.analysis)
+    out = [_h2("stability"), "<p>✓ stable for that decision maker under that concept, · not "
+           "stable. A state stable for every decision maker is an equilibrium.</p>"]
+    out.append("<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header)
+               + "</tr></thead><tbody>")
+    for row in rows:
+        cls = ' class="eq"' if row[-1] else ""
+        out.append(f"<tr{cls}>" + "".join(f"<td>{escape(x)}</td>" for x in row) + "</tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def _equilibria(content: ReportContent) -> list[str]:
+    run = content.base
+    c = run.conflict
+    out = [_h2("equilibria"), "<ul>"]
+    for concept in run.analysis.concepts:
+        states = run.analysis.equilibria[concept]
+        if not states:
+            out.append(f"<li><b>{escape(concept_name(concept))}</b>: none</li>")
+            continue
+        items = "".join(f"<li>{escape(state_in_words(c, s - 1))}</li>" for s in states)
+        out.append(f"<li><b>{escape(concept_name(concept))}</b>:<ul>{items}</ul></li>")
+    out.append("</ul>")
+    return out
+
+
+def _verdict_block(v: Verdict) -> str:
+    text = f'<div class="{_cls(v.holds)}">{escape(v.summary)}</div>'
+    if v.details:
+        text += "<ul>" + "".join(f"<li>{escape(d)}</li>" for d in v.details) + "</ul>"
+    return text
+
+
+def _claims(content: ReportContent) -> list[str]:
+    out = [_h2("claims")]
+    spec = content.spec
+    if not spec.claims:
+        out.append("<p>The model states no claims.</p>")
+        return out
+    names = [run.name for run in content.runs]
+    out.append("<table><thead><tr><th>claim</th><th>check</th>"
+               + "".join(f"<th>{escape(n)}</th>" for n in names)
+               + "<th>across variants</th></tr></thead><tbody>")
+    for claim in spec.claims:
+        results = content.claim_results(claim.id)
+        cells = []
+        for r in results:
+            mixed = not r.holds and any(v.holds for v in r.verdicts)
+            cells.append(f'<td class="{_cls(r.holds, mixed)}">{escape(r.verdict_text)}</td>')
+        out.append(f'<tr><td><a href="#claim-{escape(claim.id)}">{escape(claim.id)}</a></td>'
+                   f"<td><code>{escape(claim.check)}</code></td>{''.join(cells)}"
+                   f"<td>{escape(content.claim_summary(claim.id))}</td></tr>")
+    out.append("</tbody></table>")
+    for claim in spec.claims:
+        results = content.claim_results(claim.id)
+        out.append(f'<h3 id="claim-{escape(claim.id)}">{escape(claim.id)}</h3>')
+        out.append(f"<p>{escape(_capital(claim_sentence(spec, claim.id)))}.</p>")
+        out.append(f"<p>Checked as <code>{escape(claim.check)}</code>: "
+                   f"<b>{escape(content.claim_summary(claim.id))}</b>.</p>")
+        if len(results) > 1 and len({r.holds for r in results}) > 1:
+            out.append("<p>The verdict depends on assumptions that differ between "
+                       "variants (see <a href=\"#variants\">Variants</a>).</p>")
+        for r in results:
+            out.append(_result_block(r, content))
+    return out
+
+
+def _result_block(r: ClaimResult, content: ReportContent) -> str:
+    run = next(x for x in content.runs if x.name == r.variant)
+    head = f"In variant <b>{escape(r.variant)}</b> ({escape(run.description)}): " \
+        f"{escape(r.verdict_text)}"
+    shown: set[bool] = set()
+    blocks = []
+    for v in r.verdicts:
+        if v.holds in shown:
+            blocks.append(f'<div class="{_cls(v.holds)}">{escape(v.summary)}</div>')
+            continue
+        shown.add(v.holds)
+        blocks.append(_verdict_block(v))
+    is_open = " open" if r.variant == content.runs[0].name else ""
+    return f"<details{is_open}><summary>{head}</summary>{''.join(blocks)}</details>"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _variants(content: ReportContent) -> list[str]:
+    out = [_h2("variants")]
+    out.append("<ul>" + "".join(f"<li><b>{escape(r.name)}</b>: {escape(r.description)}</li>"
+                                for r in content.runs) + "</ul>")
+    if len(content.runs) > 1:
+        out.append('<p class="note">State numbers can differ between variants that change '
+                   "feasibility; the option patterns do not.</p>")
+    out.append("<table><thead><tr><th>concept</th>"
+               + "".join(f"<th>{escape(r.name)}</th>" for r in content.runs)
+               + "</tr></thead><tbody>")
+    for concept in content.concepts:
+        cells = "".join(f"<td>{escape(equilibria_text(r, concept))}</td>" for r in content.runs)
+        out.append(f"<tr><td>{escape(concept_name(concept))} equilibria</td>{cells}</tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def _graph(content: ReportContent) -> list[str]:
+    out = [_h2("graph")]
+    run = content.base
+    picture = state_graph_svg(run.analysis, title=f"{run.conflict.title}: state graph")
+    out.append('<p>Each circle is a state (its number; its option pattern beside it). '
+               'Curves are unilateral moves, coloured by the decision maker who makes them; '
+               'an arrow at both ends means the move can be made either way.</p>')
+    if picture.note:
+        out.append(f'<p class="note">{escape(picture.note)}</p>')
+    out.append(f'<div class="graph">{picture.svg}</div>')
+    return out

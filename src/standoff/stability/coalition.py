@@ -1,0 +1,249 @@
+"""Coalition stability: CNash, CGMR, CSMR and CSEQ for a coalition of decision makers.
+
+Definitions (Inohara & Hipel 2008, "Coalition analysis in the graph model for conflict
+resolution", Systems Engineering 11(4):343–359; Kilgour, Hipel, Fang & Peng 2001 for
+coalitional improvements; legal sequences as in BRIEF §2 and Xu, Hipel & Kilgour 2009).
+For a coalition *H* ⊆ N and a state *s*:
+
+* ``R_H(s)``: the states *H* reaches from *s* by a legal sequence of its members' unilateral
+  moves (a member may move several times, never twice in a row).
+* Coalitional improvements ``R_H⁺⁺(s) = {t ∈ R_H(s) : t ≻_k s for every k ∈ H}``: moves
+  of the coalition that **every** member strictly prefers.
+* The opponents are ``N ∖ H``; a state ``s2`` *sanctions* the coalition's move from *s*
+  when **some member is not better off**: ``s2 ≾_k s`` for at least one ``k ∈ H``.
+
+Stability of *s* for *H*:
+
+* **CNash**: ``R_H⁺⁺(s) = ∅``.
+* **CGMR**: every ``s1 ∈ R_H⁺⁺(s)`` is sanctioned by some ``s2 ∈ R_{N∖H}(s1)``.
+* **CSMR**: as CGMR, and moreover the coalition cannot escape that ``s2``: no
+  ``s3 ∈ R_H(s2)`` is a state every member prefers to *s*.
+* **CSEQ**: as CGMR with ``s2 ∈ R⁺_{N∖H}(s1)``: the sanction is a legal sequence of the
+  opponents' own unilateral improvements.
+
+When *H* = N nobody is left to sanction, so all four coincide with CNash. For a single
+decision maker *H* = {i} they are Nash, GMR, SMR and SEQ.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from standoff.graph.conflict import Conflict
+from standoff.stability.common import improvement_graphs
+from standoff.stability.reachability import INFINITY, group_reach_minimum
+
+COALITION_CONCEPTS = ("cnash", "cgmr", "csmr", "cseq")
+COALITION_CONCEPT_NAMES = {"cnash": "CNash", "cgmr": "CGMR", "csmr": "CSMR", "cseq": "CSEQ"}
+
+
+def improving_edges(conflict: Conflict, dm: int) -> tuple[np.ndarray, np.ndarray]:
+    """The unilateral improvements of ``dm`` as edge arrays ``(sources, targets)``."""
+    graph = conflict.moves[dm]
+    src = graph.sources()
+    dst = np.asarray(graph.targets, dtype=np.int64)
+    rank = conflict.ranks[dm]
+    keep = rank[dst] > rank[src]
+    return src[keep], dst[keep]
+
+
+def step_targets(conflict: Conflict, dm: int, s: int, improving: bool) -> np.ndarray:
+    """``R_dm(s)``, or ``R⁺_dm(s)`` when ``improving``."""
+    targets = conflict.moves[dm].of(s)
+    if improving:
+        rank = conflict.ranks[dm]
+        targets = targets[rank[targets] > rank[s]]
+    return targets
+
+
+def legal_reach(
+    conflict: Conflict, members: Sequence[int], s: int, improving: bool = False
+) -> np.ndarray:
+    """``R_H(s)`` (or ``R_H⁺(s)``) for one state ``s``: breadth-first search over
+    (state, last mover), a member never moving twice in a row. Sorted 0-based states."""
+    seen: set[tuple[int, int]] = set()
+    queue: deque[tuple[int, int]] = deque([(s, -1)])
+    reached: set[int] = set()
+    while queue:
+        state, last = queue.popleft()
+        for j in members:
+            if j == last:
+                continue
+            for t in step_targets(conflict, j, state, improving):
+                node = (int(t), j)
+                if node not in seen:
+                    seen.add(node)
+                    reached.add(int(t))
+                    queue.append(node)
+    return np.array(sorted(reached), dtype=np.int64)
+
+
+def shortest_legal_sequence(
+    conflict: Conflict,
+    members: Sequence[int],
+    source: int,
+    accept: Callable[[int], bool],
+    improving: bool = False,
+) -> list[tuple[int, int, int]] | None:
+    """Shortest legal sequence of moves by ``members`` from ``source`` to a state for which
+    ``accept`` is true: a list of ``(dm, from, to)`` (0-based), or None if there is none."""
+    start = (source, -1)
+    parent: dict[tuple[int, int], tuple[int, int] | None] = {start: None}
+    queue: deque[tuple[int, int]] = deque([start])
+    while queue:
+        node = queue.popleft()
+        state, last = node
+        for j in members:
+            if j == last:
+                continue
+            for t in step_targets(conflict, j, state, improving):
+                nxt = (int(t), j)
+                if nxt in parent:
+                    continue
+                parent[nxt] = node
+                if accept(int(t)):
+                    steps = []
+                    cur: tuple[int, int] | None = nxt
+                    while cur is not None and parent[cur] is not None:
+                        prev = parent[cur]
+                        assert prev is not None
+                        steps.append((cur[1], prev[0], cur[0]))
+                        cur = prev
+                    return list(reversed(steps))
+                queue.append(nxt)
+    return None
+
+
+@dataclass(eq=False)
+class CoalitionStability:
+    """CNash, CGMR, CSMR and CSEQ of every state for one coalition (computed lazily).
+
+    ``members`` are decision-maker indices. Arrays are over 0-based states.
+    """
+
+    conflict: Conflict
+    members: tuple[int, ...]
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def opponents(self) -> tuple[int, ...]:
+        return tuple(j for j in range(len(self.conflict.dm_ids)) if j not in self.members)
+
+    def reach(self, s: int) -> np.ndarray:
+        """``R_H(s)``."""
+        memo = self._cache.setdefault("reach", {})
+        if s not in memo:
+            memo[s] = legal_reach(self.conflict, self.members, s)
+        return memo[s]
+
+    def opponent_reach(self, s: int) -> np.ndarray:
+        """``R_{N∖H}(s)``."""
+        memo = self._cache.setdefault("opponent_reach", {})
+        if s not in memo:
+            memo[s] = legal_reach(self.conflict, self.opponents, s)
+        return memo[s]
+
+    def all_better(self, targets: np.ndarray, s: int) -> np.ndarray:
+        """For each target, whether every member strictly prefers it to ``s``."""
+        ranks = self.conflict.ranks[list(self.members)]
+        return np.all(ranks[:, targets] > ranks[:, [s]], axis=0)
+
+    def improvements(self, s: int) -> np.ndarray:
+        """``R_H⁺⁺(s)``: the coalition's moves that every member prefers."""
+        memo = self._cache.setdefault("improvements", {})
+        if s not in memo:
+            reach = self.reach(s)
+            memo[s] = reach[self.all_better(reach, s)]
+        return memo[s]
+
+    def improvement_map(self) -> dict[int, np.ndarray]:
+        """``{s: R_H⁺⁺(s)}`` for every state with a coalitional improvement."""
+        out = {}
+        for s in range(self.conflict.state_count):
+            ci = self.improvements(s)
+            if ci.size:
+                out[s] = ci
+        return out
+
+    def _floors(self, improving: bool) -> np.ndarray:
+        """Per member k (rows): min over ``R_{N∖H}(s1)`` (or ``R⁺``) of k's rank."""
+        key = ("floors", improving)
+        if key not in self._cache:
+            c = self.conflict
+            opp = self.opponents
+            if improving:
+                ui = improvement_graphs(c)
+                group = [ui[j] for j in opp]
+            else:
+                group = [c.moves[j] for j in opp]
+            rows = []
+            for k in self.members:
+                if group:
+                    rows.append(group_reach_minimum(group, c.ranks[k]))
+                else:
+                    rows.append(np.full(c.state_count, INFINITY, dtype=np.int64))
+            self._cache[key] = np.vstack(rows)
+        return self._cache[key]
+
+    def sanctioned(self, s: int, s1: int, concept: str) -> bool:
+        """Whether the coalition's improvement ``s → s1`` is sanctioned under ``concept``."""
+        ranks = self.conflict.ranks[list(self.members)]
+        if concept in ("cgmr", "cseq"):
+            floors = self._floors(improving=concept == "cseq")
+            return bool(np.any(floors[:, s1] <= ranks[:, s]))
+        if concept == "csmr":
+            return self.smr_sanction(s, s1) is not None
+        if concept == "cnash":
+            return False
+        raise KeyError(f"unknown coalition concept '{concept}'")
+
+    def smr_sanction(self, s: int, s1: int) -> int | None:
+        """A state ``s2 ∈ R_{N∖H}(s1)`` leaving some member no better off than at ``s``
+        from which the coalition cannot reach a state every member prefers to ``s``."""
+        ranks = self.conflict.ranks[list(self.members)]
+        for s2 in self.opponent_reach(s1):
+            s2 = int(s2)
+            if not np.any(ranks[:, s2] <= ranks[:, s]):
+                continue
+            escape = self.reach(s2)
+            if escape.size and np.any(self.all_better(escape, s)):
+                continue
+            return s2
+        return None
+
+    def stable(self, concept: str) -> np.ndarray:
+        """Boolean array over states: stable for the coalition under ``concept``."""
+        if concept not in COALITION_CONCEPTS:
+            raise KeyError(f"unknown coalition concept '{concept}'")
+        key = ("stable", concept)
+        if key not in self._cache:
+            m = self.conflict.state_count
+            out = np.ones(m, dtype=bool)
+            for s in range(m):
+                for s1 in self.improvements(s):
+                    if not self.sanctioned(s, int(s1), concept):
+                        out[s] = False
+                        break
+            self._cache[key] = out
+        return self._cache[key]
+
+
+def coalition_stable(conflict: Conflict, members: Sequence[int], concept: str) -> np.ndarray:
+    """Boolean array over states: stable for coalition ``members`` under ``concept``."""
+    return CoalitionStability(conflict, tuple(sorted(set(members)))).stable(concept)
+
+
+__all__ = [
+    "COALITION_CONCEPTS",
+    "COALITION_CONCEPT_NAMES",
+    "CoalitionStability",
+    "coalition_stable",
+    "improving_edges",
+    "legal_reach",
+    "shortest_legal_sequence",
+    "step_targets",
+]

@@ -1,0 +1,328 @@
+"""Limited-move stability L(h) and non-myopic stability (NM), for two decision makers.
+
+Definition (Kilgour 1985, "Anticipation and stability in two-person noncooperative games",
+in Dynamic Models of International Conflict, Lynne Rienner; Fang, Hipel & Kilgour 1993,
+*Interactive Decision Making*, ch. 5; Kilgour, Hipel & Fang 1987). With two decision makers
+*i* and *j*, ``G_h(i, s)`` is the state at which the conflict is anticipated to end when *i*
+is about to move at *s* and at most *h* moves remain (moves alternate, *i* first):
+
+* ``G_0(i, s) = s``;
+* for ``h ≥ 1`` let ``M_h(i, s) = {t ∈ R_i(s) : G_{h−1}(j, t) ≻_i s}``, the moves after
+  which *i* expects to end better off than by staying. If ``M_h(i, s)`` is empty,
+  ``G_h(i, s) = s`` (*i* stays and the play stops); otherwise ``G_h(i, s) = G_{h−1}(j, t*)``
+  for the move ``t* ∈ M_h(i, s)`` whose anticipated outcome *i* likes best.
+
+State *s* is **L(h) stable** for *i* iff ``G_h(i, s) = s``, i.e. ``M_h(i, s) = ∅``. L(1) is
+Nash stability. *s* is **non-myopic (NM) stable** for *i* iff it is L(h) stable for every
+sufficiently large *h* (the limit h → ∞ of Kilgour 1985). ``G_h`` depends only on
+``G_{h−1}``, and there are finitely many functions of (DM, state), so the sequence
+``G_1, G_2, …`` is eventually periodic; NM is decided exactly by following it until it
+repeats and requiring L(h) stability at every horizon of the cycle (where the sequence has
+a limit, the cycle has length one and this is the limit).
+
+**Tie rule.** *i* moves only if it expects to end *strictly* better off than at *s*
+(an anticipated outcome equally preferred to *s* does not justify a move). When several
+moves in ``M_h(i, s)`` lead to anticipated outcomes that *i* ranks equally, *i* is assumed
+to choose the one its opponent likes least (the cautious reading: the opponent, who must
+anticipate *i*'s choice, plans for the worst); if the opponent is also indifferent among
+them, the outcome with the smallest state number is taken. Such outcomes are equally ranked
+by both decision makers, so this last choice cannot change any verdict. With strict
+preferences the tie rule never applies.
+
+Models with more than two decision makers are refused: the anticipation above needs a
+strict alternation of two movers, and the multi-decision-maker extensions proposed in the
+literature differ from one another (e.g. Soares et al., on alternative limited-move
+stabilities with multiple DMs); standoff implements none of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from standoff.errors import ModelError
+from standoff.graph.conflict import Conflict
+
+MAX_HORIZON = 10_000
+"""The largest horizon computed; NM stops with an error if no cycle appears by then."""
+
+
+def require_two_decision_makers(conflict: Conflict, concept: str = "limited-move") -> None:
+    """Raise :class:`ModelError` unless the conflict has exactly two decision makers."""
+    n = len(conflict.dm_ids)
+    if n != 2:
+        raise ModelError(
+            f"{concept} stability (L(h), NM) is defined for two decision makers; this model "
+            f"has {n} ({', '.join(conflict.dm_ids)})",
+            file=conflict.spec.file,
+            hint="use nash, gmr, smr, seq or sim for this model, or analyse a two-decision-"
+            "maker version of it (standoff implements no n-DM limited-move generalisation)",
+        )
+
+
+@dataclass(frozen=True)
+class Anticipation:
+    """The anticipated outcomes ``G_h`` and chosen moves for horizons ``0..len-1``.
+
+    ``outcome[h][i, s]`` is ``G_h(i, s)`` (0-based states); ``choice[h][i, s]`` is the move
+    ``t*`` that *i* makes from *s* at horizon *h*, or −1 when *i* stays.
+    """
+
+    outcome: list[np.ndarray]
+    choice: list[np.ndarray]
+
+    @property
+    def computed(self) -> int:
+        """The largest horizon computed so far."""
+        return len(self.outcome) - 1
+
+
+def _step(conflict: Conflict, previous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``G_h`` and the chosen moves from ``G_{h−1}`` (``previous``, shape (2, states))."""
+    m = conflict.state_count
+    ranks = conflict.ranks
+    outcome = np.tile(np.arange(m, dtype=np.int64), (2, 1))
+    choice = np.full((2, m), -1, dtype=np.int64)
+    for i in (0, 1):
+        j = 1 - i
+        graph = conflict.moves[i]
+        src = graph.sources()
+        dst = graph.targets
+        result = previous[j][dst]
+        value = ranks[i][result]
+        good = value > ranks[i][src]
+        if not good.any():
+            continue
+        src, dst, result, value = src[good], dst[good], result[good], value[good]
+        # Best for i first; among those, worst for j; then the smallest outcome, smallest move.
+        order = np.lexsort((dst, result, ranks[j][result], -value, src))
+        src, dst, result = src[order], dst[order], result[order]
+        first = np.ones(src.shape[0], dtype=bool)
+        first[1:] = src[1:] != src[:-1]
+        outcome[i][src[first]] = result[first]
+        choice[i][src[first]] = dst[first]
+    return outcome, choice
+
+
+def anticipation(conflict: Conflict, horizon: int) -> Anticipation:
+    """``G_0 … G_horizon`` for both decision makers (cached on the conflict)."""
+    require_two_decision_makers(conflict)
+    if horizon < 0:
+        raise ValueError("the horizon must be at least 1")
+    key = "limited_move_anticipation"
+    cached: Anticipation | None = conflict._cache.get(key)
+    if cached is None:
+        m = conflict.state_count
+        cached = Anticipation(
+            [np.tile(np.arange(m, dtype=np.int64), (2, 1))],
+            [np.full((2, m), -1, dtype=np.int64)],
+        )
+        conflict._cache[key] = cached
+    while cached.computed < horizon:
+        outcome, choice = _step(conflict, cached.outcome[-1])
+        cached.outcome.append(outcome)
+        cached.choice.append(choice)
+    return cached
+
+
+def limited_move_stable(conflict: Conflict, dm: int, horizon: int) -> np.ndarray:
+    """Boolean array over states: L(``horizon``) stable for decision maker ``dm``."""
+    if horizon < 1:
+        raise ValueError("the horizon of L(h) must be at least 1")
+    g = anticipation(conflict, horizon).outcome[horizon][dm]
+    return g == np.arange(conflict.state_count)
+
+
+def eventual_cycle(conflict: Conflict) -> tuple[int, int]:
+    """``(first, period)``: ``G_h`` for ``h ≥ first`` repeats with the given period.
+
+    Found by computing ``G_1, G_2, …`` until one equals an earlier one.
+    """
+    key = "limited_move_cycle"
+    if key in conflict._cache:
+        return conflict._cache[key]
+    seen: dict[bytes, int] = {}
+    h = 0
+    while True:
+        h += 1
+        if h > MAX_HORIZON:  # pragma: no cover - needs an enormous model
+            raise ModelError(
+                f"the limited-move anticipation did not repeat within {MAX_HORIZON} moves",
+                file=conflict.spec.file, hint="use L(h) with an explicit horizon instead of NM",
+            )
+        g = anticipation(conflict, h).outcome[h]
+        fingerprint = g.tobytes()
+        if fingerprint in seen:
+            result = (seen[fingerprint], h - seen[fingerprint])
+            conflict._cache[key] = result
+            return result
+        seen[fingerprint] = h
+
+
+def nonmyopic_stable(conflict: Conflict, dm: int) -> np.ndarray:
+    """Boolean array over states: NM stable (L(h) stable for all large h) for ``dm``."""
+    require_two_decision_makers(conflict, "non-myopic")
+    first, period = eventual_cycle(conflict)
+    out = np.ones(conflict.state_count, dtype=bool)
+    for h in range(first, first + period):
+        out &= limited_move_stable(conflict, dm, h)
+    return out
+
+
+def limited_move_concept(horizon: int) -> Callable[[Conflict, int], np.ndarray]:
+    """The concept function ``(conflict, dm) -> stable states`` for L(``horizon``)."""
+
+    def concept(conflict: Conflict, dm: int) -> np.ndarray:
+        return limited_move_stable(conflict, dm, horizon)
+
+    concept.__name__ = f"l{horizon}_stable"
+    concept.__doc__ = f"Boolean array over states: L({horizon}) stable for ``dm``."
+    return concept
+
+
+# -- explanations --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnticipatedMove:
+    """One move *i* could make from the focal state and where it is anticipated to end."""
+
+    move: int  # state id moved to
+    outcome: int  # anticipated final state id
+    line: tuple[tuple[str, int, int], ...]  # the anticipated play: (dm, from, to) ids
+    better: bool  # whether the mover prefers the outcome to the focal state
+
+
+@dataclass(frozen=True)
+class LimitedMoveExplanation:
+    """Why ``state`` is (or is not) L(h) stable for ``dm``: every move and its line of play."""
+
+    state: int
+    dm: str
+    horizon: int
+    stable: bool
+    moves: tuple[AnticipatedMove, ...]
+    chosen: AnticipatedMove | None
+    sentences: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "\n".join(self.sentences)
+
+    def to_dict(self) -> dict:
+        def move(a: AnticipatedMove) -> dict:
+            return {
+                "to": a.move,
+                "outcome": a.outcome,
+                "better": a.better,
+                "line": [{"dm": d, "from": f, "to": t} for d, f, t in a.line],
+            }
+
+        return {
+            "state": self.state,
+            "dm": self.dm,
+            "concept": f"l{self.horizon}",
+            "horizon": self.horizon,
+            "stable": self.stable,
+            "moves": [move(a) for a in self.moves],
+            "chosen": None if self.chosen is None else move(self.chosen),
+            "text": list(self.sentences),
+        }
+
+
+def line_of_play(
+    conflict: Conflict, dm: int, state: int, horizon: int
+) -> tuple[tuple[str, int, int], ...]:
+    """The anticipated alternating play from ``state`` (0-based), ``dm`` moving first."""
+    a = anticipation(conflict, horizon)
+    line = []
+    mover, s = dm, state
+    for h in range(horizon, 0, -1):
+        t = int(a.choice[h][mover, s])
+        if t < 0:
+            break
+        line.append((conflict.dm_ids[mover], s + 1, t + 1))
+        mover, s = 1 - mover, t
+    return tuple(line)
+
+
+def explain_limited_move(
+    conflict: Conflict, state: int, dm: str | int, horizon: int
+) -> LimitedMoveExplanation:
+    """Explain L(``horizon``) stability of ``state`` (1-based id) for ``dm``."""
+    require_two_decision_makers(conflict)
+    i = conflict.dm_index(dm)
+    j = 1 - i
+    s = state - 1
+    a = anticipation(conflict, horizon)
+    name = conflict.spec.dms[i].name
+    moves = []
+    for t in conflict.moves[i].of(s):
+        t = int(t)
+        outcome = int(a.outcome[horizon - 1][j, t])
+        line = ((conflict.dm_ids[i], s + 1, t + 1),)
+        if horizon > 1:
+            line += line_of_play(conflict, j, t, horizon - 1)
+        better = bool(conflict.ranks[i, outcome] > conflict.ranks[i, s])
+        moves.append(AnticipatedMove(t + 1, outcome + 1, line, better))
+    chosen_state = int(a.choice[horizon][i, s])
+    chosen = next((m for m in moves if m.move == chosen_state + 1), None)
+    stable = chosen is None
+    verdict = "is" if stable else "is not"
+    sentences = [
+        f"{conflict.show(s)} {verdict} L({horizon}) stable for {name}: looking {horizon} "
+        f"move{'s' if horizon > 1 else ''} ahead (alternating, {name} first)."
+    ]
+    for m in moves:
+        play = ", ".join(f"{d} {f}→{t}" for d, f, t in m.line)
+        sentences.append(
+            f"Moving to {conflict.show(m.move - 1)} is anticipated to end at "
+            f"{conflict.show(m.outcome - 1)} ({play}), which {name} "
+            f"{'prefers' if m.better else 'does not prefer'} to {conflict.show(s)}."
+        )
+    if not moves:
+        sentences.append(f"{name} has no move from {conflict.show(s)}.")
+    if chosen is not None:
+        sentences.append(
+            f"{name} would move to {conflict.show(chosen.move - 1)}, expecting to end at "
+            f"{conflict.show(chosen.outcome - 1)}."
+        )
+    return LimitedMoveExplanation(state, conflict.dm_ids[i], horizon, stable, tuple(moves),
+                                  chosen, tuple(sentences))
+
+
+def explain_concept(
+    conflict: Conflict, state: int, dm: str | int, concept: str
+) -> LimitedMoveExplanation:
+    """Explain ``l<h>`` or ``nm`` for ``state`` (1-based) and ``dm``.
+
+    For NM the explanation is that of L(h) at a horizon of the eventual cycle: the first
+    one at which ``state`` is unstable, or the cycle's first horizon if it is stable at all.
+    """
+    concept = concept.lower()
+    if concept == "nm":
+        require_two_decision_makers(conflict, "non-myopic")
+        first, period = eventual_cycle(conflict)
+        i = conflict.dm_index(dm)
+        horizon = next((h for h in range(first, first + period)
+                        if not limited_move_stable(conflict, i, h)[state - 1]), first)
+        return explain_limited_move(conflict, state, dm, horizon)
+    if concept.startswith("l") and concept[1:].isdigit() and int(concept[1:]) >= 1:
+        return explain_limited_move(conflict, state, dm, int(concept[1:]))
+    raise KeyError(f"not a limited-move concept: '{concept}'")
+
+
+__all__ = [
+    "Anticipation",
+    "explain_concept",
+    "LimitedMoveExplanation",
+    "anticipation",
+    "eventual_cycle",
+    "explain_limited_move",
+    "limited_move_concept",
+    "limited_move_stable",
+    "line_of_play",
+    "nonmyopic_stable",
+    "require_two_decision_makers",
+]

@@ -1,0 +1,133 @@
+"""Reports: HTML and Markdown for every example; sections, plain-language claims, SVG."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+from cli_runner import run
+from conftest import EXAMPLES
+from model_builders import spec_from_dict
+
+import standoff
+from standoff.report.html import SECTIONS
+from standoff.report.svg import MAX_NODES, state_graph_svg
+
+# every GMCR model in examples/ (examples/bargaining holds bargaining inputs, not GMCR models)
+MODELS = sorted(p for p in EXAMPLES.rglob("*.yaml") if "bargaining" not in p.parts)
+ISTANBUL = EXAMPLES / "istanbul-2025" / "istanbul-2025.yaml"
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+class _Outline(HTMLParser):
+    """Collect h2 ids, and any external resource a page would fetch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.h2: list[str] = []
+        self.external: list[str] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "h2":
+            self.h2.append(a.get("id", ""))
+        if tag == "script":
+            self.scripts += 1
+        for key in ("src", "href"):
+            value = a.get(key) or ""
+            if value and not value.startswith("#"):
+                self.external.append(value)
+
+
+def svg_of(page: str) -> ET.Element:
+    match = re.search(r"<svg\b.*?</svg>", page, re.S)
+    assert match, "no SVG in the page"
+    return ET.fromstring(match.group(0))
+
+
+def test_every_example_is_covered():
+    assert ISTANBUL in MODELS and len(MODELS) >= 7
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda p: p.stem)
+def test_html_report_renders(model, tmp_path):
+    out = tmp_path / "report.html"
+    result = run("report", model, "-o", out)
+    assert result.code == 0, result.err
+    page = out.read_text(encoding="utf-8")
+    outline = _Outline()
+    outline.feed(page)
+    assert outline.h2 == [key for key, _ in SECTIONS]
+    assert outline.external == [] and outline.scripts == 0  # opens from disk, no network
+    svg = svg_of(page)
+    assert svg.tag == f"{SVG_NS}svg"
+    assert svg.findall(f".//{SVG_NS}circle")
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda p: p.stem)
+def test_markdown_report_renders(model, tmp_path):
+    out = tmp_path / "report.md"
+    result = run("report", model, "-o", out)
+    assert result.code == 0, result.err
+    text = out.read_text(encoding="utf-8")
+    for _, title in SECTIONS:
+        assert f"## {title}" in text
+    assert "](report.svg)" in text
+    ET.fromstring((tmp_path / "report.svg").read_text(encoding="utf-8"))
+
+
+def test_istanbul_report_in_plain_language(tmp_path):
+    out = tmp_path / "istanbul.html"
+    assert run("report", ISTANBUL, "-o", out).code == 0
+    page = out.read_text(encoding="utf-8")
+    # premises are attributed, never stated as fact
+    assert "The commentary holds that:" in page
+    assert "commentary holds that “Trump himself, subjectively, would like to end this war”" \
+        in page
+    assert "assumption: The text does not say; we assume Ukraine prefers" in page
+    # claims: verdicts per variant and witnesses built from explanations
+    assert 'id="claim-truce-untenable"' in page
+    assert "holds only in variants maga, hesitant, maga-strikes-need-us" in page
+    assert "US administration would gain by moving from" in page
+    assert "Fails under SEQ: 18 (NYNYY) is an equilibrium" in page
+    # variants side by side and the status quo in the picture
+    for name in ("base", "maga", "hesitant", "strikes-need-us", "maga-strikes-need-us"):
+        assert f"<th>{name}</th>" in page
+    svg = svg_of(page)
+    titles = [t.text or "" for t in svg.iter(f"{SVG_NS}title")]
+    assert any("status quo" in t and t.startswith("7 (NNNYN)") for t in titles)
+    assert sum(1 for _ in svg.iter(f"{SVG_NS}path")) > 18
+
+
+def test_large_graph_shows_equilibria_and_the_status_quo_neighbourhood():
+    options = {f"o{k}": {"text": f"option {k}"} for k in range(4)}
+    data = {
+        "format": "standoff/1", "title": "large",
+        "decision_makers": {"a": {"name": "A", "options": options},
+                            "b": {"name": "B", "options": {"x": {"text": "x"},
+                                                           "y": {"text": "y"}}}},
+        "preferences": {"a": {"prioritize": ["o0", "o1 and b.x", "not o2"]},
+                        "b": {"prioritize": ["x iff o0", "y"]}},
+        "status_quo": [],
+    }
+    conflict = standoff.compile_model(spec_from_dict(data))
+    assert conflict.state_count == 64 > MAX_NODES
+    analysis = standoff.analyze(conflict)
+    picture = state_graph_svg(analysis)
+    assert len(picture.shown) <= MAX_NODES and picture.left_out == 64 - len(picture.shown)
+    assert 0 in picture.shown  # the status quo
+    assert set(int(t) for t in conflict.moves[1].of(0)) <= set(picture.shown)
+    strongest = [s - 1 for s in analysis.equilibria["nash"]]
+    assert set(strongest) <= set(picture.shown)
+    assert f"Showing {len(picture.shown)} of 64 states" in picture.note
+    assert "left out" in picture.note
+    root = ET.fromstring(picture.svg)
+    assert "left out" in "".join(root.itertext())
+
+
+def test_report_needs_a_known_suffix(tmp_path):
+    result = run("report", ISTANBUL, "-o", tmp_path / "report.pdf")
+    assert result.code == 2 and "FILE.html or FILE.md" in result.err
