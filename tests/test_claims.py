@@ -119,6 +119,9 @@ def test_stability_forms_and_the_status_quo():
         "dd": "p1.defect and p2.defect is an equilibrium under nash",
         "cc": "not p1.defect and not p2.defect is not an equilibrium under nash",
         "unstable": "p1.defect and not p2.defect is not stable for p2 under nash",
+        # (D,C): Prisoner 1 is content, Prisoner 2 would leave: not an equilibrium
+        "dc": "p1.defect and not p2.defect is not an equilibrium under nash",
+        "dc-p1": "p1.defect and not p2.defect is not stable for p1 under nash",
     })
     r = verdicts(conflict)
     assert not r["sq"].holds
@@ -126,6 +129,7 @@ def test_stability_forms_and_the_status_quo():
         r["sq"].verdicts[0].details[0]
     assert r["sq-gmr"].holds
     assert r["dd"].holds and r["cc"].holds and r["unstable"].holds
+    assert r["dc"].holds and not r["dc-p1"].holds
 
 
 def test_vacuous_and_empty_cases_are_said_plainly():

@@ -506,8 +506,8 @@ register_form(ClaimForm("some-equilibrium", "some equilibrium has STATEMENT",
                         re.compile(r"some\s+equilibrium\s+has\s+(?P<subject>.+)", _I),
                         _eval_some_equilibrium, subject_may_be_status_quo=False))
 register_form(ClaimForm("not-equilibrium", "SUBJECT is not an equilibrium",
-                        re.compile(r"(?P<subject>.+?)\s+is\s+not\s+an\s+equilibrium(?P<dms>)?", _I),
-                        _eval_not_stable))
+                        re.compile(r"(?P<subject>.+?)\s+is\s+not\s+an\s+equilibrium", _I),
+                        _eval_no_equilibrium))
 register_form(ClaimForm("equilibrium", "SUBJECT is an equilibrium",
                         re.compile(r"(?P<subject>.+?)\s+is\s+an\s+equilibrium(?P<dms>)?", _I),
                         _eval_stable))
@@ -605,3 +605,8 @@ def variant_summary(results: Sequence[ClaimResult]) -> str:
         return "fails in every variant"
     word = "variant" if len(yes) == 1 else "variants"
     return f"holds only in {word} {', '.join(yes)} (fails in {', '.join(no)})"
+
+
+# Forms about evolution from the status quo live in their own module (they need the
+# status quo analysis); importing it registers them.
+from standoff.analysis import claims_reachability  # noqa: E402, F401

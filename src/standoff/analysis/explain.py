@@ -168,10 +168,17 @@ def _changes(conflict: Conflict, s: int, t: int) -> str:
 
 
 def explain(conflict: Conflict, state: int, dm: str | int, concept: str) -> Explanation:
-    """Explain the verdict for ``state`` (1-based id), decision maker ``dm`` and ``concept``."""
-    from standoff.stability import CONCEPT_NAMES
+    """Explain the verdict for ``state`` (1-based id), decision maker ``dm`` and ``concept``.
+
+    Limited-move concepts (``l1``, ``l2``, …, ``nm``) are explained by their anticipated
+    lines of play (:func:`standoff.stability.limited_move.explain_concept`)."""
+    from standoff.stability import CONCEPT_NAMES, known_concept
 
     concept = concept.lower()
+    if concept == "nm" or (known_concept(concept) and concept[0] == "l"):
+        from standoff.stability.limited_move import explain_concept
+
+        return explain_concept(conflict, state, dm, concept)
     if concept not in CONCEPT_NAMES:
         raise KeyError(f"unknown concept '{concept}' (known: {', '.join(CONCEPT_NAMES)})")
     if not 1 <= state <= conflict.state_count:

@@ -82,6 +82,20 @@ def build_report(
     return ReportContent(spec, tuple(runs), needed)
 
 
+MAX_EVOLUTION_STATES = 5000
+
+
+def evolution_of(content: ReportContent):
+    """Status quo analysis of the base model (None without a status quo, or when the model
+    is too large for a report)."""
+    from standoff.analysis.paths import status_quo_analysis
+
+    base = content.base
+    if base.conflict.status_quo is None or base.conflict.state_count > MAX_EVOLUTION_STATES:
+        return None
+    return status_quo_analysis(base.conflict, base.analysis)
+
+
 # -- words -----------------------------------------------------------------------------------
 def source_label(spec: ModelSpec, source: str | None) -> str:
     """How a source is named in running text: ``the commentary`` for id ``commentary``."""

@@ -20,6 +20,7 @@ from standoff.report.content import (
     concept_name,
     equilibria_text,
     evidence_rows,
+    evolution_of,
     model_in_words,
 )
 from standoff.report.svg import state_graph_svg
@@ -31,6 +32,7 @@ SECTIONS = (
     ("states", "States"),
     ("stability", "Stability per decision maker and concept"),
     ("equilibria", "Equilibria"),
+    ("evolution", "Evolution from the status quo"),
     ("claims", "Claims"),
     ("variants", "Variants side by side"),
     ("graph", "State graph"),
@@ -78,6 +80,7 @@ def render_html(content: ReportContent) -> str:
     parts += _states(base)
     parts += _stability(base)
     parts += _equilibria(content)
+    parts += _evolution(content)
     parts += _claims(content)
     parts += _variants(content)
     parts += _graph(content)
@@ -86,6 +89,30 @@ def render_html(content: ReportContent) -> str:
                  f"{escape(', '.join(concept_name(k) for k in content.concepts))}.</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _evolution(content: ReportContent) -> list[str]:
+    """Status quo analysis of the base model: reachable equilibria and evolution tables."""
+    out = [_h2("evolution")]
+    sq = evolution_of(content)
+    if sq is None:
+        out.append('<p class="note">The model states no status quo, so there is no evolution '
+                   "to trace (add <code>status_quo:</code> to the model).</p>")
+        return out
+    sentences = sq.sentences()
+    out.append("<ul>" + "".join(f"<li>{escape(t)}</li>" for t in sentences) + "</ul>")
+    for path in sq.paths:
+        rows = sq.evolution_table(path)
+        out.append(f"<h3>Path to {escape(content.base.conflict.show(path.target - 1))}</h3>")
+        out.append("<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in rows[0])
+                   + "</tr></thead><tbody>")
+        for row in rows[1:]:
+            out.append("<tr>" + "".join(f"<td>{escape(x)}</td>" for x in row) + "</tr>")
+        out.append("</tbody></table>")
+    out.append('<p class="note">Legal sequences of unilateral improvements (no decision maker '
+               "moves twice in a row); * marks an option that changed. Li, Kilgour &amp; Hipel "
+               "(2005).</p>")
+    return out
 
 
 def _h2(key: str) -> str:

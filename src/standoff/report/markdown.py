@@ -15,6 +15,7 @@ from standoff.report.content import (
     concept_name,
     equilibria_text,
     evidence_rows,
+    evolution_of,
     model_in_words,
     source_label,
 )
@@ -80,6 +81,17 @@ def render_markdown(content: ReportContent, svg_name: str | None = None) -> str:
         out.append(f"- **{concept_name(concept)}**: "
                    + ("; ".join(state_in_words(c, s - 1) for s in states) or "none"))
     out.append("")
+
+    out += [f"## {titles['evolution']}", ""]
+    sq = evolution_of(content)
+    if sq is None:
+        out += ["The model states no status quo (or is too large for this section).", ""]
+    else:
+        out += [f"- {t}" for t in sq.sentences()] + [""]
+        for path in sq.paths:
+            rows = sq.evolution_table(path)
+            out += [f"### Path to {c.show(path.target - 1)}", ""]
+            out += _table(rows[0], rows[1:])
 
     out += [f"## {titles['claims']}", ""]
     if not spec.claims:
