@@ -11,7 +11,6 @@ state. Definitions as in :mod:`standoff.stability`.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 from itertools import product
 
@@ -19,6 +18,7 @@ import numpy as np
 
 from standoff.graph.conflict import Conflict
 from standoff.stability.common import improvement_graphs, opponents
+from standoff.stability.sequences import shortest_legal_sequence
 from standoff.stability.smr import escape_value
 
 MAX_SIM_COMBINATIONS = 200_000
@@ -91,37 +91,14 @@ class Explanation:
 def _sanctioning_sequence(
     conflict: Conflict, dm: int, s1: int, acceptable: np.ndarray, improving: bool
 ) -> tuple[Step, ...] | None:
-    """Shortest legal sequence of opponents' moves from ``s1`` to a state in ``acceptable``.
-
-    Breadth-first search over (state, last mover): a mover may not move twice in a row.
-    """
-    graphs = improvement_graphs(conflict) if improving else conflict.moves
-    group = opponents(conflict, dm)
-    start = (s1, -1)
-    parent: dict[tuple[int, int], tuple[int, int] | None] = {start: None}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        state, last = node
-        for j in group:
-            if j == last:
-                continue
-            for t in graphs[j].of(state):
-                nxt = (int(t), j)
-                if nxt in parent:
-                    continue
-                parent[nxt] = node
-                if acceptable[t]:
-                    steps = []
-                    cur: tuple[int, int] | None = nxt
-                    while cur is not None and parent[cur] is not None:
-                        prev = parent[cur]
-                        assert prev is not None
-                        steps.append(Step(conflict.dm_ids[cur[1]], prev[0] + 1, cur[0] + 1))
-                        cur = prev
-                    return tuple(reversed(steps))
-                queue.append(nxt)
-    return None
+    """Shortest legal sequence of the opponents' moves (their improvements, for SEQ) from
+    ``s1`` to a state in ``acceptable``."""
+    found = shortest_legal_sequence(
+        conflict, opponents(conflict, dm), s1, lambda t: bool(acceptable[t]), improving
+    )
+    if found is None:
+        return None
+    return tuple(Step(conflict.dm_ids[j], a + 1, b + 1) for j, a, b in found)
 
 
 def _simultaneous(

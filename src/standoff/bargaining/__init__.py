@@ -7,6 +7,8 @@ Models (one module each, all plain functions over a :class:`BargainingModel`):
 * :mod:`~standoff.bargaining.exchange`: Stokman & Van Oosten's (1994) equal-gain exchange.
 * :mod:`~standoff.bargaining.expected_utility`: Bueno de Mesquita's expected-utility
   challenge model as read by Scholz, Calbert & Smith (2011), with named options.
+* :mod:`~standoff.bargaining.spatial`: a KTAB-style spatial model of politics
+  (probabilistic Condorcet elections, risk from position probability, the 2 % rule).
 * :mod:`~standoff.bargaining.zopa`: the zone of possible agreement, two-level ratification.
 * :mod:`~standoff.bargaining.backtest` / :mod:`~standoff.bargaining.deu3`: accuracy on the
   DEU III dataset of EU legislative decisions.

@@ -9,8 +9,10 @@ error, median absolute error, and the share of issues forecast within 10 points
   winner under weighted voting);
 * ``constant_50``: always the middle of the scale.
 
-Models: ``exchange`` (run on all issues of a proposal together) and ``expected_utility``
-(per issue), with their default options unless given. Every model sees the same issues.
+Models: ``exchange`` (run on all issues of a proposal together), ``expected_utility``
+(per issue) and ``spatial`` (the KTAB-style model, one issue at a time because DEU III
+actors often lack a position on some issues of a proposal), with their default options
+unless given. Every model sees the same issues.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from standoff.bargaining.inputs import BargainingModel
 from standoff.errors import ModelError
 
 BASELINES = ("weighted_mean", "median_actor", "constant_50")
-MODELS = (*BASELINES, "exchange", "expected_utility", "expected_utility_paper")
+MODELS = (*BASELINES, "exchange", "expected_utility", "expected_utility_paper", "spatial")
 
 
 def _per_issue(fn: Callable[[np.ndarray, np.ndarray, np.ndarray], float],
@@ -61,6 +63,14 @@ def _eu(preset: str | None) -> Callable[[BargainingModel, dict[str, Any]], dict[
     return run
 
 
+def _spatial(proposal: BargainingModel, options: dict[str, Any]) -> dict[str, float]:
+    from standoff.bargaining.spatial import SMPOptions, spatial
+
+    given = {"dimensions": "separate", **options.get("spatial", {})}
+    f = spatial(proposal, SMPOptions.parse(given))
+    return {k: v.forecast for k, v in f.issues.items()}
+
+
 RUNNERS: dict[str, Callable[[BargainingModel, dict[str, Any]], dict[str, float]]] = {
     "weighted_mean": _per_issue(lambda x, s, c: weighted_mean(x, c * s)),
     "median_actor": _per_issue(lambda x, s, c: weighted_median(x, c * s)),
@@ -68,6 +78,7 @@ RUNNERS: dict[str, Callable[[BargainingModel, dict[str, Any]], dict[str, float]]
     "exchange": _exchange,
     "expected_utility": _eu(None),
     "expected_utility_paper": _eu("paper"),
+    "spatial": _spatial,
 }
 
 

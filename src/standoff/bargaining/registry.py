@@ -42,6 +42,15 @@ def _expected_utility(model: BargainingModel, rounds: int | None, **opts: Any) -
     return expected_utility(model, options)
 
 
+def _spatial(model: BargainingModel, rounds: int | None, **opts: Any) -> Forecast:
+    from standoff.bargaining.spatial import SMPOptions, spatial
+
+    options = SMPOptions.parse(opts)
+    if rounds is not None:
+        options = options.with_rounds(rounds)
+    return spatial(model, options)
+
+
 def _no_options(name: str, opts: dict[str, Any]) -> None:
     if opts:
         raise ModelError(f"the {name} model takes no options (got {', '.join(opts)})",
@@ -53,6 +62,7 @@ MODELS: dict[str, Callable[..., Forecast]] = {
     "median": _median,
     "exchange": _exchange,
     "expected_utility": _expected_utility,
+    "spatial": _spatial,
 }
 
 

@@ -58,6 +58,8 @@ def _print_forecast(console: Console, forecast: Any) -> None:
             if key in res.details and len(res.details[key]) == n:
                 table.add_row(f"[italic]{key}[/italic]", *(_fmt(v) for v in res.details[key]))
         console.print(table)
+        if "stopped" in res.details:
+            console.print(f"stopped after {res.details['steps']} steps: {res.details['stopped']}")
 
 
 def register(app: typer.Typer) -> None:
@@ -71,7 +73,7 @@ def register(app: typer.Typer) -> None:
         ],
         model_name: Annotated[
             str,
-            typer.Option("--model", "-m", help="compromise, median, exchange, expected_utility"),
+            typer.Option("--model", "-m", help="compromise, median, exchange, expected_utility, spatial"),
         ] = "compromise",
         rounds: Annotated[
             int | None,

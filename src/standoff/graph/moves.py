@@ -103,8 +103,27 @@ class MoveGraph:
         return MoveGraph(start, np.asarray(dst[order], dtype=dtype))
 
 
+class _ExplicitView:
+    """Explicit-graph attributes of an implicit move structure, built on first use (for
+    code that walks edges; the stability kernels never need them)."""
+
+    def materialize(self) -> MoveGraph:  # pragma: no cover - defined by subclasses
+        raise NotImplementedError
+
+    @property
+    def start(self) -> np.ndarray:
+        return self.materialize().start
+
+    @property
+    def targets(self) -> np.ndarray:
+        return self.materialize().targets
+
+    def sources(self) -> np.ndarray:
+        return self.materialize().sources()
+
+
 @dataclass(frozen=True, eq=False)
-class CosetMoves:
+class CosetMoves(_ExplicitView):
     """``R_i(s)`` = the coset of *s* minus *s*, in a product state space.
 
     States are numbered in mixed radix (the first decision maker's choice varies fastest);
@@ -167,20 +186,9 @@ class CosetMoves:
             self._cache["graph"] = MoveGraph.from_edges(self.size, src, dst[keep])
         return self._cache["graph"]
 
-    @property
-    def start(self) -> np.ndarray:
-        return self.materialize().start
-
-    @property
-    def targets(self) -> np.ndarray:
-        return self.materialize().targets
-
-    def sources(self) -> np.ndarray:
-        return self.materialize().sources()
-
 
 @dataclass(frozen=True, eq=False)
-class CosetImprovements:
+class CosetImprovements(_ExplicitView):
     """``R_i⁺(s)`` in a product state space: the states of the coset of *s* that *i* ranks
     strictly higher than *s*. Minima over it are suffix minima along each coset sorted by
     rank."""
@@ -248,17 +256,6 @@ class CosetImprovements:
         if "graph" not in self._cache:
             self._cache["graph"] = self.moves.materialize().improvements(self.rank)
         return self._cache["graph"]
-
-    @property
-    def start(self) -> np.ndarray:
-        return self.materialize().start
-
-    @property
-    def targets(self) -> np.ndarray:
-        return self.materialize().targets
-
-    def sources(self) -> np.ndarray:
-        return self.materialize().sources()
 
 
 Moves = MoveGraph | CosetMoves | CosetImprovements

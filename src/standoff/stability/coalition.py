@@ -27,8 +27,7 @@ decision maker *H* = {i} they are Nash, GMR, SMR and SEQ.
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +35,7 @@ import numpy as np
 from standoff.graph.conflict import Conflict
 from standoff.stability.common import improvement_graphs
 from standoff.stability.reachability import INFINITY, group_reach_minimum
+from standoff.stability.sequences import legal_reach, shortest_legal_sequence, step_targets
 
 COALITION_CONCEPTS = ("cnash", "cgmr", "csmr", "cseq")
 COALITION_CONCEPT_NAMES = {"cnash": "CNash", "cgmr": "CGMR", "csmr": "CSMR", "cseq": "CSEQ"}
@@ -49,73 +49,6 @@ def improving_edges(conflict: Conflict, dm: int) -> tuple[np.ndarray, np.ndarray
     rank = conflict.ranks[dm]
     keep = rank[dst] > rank[src]
     return src[keep], dst[keep]
-
-
-def step_targets(conflict: Conflict, dm: int, s: int, improving: bool) -> np.ndarray:
-    """``R_dm(s)``, or ``R⁺_dm(s)`` when ``improving``."""
-    targets = conflict.moves[dm].of(s)
-    if improving:
-        rank = conflict.ranks[dm]
-        targets = targets[rank[targets] > rank[s]]
-    return targets
-
-
-def legal_reach(
-    conflict: Conflict, members: Sequence[int], s: int, improving: bool = False
-) -> np.ndarray:
-    """``R_H(s)`` (or ``R_H⁺(s)``) for one state ``s``: breadth-first search over
-    (state, last mover), a member never moving twice in a row. Sorted 0-based states."""
-    seen: set[tuple[int, int]] = set()
-    queue: deque[tuple[int, int]] = deque([(s, -1)])
-    reached: set[int] = set()
-    while queue:
-        state, last = queue.popleft()
-        for j in members:
-            if j == last:
-                continue
-            for t in step_targets(conflict, j, state, improving):
-                node = (int(t), j)
-                if node not in seen:
-                    seen.add(node)
-                    reached.add(int(t))
-                    queue.append(node)
-    return np.array(sorted(reached), dtype=np.int64)
-
-
-def shortest_legal_sequence(
-    conflict: Conflict,
-    members: Sequence[int],
-    source: int,
-    accept: Callable[[int], bool],
-    improving: bool = False,
-) -> list[tuple[int, int, int]] | None:
-    """Shortest legal sequence of moves by ``members`` from ``source`` to a state for which
-    ``accept`` is true: a list of ``(dm, from, to)`` (0-based), or None if there is none."""
-    start = (source, -1)
-    parent: dict[tuple[int, int], tuple[int, int] | None] = {start: None}
-    queue: deque[tuple[int, int]] = deque([start])
-    while queue:
-        node = queue.popleft()
-        state, last = node
-        for j in members:
-            if j == last:
-                continue
-            for t in step_targets(conflict, j, state, improving):
-                nxt = (int(t), j)
-                if nxt in parent:
-                    continue
-                parent[nxt] = node
-                if accept(int(t)):
-                    steps = []
-                    cur: tuple[int, int] | None = nxt
-                    while cur is not None and parent[cur] is not None:
-                        prev = parent[cur]
-                        assert prev is not None
-                        steps.append((cur[1], prev[0], cur[0]))
-                        cur = prev
-                    return list(reversed(steps))
-                queue.append(nxt)
-    return None
 
 
 @dataclass(eq=False)

@@ -1,0 +1,472 @@
+"""A KTAB-style spatial model of politics (SMP): probabilistic Condorcet elections, risk
+from position probability, bargains between pairs of actors, and the 2 % stopping rule.
+
+Sources. KAPSARC's Toolkit for Behavioral Analysis (KTAB, MIT licence): Wise, B. &
+Bankes, S. (2015), "Non-spatial probabilistic Condorcet election methodology", arXiv
+1505.02691 (the PCE); Efird, B., Lester, L. & Wise, B. (2016), "An introduction to the
+KAPSARC Toolkit for Behavioral Analysis (KTAB)", KAPSARC discussion paper; Wise, B.,
+Lester, L. & Efird, B. (2015), "Multidimensional bargaining using KTAB", KAPSARC
+discussion paper; the KTAB SMP user guide (``web/tutorial/SMPTutorial.md``, v1.4, 2019),
+which names every model parameter below; and the reference log of KTAB's own run on the
+China SOE scenario (``examples/smp/doc/20170530_ref-SOE-Pol-Comp.txt``), whose printed
+intermediate values fixed the details the prose leaves open. Every line here was written
+from these equations; no KTAB code was used. docs/bargaining.md lists which parts match
+the reference run to its printed precision and which do not.
+
+Notation: actors i = 1..n with capability c_i, current position x_i (a vector over the
+issues, each issue rescaled to [0, 1]) and salience vector s_i. The ideal point of an actor
+is its current position (KTAB's identity "ideal accommodation").
+
+1. **Value** of position y to actor i (risk neutral; saliences normalised to unit length):
+   v_i(y) = 1 - || s_i o (x_i - y) || / || s_i ||   (o: element-wise product).
+   An actor with all saliences 0 values every position at 1 (indifferent).
+2. **Votes** (option ``voting``, KTAB "VotingRule") of actor k between options a and b with
+   utilities u: ``prop``: w_k = c_k (u_k(a) - u_k(b)); ``binary``: c_k sign(.);
+   ``cubic``: c_k (.)^3; ``prop_binary``: 0.8 prop + 0.2 binary; ``prop_cubic``: the mean
+   of prop and cubic.
+3. **Probabilistic Condorcet election** (Wise & Bankes 2015). Coalition strength of a over b:
+   S(a:b) = sum_k max(0, w_k(a:b)). Victory probability (option ``victory``,
+   "VictoryProbModel"): P[a>b] = S(a:b)^e / (S(a:b)^e + S(b:a)^e), e = 1 (``linear``:
+   2:1 gives 2/3), 2 (``square``), 4 (``quartic``), 8 (``octic``), or the stronger side
+   wins outright (``binary``); 1/2 when both strengths are 0. "Conditional" PCE: the
+   probability that option a is the outcome is p_a = prod_{b != a} P[a>b] / sum over a of
+   the same product.
+4. **Risk from position probability** (option ``risk_range``, "BigRRange"): with p the
+   PCE probabilities of the actors' positions under risk-neutral values,
+   R_i = R_lo + (1 - R_lo) (p_i - p_min) / (p_max - p_min): the holder of the most probable
+   position is risk averse (R = 1), of the least probable one risk seeking (R_lo = -1/2 for
+   ``mid``, 0 for ``min``, -1 for ``max``). All equal: R = 0.
+5. **Risk-aware utility**: u_i(y) = v (1 + R_i (1 - v)), v = v_i(y) (quadratic: concave
+   for R > 0, convex for R < 0, and u(0) = 0, u(1) = 1).
+6. **Perception** (option ``risk_adjust``, "BigRAdjust"): actor h estimates i's risk
+   attitude as R^h_i = R_h + a (R_i - R_h), a = 1/3 (``one_third``, i.e. (2 R_h + R_i)/3),
+   0, 1/2, 2/3 or 1 (``none``, ``half``, ``two_thirds``, ``full``).
+7. **Utility of a state** (the positions of all actors) to actor k: the mean of
+   u_k(x_m) over the actors' positions m (the value the reference log prints for every
+   bargain, ``u_im``).
+8. **Challenges** (our reading; see docs). Actor i estimates, with its perceived
+   utilities u^i, the probability P^i[i>j] that i's position defeats j's in a PCE between
+   the two (rule 3, every actor voting). Its expected gain from challenging j is
+   E_i(j) = P u_i(state with x_j := x_i) + (1 - P) u_i(state with x_i := x_j) - u_i(state)
+   = (2P - 1)(u_i(x_i) - u_i(x_j)) / n; i proposes a bargain to the j with the largest
+   positive E_i(j).
+9. **Bargain positions** (option ``interpolation``, "InterVecBrgn"; "InitOnlyInterp": the
+   initiator's P): both actors are asked to adopt, on each issue d,
+   y_d = (a_i x_id + a_j x_jd) / (a_i + a_j) with a_i = (s_id P)^2, a_j = (s_jd (1-P))^2
+   (``s2p2``) or a_i = s_id P, a_j = s_jd (1 - P) (``s1p1``).
+10. **Resolution** ("StateTransitions: Deterministic"). Each actor k holds a queue: keeping
+    its position, then every bargain it takes part in (its own first, then the others in
+    initiator order). All actors vote on the queue's options by the utility of the state
+    each would produce (rule 7, objective risk attitudes); the option with the highest
+    conditional-PCE probability (rule 3) wins, first in the queue on ties, and k moves to
+    the position that bargain gives it. All actors move at once.
+11. **Stopping** (the "2 % rule"): with d_t the root-mean-square change of all positions
+    (0-100 scale) in step t, stop after step t >= 2 when d_t < ``tolerance`` x d_1
+    (tolerance 0.02), when nothing moved, or after ``rounds`` steps (default 100).
+12. **Forecast**: the PCE over the final positions (risk-aware, objective) gives each
+    position a probability; ``forecast=mean`` (default) reports the probability-weighted
+    mean position per issue, ``mode`` the most probable position.
+
+Issues are the model's dimensions; every actor needs a stance on every issue
+(``dimensions=joint``, the default) or each issue is run as a model of its own
+(``dimensions=separate``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+
+from standoff.bargaining.inputs import BargainingModel
+from standoff.bargaining.options import describe, parse_options
+from standoff.bargaining.results import Forecast, IssueForecast
+from standoff.errors import ModelError
+
+_EPS = 1e-12
+_ADJUST = {"none": 0.0, "one_third": 1.0 / 3.0, "half": 0.5, "two_thirds": 2.0 / 3.0,
+           "full": 1.0}
+_RISK_LOW = {"min": 0.0, "mid": -0.5, "max": -1.0}
+_VICTORY_EXPONENT = {"linear": 1.0, "square": 2.0, "quartic": 4.0, "octic": 8.0}
+
+
+@dataclass(frozen=True)
+class SMPOptions:
+    """Options of the spatial model (KTAB parameter names in brackets).
+
+    victory: [VictoryProbModel] linear, square, quartic, octic, binary.
+    voting: [VotingRule] prop, binary, cubic, prop_binary, prop_cubic.
+    risk_range: [BigRRange] mid, min, max.
+    risk_adjust: [BigRAdjust] one_third, none, half, two_thirds, full.
+    interpolation: [InterVecBrgn] s2p2, s1p1.
+    tolerance: the stopping rule's share of the first step's RMS change (0.02).
+    rounds: the largest number of steps.
+    forecast: mean (PCE-weighted mean of the final positions) or mode.
+    dimensions: joint (all issues one space) or separate (one model per issue).
+    """
+
+    victory: Literal["linear", "square", "quartic", "octic", "binary"] = "linear"
+    voting: Literal["prop", "binary", "cubic", "prop_binary", "prop_cubic"] = "prop"
+    risk_range: Literal["mid", "min", "max"] = "mid"
+    risk_adjust: Literal["one_third", "none", "half", "two_thirds", "full"] = "one_third"
+    interpolation: Literal["s2p2", "s1p1"] = "s2p2"
+    tolerance: float = 0.02
+    rounds: int = 100
+    forecast: Literal["mean", "mode"] = "mean"
+    dimensions: Literal["joint", "separate"] = "joint"
+
+    @classmethod
+    def parse(cls, given: dict[str, Any]) -> SMPOptions:
+        """Build the options from ``NAME=VALUE`` pairs (strings allowed)."""
+        opt = parse_options(cls, given, "spatial")
+        if opt.rounds < 1:
+            raise ModelError("option rounds must be at least 1", hint="e.g. -o rounds=50")
+        if not 0.0 <= opt.tolerance < 1.0:
+            raise ModelError("option tolerance must lie in [0, 1)", hint="e.g. -o tolerance=0.02")
+        return opt
+
+    def with_rounds(self, rounds: int) -> SMPOptions:
+        """A copy with another step limit."""
+        return replace(self, rounds=max(1, rounds))
+
+
+# --------------------------------------------------------------------------------------
+# The building blocks (rules 1-7), plain functions over arrays
+# --------------------------------------------------------------------------------------
+
+
+def values(ideal: np.ndarray, salience: np.ndarray, options: np.ndarray) -> np.ndarray:
+    """Rule 1: V[i, m] = 1 - ||s_i o (x_i - y_m)|| / ||s_i||; arrays (n, D) and (m, D).
+
+    >>> values(np.array([[0.0]]), np.array([[1.0]]), np.array([[0.0], [0.25]]))
+    array([[1.  , 0.75]])
+    """
+    norm = np.linalg.norm(salience, axis=1)
+    w = np.divide(salience, norm[:, None], out=np.zeros_like(salience), where=norm[:, None] > 0)
+    diff = ideal[:, None, :] - options[None, :, :]
+    return 1.0 - np.sqrt(((w[:, None, :] * diff) ** 2).sum(axis=-1))
+
+
+def risk_utility(v: np.ndarray, risk: np.ndarray) -> np.ndarray:
+    """Rule 5: u = v (1 + R (1 - v)), R per row.
+
+    >>> float(risk_utility(np.array([[0.5]]), np.array([1.0]))[0, 0])
+    0.75
+    """
+    return v * (1.0 + risk[:, None] * (1.0 - v))
+
+
+def votes(utility: np.ndarray, capability: np.ndarray, rule: str) -> np.ndarray:
+    """Rule 2: W[k, a, b], actor k's vote for option a over option b."""
+    du = utility[:, :, None] - utility[:, None, :]
+    c = capability[:, None, None]
+    if rule == "prop":
+        return c * du
+    if rule == "binary":
+        return c * np.sign(du)
+    if rule == "cubic":
+        return c * du ** 3
+    if rule == "prop_binary":
+        return c * (0.8 * du + 0.2 * np.sign(du))
+    if rule == "prop_cubic":
+        return c * (du + du ** 3) / 2.0
+    raise ModelError(f"unknown voting rule '{rule}'", hint="prop, binary, cubic, ...")
+
+
+def victory_probability(strength: np.ndarray, rule: str) -> np.ndarray:
+    """Rule 3: P[a>b] from coalition strengths S[a, b] = S(a:b)."""
+    p = pair_probability(strength, strength.T, rule)
+    np.fill_diagonal(p, 0.5)
+    return p
+
+
+def pair_probability(a: np.ndarray, b: np.ndarray, rule: str) -> np.ndarray:
+    """Rule 3 for two sides at a time: P[a>b] element-wise from strengths a and b.
+
+    >>> pair_probability(np.array([2.0]), np.array([1.0]), "linear").round(4).tolist()
+    [0.6667]
+    """
+    if rule == "binary":
+        return np.where(a > b * (1 + 1e-9), 1.0, np.where(b > a * (1 + 1e-9), 0.0, 0.5))
+    e = _VICTORY_EXPONENT[rule]
+    top = a ** e
+    bottom = top + b ** e
+    return np.divide(top, bottom, out=np.full_like(top, 0.5), where=bottom > _EPS)
+
+
+def condorcet_probabilities(utility: np.ndarray, capability: np.ndarray, voting: str = "prop",
+                            victory: str = "linear") -> tuple[np.ndarray, np.ndarray]:
+    """Rule 3: the conditional PCE over the options (columns of ``utility``).
+
+    Returns (p, P): p[a] the probability that option a is the outcome, P[a, b] = P[a>b].
+
+    >>> u = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    >>> p, P = condorcet_probabilities(u, np.ones(3))
+    >>> [round(float(v), 4) for v in p]
+    [0.6667, 0.3333]
+    """
+    w = votes(utility, capability, voting)
+    strength = np.clip(w, 0.0, None).sum(axis=0)
+    P = victory_probability(strength, victory)
+    m = P.shape[0]
+    with np.errstate(divide="ignore"):
+        logs = np.log(P)
+    mask = ~np.eye(m, dtype=bool)
+    score = np.where(mask, logs, 0.0).sum(axis=1)
+    if np.all(np.isneginf(score)):
+        return np.full(m, 1.0 / m), P
+    score = score - score[np.isfinite(score)].max()
+    p = np.exp(score)
+    return p / p.sum(), P
+
+
+def risk_attitudes(position_probability: np.ndarray, risk_range: str = "mid") -> np.ndarray:
+    """Rule 4: R_i from the probability of each actor's position.
+
+    >>> risk_attitudes(np.array([0.5, 0.35, 0.2])).round(3).tolist()
+    [1.0, 0.25, -0.5]
+    """
+    lo = _RISK_LOW[risk_range]
+    p = position_probability
+    spread = p.max() - p.min()
+    if spread <= _EPS:
+        return np.zeros_like(p)
+    return lo + (1.0 - lo) * (p - p.min()) / spread
+
+
+def perceived_risk(risk: np.ndarray, observer: int, adjust: str = "one_third") -> np.ndarray:
+    """Rule 6: R^h_i = R_h + a (R_i - R_h) for observer h."""
+    return risk[observer] + _ADJUST[adjust] * (risk - risk[observer])
+
+
+# --------------------------------------------------------------------------------------
+# One step (rules 8-10)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bargain:
+    """A bargain proposed by ``initiator`` to ``target``: both are to adopt ``position``."""
+
+    initiator: int
+    target: int
+    position: tuple[float, ...]
+    probability: float
+    gain: float
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """What happened in one step: risk attitudes, bargains, each actor's chosen option."""
+
+    risk: tuple[float, ...]
+    position_probability: tuple[float, ...]
+    bargains: tuple[Bargain, ...]
+    chosen: tuple[int, ...]  # index into bargains, -1 = kept its position
+
+
+@dataclass(frozen=True)
+class SMPState:
+    """Capabilities, saliences and the current positions (issues rescaled to [0, 1])."""
+
+    capability: np.ndarray
+    salience: np.ndarray
+    position: np.ndarray
+
+    def moved(self, position: np.ndarray) -> SMPState:
+        """The same actors at new positions."""
+        return replace(self, position=position)
+
+
+def _state_risk(state: SMPState, opt: SMPOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    v = values(state.position, state.salience, state.position)
+    p, _ = condorcet_probabilities(v, state.capability, opt.voting, opt.victory)
+    risk = risk_attitudes(p, opt.risk_range)
+    return v, p, risk
+
+
+def step(state: SMPState, opt: SMPOptions) -> tuple[SMPState, StepRecord]:
+    """One step of the model: challenges, bargains and their resolution (rules 8-10)."""
+    x, s, c = state.position, state.salience, state.capability
+    n = len(c)
+    v, p_pos, risk = _state_risk(state, opt)
+    u_obj = risk_utility(v, risk)
+
+    bargains: list[Bargain] = []
+    for i in range(n):
+        u = risk_utility(v, perceived_risk(risk, i, opt.risk_adjust))
+        w = votes(u, c, opt.voting)
+        strength = np.clip(w[:, i, :], 0.0, None).sum(axis=0)  # S(i:j) for every j
+        against = np.clip(w[:, :, i], 0.0, None).sum(axis=0)  # S(j:i)
+        prob = pair_probability(strength, against, opt.victory)
+        loss = u[i, i] - u[i, :]
+        gain = (2.0 * prob - 1.0) * loss / n
+        gain[i] = -np.inf
+        j = int(np.argmax(gain))
+        if not gain[j] > _EPS:
+            continue
+        pij = float(prob[j])
+        if opt.interpolation == "s2p2":
+            a_i, a_j = (s[i] * pij) ** 2, (s[j] * (1.0 - pij)) ** 2
+        else:
+            a_i, a_j = s[i] * pij, s[j] * (1.0 - pij)
+        tot = a_i + a_j
+        y = np.where(tot > _EPS, (a_i * x[i] + a_j * x[j]) / np.where(tot > _EPS, tot, 1.0),
+                     (x[i] + x[j]) / 2.0)
+        bargains.append(Bargain(i, j, tuple(float(t) for t in y), pij, float(gain[j])))
+
+    new = x.copy()
+    chosen = [-1] * n
+    if bargains:
+        ys = np.array([b.position for b in bargains])
+        u_y = risk_utility(values(x, s, ys), risk)  # (n, bargains)
+        base = u_obj.mean(axis=1)
+        # utility of the state each bargain produces, for every voter
+        bargain_state = np.empty((n, len(bargains)))
+        for b, bg in enumerate(bargains):
+            bargain_state[:, b] = base + (2.0 * u_y[:, b] - u_obj[:, bg.initiator]
+                                          - u_obj[:, bg.target]) / n
+        for k in range(n):
+            queue = [b for b, bg in enumerate(bargains) if bg.initiator == k]
+            queue += [b for b, bg in enumerate(bargains) if bg.target == k and b not in queue]
+            if not queue:
+                continue
+            options = np.column_stack([base, bargain_state[:, queue]])
+            p, _ = condorcet_probabilities(options, c, opt.voting, opt.victory)
+            best = int(np.argmax(p))
+            if best > 0:
+                chosen[k] = queue[best - 1]
+                new[k] = ys[queue[best - 1]]
+    record = StepRecord(tuple(risk.tolist()), tuple(p_pos.tolist()), tuple(bargains),
+                        tuple(chosen))
+    return state.moved(new), record
+
+
+@dataclass(frozen=True)
+class SMPRun:
+    """A full run: positions by step (0-100 scale per issue) and why it stopped."""
+
+    positions: tuple[np.ndarray, ...]
+    records: tuple[StepRecord, ...]
+    rms: tuple[float, ...]
+    stopped: str
+    probability: np.ndarray
+    forecast: np.ndarray
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def run(capability: np.ndarray, position: np.ndarray, salience: np.ndarray,
+        options: SMPOptions | None = None) -> SMPRun:
+    """Run the model on arrays: positions (n, D) on 0-100, saliences (n, D) >= 0.
+
+    Stops by the 2 % rule (rule 11) and forecasts by rule 12.
+    """
+    opt = options or SMPOptions()
+    state = SMPState(np.asarray(capability, float), np.asarray(salience, float),
+                     np.asarray(position, float) / 100.0)
+    history = [state.position.copy()]
+    records: list[StepRecord] = []
+    rms: list[float] = []
+    stopped = f"reached {opt.rounds} steps"
+    for t in range(1, opt.rounds + 1):
+        state, rec = step(state, opt)
+        records.append(rec)
+        history.append(state.position.copy())
+        d = float(np.sqrt(np.mean(((history[-1] - history[-2]) * 100.0) ** 2)))
+        rms.append(d)
+        if d <= _EPS:
+            stopped = f"no actor moved in step {t}"
+            break
+        if t >= 2 and rms[0] > _EPS and d < opt.tolerance * rms[0]:
+            stopped = (f"converged: RMS change {d:.4g} in step {t} is {d / rms[0]:.4f} of the "
+                       f"first step's (< {opt.tolerance:g})")
+            break
+    v, p, risk = _state_risk(state, opt)
+    prob, _ = condorcet_probabilities(risk_utility(v, risk), state.capability, opt.voting,
+                                      opt.victory)
+    final = state.position * 100.0
+    forecast = final[int(np.argmax(prob))] if opt.forecast == "mode" else prob @ final
+    return SMPRun(tuple(h * 100.0 for h in history), tuple(records), tuple(rms), stopped, prob,
+                  forecast)
+
+
+# --------------------------------------------------------------------------------------
+# On a BargainingModel
+# --------------------------------------------------------------------------------------
+
+
+def _arrays(model: BargainingModel, issue_ids: list[str]
+            ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    issues = [model.issue(i) for i in issue_ids]
+    actors = [a.id for a in model.actors if all(a.id in iss.actors for iss in issues)]
+    n, D = len(actors), len(issues)
+    x = np.zeros((n, D))
+    s = np.zeros((n, D))
+    c = np.zeros((n, D))
+    for d, iss in enumerate(issues):
+        by = {st.actor: st for st in iss.stances}
+        for a, aid in enumerate(actors):
+            st = by[aid]
+            x[a, d] = (st.position - iss.low) / iss.width * 100.0
+            s[a, d], c[a, d] = st.salience, st.capability
+    low = np.array([iss.low for iss in issues])
+    width = np.array([iss.width for iss in issues])
+    return actors, x, s, c, low, width
+
+
+def spatial(model: BargainingModel, options: SMPOptions | None = None) -> Forecast:
+    """Run the KTAB-style spatial model on every issue of ``model`` (see module doc)."""
+    opt = options or SMPOptions()
+    ids = [i.id for i in model.issues]
+    if opt.dimensions == "joint":
+        complete = all(set(i.actors) == {a.id for a in model.actors} for i in model.issues)
+        if not complete:
+            missing = [i.id for i in model.issues
+                       if set(i.actors) != {a.id for a in model.actors}]
+            raise ModelError(
+                "the spatial model treats the issues as one space, so every actor needs a "
+                f"position on every issue; missing on: {', '.join(missing)}",
+                file=model.source,
+                hint="add the missing positions, or run each issue alone with "
+                     "-o dimensions=separate",
+            )
+        groups = [ids]
+    else:
+        groups = [[i] for i in ids]
+    out: dict[str, IssueForecast] = {}
+    for group in groups:
+        actors, x, s, c, low, width = _arrays(model, group)
+        if len(actors) == 0:
+            raise ModelError("no actor has a position on every issue", file=model.source,
+                             hint="use -o dimensions=separate")
+        cap = c.mean(axis=1)  # a stance's capability overrides the actor's; one per actor
+        res = run(cap, x, s, opt)
+        for d, iid in enumerate(group):
+            scale = width[d] / 100.0
+            rows = tuple(tuple(float(low[d] + h[a, d] * scale) for a in range(len(actors)))
+                         for h in res.positions)
+            out[iid] = IssueForecast(
+                issue=iid,
+                forecast=float(low[d] + res.forecast[d] * scale),
+                actors=tuple(actors),
+                rounds=rows,
+                details={
+                    "steps": len(res.records),
+                    "stopped": res.stopped,
+                    "rms_change": list(res.rms),
+                    "probability": [float(v) for v in res.probability],
+                    "risk": [list(r.risk) for r in res.records],
+                    "bargains": [
+                        [{"initiator": actors[b.initiator], "target": actors[b.target],
+                          "position": float(low[d] + b.position[d] * width[d]),
+                          "probability": b.probability, "gain": b.gain}
+                         for b in r.bargains]
+                        for r in res.records
+                    ],
+                    "dimensions": group,
+                },
+            )
+    return Forecast("spatial", out, describe(opt),
+                    "KTAB spatial model of politics (Wise & Bankes 2015; Efird, Lester & "
+                    "Wise 2016; Wise, Lester & Efird 2015)")
