@@ -119,3 +119,24 @@ def test_every_example_analyses():
     for path in sorted(EXAMPLES.glob("*.yaml")):
         result = run("analyze", path, "-f", "json")
         assert result.code == 0, (path, result.err)
+
+
+def test_large_model_table_shows_equilibria_and_status_quo_only(tmp_path):
+    """Over 100 states the terminal table lists the status quo and the equilibria, and
+    says so; CSV still lists every state."""
+    options = "".join(f"      o{k}: {{text: option {k}}}\n" for k in range(4))
+    model = tmp_path / "m.yaml"
+    model.write_text(
+        "format: standoff/1\ntitle: eight options\ndecision_makers:\n"
+        f"  a:\n    name: A\n    options:\n{options}"
+        + "  b:\n    name: B\n    options:\n"
+        + "".join(f"      p{k}: {{text: option {k}}}\n" for k in range(4))
+        + "preferences:\n  a: {prioritize: [o0, p0, o1]}\n  b: {prioritize: [p1, o2, p2]}\n"
+        + "status_quo: []\n"
+    )
+    out = run("analyze", model, "-c", "nash").out
+    assert "256 states" in out
+    assert "The table shows the status quo and the equilibria" in out
+    assert "1 (status quo)" in out
+    rows = list(csv.DictReader(io.StringIO(run("analyze", model, "-c", "nash", "-f", "csv").out)))
+    assert len(rows) == 256

@@ -130,3 +130,19 @@ def test_coalition_explanations_agree_with_verdicts(model):
                     if move.sanctioned and move.sanction:
                         assert all(conflict.dm_index(d) not in members
                                    for d, _, _ in move.sanction)
+
+
+def test_all_states_reach_matrix_matches_the_search_from_each_state():
+    """The all-states legal-sequence reach matrix (bitset fixed point) equals the
+    breadth-first search from each state, for every coalition of Garrison (4 DMs) and
+    with and without the improvement restriction."""
+    from standoff.analysis.paths import all_coalitions
+    from standoff.stability.sequences import all_legal_reach, legal_reach
+
+    conflict = standoff.load(EXAMPLES / "garrison.yaml")
+    for members in all_coalitions(conflict):
+        for improving in (False, True):
+            matrix = all_legal_reach(conflict, members, improving)
+            for s in range(conflict.state_count):
+                expected = legal_reach(conflict, members, s, improving).tolist()
+                assert np.flatnonzero(matrix[s]).tolist() == expected

@@ -143,3 +143,25 @@ def test_product_spaces_use_implicit_moves_and_agree(model):
     for concept, oracle in CONCEPTS.items():
         for dm in conflict.dm_ids:
             assert set(result.stable_states(concept, dm)) == oracle(reference, dm), (concept, dm)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(conflicts(max_dms=4, max_options=7), conflicts(max_dms=4, product=True)))
+def test_all_states_reach_matrix_matches_reference(model):
+    """R_H(s) and R_H⁺(s) for every s at once (bitset fixed point) equal the reference's
+    literal Ω construction, for every group of two or more decision makers."""
+    from itertools import combinations
+
+    from standoff.stability.sequences import all_legal_reach
+
+    spec, conflict = _compile(model)
+    reference = ref.build(reference_spec(spec))
+    n = len(conflict.dm_ids)
+    for size in range(2, n + 1):
+        for group in combinations(range(n), size):
+            names = [conflict.dm_ids[j] for j in group]
+            for improving in (False, True):
+                matrix = all_legal_reach(conflict, group, improving)
+                for s in range(conflict.state_count):
+                    mine = {int(t) + 1 for t in matrix[s].nonzero()[0]}
+                    assert mine == ref.reachable_by_group(reference, names, s + 1, improving)

@@ -48,6 +48,16 @@ def _load(model: Path, max_states: int):
     return load(model, max_states=max_states)
 
 
+TABLE_ITEMS = 20
+
+
+def _abridged(items: list[str], sep: str) -> str:
+    """At most :data:`TABLE_ITEMS` entries, then how many there are in all."""
+    if len(items) <= TABLE_ITEMS:
+        return sep.join(items)
+    return sep.join(items[:TABLE_ITEMS]) + f"{sep}… ({len(items):,} in all)"
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -190,16 +200,25 @@ def coalitions_command(
         table.add_column("coalitional improvements")
         for k in COALITION_CONCEPTS:
             table.add_column(COALITION_CONCEPT_NAMES[k])
+        cut = False
         for r in result.coalitions:
-            imp = "; ".join(f"{s}→{', '.join(map(str, t))}" for s, t in r.improvements.items())
-            table.add_row(" + ".join(r.members), imp or "none",
-                          *(", ".join(map(str, r.stable[k])) or "none"
-                            for k in COALITION_CONCEPTS))
+            items = [f"{s}→{', '.join(map(str, t))}" for s, t in r.improvements.items()]
+            imp = _abridged(items, "; ")
+            cut |= len(items) > TABLE_ITEMS
+            cells = []
+            for k in COALITION_CONCEPTS:
+                cells.append(_abridged([str(x) for x in r.stable[k]], ", "))
+                cut |= len(r.stable[k]) > TABLE_ITEMS
+            table.add_row(" + ".join(r.members), imp or "none", *cells)
         console.print(table)
         for k, states in result.equilibria.items():
+            shown = _abridged([conflict.show(s - 1) for s in states], ", ")
+            cut |= len(states) > TABLE_ITEMS
             console.print(f"  {COALITION_CONCEPT_NAMES[k]:<6} stable for every coalition: "
-                          + (", ".join(conflict.show(s - 1) for s in states) or "none"),
-                          highlight=False)
+                          + (shown or "none"), highlight=False)
+        if cut:
+            console.print(f"Long lists show their first {TABLE_ITEMS} entries; "
+                          "--format json lists everything.", highlight=False)
 
     _print(render, output)
 

@@ -12,6 +12,8 @@ import html
 import io
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from standoff.stability import CONCEPT_NAMES
 
 if TYPE_CHECKING:
@@ -20,7 +22,14 @@ if TYPE_CHECKING:
 YES, NO = "✓", "·"
 
 
-def _rows(result: Analysis) -> tuple[list[str], list[list[str]]]:
+MAX_TABLE_STATES = 100
+MAX_LISTED = 50
+
+
+def _rows(
+    result: Analysis, states: list[int] | None = None
+) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the stability table, for ``states`` (0-based; default: all)."""
     c = result.conflict
     header = ["state", "pattern"]
     for concept in result.concepts:
@@ -29,7 +38,7 @@ def _rows(result: Analysis) -> tuple[list[str], list[list[str]]]:
     header.append("equilibrium under")
     eq = {k: result.equilibrium_mask(k) for k in result.concepts}
     rows = []
-    for s in range(c.state_count):
+    for s in range(c.state_count) if states is None else states:
         label = str(s + 1) + (" (status quo)" if c.status_quo == s else "")
         row = [label, c.pattern(s)]
         for concept in result.concepts:
@@ -108,21 +117,34 @@ def print_analysis(result: Analysis, console) -> None:
     from rich.table import Table
 
     c = result.conflict
-    header, rows = _rows(result)
-    console.print(f"[bold]{c.title}[/bold]: {c.state_count} states, {len(c.dm_ids)} "
+    shown_states = None
+    if c.state_count > MAX_TABLE_STATES:
+        marked = np.zeros(c.state_count, dtype=bool)
+        for k in result.concepts:
+            marked |= result.equilibrium_mask(k)
+        if c.status_quo is not None:
+            marked[c.status_quo] = True
+        shown_states = [int(s) for s in np.flatnonzero(marked)[: 2 * MAX_TABLE_STATES]]
+    header, rows = _rows(result, shown_states)
+    console.print(f"[bold]{c.title}[/bold]: {c.state_count:,} states, {len(c.dm_ids)} "
                   f"decision makers, {len(c.option_keys)} options", highlight=False)
     if c.spec.view:
         console.print(f"View encoded: {c.spec.view}", highlight=False)
     console.print("Pattern positions (Y taken, N not taken, – irrelevant):")
     for line in option_legend(result):
         console.print("  " + line, highlight=False)
+    if shown_states is not None:
+        console.print(f"The table shows the status quo and the equilibria ({len(shown_states):,}"
+                      f" of {c.state_count:,} states); --format csv or json lists every state.",
+                      highlight=False)
+    rows_empty = not rows
     n_dm = len(c.dm_ids)
-    state_w = max(len(r[0]) for r in rows)
+    state_w = max((len(r[0]) for r in rows), default=5)
     pattern_w = max(len(c.option_keys), 7)
     full_w = state_w + pattern_w + 8 + sum(
         max(len(c.dm_ids[i % n_dm]), len(CONCEPT_NAMES[result.concepts[i // n_dm]])) + 3
         for i in range(n_dm * len(result.concepts))
-    ) + max(len(r[-1]) for r in rows) + 20
+    ) + max((len(r[-1]) for r in rows), default=0) + 20
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     table.add_column("state", no_wrap=True)
     table.add_column("pattern", no_wrap=True)
@@ -148,8 +170,11 @@ def print_analysis(result: Analysis, console) -> None:
     for row, mid in zip(rows, cells, strict=True):
         last = [row[-1]] if full_w <= console.width else []
         table.add_row(row[0], row[1], *mid, *last, style="bold green" if row[-1] else None)
-    console.print(table)
+    if not rows_empty:
+        console.print(table)
     console.print("[bold]Equilibria[/bold]")
     for k, states in result.equilibria.items():
-        shown = ", ".join(c.show(s - 1) for s in states) or "none"
+        shown = ", ".join(c.show(s - 1) for s in states[:MAX_LISTED]) or "none"
+        if len(states) > MAX_LISTED:
+            shown += f", … ({len(states):,} in all)"
         console.print(f"  {CONCEPT_NAMES[k]:<5} {shown}", highlight=False)

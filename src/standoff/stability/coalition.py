@@ -35,7 +35,13 @@ import numpy as np
 from standoff.graph.conflict import Conflict
 from standoff.stability.common import improvement_graphs
 from standoff.stability.reachability import INFINITY, group_reach_minimum
-from standoff.stability.sequences import legal_reach, shortest_legal_sequence, step_targets
+from standoff.stability.sequences import (
+    MAX_MATRIX_STATES,
+    all_legal_reach,
+    legal_reach,
+    shortest_legal_sequence,
+    step_targets,
+)
 
 COALITION_CONCEPTS = ("cnash", "cgmr", "csmr", "cseq")
 COALITION_CONCEPT_NAMES = {"cnash": "CNash", "cgmr": "CGMR", "csmr": "CSMR", "cseq": "CSEQ"}
@@ -66,19 +72,27 @@ class CoalitionStability:
     def opponents(self) -> tuple[int, ...]:
         return tuple(j for j in range(len(self.conflict.dm_ids)) if j not in self.members)
 
+    def _reach_of(self, group: tuple[int, ...], s: int, key: str) -> np.ndarray:
+        """``R_group(s)``: from an all-states reach matrix for models of up to
+        :data:`MAX_MATRIX_STATES` states, else by a search from ``s`` (memoised)."""
+        c = self.conflict
+        if c.state_count <= MAX_MATRIX_STATES:
+            matrix_key = ("matrix", key)
+            if matrix_key not in self._cache:
+                self._cache[matrix_key] = all_legal_reach(c, group)
+            return np.flatnonzero(self._cache[matrix_key][s])
+        memo = self._cache.setdefault(key, {})
+        if s not in memo:
+            memo[s] = legal_reach(c, group, s)
+        return memo[s]
+
     def reach(self, s: int) -> np.ndarray:
         """``R_H(s)``."""
-        memo = self._cache.setdefault("reach", {})
-        if s not in memo:
-            memo[s] = legal_reach(self.conflict, self.members, s)
-        return memo[s]
+        return self._reach_of(self.members, s, "reach")
 
     def opponent_reach(self, s: int) -> np.ndarray:
         """``R_{N∖H}(s)``."""
-        memo = self._cache.setdefault("opponent_reach", {})
-        if s not in memo:
-            memo[s] = legal_reach(self.conflict, self.opponents, s)
-        return memo[s]
+        return self._reach_of(self.opponents, s, "opponent_reach")
 
     def all_better(self, targets: np.ndarray, s: int) -> np.ndarray:
         """For each target, whether every member strictly prefers it to ``s``."""

@@ -83,3 +83,65 @@ def shortest_legal_sequence(
                     return list(reversed(steps))
                 queue.append(nxt)
     return None
+
+
+MAX_MATRIX_STATES = 8192
+
+
+def all_legal_reach(
+    conflict: Conflict, members: Sequence[int], improving: bool = False
+) -> np.ndarray:
+    """``R_H(s)`` (or ``R_H⁺(s)``) for every state at once, as a boolean matrix:
+    ``out[s, t]`` is True when ``t ∈ R_H(s)``.
+
+    With ``T_j(v)`` the set of start states from which ``v`` is reached by a legal sequence
+    whose last mover is ``j``:
+
+        T_j(v) = ∪ over moves u → v of j of ( {u} ∪ ∪_{k ≠ j} T_k(u) )
+
+    iterated from empty sets to the fixed point; each set is a row of 64-bit words, so one
+    round costs (number of moves) × (states / 64) word operations. Meant for models of up to
+    :data:`MAX_MATRIX_STATES` states (the result has states² entries).
+    """
+    m = conflict.state_count
+    words = (m + 63) // 64
+    identity = np.zeros((m, words), dtype=np.uint64)
+    states = np.arange(m)
+    identity[states, states // 64] = np.uint64(1) << (states % 64).astype(np.uint64)
+    edges = []
+    for j in members:
+        graph = conflict.moves[j].materialize()
+        src = graph.sources()
+        dst = np.asarray(graph.targets, dtype=np.int64)
+        if improving:
+            rank = conflict.ranks[j]
+            keep = rank[dst] > rank[src]
+            src, dst = src[keep], dst[keep]
+        order = np.argsort(dst, kind="stable")
+        src, dst = src[order], dst[order]
+        heads = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]]) if dst.size else dst
+        edges.append((src, dst, heads))
+    last = [np.zeros((m, words), dtype=np.uint64) for _ in members]
+    while True:
+        changed = False
+        for a, (src, dst, heads) in enumerate(edges):
+            if not src.size:
+                continue
+            before = identity.copy()
+            for b in range(len(members)):
+                if b != a:
+                    before |= last[b]
+            gathered = np.bitwise_or.reduceat(before[src], heads, axis=0)
+            updated = last[a].copy()
+            updated[dst[heads]] |= gathered
+            if not np.array_equal(updated, last[a]):
+                changed = True
+                last[a] = updated
+        if not changed:
+            break
+    reached_from = np.zeros((m, words), dtype=np.uint64)
+    for rows in last:
+        reached_from |= rows
+    # row v of ``reached_from`` holds the start states s with v ∈ R_H(s): transpose
+    bits = np.unpackbits(reached_from.view(np.uint8), axis=1, bitorder="little")[:, :m]
+    return bits.astype(bool).T.copy()
