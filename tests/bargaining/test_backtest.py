@@ -116,7 +116,7 @@ def test_real_deu3_baselines(deu3_path):
 
 def test_real_deu3_small_model_run(deu3_path):
     ds = load_deu3(deu3_path, capability="qmv")
-    r = backtest(ds, ["weighted_mean", "exchange", "expected_utility"], limit=5)
+    r = backtest(ds, ["weighted_mean", "exchange", "expected_utility", "spatial"], limit=5)
     assert 0 < r["issues"] < 353
     for v in r["models"].values():
         assert 0 <= v["mae"] <= 100 and v["n"] == r["issues"]

@@ -73,7 +73,9 @@ def register(app: typer.Typer) -> None:
         ],
         model_name: Annotated[
             str,
-            typer.Option("--model", "-m", help="compromise, median, exchange, expected_utility, spatial"),
+            typer.Option(
+                "--model", "-m", help="compromise, median, exchange, expected_utility, spatial"
+            ),
         ] = "compromise",
         rounds: Annotated[
             int | None,

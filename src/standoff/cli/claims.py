@@ -222,8 +222,13 @@ def report_command(
 
     It holds the model in words, the evidence for each premise, the states, stability per
     decision maker and concept, the equilibria, the claims with witnesses, the variants side
-    by side and a picture of the state graph.
+    by side and a picture of the state graph. If the file has a 'bargaining:' section, the
+    report adds every bargaining model's forecast, the rounds, the positions-by-round plots
+    and the zone of possible agreement; a file with only that section (or a KTAB CSV /
+    decide TSV file) gets a bargaining report.
     """
+    from dataclasses import replace
+
     from standoff import load
     from standoff.report.content import build_report
     from standoff.report.html import render_html
@@ -234,10 +239,19 @@ def report_command(
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         raise ModelError(f"cannot tell the report format from '{output.name}'",
                          file="--output", hint="name the file FILE.html or FILE.md")
+    if not output.parent.is_dir():
+        raise ModelError(f"the folder '{output.parent}' does not exist", file="--output",
+                         hint="create the folder first, or write the report elsewhere")
+    kind = _report_kind(model)
+    if kind == "bargaining":
+        _bargaining_report(model, output, suffix)
+        return
     keys = _concepts(concepts)
     conflict = load(model, max_states=max_states)
     names = _selected_variants(conflict, variant, all_variants)
     content = build_report(conflict, keys, names, max_states=max_states)
+    if kind == "both":
+        content = replace(content, bargaining=_bargaining_section(model))
     if suffix in (".html", ".htm"):
         output.write_text(render_html(content), encoding="utf-8")
         typer.echo(f"wrote {output}")
@@ -246,8 +260,68 @@ def report_command(
     picture = state_graph_svg(content.base.analysis,
                               title=f"{content.base.conflict.title}: state graph")
     svg_path.write_text(picture.svg + "\n", encoding="utf-8")
-    output.write_text(render_markdown(content, svg_path.name), encoding="utf-8")
-    typer.echo(f"wrote {output} and {svg_path}")
+    plots = _write_plots(content.bargaining, output)
+    output.write_text(render_markdown(content, svg_path.name, plots), encoding="utf-8")
+    typer.echo(f"wrote {output} and {svg_path}"
+               + (f" and {len(plots)} plot(s)" if plots else ""))
+
+
+def _report_kind(model: Path) -> str:
+    """``graph`` (a GMCR model), ``both`` (with a bargaining section) or ``bargaining``.
+
+    KTAB CSV and decide TSV files, and YAML/JSON files with a ``bargaining:`` section but no
+    decision makers (or whose top level is the section itself: actors and issues), are
+    bargaining-only. Anything else goes to the graph-model loader, which reports what is
+    missing.
+    """
+    from standoff.bargaining import importers
+    from standoff.model.yamlio import load_document
+
+    if importers.sniff(model) != "yaml":
+        return "bargaining"
+    data, _ = load_document(model)
+    if not isinstance(data, dict):
+        return "graph"
+    if "bargaining" in data:
+        return "both" if "decision_makers" in data else "bargaining"
+    if "actors" in data and "issues" in data and "decision_makers" not in data:
+        return "bargaining"
+    return "graph"
+
+
+def _bargaining_section(model: Path):
+    from standoff.bargaining import load_model
+    from standoff.report.content import build_bargaining
+
+    return build_bargaining(load_model(model))
+
+
+def _write_plots(section, output: Path) -> dict[str, str]:
+    """Write one positions-by-round SVG per dynamic model beside a Markdown report."""
+    if section is None:
+        return {}
+    from standoff.bargaining.plot import rounds_svg
+
+    names = {}
+    for name in section.dynamic:
+        path = output.with_name(f"{output.stem}.{name}.svg")
+        path.write_text(rounds_svg(section.forecasts[name]), encoding="utf-8")
+        names[name] = path.name
+    return names
+
+
+def _bargaining_report(model: Path, output: Path, suffix: str) -> None:
+    from standoff.report.html import render_bargaining_html
+    from standoff.report.markdown import render_bargaining_markdown
+
+    section = _bargaining_section(model)
+    if suffix in (".html", ".htm"):
+        output.write_text(render_bargaining_html(section, str(model)), encoding="utf-8")
+        typer.echo(f"wrote {output}")
+        return
+    plots = _write_plots(section, output)
+    output.write_text(render_bargaining_markdown(section, str(model), plots), encoding="utf-8")
+    typer.echo(f"wrote {output}" + (f" and {len(plots)} plot(s)" if plots else ""))
 
 
 def register(app: typer.Typer) -> None:

@@ -333,6 +333,14 @@ def read_model(path: str | Path) -> ModelSpec:
     if data.get("format") not in (None, "standoff/1"):
         raise locs.error(("format",), f"unsupported format {data.get('format')!r}",
                          "this version of standoff reads 'format: standoff/1'")
+    if "bargaining" in data and "decision_makers" not in data:
+        raise locs.error(
+            ("bargaining",),
+            "this file holds only a bargaining section (issues on a scale), no decision makers "
+            "or options to analyse",
+            "use 'standoff forecast', 'standoff zopa' or 'standoff report' on it, or add "
+            "'decision_makers:' and 'preferences:' for a graph-model analysis",
+        )
     try:
         model = schema.ModelFile.model_validate(data)
     except ValidationError as exc:

@@ -8,7 +8,7 @@ the file. ``standoff schema`` prints the JSON Schema generated from these classe
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
 
@@ -175,4 +175,9 @@ class ModelFile(_Strict):
     )
     variants: dict[StrictStr, Variant] = Field(
         {}, description="Named alternatives (preferences replaced, feasibility changed)."
+    )
+    bargaining: dict[StrictStr, Any] | None = Field(
+        None,
+        description="Issues on a scale (actors, positions, saliences): validated by "
+        "standoff.bargaining and used by 'forecast', 'zopa' and 'report' (docs/bargaining.md).",
     )

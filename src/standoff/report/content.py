@@ -42,6 +42,7 @@ class ReportContent:
     spec: ModelSpec
     runs: tuple[VariantRun, ...]
     concepts: tuple[str, ...]
+    bargaining: BargainingSection | None = None
 
     @property
     def base(self) -> VariantRun:
@@ -266,3 +267,125 @@ def equilibria_text(run: VariantRun, concept: str) -> str:
     """The equilibria of one run under one concept, as ``9 (NYNYN), 18 (NYNYY)``."""
     states = run.analysis.equilibria[concept]
     return ", ".join(run.conflict.show(s - 1) for s in states) or "none"
+
+
+# --------------------------------------------------------------------------------------
+# Bargaining over issues on a scale (a model file's ``bargaining:`` section)
+# --------------------------------------------------------------------------------------
+
+#: The models a report runs, in the order it shows them.
+BARGAINING_MODELS = ("compromise", "median", "exchange", "expected_utility", "spatial")
+
+
+@dataclass(frozen=True)
+class BargainingSection:
+    """What the bargaining section shows: every model's forecast, the rounds, the ZOPA.
+
+    ``forecasts`` holds the models that ran (by name, in :data:`BARGAINING_MODELS` order);
+    ``failures`` the ones that could not run on this input, with the reason; ``notes``
+    how a model was run when it needed an adjustment; ``zopa`` the result of
+    :func:`standoff.bargaining.zopa.zopa` under the file's agreement rule.
+    """
+
+    model: object  # standoff.bargaining.BargainingModel (kept loose: no import at load time)
+    forecasts: dict
+    failures: dict[str, str]
+    notes: dict[str, str]
+    zopa: dict
+
+    @property
+    def dynamic(self) -> list[str]:
+        """Models with more than one round of positions (worth a table and a plot)."""
+        return [name for name, f in self.forecasts.items()
+                if any(len(r.rounds) > 1 for r in f.issues.values())]
+
+
+def build_bargaining(model) -> BargainingSection:
+    """Run every model of :data:`BARGAINING_MODELS` and the ZOPA on a bargaining model.
+
+    The spatial model treats all issues as one space only when every actor has a position
+    on every issue; otherwise it runs issue by issue (noted in ``notes``). A model that
+    cannot run is listed in ``failures`` instead of stopping the report.
+    """
+    from standoff.bargaining import run_model
+    from standoff.bargaining.zopa import zopa
+    from standoff.errors import ModelError
+
+    forecasts: dict = {}
+    failures: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    everyone = {a.id for a in model.actors}
+    complete = all(set(i.actors) == everyone for i in model.issues)
+    for name in BARGAINING_MODELS:
+        opts: dict[str, str] = {}
+        if name == "spatial" and not complete:
+            opts["dimensions"] = "separate"
+            notes[name] = ("run one issue at a time: not every actor has a position on every "
+                           "issue")
+        try:
+            forecasts[name] = run_model(model, name, **opts)
+        except ModelError as err:
+            failures[name] = err.message
+    return BargainingSection(model, forecasts, failures, notes, zopa(model, model.agreement))
+
+
+def zopa_rows(result: dict) -> list[list[str]]:
+    """One row per issue of a ZOPA result: issue, zone, gap, blocking, smallest concession."""
+    rows = []
+    for iid, z in result["issues"].items():
+        if z["zone"] is None:
+            zone = "empty"
+        else:
+            zone = f"[{z['zone'][0]:.4g}, {z['zone'][1]:.4g}]"
+            if z.get("status_quo_only"):
+                zone += " (status quo only)"
+        conc = z.get("concession")
+        ctext = "" if not conc else (
+            f"{conc['amount']:.4g} each, meeting at {conc['at']:.4g} ("
+            + ", ".join(f"{k} {v:.3g}" for k, v in conc["by"].items()) + ")")
+        rows.append([iid, zone, f"{z['gap']:.4g}", ", ".join(z["blocking"]) or "-", ctext])
+    return rows
+
+
+def zopa_sentences(result: dict) -> list[str]:
+    """The across-issues part of a ZOPA result in words."""
+    j = result["joint"]
+    out = ["Issue by issue, a joint zone " + ("exists." if j["exists"] else
+           "does not exist (it fails on " + ", ".join(j["failing_issues"]) + ").")]
+    pk = j.get("package") or {}
+    if pk.get("exists") is True:
+        out.append("A package deal that every actor strictly prefers to the status quo exists: "
+                   + ", ".join(f"{k} = {v:.4g}" for k, v in pk["outcome"].items()) + ".")
+    elif pk.get("exists") is False:
+        out.append("No package deal is strictly better than the status quo for every actor.")
+    return out
+
+
+def forecast_rows(section: BargainingSection) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the forecasts table: one row per issue, one column per model."""
+    names = list(section.forecasts)
+    header = ["issue", "scale", "status quo", "outcome", *names]
+    rows = []
+    for issue in section.model.issues:
+        row = [issue.name if issue.name == issue.id else f"{issue.id} ({issue.name})",
+               f"{issue.low:g}-{issue.high:g}",
+               "-" if issue.status_quo is None else f"{issue.status_quo:g}",
+               "-" if issue.outcome is None else f"{issue.outcome:g}"]
+        for name in names:
+            res = section.forecasts[name].issues.get(issue.id)
+            row.append("-" if res is None else f"{res.forecast:.4g}")
+        rows.append(row)
+    return header, rows
+
+
+def round_rows(result) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of one issue's round table: actors by round, then median/mean rows."""
+    n = len(result.rounds)
+    header = ["actor", *("start" if r == 0 else f"r{r}" for r in range(n))]
+    rows = [[actor, *(f"{result.rounds[r][a]:.4g}" for r in range(n))]
+            for a, actor in enumerate(result.actors)]
+    for key in ("median", "mean"):
+        series = result.details.get(key)
+        if isinstance(series, list) and len(series) == n:
+            rows.append([f"({key})", *(f"{v:.4g}" for v in series)])
+    return header, rows

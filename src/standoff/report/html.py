@@ -4,7 +4,11 @@ Sections (each an ``<h2>`` with a stable ``id``): ``model`` (the model in words)
 ``evidence`` (each premise → its quote, or "assumption" with its reason), ``states``,
 ``stability`` (per decision maker and concept), ``equilibria``, ``claims`` (verdicts per
 concept and variant, witnesses in plain language), ``variants`` (side by side) and
-``graph`` (the state graph as inline SVG, :mod:`standoff.report.svg`).
+``graph`` (the state graph as inline SVG, :mod:`standoff.report.svg`); when the model
+file has a ``bargaining:`` section, ``bargaining`` (every model's forecast, the round tables,
+the positions-by-round plots and the zone of possible agreement). A file with only a
+``bargaining:`` section gets a report of that section alone
+(:func:`render_bargaining_html`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from html import escape
 from standoff._version import __version__
 from standoff.analysis.claims import ClaimResult, Verdict, state_in_words
 from standoff.report.content import (
+    BargainingSection,
     ReportContent,
     VariantRun,
     claim_sentence,
@@ -21,7 +26,11 @@ from standoff.report.content import (
     equilibria_text,
     evidence_rows,
     evolution_of,
+    forecast_rows,
     model_in_words,
+    round_rows,
+    zopa_rows,
+    zopa_sentences,
 )
 from standoff.report.svg import state_graph_svg
 from standoff.report.tables import _rows
@@ -37,6 +46,9 @@ SECTIONS = (
     ("variants", "Variants side by side"),
     ("graph", "State graph"),
 )
+
+#: The section added when the model file has a ``bargaining:`` section.
+BARGAINING_SECTION = ("bargaining", "Bargaining over issues on a scale")
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:70rem;
@@ -73,7 +85,8 @@ def render_html(content: ReportContent) -> str:
         "sentences in quotation marks are what its source holds, not statements of fact, and "
         "the verdicts below say only whether the source's conclusions follow from its "
         "premises as encoded here.</p>",
-        "<nav>" + "".join(f'<a href="#{k}">{escape(t)}</a>' for k, t in SECTIONS) + "</nav>",
+        "<nav>" + "".join(f'<a href="#{k}">{escape(t)}</a>' for k, t in _nav(content))
+        + "</nav>",
     ]
     parts += _model(content)
     parts += _evidence(content)
@@ -84,10 +97,81 @@ def render_html(content: ReportContent) -> str:
     parts += _claims(content)
     parts += _variants(content)
     parts += _graph(content)
+    if content.bargaining is not None:
+        parts += bargaining_html(content.bargaining)
     parts.append(f'<p class="note">Made by standoff {escape(__version__)} from '
                  f"{escape(content.spec.file)}; concepts: "
                  f"{escape(', '.join(concept_name(k) for k in content.concepts))}.</p>")
     parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _nav(content: ReportContent) -> tuple[tuple[str, str], ...]:
+    return SECTIONS + ((BARGAINING_SECTION,) if content.bargaining is not None else ())
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{escape(x)}</td>" for x in row) + "</tr>"
+                   for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def bargaining_html(section: BargainingSection) -> list[str]:
+    """The bargaining section: forecasts, rounds with plots, and the ZOPA."""
+    from standoff.bargaining.plot import rounds_svg
+
+    key, title = BARGAINING_SECTION
+    m = section.model
+    out = [f'<h2 id="{key}">{escape(title)}</h2>',
+           f"<p>{escape(m.title)}: {len(m.actors)} actors, {len(m.issues)} issue(s). "
+           "Forecasts of where bargaining lands, by model (docs/bargaining.md states each "
+           "model's equations and its accuracy on DEU III).</p>",
+           '<h3 id="bargaining-forecasts">Forecasts</h3>',
+           _table(*forecast_rows(section))]
+    cites = [f"<li><b>{escape(n)}</b>: {escape(f.citation)}"
+             + (f" ({escape(section.notes[n])})" if n in section.notes else "") + "</li>"
+             for n, f in section.forecasts.items()]
+    cites += [f"<li><b>{escape(n)}</b>: not run: {escape(msg)}</li>"
+              for n, msg in section.failures.items()]
+    out.append('<ul class="note">' + "".join(cites) + "</ul>")
+    for name in section.dynamic:
+        f = section.forecasts[name]
+        out.append(f'<h3 id="bargaining-{escape(name)}">Rounds: {escape(name)}</h3>')
+        for res in f.issues.values():
+            out.append(f"<p>Issue {escape(res.issue)}: forecast {res.forecast:.4g}"
+                       + (f"; stopped after {res.details['steps']} steps: "
+                          f"{escape(str(res.details['stopped']))}"
+                          if "stopped" in res.details else "") + ".</p>")
+            out.append('<div class="graph">' + _table(*round_rows(res)) + "</div>")
+        out.append(f'<div class="graph plot" id="plot-{escape(name)}">'
+                   + rounds_svg(f).strip() + "</div>")
+    z = section.zopa
+    out.append('<h3 id="bargaining-zopa">Zone of possible agreement</h3>')
+    out.append(f"<p>Rule: {escape(str(z['rule']))}.</p>")
+    out.append(_table(["issue", "zone", "gap", "blocking", "smallest concession"],
+                      zopa_rows(z)))
+    out.append("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in zopa_sentences(z)) + "</ul>")
+    return out
+
+
+def render_bargaining_html(section: BargainingSection, file: str) -> str:
+    """A report for a file that holds only a bargaining section."""
+    title = section.model.title
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)} — standoff report</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+        '<p class="note">standoff takes no side. The inputs encode one view of the positions '
+        "and priorities of the actors; the forecasts say where the models expect bargaining "
+        "to land under those inputs, not what any actor wants.</p>",
+        *bargaining_html(section),
+        f'<p class="note">Made by standoff {escape(__version__)} from {escape(file)}.</p>',
+        "</body></html>",
+    ]
     return "\n".join(parts) + "\n"
 
 

@@ -2,7 +2,8 @@
 
 Same sections as the HTML report (:mod:`standoff.report.html`). Markdown viewers do not
 render inline SVG reliably, so :func:`render_markdown` takes the name of the picture file
-it links to; ``standoff report -o FILE.md`` writes ``FILE.svg`` beside it.
+it links to; ``standoff report -o FILE.md`` writes ``FILE.svg`` beside it, and for the
+bargaining section one ``FILE.MODEL.svg`` per model with rounds (positions by round).
 """
 
 from __future__ import annotations
@@ -10,16 +11,21 @@ from __future__ import annotations
 from standoff._version import __version__
 from standoff.analysis.claims import state_in_words
 from standoff.report.content import (
+    BargainingSection,
     ReportContent,
     claim_sentence,
     concept_name,
     equilibria_text,
     evidence_rows,
     evolution_of,
+    forecast_rows,
     model_in_words,
+    round_rows,
     source_label,
+    zopa_rows,
+    zopa_sentences,
 )
-from standoff.report.html import SECTIONS
+from standoff.report.html import BARGAINING_SECTION, SECTIONS
 from standoff.report.tables import _rows
 
 
@@ -33,8 +39,53 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return out + [""]
 
 
-def render_markdown(content: ReportContent, svg_name: str | None = None) -> str:
-    """The whole report as Markdown; ``svg_name`` is the state-graph file to link to."""
+def bargaining_markdown(section: BargainingSection,
+                        svg_names: dict[str, str] | None = None) -> list[str]:
+    """The bargaining section as Markdown lines; ``svg_names`` maps a model to its plot."""
+    m = section.model
+    out = [f"## {BARGAINING_SECTION[1]}", "",
+           f"{m.title}: {len(m.actors)} actors, {len(m.issues)} issue(s). Forecasts of where "
+           "bargaining lands, by model (docs/bargaining.md states each model's equations and "
+           "its accuracy on DEU III).", "", "### Forecasts", ""]
+    out += _table(*forecast_rows(section))
+    out += [f"- **{n}**: {f.citation}"
+            + (f" ({section.notes[n]})" if n in section.notes else "")
+            for n, f in section.forecasts.items()]
+    out += [f"- **{n}**: not run: {msg}" for n, msg in section.failures.items()]
+    out.append("")
+    for name in section.dynamic:
+        f = section.forecasts[name]
+        out += [f"### Rounds: {name}", ""]
+        for res in f.issues.values():
+            stop = (f"; stopped after {res.details['steps']} steps: {res.details['stopped']}"
+                    if "stopped" in res.details else "")
+            out += [f"Issue {res.issue}: forecast {res.forecast:.4g}{stop}.", ""]
+            out += _table(*round_rows(res))
+        if svg_names and name in svg_names:
+            out += [f"![{name}: positions by round]({svg_names[name]})", ""]
+    z = section.zopa
+    out += ["### Zone of possible agreement", "", f"Rule: {z['rule']}.", ""]
+    out += _table(["issue", "zone", "gap", "blocking", "smallest concession"], zopa_rows(z))
+    out += [f"- {s}" for s in zopa_sentences(z)] + [""]
+    return out
+
+
+def render_bargaining_markdown(section: BargainingSection, file: str,
+                               svg_names: dict[str, str] | None = None) -> str:
+    """A Markdown report for a file that holds only a bargaining section."""
+    out = [f"# {section.model.title}", "",
+           "*standoff takes no side. The inputs encode one view of the positions and "
+           "priorities of the actors; the forecasts say where the models expect bargaining to "
+           "land under those inputs, not what any actor wants.*", ""]
+    out += bargaining_markdown(section, svg_names)
+    out.append(f"<sub>standoff {__version__}; from {file}.</sub>")
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(content: ReportContent, svg_name: str | None = None,
+                    bargaining_svgs: dict[str, str] | None = None) -> str:
+    """The whole report as Markdown; ``svg_name`` is the state-graph file to link to,
+    ``bargaining_svgs`` the positions-by-round plots of the bargaining section."""
     titles = dict(SECTIONS)
     base = content.base
     c = base.conflict
@@ -127,6 +178,8 @@ def render_markdown(content: ReportContent, svg_name: str | None = None) -> str:
         out += [f"![State graph of {c.title}]({svg_name})", ""]
     else:
         out += ["(The state graph is drawn in the HTML report.)", ""]
+    if content.bargaining is not None:
+        out += bargaining_markdown(content.bargaining, bargaining_svgs)
     out.append(f"<sub>standoff {__version__}; concepts "
                f"{', '.join(concept_name(k) for k in content.concepts)}.</sub>")
     return "\n".join(out) + "\n"
