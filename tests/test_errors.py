@@ -266,3 +266,14 @@ def test_model_whose_moves_would_not_fit_in_memory_is_refused(tmp_path, monkeypa
     result = run("analyze", str(write(tmp_path, text)))
     assert result.code == 2 and "Traceback" not in result.err
     assert "its moves could need up to" in result.err and "GiB available" in result.err
+
+
+def test_sim_that_would_not_finish_is_refused(tmp_path, monkeypatch):
+    import standoff.stability.sim as sim_module
+
+    monkeypatch.setattr(sim_module, "MAX_COMBINATIONS", 3)
+    text = MINIMAL.replace("preferences:", "  c:\n    name: C\n    options:\n      wait: "
+                           "{text: C waits}\npreferences:") + "  c: {prioritize: [wait]}\n"
+    result = run("analyze", str(write(tmp_path, text)), "--concepts", "sim")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert "SIM for" in result.err and "--concepts nash,gmr,smr,seq" in result.err

@@ -131,3 +131,26 @@ def test_coalitional_reachability_matches_reference(model):
     for target in expected:
         path = shortest_path(conflict, target, start=1, coalitions=True)
         assert path is not None and path.target == target
+
+
+def test_many_targets_get_paths_to_the_nearest_only(tmp_path):
+    """With more reachable equilibria than MAX_PATHS, paths go to the nearest ones and the
+    rest are counted (paths_omitted), not listed."""
+    from standoff.analysis import analyze
+    from standoff.analysis.paths import MAX_PATHS, status_quo_analysis
+
+    options = "".join(f"      o{k}: {{text: option {k}}}\n" for k in range(7))
+    model = tmp_path / "m.yaml"
+    model.write_text(
+        "format: standoff/1\ntitle: indifferent\ndecision_makers:\n"
+        f"  a:\n    name: A\n    options:\n{options}"
+        "  b:\n    name: B\n    options:\n      x: {text: x}\n"
+        "preferences:\n  a: {prioritize: [o0]}\n  b: {ranking: [[true]]}\nstatus_quo: []\n"
+    )
+    conflict = standoff.load(model)
+    result = status_quo_analysis(conflict, analyze(conflict, "nash"), moves="any")
+    assert len(result.paths) == MAX_PATHS
+    reachable_targets = [t for t in result.targets if t != result.start]
+    assert result.paths_omitted == len(reachable_targets) - MAX_PATHS > 0
+    assert max(len(p.steps) for p in result.paths) <= 2
+    assert result.to_dict()["paths_omitted"] == result.paths_omitted

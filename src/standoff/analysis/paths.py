@@ -38,8 +38,10 @@ from standoff.analysis.result import Analysis, analyze
 from standoff.errors import ModelError
 from standoff.graph.conflict import Conflict
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
+from standoff.stability.common import improvement_graphs
 
 MOVE_KINDS = ("ui", "any")
+MAX_PATHS = 50
 
 
 @dataclass(frozen=True)
@@ -164,20 +166,16 @@ class _Search:
 
 
 def _search(conflict: Conflict, start: int, improving: bool) -> _Search:
+    """Level-synchronous breadth-first search over (state, last mover) from ``start``.
+
+    Each level asks every decision maker's move structure for the states one move away
+    from the frontier states it may move from (those whose last mover was someone else),
+    so implicit coset moves are never listed edge by edge."""
     key = ("status_quo_search", start, improving)
     if key in conflict._cache:
         return conflict._cache[key]
     n, m = len(conflict.dm_ids), conflict.state_count
-    edges = []
-    for j in range(n):
-        graph = conflict.moves[j]
-        src = graph.sources()
-        dst = np.asarray(graph.targets, dtype=np.int64)
-        if improving:
-            rank = conflict.ranks[j]
-            keep = rank[dst] > rank[src]
-            src, dst = src[keep], dst[keep]
-        edges.append((src, dst))
+    structures = improvement_graphs(conflict) if improving else conflict.moves
     level = np.full((n, m), -1, dtype=np.int64)
     parent = np.full((n, m), -1, dtype=np.int64)
     parent_mover = np.full((n, m), -1, dtype=np.int64)
@@ -192,13 +190,14 @@ def _search(conflict: Conflict, start: int, improving: bool) -> _Search:
                 origin[start] = True
             else:
                 origin = np.any(np.delete(frontier, j, axis=0), axis=0)
-            src, dst = edges[j]
-            sel = origin[src] & (level[j][dst] < 0)
-            if not sel.any():
+                if not origin.any():
+                    continue
+            sources_of = structures[j].successors(origin)
+            reached = (sources_of >= 0) & (level[j] < 0)
+            if not reached.any():
                 continue
-            s_sel, d_sel = src[sel], dst[sel]
-            targets, first = np.unique(d_sel, return_index=True)
-            sources = s_sel[first]
+            targets = np.flatnonzero(reached)
+            sources = sources_of[targets]
             level[j][targets] = depth
             parent[j][targets] = sources
             new[j][targets] = True
@@ -432,6 +431,7 @@ class StatusQuoAnalysis:
     targets: tuple[int, ...]
     paths: tuple[EvolutionPath, ...]
     unreachable: tuple[int, ...]
+    paths_omitted: int = 0
 
     @property
     def at_start(self) -> list[str]:
@@ -470,8 +470,15 @@ class StatusQuoAnalysis:
             out.append(f"The status quo {c.show(self.start - 1)} is itself an equilibrium "
                        f"({labels}).")
         out.extend(p.sentence(c) for p in self.paths)
-        for t in self.unreachable:
+        if self.paths_omitted:
+            out.append(f"Paths are shown to the {len(self.paths)} nearest targets; "
+                       f"{self.paths_omitted:,} more reachable targets are left out (ask for "
+                       "them with --to).")
+        for t in self.unreachable[:MAX_PATHS]:
             out.append(f"{c.show(t - 1)} cannot be reached by {self.how}.")
+        if len(self.unreachable) > MAX_PATHS:
+            out.append(f"… and {len(self.unreachable) - MAX_PATHS:,} more targets cannot be "
+                       f"reached by {self.how}.")
         return out
 
     def __str__(self) -> str:
@@ -488,6 +495,7 @@ class StatusQuoAnalysis:
             "at_status_quo": self.at_start,
             "paths": [p.to_dict() for p in self.paths],
             "unreachable": list(self.unreachable),
+            "paths_omitted": self.paths_omitted,
             "reachable_equilibria": self.reachable_equilibria,
             "equilibria": self.equilibria,
             "text": self.sentences(),
@@ -548,13 +556,19 @@ def status_quo_analysis(
         chosen = sorted({s for states in equilibria.values() for s in states})
     else:
         chosen = sorted(set(targets))
-    paths, unreachable = [], []
-    for t in chosen:
-        if t == s0 + 1:
-            continue  # the start itself: reported in ``at_start``, not as a path
-        if not reach[t - 1]:
-            unreachable.append(t)
-            continue
+    unreachable = [t for t in chosen if t != s0 + 1 and not reach[t - 1]]
+    wanted = [t for t in chosen if t != s0 + 1 and reach[t - 1]]
+    omitted = 0
+    if len(wanted) > MAX_PATHS:
+        # keep the nearest targets (fewest steps), then by state number
+        if not coalitions:
+            levels = _search(conflict, s0, moves == "ui").level
+            steps = np.where(levels >= 0, levels, np.iinfo(np.int64).max).min(axis=0)
+            wanted = sorted(wanted, key=lambda t: (int(steps[t - 1]), t))
+        omitted = len(wanted) - MAX_PATHS
+        wanted = sorted(wanted[:MAX_PATHS])
+    paths = []
+    for t in wanted:
         path = shortest_path(conflict, t, moves, s0 + 1, coalitions)
         assert path is not None
         paths.append(path)
@@ -571,6 +585,7 @@ def status_quo_analysis(
         targets=tuple(chosen),
         paths=tuple(paths),
         unreachable=tuple(unreachable),
+        paths_omitted=omitted,
     )
 
 

@@ -61,6 +61,10 @@ class MoveGraph:
         """Whether each state has at least one move."""
         return np.diff(self.start) > 0
 
+    def counts(self) -> np.ndarray:
+        """Number of moves from each state."""
+        return np.diff(self.start)
+
     def _reduce(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
         out = np.full(self.size, empty, dtype=np.int64)
         nonempty = self.nonempty()
@@ -75,6 +79,15 @@ class MoveGraph:
     def max_over(self, values: np.ndarray, empty: int = -1) -> np.ndarray:
         """``max over t ∈ R(s) of values[t]`` for every ``s`` (``empty`` where R(s) = ∅)."""
         return self._reduce(np.maximum, values, empty)
+
+    def successors(self, frontier: np.ndarray) -> np.ndarray:
+        """One step from a set of states: for each state t, a state of ``frontier`` (a
+        boolean mask) that can move to t, or -1 if none can."""
+        src = self.sources()
+        hit = frontier[src]
+        out = np.full(self.size, -1, dtype=np.int64)
+        out[self.targets[hit]] = src[hit]  # any of several sources will do
+        return out
 
     def improvements(self, rank: np.ndarray) -> MoveGraph:
         """``R_i⁺``: the moves to a state the mover ranks strictly higher."""
@@ -157,6 +170,9 @@ class CosetMoves(_ExplicitView):
     def nonempty(self) -> np.ndarray:
         return np.full(self.size, self.radix > 1, dtype=bool)
 
+    def counts(self) -> np.ndarray:
+        return np.full(self.size, self.radix - 1, dtype=np.int64)
+
     def _excluding_self(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
         v = np.asarray(values, dtype=np.int64).reshape(self.shape)
         pad = np.full((v.shape[0], 1, v.shape[2]), empty, dtype=np.int64)
@@ -172,6 +188,19 @@ class CosetMoves(_ExplicitView):
 
     def improvements(self, rank: np.ndarray) -> CosetImprovements:
         return CosetImprovements(self, np.asarray(rank, dtype=np.int64))
+
+    def successors(self, frontier: np.ndarray) -> np.ndarray:
+        """One step from a set of states: t is reached when another state of its coset is
+        in ``frontier``; the parent given is the first (or, for t itself in the frontier,
+        the second) frontier state of the coset."""
+        f = np.asarray(frontier, dtype=bool).reshape(self.shape)
+        index = np.arange(self.size, dtype=np.int64).reshape(self.shape)
+        big = np.iinfo(np.int64).max
+        marked = np.where(f, index, big)
+        first = marked.min(axis=1, keepdims=True)
+        second = np.partition(marked, 1, axis=1)[:, 1:2, :] if self.radix > 1 else marked
+        parent = np.where(index == first, second, first)
+        return np.where(parent == big, -1, parent).reshape(-1)
 
     def materialize(self) -> MoveGraph:
         """The same moves as an explicit graph (for small models and explanations)."""
@@ -225,6 +254,12 @@ class CosetImprovements(_ExplicitView):
         r = self.rank.reshape(self.moves.shape)
         return (r < r.max(axis=1, keepdims=True)).reshape(-1)
 
+    def counts(self) -> np.ndarray:
+        order, higher = self._sorted
+        out = np.empty(self.moves.shape, dtype=np.int64)
+        np.put_along_axis(out, order, self.moves.radix - higher.astype(np.int64), axis=1)
+        return out.reshape(-1)
+
     def _reduce(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
         order, higher = self._sorted
         v = np.asarray(values, dtype=np.int64).reshape(self.moves.shape)
@@ -243,10 +278,21 @@ class CosetImprovements(_ExplicitView):
     def max_over(self, values: np.ndarray, empty: int = -1) -> np.ndarray:
         return self._reduce(np.maximum, values, empty)
 
+    def successors(self, frontier: np.ndarray) -> np.ndarray:
+        """One step of improvements from a set of states: t is reached from the frontier
+        state of its coset that the mover ranks lowest, if that rank is below t's."""
+        f = np.asarray(frontier, dtype=bool).reshape(self.moves.shape)
+        r = self.rank.reshape(self.moves.shape)
+        index = np.arange(self.size, dtype=np.int64).reshape(self.moves.shape)
+        big = np.iinfo(np.int64).max
+        lowest = np.where(f, r, big).min(axis=1, keepdims=True)
+        where = np.where(f & (r == lowest), index, big).min(axis=1, keepdims=True)
+        reached = (lowest < big) & (r > lowest)
+        return np.where(reached, np.broadcast_to(where, r.shape), -1).reshape(-1)
+
     @property
     def edge_count(self) -> int:
-        order, higher = self._sorted
-        return int((self.moves.radix - higher.astype(np.int64)).sum())
+        return int(self.counts().sum())
 
     def of(self, s: int) -> np.ndarray:
         coset = np.concatenate([self.moves.of(s), [s]])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from standoff.errors import CapacityError
 from standoff.graph.conflict import Conflict
 from standoff.graph.moves import CosetMoves
 from standoff.stability.common import improvement_graphs, opponents
@@ -41,6 +42,7 @@ def _pairs(
 
 
 CHUNK_COMBINATIONS = 4_000_000
+MAX_COMBINATIONS = 2_000_000_000
 
 
 def _slice(graph, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
@@ -127,8 +129,20 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
     if len(conflict.dm_ids) == 2 and all(isinstance(g, CosetMoves) for g in conflict.moves):
         return _sim_two_cosets(conflict, dm)
     m = space.size
-    ui = [g.materialize() for g in improvement_graphs(conflict)]
     others = opponents(conflict, dm)
+    structures = improvement_graphs(conflict)
+    cost = structures[dm].counts().astype(np.float64)
+    for j in others:
+        cost *= structures[j].counts() + 1
+    if cost.sum() > MAX_COMBINATIONS:
+        raise CapacityError(
+            f"SIM for {conflict.dm_ids[dm]} would test {cost.sum():,.0f} combinations of "
+            f"simultaneous improvements (the limit is {MAX_COMBINATIONS:,})",
+            file=conflict.spec.file,
+            hint="leave SIM out (e.g. --concepts nash,gmr,smr,seq); SIM grows with the "
+            "product of every decision maker's improvements per state",
+        )
+    ui = [g.materialize() for g in structures]
     own_graph = ui[dm]
     rank = conflict.ranks[dm]
     product = space.product is not None
