@@ -277,3 +277,11 @@ def test_sim_that_would_not_finish_is_refused(tmp_path, monkeypatch):
     result = run("analyze", str(write(tmp_path, text)), "--concepts", "sim")
     assert result.code == 2 and "Traceback" not in result.err
     assert "SIM for" in result.err and "--concepts nash,gmr,smr,seq" in result.err
+
+
+def test_sim_refusal_for_two_freely_moving_dms(tmp_path, monkeypatch):
+    import standoff.stability.sim as sim_module
+
+    monkeypatch.setattr(sim_module, "MAX_COMBINATIONS", 7)  # 2 × 2 × 2 = 8 comparisons
+    result = run("analyze", str(write(tmp_path, MINIMAL)), "--concepts", "sim")
+    assert result.code == 2 and "would compare 8 combinations" in result.err

@@ -85,6 +85,13 @@ def _sim_two_cosets(conflict: Conflict, dm: int) -> np.ndarray:
         grid = values.reshape(radices[1], radices[0])  # [digit of DM 1, digit of DM 0]
         return grid.T if dm == 0 else grid
 
+    if n_i * n_i * n_j > MAX_COMBINATIONS:
+        raise CapacityError(
+            f"SIM for {conflict.dm_ids[dm]} would compare {n_i * n_i * n_j:,} combinations "
+            f"(the limit is {MAX_COMBINATIONS:,})",
+            file=conflict.spec.file,
+            hint="leave SIM out (e.g. --concepts nash,gmr,smr,seq)",
+        )
     rank_i = as_matrix(conflict.ranks[dm])
     rank_j = as_matrix(conflict.ranks[other])
     order = np.argsort(rank_j, axis=1, kind="stable")
