@@ -156,6 +156,11 @@ def analyze(
     """
     keys = parse_concepts(concepts)
     n = len(conflict.dm_ids)
+    if "sim" in keys:  # refuse a SIM that would not finish before doing any other work
+        from standoff.stability.sim import check_sim_cost
+
+        for i in range(n):
+            check_sim_cost(conflict, i)
     stable = {}
     total = len(keys) * n
     done = 0

@@ -67,6 +67,35 @@ def _chunks(ui_own, ui_others, m: int) -> list[tuple[int, int]]:
     return [(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True) if hi > lo]
 
 
+def _two_free_dms(conflict: Conflict) -> bool:
+    return len(conflict.dm_ids) == 2 and all(isinstance(g, CosetMoves) for g in conflict.moves)
+
+
+def check_sim_cost(conflict: Conflict, dm: int) -> None:
+    """Refuse (CapacityError) when SIM for ``dm`` would test more than
+    :data:`MAX_COMBINATIONS` combinations; cheap, so callers can ask before any work."""
+    if _two_free_dms(conflict):
+        radices = conflict.space.radices
+        n_i, n_j = radices[dm], radices[1 - dm]
+        cost = float(n_i) * n_i * n_j
+        what = "compare"
+    else:
+        structures = improvement_graphs(conflict)
+        per_state = structures[dm].counts().astype(np.float64)
+        for j in opponents(conflict, dm):
+            per_state *= structures[j].counts() + 1
+        cost = float(per_state.sum())
+        what = "test"
+    if cost > MAX_COMBINATIONS:
+        raise CapacityError(
+            f"SIM for {conflict.dm_ids[dm]} would {what} {cost:,.0f} combinations of "
+            f"simultaneous improvements (the limit is {MAX_COMBINATIONS:,})",
+            file=conflict.spec.file,
+            hint="leave SIM out (e.g. --concepts nash,gmr,smr,seq); SIM grows with the "
+            "product of every decision maker's improvements per state",
+        )
+
+
 def _sim_two_cosets(conflict: Conflict, dm: int) -> np.ndarray:
     """SIM for two decision makers who can both move freely in a product space.
 
@@ -85,13 +114,6 @@ def _sim_two_cosets(conflict: Conflict, dm: int) -> np.ndarray:
         grid = values.reshape(radices[1], radices[0])  # [digit of DM 1, digit of DM 0]
         return grid.T if dm == 0 else grid
 
-    if n_i * n_i * n_j > MAX_COMBINATIONS:
-        raise CapacityError(
-            f"SIM for {conflict.dm_ids[dm]} would compare {n_i * n_i * n_j:,} combinations "
-            f"(the limit is {MAX_COMBINATIONS:,})",
-            file=conflict.spec.file,
-            hint="leave SIM out (e.g. --concepts nash,gmr,smr,seq)",
-        )
     rank_i = as_matrix(conflict.ranks[dm])
     rank_j = as_matrix(conflict.ranks[other])
     order = np.argsort(rank_j, axis=1, kind="stable")
@@ -133,22 +155,13 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
     back to states. Work is done in chunks of states to bound memory.
     """
     space = conflict.space
-    if len(conflict.dm_ids) == 2 and all(isinstance(g, CosetMoves) for g in conflict.moves):
+    if _two_free_dms(conflict):
+        check_sim_cost(conflict, dm)
         return _sim_two_cosets(conflict, dm)
     m = space.size
     others = opponents(conflict, dm)
     structures = improvement_graphs(conflict)
-    cost = structures[dm].counts().astype(np.float64)
-    for j in others:
-        cost *= structures[j].counts() + 1
-    if cost.sum() > MAX_COMBINATIONS:
-        raise CapacityError(
-            f"SIM for {conflict.dm_ids[dm]} would test {cost.sum():,.0f} combinations of "
-            f"simultaneous improvements (the limit is {MAX_COMBINATIONS:,})",
-            file=conflict.spec.file,
-            hint="leave SIM out (e.g. --concepts nash,gmr,smr,seq); SIM grows with the "
-            "product of every decision maker's improvements per state",
-        )
+    check_sim_cost(conflict, dm)
     ui = [g.materialize() for g in structures]
     own_graph = ui[dm]
     rank = conflict.ranks[dm]
