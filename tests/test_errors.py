@@ -285,3 +285,20 @@ def test_sim_refusal_for_two_freely_moving_dms(tmp_path, monkeypatch):
     monkeypatch.setattr(sim_module, "MAX_COMBINATIONS", 7)  # 2 × 2 × 2 = 8 comparisons
     result = run("analyze", str(write(tmp_path, MINIMAL)), "--concepts", "sim")
     assert result.code == 2 and "would compare 8 combinations" in result.err
+
+
+def test_json_models_are_read_including_tab_indentation(tmp_path):
+    import json
+
+    import yaml
+
+    data = yaml.safe_load(MINIMAL)
+    for indent in (2, "\t", None):
+        path = tmp_path / "model.json"
+        path.write_text(json.dumps(data, indent=indent))
+        assert run("check", str(path)).code == 0
+    bad = json.dumps(data, indent="\t").replace('"title"', '"titel"')
+    path = tmp_path / "bad.json"
+    path.write_text(bad)
+    result = run("check", str(path))
+    assert result.code == 2 and result.err.startswith(f"{path}:3:") and "'titel'" in result.err

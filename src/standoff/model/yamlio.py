@@ -103,6 +103,10 @@ def _to_python(node: yaml.Node, path: Path_, locs: Locations, loader: _Loader) -
 def parse_text(text: str, file: str) -> tuple[Any, Locations]:
     """Parse YAML (or JSON, which YAML reads too) text; raise :class:`ModelError` on bad syntax."""
     locs = Locations(file=file)
+    if file.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
+        # JSON is read as YAML (which keeps line numbers), but YAML does not allow tabs
+        # where JSON does; in valid JSON a raw tab can only be white space between tokens.
+        text = text.replace("\t", " ")
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
