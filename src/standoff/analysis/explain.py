@@ -24,6 +24,10 @@ from standoff.stability.smr import escape_value
 MAX_SIM_COMBINATIONS = 200_000
 
 
+class _TooManyCombinations(Exception):
+    """The simultaneous reactions are too many to search for an explanation."""
+
+
 @dataclass(frozen=True)
 class Step:
     """One move in a sequence: ``dm`` moves from ``source`` to ``target`` (state ids)."""
@@ -116,7 +120,7 @@ def _simultaneous(
             continue
         count += 1
         if count > MAX_SIM_COMBINATIONS:
-            return None
+            raise _TooManyCombinations
         pattern = int(v[s]) & ~conflict.own_masks[dm] | int(v[s1]) & conflict.own_masks[dm]
         for j, t in zip(group, combo, strict=True):
             if t >= 0:
@@ -181,7 +185,18 @@ def explain(conflict: Conflict, state: int, dm: str | int, concept: str) -> Expl
             text.append(move + "; under Nash stability sanctions are not considered.")
             continue
         if concept == "sim":
-            found = _simultaneous(conflict, i, s, s1)
+            try:
+                found = _simultaneous(conflict, i, s, s1)
+            except _TooManyCombinations:
+                from standoff.stability.sim import sim_stable
+
+                # too many to list one by one: the verdict comes from the full computation
+                state_stable = bool(sim_stable(conflict, i)[s])
+                items.append(Deterrence(s1 + 1, state_stable))
+                text.append(move + f"; the others' simultaneous reactions are too many (over "
+                            f"{MAX_SIM_COMBINATIONS:,}) to list the one that "
+                            f"{'deters' if state_stable else 'would deter'} it here.")
+                continue
             if found is None:
                 items.append(Deterrence(s1 + 1, False))
                 text.append(move + ", and no simultaneous improvement of the others makes "
