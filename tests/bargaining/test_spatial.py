@@ -231,3 +231,22 @@ def test_joint_dimensions_need_complete_positions(run, write):
     assert "dimensions=separate" in r.output
     r = run("forecast", p, "--model", "spatial", "-o", "dimensions=separate")
     assert r.exit_code == 0, r.output
+
+
+def test_soe_challenge_gain_given_logged_probability():
+    """What we recovered of KTAB's challenge step (docs/bargaining.md): *given* the logged
+    P = P[i>j] as estimated by h, the logged expected gains are the BDM-style
+    E_i = D_i ((1 - S_j) + S_j (2P - 1)) and E_j = -D_j ((1 - S_j) + S_j (2P - 1)),
+    with D_a = u^h_a(x_a) - u^h_a(x_b) (h's perceived utilities) and S_j the sum of the
+    target's saliences. The model does not use this yet: KTAB's P itself (third parties
+    under SemiCommit) is not recovered, so rule 8 is unchanged."""
+    v, _, risk = _turn0()
+    # (initiator, target, estimator, logged P, logged gain to i, logged gain to j)
+    logged = [(0, 10, 0, 0.7676, 0.0456, -0.0883), (0, 10, 10, 0.8775, 0.2065, -0.2565),
+              (3, 8, 3, 0.9361, 0.1977, -0.1822), (4, 5, 4, 0.8682, 0.4920, -0.4864),
+              (5, 8, 5, 0.1164, 0.0359, -0.0404), (12, 8, 12, 0.9602, 0.4215, -0.3633)]
+    for i, j, h, p, gain_i, gain_j in logged:
+        u = risk_utility(v, perceived_risk(risk, h, "one_third"))
+        q = 1.0 - 2.0 * SAL[j].sum() * (1.0 - p)
+        assert q * (u[i, i] - u[i, j]) == pytest.approx(gain_i, abs=2e-4)
+        assert -q * (u[j, j] - u[j, i]) == pytest.approx(gain_j, abs=2e-4)

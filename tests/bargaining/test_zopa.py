@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from standoff.bargaining import load_model
 from standoff.bargaining.inputs import AgreementRule
-from standoff.bargaining.package import simplex_max
+from standoff.bargaining.package import minimal_winning_coalitions, simplex_max
 from standoff.bargaining.zopa import zopa
 
 from .conftest import EXAMPLES
@@ -220,3 +221,159 @@ def test_simplex_small_lps():
                           np.array([[-1.0, 0.0], [0.0, -1.0], [1.0, 1.0]]),
                           np.array([-1.0, -1.0, 3.0]))
     assert s == "optimal" and v == pytest.approx(5.0)
+
+
+# --- package deals under a qualified majority -------------------------------------------
+
+
+def _three(c_one: float, c_two: float, a_sal=(0.9, 0.1), b_sal=(0.1, 0.9),
+           rule: str = "") -> str:
+    """A and B as in STATUS_QUO (they logroll when their saliences differ); C's ideal point
+    is (c_one, c_two) with salience 0.5 on both issues; status quo 50 on both."""
+    return f"""bargaining:
+  actors: [{{id: A}}, {{id: B}}, {{id: C}}]
+  issues:
+    - id: one
+      status_quo: 50
+      positions:
+        A: {{position: 0, salience: {a_sal[0]}}}
+        B: {{position: 100, salience: {b_sal[0]}}}
+        C: {{position: {c_one}, salience: 0.5}}
+    - id: two
+      status_quo: 50
+      positions:
+        A: {{position: 100, salience: {a_sal[1]}}}
+        B: {{position: 0, salience: {b_sal[1]}}}
+        C: {{position: {c_two}, salience: 0.5}}
+{rule}"""
+
+
+TWO_OF_THREE = AgreementRule("qualified_majority", 0.6, weight="count")
+
+
+def test_package_only_without_the_blocking_actor(write):
+    """C's ideal is the status quo, so any package costs C: no package under unanimity.
+    Two of three suffice: A and B logroll to (0, 0), each gaining
+    (0.9 x 50 - 0.1 x 50) / 100 = 0.4 (the bound, since g_A + g_B <= 0.8); a coalition
+    with C gains nothing (C's t* is 0 at the status quo)."""
+    m = _model(write, _three(50, 50))
+    una = zopa(m)["joint"]["package"]
+    assert una["exists"] is False and una["maximin_gain"] == pytest.approx(0.0, abs=1e-9)
+    assert una["coalition"] == ["A", "B", "C"] and una["outside"] == []
+    pk = zopa(m, TWO_OF_THREE)["joint"]["package"]
+    assert pk["exists"] is True
+    assert pk["coalition"] == ["A", "B"] and pk["outside"] == ["C"]
+    assert pk["coalitions_checked"] == 3
+    assert pk["coalitions_with_package"] == [["A", "B"]]
+    assert pk["maximin_gain"] == pytest.approx(0.4)
+    assert pk["outcome"] == {"one": pytest.approx(0.0), "two": pytest.approx(0.0)}
+    assert pk["coalition_weight"] == 2.0 and pk["weight_needed"] == pytest.approx(1.8)
+    # C as a veto player must be in every coalition: {A, C} and {B, C}, neither gains
+    veto = zopa(m, replace(TWO_OF_THREE, veto=("C",)))["joint"]["package"]
+    assert veto["coalitions_checked"] == 2
+    assert veto["exists"] is False and veto["coalitions_with_package"] == []
+    assert veto["maximin_gain"] == pytest.approx(0.0, abs=1e-9)
+    # the same rule from the file
+    filed = _three(50, 50, rule="  agreement: {rule: qualified_majority, threshold: 0.6, "
+                   "weight: count}\n")
+    assert zopa(_model(write, filed, "f.yaml"))["joint"]["package"]["coalition"] == ["A", "B"]
+
+
+def test_package_under_unanimity_and_majority(write):
+    """C's ideal is (0, 0): every actor gains at (0, 0), so unanimity already has a package
+    with t* = 0.4 (A and B's bound). Two of three do better with C: for {A, C}, x_one = 0
+    and A's gain (40 + 0.1 x_two) / 100 equals C's (50 - 0.5 x_two) / 100 at
+    x_two = 50/3, so t* = 5/12; {B, C} ties by symmetry and the first found is kept."""
+    m = _model(write, _three(0, 0))
+    una = zopa(m)["joint"]["package"]
+    assert una["exists"] is True and una["maximin_gain"] == pytest.approx(0.4)
+    pk = zopa(m, TWO_OF_THREE)["joint"]["package"]
+    assert pk["exists"] is True
+    assert pk["coalitions_with_package"] == [["A", "B"], ["A", "C"], ["B", "C"]]
+    assert pk["coalition"] == ["A", "C"] and pk["outside"] == ["B"]
+    assert pk["maximin_gain"] == pytest.approx(5 / 12)
+    assert pk["outcome"] == {"one": pytest.approx(0.0), "two": pytest.approx(50 / 3)}
+    assert pk["gains"] == {"A": pytest.approx(5 / 12), "C": pytest.approx(5 / 12)}
+
+
+def test_no_package_under_any_rule(write):
+    """Equal saliences: A and B's gains sum to zero (no logroll) and C loses from any move,
+    so every coalition's t* is 0."""
+    m = _model(write, _three(50, 50, a_sal=(0.5, 0.5), b_sal=(0.5, 0.5)))
+    for rule in (AgreementRule(), TWO_OF_THREE,
+                 AgreementRule("qualified_majority", 0.9, weight="count"),
+                 AgreementRule("qualified_majority", 0.6, veto=("A",))):
+        pk = zopa(m, rule)["joint"]["package"]
+        assert pk["exists"] is False, rule
+        assert pk["maximin_gain"] == pytest.approx(0.0, abs=1e-9)
+        if rule.rule != "unanimity":
+            assert pk["coalitions_with_package"] == []
+    # a rule under which one actor passes alone is not a rule of agreement: A alone moves
+    # the outcome to its ideal (0, 100) and gains 0.5
+    alone = zopa(m, AgreementRule("qualified_majority", 0.3, weight="count"))
+    pk = alone["joint"]["package"]
+    assert pk["coalitions_checked"] == 3 and pk["coalition"] == ["A"]
+    assert pk["maximin_gain"] == pytest.approx(0.5)
+
+
+def test_minimal_winning_coalitions():
+    w = [0.4, 0.35, 0.25]
+    assert minimal_winning_coalitions(w, 0.6, [], 10) == [[0, 1], [0, 2], [1, 2]]
+    assert minimal_winning_coalitions(w, 0.8, [], 10) == [[0, 1, 2]]
+    assert minimal_winning_coalitions(w, 0.5, [], 10) == [[0, 1], [0, 2], [1, 2]]
+    assert minimal_winning_coalitions(w, 0.3, [], 10) == [[0], [1]]  # 0.25 alone loses
+    # weights 3, 1, 1, 1 and need 3: {0} alone, or the three light ones
+    assert minimal_winning_coalitions([3, 1, 1, 1], 3, [], 10) == [[0], [1, 2, 3]]
+    # veto player 1 is in every coalition; minimality concerns the others only
+    assert minimal_winning_coalitions([3, 1, 1, 1], 3, [1], 10) == [[0, 1], [1, 2, 3]]
+    assert minimal_winning_coalitions([1] * 6, 3, [], 19) is None  # C(6, 3) = 20
+    assert len(minimal_winning_coalitions([1] * 6, 3, [], 20)) == 20
+
+
+def _many(n: int) -> str:
+    ids = [f"P{k}" for k in range(n)]
+    pos = "\n".join(f"        {a}: {{position: {10 * k}, salience: 0.5}}"
+                    for k, a in enumerate(ids))
+    issues = "\n".join(f"""    - id: i{j}
+      status_quo: 50
+      positions:
+{pos}""" for j in range(2))
+    return f"""bargaining:
+  actors: [{", ".join("{id: " + a + "}" for a in ids)}]
+  issues:
+{issues}
+  agreement: {{rule: qualified_majority, threshold: 0.5, weight: count}}
+"""
+
+
+def test_too_many_coalitions_refused(write, run):
+    path = write("many.yaml", _many(6))  # 3 of 6: C(6, 3) = 20 coalitions
+    r = run("zopa", path, "--max-coalitions", "10")
+    assert r.exit_code == 2
+    assert "more than 10 minimal winning coalitions of 6 actors" in r.output
+    assert "fix:" in r.output and "--max-coalitions" in r.output
+    assert "Traceback" not in r.output
+    # without strict (the report), the package is unknown with the same reason
+    pk = zopa(load_model(path), max_coalitions=10)["joint"]["package"]
+    assert pk["exists"] is None and "more than 10" in pk["note"]
+    r = run("zopa", path, "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["joint"]["package"]["coalitions_checked"] == 20
+
+
+def test_zopa_cli_package_coalition(write, run):
+    path = write("three.yaml", _three(50, 50))
+    r = run("zopa", path, "--rule", "qualified_majority", "--threshold", "0.6", "--weight",
+            "count", "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert set(d["issues"]) == {"one", "two"}
+    assert {"zone", "blocking", "gap"} <= set(d["issues"]["one"])
+    assert "exists" in d["joint"]
+    assert d["joint"]["package"]["exists"] is True
+    assert d["joint"]["package"]["coalition"] == ["A", "B"]
+    r = run("zopa", path, "--rule", "qualified_majority", "--threshold", "0.6", "--weight",
+            "count")
+    assert r.exit_code == 0, r.output
+    assert "winning coalition A, B" in r.stdout

@@ -16,17 +16,37 @@ Even when no single issue has an outcome every actor strictly prefers, a package
 linearising |x_k - p_ik| by u_ik >= +-(x_k - p_ik). A package strictly better for everyone
 exists iff t* > 0; t* = 0 means only outcomes as good as the status quo (e.g. q itself).
 The solver is a plain two-phase simplex with Bland's rule, written for this module.
+
+**Who must prefer the package.** Under ``unanimity`` every actor with a stance on some
+issue (the LP above with all of them). Under a ``qualified_majority`` with threshold theta,
+weights w_i (the actor's general capability, or 1 each with ``weight: count``) and veto
+players V, a coalition S is *winning* when V is a subset of S and
+sum_{i in S} w_i >= theta sum_i w_i (the actors of every issue together). A package passes
+iff some winning coalition all strictly prefer it; only the coalition's members' gain rows
+and hard limits enter the LP (a non-member need not accept). Dropping a member removes
+constraints, so the LP's optimum t*(S) can only rise: it suffices to check the *minimal*
+winning coalitions, and a package exists iff max_S t*(S) > 0. We report the coalition
+attaining that maximum (``coalition``; the others are ``outside``), every minimal coalition
+that admits a package, and, if none does, the best coalition's t* (no coalition gains
+anything; a negative t* is the uniform gain every member would have to give up). The number
+of minimal winning coalitions can grow exponentially with the number of actors; above
+``max_coalitions`` (default 2000) the search refuses with a :class:`ModelError`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from standoff.bargaining.inputs import AgreementRule, BargainingModel
+from standoff.bargaining.inputs import AgreementRule, BargainingModel, Issue
+from standoff.errors import ModelError
 
 _EPS = 1e-9
+MAX_COALITIONS = 2000
+"""Default limit on the minimal winning coalitions checked under a qualified majority."""
 
 
 def simplex_max(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[str, np.ndarray, float]:
@@ -111,42 +131,70 @@ def simplex_max(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[str, np.nd
     return status, z[:n], float(c @ z[:n])
 
 
-def package_deal(model: BargainingModel, rule: AgreementRule | None = None) -> dict[str, Any]:
-    """Search for a package every required actor strictly prefers (see module docstring)."""
-    from standoff.bargaining.zopa import Constraint
+@dataclass
+class _Package:
+    """The arrays of the package LP for every actor with a stance on some issue."""
 
-    rule = rule or model.agreement
+    issues: list[Issue]
+    actors: list[str]
+    lo: np.ndarray
+    hi: np.ndarray
+    width: np.ndarray
+    q: np.ndarray
+    pos: np.ndarray
+    sal: np.ndarray
+    has: np.ndarray
+    limits: list[list[tuple[int, float, float]]]  # per actor: (issue index, lo, hi)
+
+
+def _setup(model: BargainingModel) -> _Package:
     issues = list(model.issues)
-    if rule.rule != "unanimity":
-        return {"exists": None, "note": "package analysis is implemented for unanimity only"}
-    if any(i.status_quo is None for i in issues):
-        return {"exists": None, "note": "every issue needs a status quo"}
     K = len(issues)
-    lo = np.array([i.low for i in issues])
-    hi = np.array([i.high for i in issues])
-    width = np.array([i.width for i in issues])
-    q = np.array([i.status_quo for i in issues], dtype=float)
-    actors = sorted({a for i in issues for a in i.actors}, key=[x.id for x in model.actors].index)
+    order = [x.id for x in model.actors]
+    actors = sorted({a for i in issues for a in i.actors}, key=order.index)
     pos = np.zeros((len(actors), K))
     sal = np.zeros((len(actors), K))
     has = np.zeros((len(actors), K), dtype=bool)
+    limits: list[list[tuple[int, float, float]]] = [[] for _ in actors]
     for k, issue in enumerate(issues):
         for s in issue.stances:
             i = actors.index(s.actor)
             pos[i, k], sal[i, k], has[i, k] = s.position, s.salience, True
-            hard = []
             if s.acceptable is not None:
-                hard.append(Constraint(s.actor, s.actor, *s.acceptable))
-            hard += [Constraint(s.actor, f"{s.actor}/{r.name}", *r.acceptable)
-                     for r in s.ratifiers]
-            for c in hard:
-                lo[k] = max(lo[k], c.lo)
-                hi[k] = min(hi[k], c.hi)
+                limits[i].append((k, *s.acceptable))
+            limits[i] += [(k, *r.acceptable) for r in s.ratifiers]
+    return _Package(
+        issues=issues, actors=actors,
+        lo=np.array([i.low for i in issues], dtype=float),
+        hi=np.array([i.high for i in issues], dtype=float),
+        width=np.array([i.width for i in issues], dtype=float),
+        q=np.array([i.status_quo for i in issues], dtype=float),
+        pos=pos, sal=sal, has=has, limits=limits,
+    )
+
+
+def _solve(pk: _Package, members: list[int]) -> dict[str, Any]:
+    """The maximin LP of the module docstring with only ``members``' constraints.
+
+    Every member's hard limits bound x; every member with some salience gets a gain row.
+    """
+    K = len(pk.issues)
+    lo, hi = pk.lo.copy(), pk.hi.copy()
+    for i in members:
+        for k, a, b in pk.limits[i]:
+            lo[k] = max(lo[k], a)
+            hi[k] = min(hi[k], b)
     if np.any(lo > hi + _EPS):
-        bad = [issues[k].id for k in range(K) if lo[k] > hi[k] + _EPS]
+        bad = [pk.issues[k].id for k in range(K) if lo[k] > hi[k] + _EPS]
         return {"exists": False, "maximin_gain": None, "outcome": None,
                 "note": "explicit hard limits leave no outcome on " + ", ".join(bad)}
-    required = [i for i in range(len(actors)) if sal[i][has[i]].sum() > _EPS]
+    hi = np.maximum(hi, lo)
+    sal, pos, has, q, width = pk.sal, pk.pos, pk.has, pk.q, pk.width
+    required = [i for i in members if sal[i][has[i]].sum() > _EPS]
+    if not required:
+        return {"exists": False, "maximin_gain": 0.0,
+                "outcome": {pk.issues[k].id: float(q[k]) for k in range(K)}, "gains": {},
+                "note": "no member gives any salience to these issues"}
     # variables: y_k = x_k - lo_k (K), u_ik for has[i,k] (U), t+ and t- (2)
     pairs = [(i, k) for i in required for k in range(K) if has[i, k] and sal[i, k] > 0]
     U = len(pairs)
@@ -183,13 +231,120 @@ def package_deal(model: BargainingModel, rule: AgreementRule | None = None) -> d
         return {"exists": False, "maximin_gain": None, "outcome": None, "note": status}
     x = lo + z[:K]
     gains = {
-        actors[i]: float(sum(sal[i, k] * (abs(q[k] - pos[i, k]) - abs(x[k] - pos[i, k]))
-                             / width[k] for k in range(K) if has[i, k]))
+        pk.actors[i]: float(sum(sal[i, k] * (abs(q[k] - pos[i, k]) - abs(x[k] - pos[i, k]))
+                                / width[k] for k in range(K) if has[i, k]))
         for i in required
     }
     return {
         "exists": bool(value > 1e-7),
         "maximin_gain": float(value),
-        "outcome": {issues[k].id: float(x[k]) for k in range(K)},
+        "outcome": {pk.issues[k].id: float(x[k]) for k in range(K)},
         "gains": gains,
+    }
+
+
+def minimal_winning_coalitions(weights: Sequence[float], need: float, forced: Sequence[int],
+                               limit: int) -> list[list[int]] | None:
+    """Every minimal winning coalition, or None if there are more than ``limit``.
+
+    A coalition S is *winning* when it contains every ``forced`` (veto) index and
+    sum_{i in S} w_i >= need; it is *minimal* when dropping any non-forced member makes it
+    losing. Depth-first search over the other actors in decreasing weight: a branch stops
+    as soon as it wins (its last member is its lightest optional one, so dropping any
+    optional member loses) and is pruned when even all remaining actors cannot reach
+    ``need``. Every surviving branch ends in a minimal winning coalition, so the search
+    visits O(n x number of coalitions) nodes; each coalition is found once.
+
+    >>> minimal_winning_coalitions([0.4, 0.35, 0.25], 0.6, [], 10)
+    [[0, 1], [0, 2], [1, 2]]
+    >>> minimal_winning_coalitions([0.4, 0.35, 0.25], 0.6, [2], 10)
+    [[0, 2], [1, 2]]
+    """
+    forced = sorted(set(forced))
+    optional = sorted((i for i in range(len(weights)) if i not in forced),
+                      key=lambda i: (-weights[i], i))
+    suffix = [0.0] * (len(optional) + 1)
+    for j in range(len(optional) - 1, -1, -1):
+        suffix[j] = suffix[j + 1] + weights[optional[j]]
+    found: list[list[int]] = []
+    base = float(sum(weights[i] for i in forced))
+    if base >= need - _EPS:
+        return [forced]
+
+    def dfs(j: int, chosen: list[int], w: float) -> bool:
+        """False once the limit is exceeded."""
+        if w >= need - _EPS:
+            found.append(sorted(forced + chosen))
+            return len(found) <= limit
+        if j == len(optional) or w + suffix[j] < need - _EPS:
+            return True
+        chosen.append(optional[j])
+        ok = dfs(j + 1, chosen, w + weights[optional[j]])
+        chosen.pop()
+        return ok and dfs(j + 1, chosen, w)
+
+    if not dfs(0, [], base):
+        return None
+    return found
+
+
+def package_deal(model: BargainingModel, rule: AgreementRule | None = None,
+                 max_coalitions: int = MAX_COALITIONS) -> dict[str, Any]:
+    """Search for a package that every member of some winning coalition strictly prefers.
+
+    Under ``unanimity`` the only winning coalition is every actor. Under a
+    ``qualified_majority`` we solve the LP of the module docstring for each minimal
+    winning coalition (see :func:`minimal_winning_coalitions`) and report the one with the
+    largest maximin gain. Raises :class:`ModelError` when there are more than
+    ``max_coalitions`` coalitions to check.
+    """
+    rule = rule or model.agreement
+    if any(i.status_quo is None for i in model.issues):
+        return {"exists": None, "note": "every issue needs a status quo"}
+    pk = _setup(model)
+    everyone = list(range(len(pk.actors)))
+    if rule.rule == "unanimity":
+        res = _solve(pk, everyone)
+        return {"rule": rule.rule, **res, "coalition": list(pk.actors), "outside": []}
+    caps = {a.id: a.capability for a in model.actors}
+    weights = [1.0 if rule.weight == "count" else float(caps[a]) for a in pk.actors]
+    need = rule.threshold * sum(weights)
+    forced = [pk.actors.index(v) for v in rule.veto if v in pk.actors]
+    coalitions = minimal_winning_coalitions(weights, need, forced, max_coalitions)
+    if coalitions is None:
+        raise ModelError(
+            f"the package-deal search under a qualified majority of {rule.threshold:g} "
+            f"would check more than {max_coalitions} minimal winning coalitions of "
+            f"{len(pk.actors)} actors (one linear programme each)",
+            file=model.source,
+            hint="name veto players (--veto or 'agreement: {veto: [...]}'), raise the limit "
+                 "with --max-coalitions N, or use --rule unanimity",
+        )
+    best: tuple[float, int, dict[str, Any]] | None = None
+    with_package: list[list[str]] = []
+    for n, members in enumerate(coalitions):
+        res = _solve(pk, members)
+        names = [pk.actors[i] for i in members]
+        if res["exists"]:
+            with_package.append(names)
+        t = res["maximin_gain"]
+        score = -np.inf if t is None else t
+        if best is None or score > best[0] + 1e-12:
+            best = (score, n, res)
+    if best is None:  # no coalition at all: the threshold exceeds everyone's weight
+        return {"rule": rule.rule, "exists": False, "maximin_gain": None, "outcome": None,
+                "coalition": None, "outside": list(pk.actors), "coalitions_checked": 0,
+                "coalitions_with_package": [], "weight_needed": need,
+                "note": "no coalition reaches the threshold"}
+    _, n, res = best
+    members = coalitions[n]
+    return {
+        "rule": rule.rule,
+        **res,
+        "coalition": [pk.actors[i] for i in members],
+        "outside": [a for i, a in enumerate(pk.actors) if i not in members],
+        "coalition_weight": float(sum(weights[i] for i in members)),
+        "weight_needed": float(need),
+        "coalitions_checked": len(coalitions),
+        "coalitions_with_package": with_package,
     }

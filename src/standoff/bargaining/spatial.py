@@ -49,7 +49,9 @@ is its current position (KTAB's identity "ideal accommodation").
    the two (rule 3, every actor voting). Its expected gain from challenging j is
    E_i(j) = P u_i(state with x_j := x_i) + (1 - P) u_i(state with x_i := x_j) - u_i(state)
    = (2P - 1)(u_i(x_i) - u_i(x_j)) / n; i proposes a bargain to the j with the largest
-   positive E_i(j).
+   positive E_i(j). (KTAB's logged gains are instead, given its P, the BDM form
+   (u_i(x_i) - u_i(x_j)) ((1 - S_j) + S_j (2P - 1)) with S_j the sum of j's saliences; its
+   P is not recovered, so this rule is kept; see docs.)
 9. **Bargain positions** (option ``interpolation``, "InterVecBrgn"; "InitOnlyInterp": the
    initiator's P): both actors are asked to adopt, on each issue d,
    y_d = (a_i x_id + a_j x_jd) / (a_i + a_j) with a_i = (s_id P)^2, a_j = (s_jd (1-P))^2

@@ -44,7 +44,9 @@ exists iff every issue has a zone (``joint.exists``). A package deal can do bett
 across issues); see ``joint.package`` when every issue has a status quo: we search for an
 outcome vector that every required actor weakly prefers to the status quo under the
 salience-weighted linear loss U_i(x) = -sum_k s_ik |x_k - p_ik|, within the actors'
-explicit hard limits (``acceptable`` and ratifier ranges).
+explicit hard limits (``acceptable`` and ratifier ranges). Under a qualified majority the
+package must satisfy only the members of some minimal winning coalition (every veto player
+plus enough weight); ``joint.package.coalition`` names the one that makes it possible.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from typing import Any
 import numpy as np
 
 from standoff.bargaining.inputs import AgreementRule, BargainingModel, Issue, Stance
+from standoff.errors import ModelError
 
 _EPS = 1e-9
 
@@ -245,8 +248,15 @@ def issue_zone(issue: Issue, rule: AgreementRule | None = None) -> dict[str, Any
     return out
 
 
-def zopa(model: BargainingModel, rule: AgreementRule | None = None) -> dict[str, Any]:
-    """Zones on every issue and across issues: the fixed JSON shape of ``standoff zopa``."""
+def zopa(model: BargainingModel, rule: AgreementRule | None = None, *,
+         max_coalitions: int | None = None, strict: bool = False) -> dict[str, Any]:
+    """Zones on every issue and across issues: the fixed JSON shape of ``standoff zopa``.
+
+    ``max_coalitions`` bounds the package-deal search under a qualified majority (see
+    :mod:`standoff.bargaining.package`). When it would be exceeded, ``strict`` re-raises the
+    :class:`ModelError` (the command line); otherwise ``joint.package`` is
+    ``{"exists": null, "note": ...}`` (the report).
+    """
     rule = rule or model.agreement
     issues = {i.id: issue_zone(i, rule) for i in model.issues}
     exists = all(v["zone"] is not None for v in issues.values())
@@ -256,7 +266,12 @@ def zopa(model: BargainingModel, rule: AgreementRule | None = None) -> dict[str,
         "failing_issues": [k for k, v in issues.items() if v["zone"] is None],
     }
     if len(model.issues) > 1 and all(i.status_quo is not None for i in model.issues):
-        from standoff.bargaining.package import package_deal
+        from standoff.bargaining.package import MAX_COALITIONS, package_deal
 
-        joint["package"] = package_deal(model, rule)
+        try:
+            joint["package"] = package_deal(model, rule, max_coalitions or MAX_COALITIONS)
+        except ModelError as err:
+            if strict:
+                raise
+            joint["package"] = {"exists": None, "note": err.message}
     return {"rule": rule.rule, "issues": issues, "joint": joint}

@@ -183,6 +183,15 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option("--veto", help="a veto player (repeatable)"),
         ] = None,
+        max_coalitions: Annotated[
+            int,
+            typer.Option(
+                "--max-coalitions",
+                min=1,
+                help="qualified majority: most minimal winning coalitions the package-deal "
+                "search checks before refusing",
+            ),
+        ] = 2000,
     ) -> None:
         """The zone of possible agreement: per issue and across issues."""
         _check_format(fmt)
@@ -215,7 +224,7 @@ def register(app: typer.Typer) -> None:
                 ag = replace(ag, veto=tuple(veto))
             if ag.rule == "qualified_majority" and ag.threshold >= 1.0 and threshold is None:
                 raise typer.BadParameter("a qualified majority needs --threshold")
-            result = zopa(m, ag)
+            result = zopa(m, ag, max_coalitions=max_coalitions, strict=True)
         except ModelError as err:
             _fail(err)
             return
@@ -248,11 +257,21 @@ def register(app: typer.Typer) -> None:
         )
         if "package" in j and j["package"].get("exists") is not None:
             pk = j["package"]
+            who = "every actor"
+            if pk.get("rule") == "qualified_majority" and pk.get("coalition") is not None:
+                who = "every member of the winning coalition " + ", ".join(pk["coalition"])
+                console.print(
+                    f"package deal: {pk['coalitions_checked']} minimal winning coalition(s) "
+                    f"checked, {len(pk['coalitions_with_package'])} admit a package"
+                )
             if pk["exists"]:
                 console.print(
-                    "package deal strictly better for every actor: "
+                    f"package deal strictly better for {who}: "
                     + ", ".join(f"{k}={v:.4g}" for k, v in pk["outcome"].items())
                 )
+            elif pk.get("rule") == "qualified_majority":
+                console.print("no winning coalition strictly prefers any package to the status "
+                              "quo")
             else:
                 console.print("no package deal is strictly better than the status quo for all")
 
