@@ -353,11 +353,17 @@ def zopa_sentences(result: dict) -> list[str]:
     out = ["Issue by issue, a joint zone " + ("exists." if j["exists"] else
            "does not exist (it fails on " + ", ".join(j["failing_issues"]) + ").")]
     pk = j.get("package") or {}
+    coalition = pk.get("coalition")
+    everyone = not coalition or not pk.get("outside")
+    who = "every actor" if everyone else "every member of the coalition " + ", ".join(coalition)
     if pk.get("exists") is True:
-        out.append("A package deal that every actor strictly prefers to the status quo exists: "
+        out.append(f"A package deal that {who} strictly prefers to the status quo exists: "
                    + ", ".join(f"{k} = {v:.4g}" for k, v in pk["outcome"].items()) + ".")
     elif pk.get("exists") is False:
-        out.append("No package deal is strictly better than the status quo for every actor.")
+        rule = "for every actor" if everyone else "for the members of any winning coalition"
+        out.append(f"No package deal is strictly better than the status quo {rule}.")
+    elif pk.get("note"):
+        out.append(f"The package deal was not searched: {pk['note']}")
     return out
 
 
