@@ -13,7 +13,7 @@ from rich.table import Table
 
 from standoff.errors import ModelError
 
-_FORMATS = ("text", "json")
+_FORMATS = ("text", "table", "json")  # table: the name the GMCR commands use
 DEFAULT_MODELS = "weighted_mean,median_actor,constant_50,exchange,expected_utility"
 
 
@@ -25,7 +25,7 @@ def _fail(error: ModelError) -> None:
 
 def _check_format(fmt: str) -> None:
     if fmt not in _FORMATS:
-        raise typer.BadParameter(f"format must be one of {', '.join(_FORMATS)}")
+        raise typer.BadParameter("format must be text (or table) or json")
 
 
 def _parse_options(pairs: list[str]) -> dict[str, str]:
