@@ -194,8 +194,9 @@ def state_graph_svg(analysis: Analysis, limit: int = MAX_NODES,
         out.append(f'<circle cx="15" cy="{yy}" r="7" fill="{fill}" stroke="#333333"/>'
                    f'<text x="40" y="{yy + 4}">{escape(label)}</text>')
     yy = y + 22 * len(items)
-    out.append(f'<circle cx="15" cy="{yy}" r="8" fill="none" stroke="#ff7f0e" '
-               f'stroke-width="3"/><text x="40" y="{yy + 4}">status quo</text>')
+    if c.status_quo is not None:
+        out.append(f'<circle cx="15" cy="{yy}" r="8" fill="none" stroke="#ff7f0e" '
+                   f'stroke-width="3"/><text x="40" y="{yy + 4}">status quo</text>')
     out.append("</g>")
     if note:
         out.append(f'<text x="{MARGIN}" y="{total_h - 6:.0f}" font-size="11" '
