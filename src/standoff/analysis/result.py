@@ -167,11 +167,13 @@ def analyze(
     for key in keys:
         rows = []
         for i in range(n):
+            if progress is not None:  # name the step being worked on
+                progress(done, total, f"{CONCEPT_NAMES[key]} for {conflict.dm_ids[i]}")
             rows.append(CONCEPTS[key](conflict, i))
             done += 1
-            if progress is not None:
-                progress(done, total, f"{CONCEPT_NAMES[key]} for {conflict.dm_ids[i]}")
         matrix = np.vstack(rows)
         matrix.setflags(write=False)
         stable[key] = matrix
+    if progress is not None:
+        progress(done, total, "done")
     return Analysis(conflict, keys, MappingProxyType(stable))
