@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from standoff.cli.common import load_conflict
 from standoff.errors import ModelError
 
 MaxStates = Annotated[
@@ -36,19 +37,13 @@ class Format(StrEnum):
     csv = "csv"
 
 
-def _load(model: Path, max_states: int):
-    from standoff import load
-
-    return load(model, max_states=max_states)
-
-
 def _variants(model: Path, max_states: int, variant: str | None, all_variants: bool,
               default_all: bool = False) -> list[tuple[str, object]]:
     """``[(variant name, compiled conflict)]`` as selected by --variant / --all-variants
     (default: the model as written, or every variant when ``default_all``)."""
     from standoff.analysis.variants import variant_conflicts, variant_names
 
-    conflict = _load(model, max_states)
+    conflict = load_conflict(model, max_states)
     if variant is not None and all_variants:
         raise ModelError("--variant and --all-variants cannot be used together",
                          file="--variant", hint="give one of them")

@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from standoff.cli.common import load_conflict
 from standoff.errors import ModelError
 
 ModelPath = Annotated[Path, typer.Argument(help="Model file (YAML or JSON).", show_default=False)]
@@ -40,12 +41,6 @@ class Format(StrEnum):
 class Moves(StrEnum):
     ui = "ui"
     any = "any"
-
-
-def _load(model: Path, max_states: int):
-    from standoff import load
-
-    return load(model, max_states=max_states)
 
 
 TABLE_ITEMS = 20
@@ -112,7 +107,7 @@ def paths_command(
         keys = parse_concepts(concepts)
     except ValueError as exc:
         raise ModelError(str(exc), file="--concepts", hint="e.g. --concepts nash,seq") from None
-    conflict = _load(model, max_states)
+    conflict = load_conflict(model, max_states)
     targets = None
     if to:
         targets = sorted({s for selector in to for s in select_states(conflict, selector)})
@@ -171,7 +166,7 @@ def coalitions_command(
     from standoff.analysis.coalitions import analyze_coalitions
     from standoff.stability.coalition import COALITION_CONCEPT_NAMES, COALITION_CONCEPTS
 
-    conflict = _load(model, max_states)
+    conflict = load_conflict(model, max_states)
     concept = concept.lower()
     if concept not in COALITION_CONCEPTS:
         raise ModelError(f"unknown coalition concept '{concept}'", file="--concept",
@@ -254,7 +249,7 @@ def inverse_command(
     """Count the rankings of the varied decision makers that make STATE an equilibrium."""
     from standoff.analysis.inverse import inverse_analysis, parse_given
 
-    conflict = _load(model, max_states)
+    conflict = load_conflict(model, max_states)
     names = [v.strip() for item in vary for v in item.split(",") if v.strip()]
     keys = [k.strip().lower() for k in concepts.split(",") if k.strip()]
     constraints = [parse_given(g) for g in given or []]
@@ -295,7 +290,7 @@ def lookahead_command(
     """Explain L(h) stability: each move and the anticipated line of play (2 DMs)."""
     from standoff.stability.limited_move import explain_limited_move
 
-    conflict = _load(model, max_states)
+    conflict = load_conflict(model, max_states)
     try:
         conflict.dm_index(dm)
     except KeyError:
