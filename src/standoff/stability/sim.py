@@ -51,11 +51,21 @@ def _slice(graph, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
     return graph.start[lo : hi + 1] - a, graph.targets[a:b].astype(np.int64)
 
 
-def _chunks(ui_own, ui_others, m: int) -> list[tuple[int, int]]:
+def _combinations_per_state(conflict: Conflict, dm: int) -> np.ndarray:
+    """For each state, how many (improvement of ``dm``, joint reaction) pairs SIM tests
+    (cached on the conflict: the cost check and the chunking both need it)."""
+    key = ("sim_combinations", dm)
+    if key not in conflict._cache:
+        structures = improvement_graphs(conflict)
+        per_state = structures[dm].counts().astype(np.float64)
+        for j in opponents(conflict, dm):
+            per_state *= structures[j].counts() + 1
+        conflict._cache[key] = per_state
+    return conflict._cache[key]
+
+
+def _chunks(cost: np.ndarray, m: int) -> list[tuple[int, int]]:
     """State ranges whose number of (improvement, reaction) combinations stays bounded."""
-    cost = np.diff(ui_own.start).astype(np.float64)
-    for g in ui_others:
-        cost *= np.diff(g.start) + 1
     bounds = [0]
     total = 0.0
     for s in np.flatnonzero(cost):
@@ -80,11 +90,7 @@ def check_sim_cost(conflict: Conflict, dm: int) -> None:
         cost = float(n_i) * n_i * n_j
         what = "compare"
     else:
-        structures = improvement_graphs(conflict)
-        per_state = structures[dm].counts().astype(np.float64)
-        for j in opponents(conflict, dm):
-            per_state *= structures[j].counts() + 1
-        cost = float(per_state.sum())
+        cost = float(_combinations_per_state(conflict, dm).sum())
         what = "test"
     if cost > MAX_COMBINATIONS:
         raise CapacityError(
@@ -167,7 +173,7 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
     rank = conflict.ranks[dm]
     product = space.product is not None
     unstable = np.zeros(m, dtype=bool)
-    for lo, hi in _chunks(own_graph, [ui[j] for j in others], m):
+    for lo, hi in _chunks(_combinations_per_state(conflict, dm), m):
         n = hi - lo
         states = np.arange(lo, hi, dtype=np.int64)
         # Opponents' joint reactions per state, in CSR form, built opponent by opponent;
