@@ -13,3 +13,38 @@ def test_table_is_accepted_as_the_text_format(run):
     assert text.exit_code == 0 and table.exit_code == 0
     assert table.output == text.output
     assert run("zopa", EXAMPLES / "trade_no_zone.yaml", "--format", "csv").exit_code == 2
+
+
+def test_long_runs_elide_middle_rounds_in_the_text_table(run):
+    """Ten rounds do not fit 80 columns: the table keeps the start, the first and the last
+    rounds, marks the gap, and says where to find every round."""
+    from standoff.cli.bargaining import shown_rounds
+
+    assert shown_rounds(5, 5) == [0, 1, 2, 3, 4]
+    assert shown_rounds(11, 7) == [0, 1, 2, None, 8, 9, 10]
+    assert shown_rounds(11, 1) == [0, None, 10]
+    r = run("forecast", EXAMPLES / "ec_emissions.yaml", "--model", "expected_utility",
+            "--rounds", "10", "-o", "stop=rounds")
+    assert r.exit_code == 0, r.output
+    header = next(ln for ln in r.output.splitlines() if "start" in ln)
+    assert "r1 " in header and "r10" in header and "…" in header and "r5 " not in header
+    assert "rounds in the middle not shown" in r.output
+    # fixed decimals, one format for every cell: the round-10 median of the case file
+    assert any(ln.split("│")[1].strip() == "median" and ln.split("│")[-2].strip() == "7.00"
+               for ln in r.output.splitlines() if ln.count("│") > 2)
+
+
+def test_errors_name_the_file_even_when_it_cites_a_source(run, write):
+    """A bargaining file's own ``source:`` is a citation, never the place of an error."""
+    p = write("gap.yaml", """bargaining:
+  source: Somebody (2020), Table 3
+  actors: [{id: A}, {id: B}]
+  issues:
+    - id: one
+      positions: {A: {position: 0, salience: 1}, B: {position: 100, salience: 1}}
+    - id: two
+      positions: {A: {position: 0, salience: 1}}
+""")
+    r = run("forecast", p, "--model", "spatial")
+    assert r.exit_code == 2
+    assert r.output.startswith(f"{p}: error:") and "Somebody" not in r.output

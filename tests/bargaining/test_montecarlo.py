@@ -7,7 +7,8 @@ import json
 import pytest
 
 from standoff.bargaining import load_model
-from standoff.bargaining.montecarlo import monte_carlo
+from standoff.bargaining.montecarlo import MAX_SAMPLES, monte_carlo
+from standoff.errors import ModelError
 
 RANGED = """bargaining:
   actors: [{id: A}, {id: B}]
@@ -49,3 +50,29 @@ def test_salience_range_and_cli(write, run):
     bad = write("bad.yaml", RANGED.replace("[40, 60]", "[60, 40]"))
     r = run("forecast", bad)
     assert r.exit_code == 2 and "bad.yaml:7:" in r.output
+
+
+def test_refused_without_ranges_or_with_too_many_draws(write, run):
+    """No ranged input: every draw would repeat the base forecast, so the command refuses
+    (exit 2, the file named, the fix given) instead of running N identical models."""
+    fixed = write("fixed.yaml", RANGED.replace(", position_range: [40, 60]", "")
+                  .replace("bargaining:\n", "bargaining:\n  source: A citation, not a file\n"))
+    r = run("forecast", fixed, "--monte-carlo", "20", "--workers", "1")
+    assert r.exit_code == 2
+    assert r.output.startswith(f"{fixed}: error: --monte-carlo needs uncertain inputs")
+    assert "position_range" in r.output and "Traceback" not in r.output
+    m = load_model(write("m.yaml", RANGED))
+    with pytest.raises(ModelError, match="between 1 and"):
+        monte_carlo(m, "compromise", MAX_SAMPLES + 1, workers=1)
+
+
+def test_text_output_shows_quantiles_and_histogram(write, run):
+    r = run("forecast", write("m.yaml", RANGED), "--monte-carlo", "100", "--workers", "1")
+    assert r.exit_code == 0, r.output
+    assert "Monte Carlo: 100 draws of compromise (seed 1)" in r.output
+    line = next(ln for ln in r.output.splitlines() if ln.strip().startswith("x: mean"))
+    assert "5–95%" in line
+    # every draw lies in [20, 30], so only the histogram bins 20-30 and 30-40 can be filled
+    spark = next(ln for ln in r.output.splitlines() if ln.strip().startswith("0 "))
+    bars = spark.strip()[2:12]
+    assert bars[:2] == "  " and bars[4:] == "      " and set(bars[2:4]) - {" "}

@@ -200,6 +200,7 @@ def load_ktab_csv(path: str | Path) -> BargainingModel:
     return BargainingModel(
         title=f"{title} {description}".strip(), actors=tuple(actors), issues=issues,
         source=file,
+        path=file,
     )
 
 
@@ -323,4 +324,5 @@ def load_decide_tsv(path: str | Path) -> BargainingModel:
     actors = tuple(
         Actor(id=a, name=n, capability=first_power.get(a, 0.0)) for a, n in actor_names.items()
     )
-    return BargainingModel(title=title, actors=actors, issues=tuple(issues), source=file)
+    return BargainingModel(title=title, actors=actors, issues=tuple(issues), source=file,
+                            path=file)

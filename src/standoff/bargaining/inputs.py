@@ -143,7 +143,8 @@ class BargainingModel:
     actors: tuple[Actor, ...]
     issues: tuple[Issue, ...]
     agreement: AgreementRule = field(default_factory=AgreementRule)
-    source: str | None = None
+    source: str | None = None  # the file's own "source" (a citation), or the file name
+    path: str | None = None  # the file the model was read from, for error messages
 
     def actor(self, actor_id: str) -> Actor:
         """The actor with id ``actor_id``."""
@@ -410,6 +411,7 @@ def from_data(data: Any, locs: Locations) -> BargainingModel:
         issues=tuple(issues),
         agreement=rule,
         source=spec.source or locs.file,
+        path=locs.file,
     )
 
 

@@ -21,8 +21,10 @@ from typing import Any
 import numpy as np
 
 from standoff.bargaining.inputs import BargainingModel
+from standoff.errors import ModelError
 
 CHUNK = 50
+MAX_SAMPLES = 1_000_000
 
 
 def draw(model: BargainingModel, rng: np.random.Generator) -> BargainingModel:
@@ -59,6 +61,21 @@ def monte_carlo(model: BargainingModel, name: str, samples: int, rounds: int | N
                 workers: int | None = None) -> dict[str, Any]:
     """Forecast distribution of model ``name`` over ``samples`` draws (see module doc)."""
     options = options or {}
+    ranged = any(s.position_range or s.salience_range for i in model.issues for s in i.stances)
+    if not ranged:
+        raise ModelError(
+            "--monte-carlo needs uncertain inputs, but no stance in the file gives a "
+            "position_range or salience_range, so every draw would repeat the same forecast",
+            file=model.path,
+            hint="add e.g. 'position_range: [40, 60]' or 'salience_range: [0.3, 0.7]' to the "
+                 "stances you are unsure of (docs/bargaining.md, Monte Carlo)",
+        )
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise ModelError(
+            f"--monte-carlo {samples}: the number of draws must lie between 1 and "
+            f"{MAX_SAMPLES:,}",
+            hint="a few thousand draws settle the 5-95 % interval to about a percent",
+        )
     sizes = [CHUNK] * (samples // CHUNK) + ([samples % CHUNK] if samples % CHUNK else [])
     seqs = np.random.SeedSequence(seed).spawn(len(sizes))
     jobs = [(model, name, rounds, options, sq, n) for sq, n in zip(seqs, sizes, strict=True)]
@@ -68,7 +85,6 @@ def monte_carlo(model: BargainingModel, name: str, samples: int, rounds: int | N
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             parts = list(pool.map(_chunk, jobs))
-    ranged = any(s.position_range or s.salience_range for i in model.issues for s in i.stances)
     issues = {}
     for issue in model.issues:
         v = np.array([x for p in parts for x in p[issue.id]])

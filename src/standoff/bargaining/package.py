@@ -316,7 +316,7 @@ def package_deal(model: BargainingModel, rule: AgreementRule | None = None,
             f"the package-deal search under a qualified majority of {rule.threshold:g} "
             f"would check more than {max_coalitions} minimal winning coalitions of "
             f"{len(pk.actors)} actors (one linear programme each)",
-            file=model.source,
+            file=model.path,
             hint="name veto players (--veto or 'agreement: {veto: [...]}'), raise the limit "
                  "with --max-coalitions N, or use --rule unanimity",
         )

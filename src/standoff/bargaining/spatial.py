@@ -429,7 +429,7 @@ def spatial(model: BargainingModel, options: SMPOptions | None = None) -> Foreca
             raise ModelError(
                 "the spatial model treats the issues as one space, so every actor needs a "
                 f"position on every issue; missing on: {', '.join(missing)}",
-                file=model.source,
+                file=model.path,
                 hint="add the missing positions, or run each issue alone with "
                      "-o dimensions=separate",
             )
@@ -440,7 +440,7 @@ def spatial(model: BargainingModel, options: SMPOptions | None = None) -> Foreca
     for group in groups:
         actors, x, s, c, low, width = _arrays(model, group)
         if len(actors) == 0:
-            raise ModelError("no actor has a position on every issue", file=model.source,
+            raise ModelError("no actor has a position on every issue", file=model.path,
                              hint="use -o dimensions=separate")
         cap = c.mean(axis=1)  # a stance's capability overrides the actor's; one per actor
         res = run(cap, x, s, opt)

@@ -42,24 +42,78 @@ def _fmt(x: float | None) -> str:
     return "-" if x is None else f"{x:.4g}"
 
 
+def shown_rounds(n: int, fit: int) -> list[int | None]:
+    """Which of ``n`` round columns to show when only ``fit`` fit; ``None`` marks the gap.
+
+    The start and the first rounds are kept, then the last rounds, so a reader sees how the
+    positions move off and where they settle.
+
+    >>> shown_rounds(4, 10)
+    [0, 1, 2, 3]
+    >>> shown_rounds(14, 7)
+    [0, 1, 2, None, 11, 12, 13]
+    """
+    if n <= fit:
+        return list(range(n))
+    fit = max(fit, 3)
+    head = (fit - 1) // 2
+    tail = fit - 1 - head
+    return [*range(head), None, *range(n - tail, n)]
+
+
 def _print_forecast(console: Console, forecast: Any) -> None:
     console.print(f"[bold]model:[/bold] {forecast.model}   ({forecast.citation})")
     if forecast.options:
         console.print("options: " + ", ".join(f"{k}={v}" for k, v in forecast.options.items()))
     for iid, res in forecast.issues.items():
         table = Table(title=f"issue {iid}: forecast {res.forecast:.4g}")
-        table.add_column("actor")
         n = len(res.rounds)
-        for r in range(n):
-            table.add_column("start" if r == 0 else f"r{r}", justify="right")
+        names = [*res.actors, "median", "mean"]
+        name_width = min(16, max(len(a) for a in names))
+        biggest = max((abs(v) for row in res.rounds for v in row if v is not None), default=0)
+        digits = 3 if biggest < 10 else 2 if biggest < 1000 else 0
+
+        def fixed(v: float | None, digits: int = digits) -> str:
+            return "-" if v is None else f"{v:.{digits}f}"
+
+        cells = [[fixed(res.rounds[r][a]) for a in range(len(res.actors))] for r in range(n)]
+        cell_width = max(5, *(len(c) for col in cells for c in col))
+        fit = max(3, (console.width - name_width - 4) // (cell_width + 3))
+        columns = shown_rounds(n, fit)
+        table.add_column("actor", no_wrap=True, max_width=name_width)
+        for r in columns:
+            label = "…" if r is None else ("start" if r == 0 else f"r{r}")
+            table.add_column(label, justify="right", no_wrap=True)
         for a, actor in enumerate(res.actors):
-            table.add_row(actor, *(_fmt(res.rounds[r][a]) for r in range(n)))
+            table.add_row(actor, *("…" if r is None else cells[r][a] for r in columns))
         for key in ("median", "mean"):
             if key in res.details and len(res.details[key]) == n:
-                table.add_row(f"[italic]{key}[/italic]", *(_fmt(v) for v in res.details[key]))
+                values = res.details[key]
+                table.add_row(f"[italic]{key}[/italic]",
+                              *("…" if r is None else fixed(values[r]) for r in columns))
         console.print(table)
+        if None in columns:
+            hidden = n - len(columns) + 1
+            console.print(f"({hidden} rounds in the middle not shown; --format json or --plot "
+                          "FILE.svg give every round)")
         if "stopped" in res.details:
             console.print(f"stopped after {res.details['steps']} steps: {res.details['stopped']}")
+
+
+def _print_monte_carlo(console: Console, mc: dict[str, Any]) -> None:
+    console.print(f"[bold]Monte Carlo[/bold]: {mc['samples']} draws of {mc['model']} "
+                  f"(seed {mc['seed']})")
+    bars = " ▁▂▃▄▅▆▇█"
+    for iid, d in mc["issues"].items():
+        counts = d["histogram"]["counts"]
+        edges = d["histogram"]["edges"]
+        top = max(counts) or 1
+        spark = "".join(bars[round(8 * c / top)] for c in counts)
+        console.print(
+            f"  {iid}: mean {d['mean']:.4g}, sd {d['sd']:.3g}, median {d['p50']:.4g}, "
+            f"5–95% [{d['p05']:.4g}, {d['p95']:.4g}]"
+        )
+        console.print(f"    {edges[0]:.4g} {spark} {edges[-1]:.4g}")
 
 
 def register(app: typer.Typer) -> None:
@@ -143,11 +197,7 @@ def register(app: typer.Typer) -> None:
         console = Console()
         _print_forecast(console, result)
         if samples:
-            for iid, d in payload["monte_carlo"]["issues"].items():
-                console.print(
-                    f"Monte Carlo {iid}: mean {d['mean']:.4g}, sd {d['sd']:.3g}, "
-                    f"5-95% [{d['p05']:.4g}, {d['p95']:.4g}] over {d['samples']} draws"
-                )
+            _print_monte_carlo(console, payload["monte_carlo"])
         if plot is not None:
             console.print(f"plot written to {plot}")
 
