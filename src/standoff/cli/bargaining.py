@@ -149,7 +149,9 @@ def register(app: typer.Typer) -> None:
         ] = "auto",
         plot: Annotated[
             Path | None,
-            typer.Option("--plot", help="write positions by round (SVG)"),
+            typer.Option(
+                "--plot", help="write positions by round: FILE.svg, or FILE.png (needs matplotlib)"
+            ),
         ] = None,
         samples: Annotated[
             int,
@@ -183,9 +185,9 @@ def register(app: typer.Typer) -> None:
                 )
                 payload["monte_carlo"] = mc
             if plot is not None:
-                from standoff.bargaining.plot import rounds_svg
+                from standoff.bargaining.plot import write_plot
 
-                plot.write_text(rounds_svg(result), encoding="utf-8")
+                write_plot(result, plot)
         except ModelError as err:
             if err.file is None:
                 err.file = str(model)
