@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: The "file" of a problem in a command-line option rather than in an input file.
+COMMAND_LINE = "command line"
+
 
 @dataclass
 class ModelError(Exception):

@@ -115,8 +115,41 @@ def test_presets_and_option_errors():
         EUOptions.parse({"offer": "best"})
     with pytest.raises(ModelError, match="unknown option"):
         EUOptions.parse({"colour": "red"})
-    with pytest.raises(ModelError, match="must be a int"):
+    with pytest.raises(ModelError, match="must be a whole number"):
         EUOptions.parse({"rounds": "many"})
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    ({"q": "nan"}, "must be a finite number"),
+    ({"q": "2"}, "must be between 0 and 1"),
+    ({"tolerance": "-1"}, "must be between 0 and 1"),
+    ({"patience": "-3"}, "must be at least 1"),
+    ({"rounds": "-1"}, "must be at least 0"),
+    ({"capitulation": "maybe"}, "must be true or false"),
+])
+def test_option_values_are_range_checked(given, message):
+    with pytest.raises(ModelError, match=message) as caught:
+        EUOptions.parse(given)
+    assert caught.value.file == "command line"
+
+
+def test_booleans_read_both_ways():
+    assert EUOptions.parse({"capitulation": "no"}).capitulation is False
+    assert EUOptions.parse({"capitulation": "On"}).capitulation is True
+
+
+def test_rounds_as_an_option_or_a_flag_but_not_both(run):
+    ec = EXAMPLES / "ec_emissions.yaml"
+    a = run("forecast", ec, "-m", "expected_utility", "-o", "rounds=3", "-o", "stop=rounds",
+            "--format", "json")
+    b = run("forecast", ec, "-m", "expected_utility", "--rounds", "3", "-o", "stop=rounds",
+            "--format", "json")
+    assert a.exit_code == 0 and a.output == b.output
+    assert len(json.loads(a.output)["issues"]["timing"]["rounds"]) == 4
+    both = run("forecast", ec, "-m", "expected_utility", "--rounds", "3", "-o", "rounds=2")
+    assert both.exit_code == 2 and "given twice" in both.output
+    static = run("forecast", ec, "-m", "compromise", "-o", "rounds=2")
+    assert static.exit_code == 0, static.output
 
 
 def test_forecast_cli_json_rounds_and_plot(run, tmp_path):

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from standoff.bargaining.inputs import BargainingModel
-from standoff.bargaining.options import describe, parse_options
+from standoff.bargaining.options import bounded, describe, parse_options
 from standoff.bargaining.results import Forecast, IssueForecast
 
 _EPS = 1e-9
@@ -48,8 +48,8 @@ class ExchangeOptions:
         this are ignored; stops endless tiny trades.
     """
 
-    rounds: int = 10
-    min_gain: float = 1e-6
+    rounds: int = bounded(10, 0)
+    min_gain: float = bounded(1e-6, 0.0)
 
     @classmethod
     def parse(cls, given: dict[str, Any]) -> ExchangeOptions:

@@ -71,7 +71,7 @@ import numpy as np
 
 from standoff.bargaining.compromise import weighted_mean, weighted_median
 from standoff.bargaining.inputs import BargainingModel, Issue
-from standoff.bargaining.options import describe, parse_options
+from standoff.bargaining.options import bounded, describe, parse_options
 from standoff.bargaining.results import Forecast, IssueForecast
 from standoff.errors import ModelError
 
@@ -82,8 +82,8 @@ _EPS = 1e-12
 class EUOptions:
     """Named options of the expected-utility model (defaults and reasons in the docs)."""
 
-    rounds: int = 10
-    q: float = 1.0
+    rounds: int = bounded(10, 0)
+    q: float = bounded(1.0, 0.0, 1.0)
     t_rule: Literal["closer_to_median", "farther_from_median"] = "closer_to_median"
     probability: Literal["pairwise", "all_pairs", "capability"] = "all_pairs"
     vote_risk: Literal["neutral", "voter"] = "voter"
@@ -96,8 +96,8 @@ class EUOptions:
     distance: Literal["scale", "positions"] = "scale"
     forecast: Literal["median", "mean"] = "median"
     stop: Literal["rounds", "stable"] = "stable"
-    tolerance: float = 0.01
-    patience: int = 1
+    tolerance: float = bounded(0.01, 0.0, 1.0)
+    patience: int = bounded(1, 1)
 
     @classmethod
     def parse(cls, given: dict[str, Any]) -> EUOptions:

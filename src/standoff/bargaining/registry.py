@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from standoff.bargaining.inputs import BargainingModel
+from standoff.bargaining.options import option_error
 from standoff.bargaining.results import Forecast
-from standoff.errors import ModelError
 
 
 def _compromise(model: BargainingModel, rounds: int | None, **opts: Any) -> Forecast:
@@ -53,7 +53,7 @@ def _spatial(model: BargainingModel, rounds: int | None, **opts: Any) -> Forecas
 
 def _no_options(name: str, opts: dict[str, Any]) -> None:
     if opts:
-        raise ModelError(f"the {name} model takes no options (got {', '.join(opts)})",
+        raise option_error(f"the {name} model takes no options (got {', '.join(opts)})",
                          hint="drop the --option flags")
 
 
@@ -66,9 +66,26 @@ MODELS: dict[str, Callable[..., Forecast]] = {
 }
 
 
-def run_model(model: BargainingModel, name: str, rounds: int | None = None,
+def run_model(model: BargainingModel, name: str, rounds: int | str | None = None, /,
               **options: Any) -> Forecast:
-    """Run model ``name`` (one of :data:`MODELS`) on every issue of ``model``."""
+    """Run model ``name`` (one of :data:`MODELS`) on every issue of ``model``.
+
+    The number of rounds may come as ``rounds`` or as the option ``rounds=N`` (as
+    ``-o rounds=N`` on the command line), not both; static models ignore it.
+    """
     if name not in MODELS:
-        raise ModelError(f"unknown model '{name}'", hint="choose one of: " + ", ".join(MODELS))
+        raise option_error(f"unknown model '{name}'", hint="choose one of: " + ", ".join(MODELS))
+    if "rounds" in options:
+        if rounds is not None:
+            raise option_error("the number of rounds is given twice (--rounds and -o rounds)",
+                             hint="give it once")
+        rounds = options.pop("rounds")
+    if rounds is not None:
+        try:
+            rounds = int(rounds)
+        except (TypeError, ValueError):
+            raise option_error(f"rounds={rounds!r} must be a whole number",
+                             hint="e.g. --rounds 10") from None
+        if rounds < 0:
+            raise option_error(f"rounds={rounds} must be at least 0", hint="e.g. --rounds 10")
     return MODELS[name](model, rounds, **options)
