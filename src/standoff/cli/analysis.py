@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from standoff.cli.common import load_conflict
+from standoff.cli.common import load_conflict, make_console
 from standoff.errors import ModelError
 
 MaxStates = Annotated[
@@ -76,7 +75,7 @@ class _Progress:
                 return
             from rich.progress import Progress
 
-            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar = Progress(console=make_console(stderr=True), transient=True)
             self.bar.start()
             self.task = self.bar.add_task("analysing", total=total)
         self.bar.update(self.task, completed=done, description=label)
@@ -125,14 +124,13 @@ def analyze_command(
             progress.close()
     several = len(results) > 1 or variant is not None
     if format is Format.table:
-        console = Console(soft_wrap=False) if output is None else \
-            Console(file=open(output, "w", encoding="utf-8"), width=200)  # noqa: SIM115
+        console = make_console(soft_wrap=False) if output is None else \
+            make_console(file=open(output, "w", encoding="utf-8"), width=200)  # noqa: SIM115
         for k, (name, result) in enumerate(results):
             if several:
                 if k:
                     console.print()
-                console.print(f"[bold]{_heading(result.conflict, name)}[/bold]",
-                              highlight=False)
+                console.print(_heading(result.conflict, name), style="bold")
             print_analysis(result, console)
         if output is not None:
             console.file.close()
@@ -241,7 +239,7 @@ def states_command(
         for r in rows:
             table.add_row(str(r["id"]), r["pattern"], ", ".join(r["taken"]) or "–",
                           *(str(v) for v in r["rank"].values()))
-        Console().print(table)
+        make_console().print(table)
 
 
 def explain_command(

@@ -10,7 +10,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from standoff.cli.common import make_console
 from standoff.errors import ModelError
 
 _FORMATS = ("text", "table", "json")  # table: the name the GMCR commands use
@@ -62,7 +64,7 @@ def shown_rounds(n: int, fit: int) -> list[int | None]:
 
 
 def _print_forecast(console: Console, forecast: Any) -> None:
-    console.print(f"[bold]model:[/bold] {forecast.model}   ({forecast.citation})")
+    console.print(Text.assemble(("model:", "bold"), f" {forecast.model}   ({forecast.citation})"))
     if forecast.options:
         console.print("options: " + ", ".join(f"{k}={v}" for k, v in forecast.options.items()))
     for iid, res in forecast.issues.items():
@@ -89,7 +91,7 @@ def _print_forecast(console: Console, forecast: Any) -> None:
         for key in ("median", "mean"):
             if key in res.details and len(res.details[key]) == n:
                 values = res.details[key]
-                table.add_row(f"[italic]{key}[/italic]",
+                table.add_row(Text(key, style="italic"),
                               *("…" if r is None else fixed(values[r]) for r in columns))
         console.print(table)
         if None in columns:
@@ -101,8 +103,8 @@ def _print_forecast(console: Console, forecast: Any) -> None:
 
 
 def _print_monte_carlo(console: Console, mc: dict[str, Any]) -> None:
-    console.print(f"[bold]Monte Carlo[/bold]: {mc['samples']} draws of {mc['model']} "
-                  f"(seed {mc['seed']})")
+    console.print(Text.assemble(("Monte Carlo", "bold"), f": {mc['samples']} draws of "
+                                f"{mc['model']} (seed {mc['seed']})"))
     bars = " ▁▂▃▄▅▆▇█"
     for iid, d in mc["issues"].items():
         counts = d["histogram"]["counts"]
@@ -196,7 +198,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "json":
             typer.echo(json.dumps(payload, indent=2))
             return
-        console = Console()
+        console = make_console()
         _print_forecast(console, result)
         if samples:
             _print_monte_carlo(console, payload["monte_carlo"])
@@ -283,7 +285,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "json":
             typer.echo(json.dumps(result, indent=2))
             return
-        console = Console()
+        console = make_console()
         table = Table(title=f"zone of possible agreement ({result['rule']})")
         for col in ("issue", "zone", "gap", "blocking", "smallest concession"):
             table.add_column(col)
@@ -385,7 +387,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "json":
             typer.echo(json.dumps(result, indent=2))
             return
-        console = Console()
+        console = make_console()
         table = Table(
             title=f"DEU III backtest: {result['issues']} issues with an outcome "
             f"(capability: {capability})"

@@ -11,8 +11,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from standoff.cli.analysis import AllVariantsOption, MaxStates, ModelPath, VariantOption
+from standoff.cli.common import make_console
 from standoff.errors import ModelError
 
 
@@ -79,7 +81,7 @@ def claims_command(
     elif format is ClaimsFormat.markdown:
         sys.stdout.write(claims_markdown(content))
     else:
-        print_claims(content, Console(soft_wrap=False))
+        print_claims(content, make_console(soft_wrap=False))
     if strict and content.any_claim_fails:
         raise typer.Exit(1)
 
@@ -152,14 +154,14 @@ def _witness_lines(result) -> list[str]:
     return lines
 
 
-def _cell(result) -> str:
+def _cell(result) -> Text:
     """A short verdict for the terminal table: holds, fails or mixed (k/n)."""
     yes = sum(v.holds for v in result.verdicts)
     if yes == len(result.verdicts):
-        return "[green]holds[/green]"
+        return Text("holds", style="green")
     if yes == 0:
-        return "[red]fails[/red]"
-    return f"[yellow]mixed ({yes}/{len(result.verdicts)})[/yellow]"
+        return Text("fails", style="red")
+    return Text(f"mixed ({yes}/{len(result.verdicts)})", style="yellow")
 
 
 def print_claims(content, console: Console) -> None:
@@ -167,8 +169,8 @@ def print_claims(content, console: Console) -> None:
     from standoff.report.content import claim_sentence
 
     spec = content.spec
-    console.print(f"[bold]{spec.title}[/bold]: {len(spec.claims)} claims, "
-                  f"{len(content.runs)} variant(s)", highlight=False)
+    console.print(Text.assemble((spec.title, "bold"), f": {len(spec.claims)} claims, "
+                                f"{len(content.runs)} variant(s)"))
     if spec.view:
         console.print(f"View encoded: {spec.view}", highlight=False)
     if not spec.claims:
@@ -195,8 +197,8 @@ def print_claims(content, console: Console) -> None:
     for claim in spec.claims:
         console.print()
         sentence = claim_sentence(spec, claim.id)
-        console.print(f"[bold]{claim.id}[/bold]: {sentence[:1].upper() + sentence[1:]}",
-                      highlight=False)
+        console.print(Text.assemble((claim.id, "bold"),
+                                    f": {sentence[:1].upper() + sentence[1:]}"))
         console.print(f"  checked as: {claim.check}", highlight=False, markup=False)
         console.print(f"  verdict: {content.claim_summary(claim.id)}", highlight=False)
         for r in content.claim_results(claim.id):

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+
+def make_console(**kwargs: Any) -> Console:
+    """A console that prints text literally: names from a model file such as "[red]" or
+    "[/]" are shown as written, never read as rich markup (styles are passed explicitly)."""
+    return Console(markup=False, highlight=False, **kwargs)
 
 
 def load_conflict(model: Path, max_states: int):
@@ -13,7 +22,5 @@ def load_conflict(model: Path, max_states: int):
 
     if not sys.stderr.isatty():
         return load(model, max_states=max_states)
-    from rich.console import Console
-
-    with Console(stderr=True).status(f"compiling {model} …"):
+    with make_console(stderr=True).status(f"compiling {model} …"):
         return load(model, max_states=max_states)

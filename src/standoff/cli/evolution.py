@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from standoff.cli.common import load_conflict
+from standoff.cli.common import load_conflict, make_console
 from standoff.errors import ModelError
 
 ModelPath = Annotated[Path, typer.Argument(help="Model file (YAML or JSON).", show_default=False)]
@@ -67,10 +67,10 @@ def _json(data: dict[str, Any], output: Path | None) -> None:
 def _print(render, output: Path | None) -> None:
     """Render rich output to the terminal or to a file."""
     if output is None:
-        render(Console(soft_wrap=False))
+        render(make_console(soft_wrap=False))
         return
     with open(output, "w", encoding="utf-8") as handle:
-        render(Console(file=handle, width=200))
+        render(make_console(file=handle, width=200))
 
 
 # -- paths -----------------------------------------------------------------------------------

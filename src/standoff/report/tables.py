@@ -115,6 +115,7 @@ def print_analysis(result: Analysis, console) -> None:
     """
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     c = result.conflict
     shown_states = None
@@ -126,8 +127,8 @@ def print_analysis(result: Analysis, console) -> None:
             marked[c.status_quo] = True
         shown_states = [int(s) for s in np.flatnonzero(marked)[: 2 * MAX_TABLE_STATES]]
     header, rows = _rows(result, shown_states)
-    console.print(f"[bold]{c.title}[/bold]: {c.state_count:,} states, {len(c.dm_ids)} "
-                  f"decision makers, {len(c.option_keys)} options", highlight=False)
+    console.print(Text.assemble((c.title, "bold"), f": {c.state_count:,} states, "
+                                f"{len(c.dm_ids)} decision makers, {len(c.option_keys)} options"))
     if c.spec.view:
         console.print(f"View encoded: {c.spec.view}", highlight=False)
     console.print("Pattern positions (Y taken, N not taken, – irrelevant):")
@@ -172,7 +173,7 @@ def print_analysis(result: Analysis, console) -> None:
         table.add_row(row[0], row[1], *mid, *last, style="bold green" if row[-1] else None)
     if not rows_empty:
         console.print(table)
-    console.print("[bold]Equilibria[/bold]")
+    console.print("Equilibria", style="bold")
     for k, states in result.equilibria.items():
         shown = ", ".join(c.show(s - 1) for s in states[:MAX_LISTED]) or "none"
         if len(states) > MAX_LISTED:
