@@ -28,7 +28,8 @@ def odd_elmira(tmp_path):
 
 
 @pytest.mark.parametrize("command", [
-    ["analyze"], ["states"], ["claims"], ["paths"], ["coalitions"], ["explain", "@", "1", "--dm", "uniroyal"],
+    ["analyze"], ["states"], ["claims"], ["paths"], ["coalitions"],
+    ["explain", "@", "1", "--dm", "uniroyal"],
 ])
 def test_gmcr_text_output_prints_names_literally(odd_elmira, command):
     args = [odd_elmira if a == "@" else a for a in command]

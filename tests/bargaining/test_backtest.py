@@ -127,3 +127,42 @@ def test_backtest_text_output(write, run):
             "weighted_mean,constant_50")
     assert r.exit_code == 0, r.output
     assert "weighted_mean" in r.stdout and "32.50" in r.stdout and "left out" in r.stdout
+
+
+def test_unreadable_or_empty_data_is_refused(write, run, tmp_path):
+    """A folder, a binary file, a non-finite outcome and a file with nothing to score all
+    give a located error (exit 2), never a traceback or a table of NaN."""
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(bytes(range(256)) * 4)
+    nan_out = _deu_file(write, [("d1", "d1i1", {0: 100}, {0: 50}, 0, "nan")], name="nan.csv")
+    header_only = _deu_file(write, [], gdp=False, name="header.csv")
+    cases = [(tmp_path, "folder"), (binary, "not UTF-8"),
+             (nan_out, "must be a finite number"), (header_only, "nothing to score")]
+    for path, message in cases:
+        r = run("backtest", "deu3", "--data", path)
+        assert r.exit_code == 2, (path, r.output)
+        assert r.output.startswith(f"{path}") and message in r.output
+        assert "Traceback" not in r.output
+
+
+def test_model_names_and_options_on_the_command_line(write, run):
+    path = _deu_file(write, ROWS)
+    r = run("backtest", "deu3", "--data", path, "--models", "compromise,median", "--format",
+            "json")
+    assert r.exit_code == 0, r.output
+    assert set(json.loads(r.output)["models"]) == {"weighted_mean", "median_actor"}
+    r = run("backtest", "deu3", "--data", path, "--models", "")
+    assert r.exit_code == 2 and "no model to score" in r.output
+    # an option reaches the model it names, and is refused if that model is not scored
+    r = run("backtest", "deu3", "--data", path, "--models", "spatial", "-o",
+            "spatial.victory=cubic")
+    assert r.exit_code == 2 and "victory='cubic' is not one of" in r.output
+    r = run("backtest", "deu3", "--data", path, "--models", "spatial", "-o", "q=0.5")
+    assert r.exit_code == 2 and "expected_utility is not among the models" in r.output
+    r = run("backtest", "deu3", "--data", path, "--models", "weighted_mean", "-o",
+            "median.x=1")
+    assert r.exit_code == 2 and "'median' takes no options" in r.output
+    ok = run("backtest", "deu3", "--data", path, "--models", "spatial", "-o",
+             "spatial.victory=square", "--format", "json")
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["options"]["spatial"] == {"victory": "square"}

@@ -62,6 +62,25 @@ YAML_ERRORS = [
     ("      scale: [0, 10]\n", "      scale: [0, 10\n", "YAML syntax error", 8),
     ("  issues:", "  agreement: {rule: qualified_majority}\n  issues:", "threshold", 5),
     ("  issues:", "  agreement: {veto: [Q]}\n  issues:", "unknown veto player", 5),
+    # numbers must be finite, plain and of sane size (they are squared inside the models)
+    ("A: {position: 2, salience: 0.5}", "A: {position: .nan, salience: 0.5}",
+     "must be a finite number", 9),
+    ("A: {position: 2, salience: 0.5}", "A: {position: 2, salience: .inf}",
+     "must be a finite number", 9),
+    ("A: {position: 2, salience: 0.5}", "A: {position: true, salience: 0.5}",
+     "must be a number, found True", 9),
+    ("    - {id: B, capability: 2}", "    - {id: B, capability: 1e308}", "too large", 4),
+    ("    - {id: B, capability: 2}", "    - {id: B, capabilty: 2}",
+     "did you mean 'capability'", 4),
+    ("      scale: [0, 10]", "      scale: [5, 5]", "the two ends are equal", 7),
+    ("      scale: [0, 10]", "      scale: [0, .inf]", "finite", 7),
+    # uncertainty ranges lie on the scale and contain the stated value
+    ("A: {position: 2, salience: 0.5}", "A: {position: 2, salience: 0.5, "
+     "position_range: [3, 6]}", "does not contain the stated position 2", 9),
+    ("A: {position: 2, salience: 0.5}", "A: {position: 2, salience: 0.5, "
+     "position_range: [-3, 6]}", "outside the scale", 9),
+    ("A: {position: 2, salience: 0.5}", "A: {position: 2, salience: 0.5, "
+     "salience_range: [0.6, 0.9]}", "does not contain the stated salience 0.5", 9),
 ]
 
 
@@ -136,6 +155,9 @@ DECIDE = EXAMPLES / "decide_example.tsv"
         (lambda t: t.replace("#D\tLeft\tparks\t10\t0.2\t0.6", "#D\tLeft\tparks\t10\t0.2"),
          "needs 5", 17),
         (lambda t: t.replace("#D\tLeft\tparks", "#D\tMayor\tparks"), "second position", 17),
+        (lambda t: t.replace("100\t0.9\t0.6", "100\t0.9\tinf"), "must be a finite number",
+         14),
+        (lambda t: t.replace("100\t0.9\t0.6", "100\t0.9\t-1"), "must not be negative", 14),
     ],
 )
 def test_decide_errors(write, run, mutate, message, line):
@@ -151,3 +173,18 @@ def test_input_format_flag(run, write):
     assert r.exit_code == 0, r.output
     r = run("forecast", path, "--input-format", "xml")
     assert r.exit_code == 2 and "unknown input format" in r.output
+
+
+def test_yaml_1_2_exponent_numbers_are_numbers(write):
+    """YAML 1.2 reads 1e3 as a number (PyYAML's YAML 1.1 would read it as text)."""
+    m = load_model(write("m.yaml", GOOD.replace("capability: 2}", "capability: 2e0}")))
+    assert m.actor("B").capability == 2.0
+
+
+def test_decide_single_scale_point_is_refused(write, run):
+    text = DECIDE.read_text()
+    lines = [ln for ln in text.splitlines()
+             if not (ln.startswith("#M\tparks") and not ln.startswith("#M\tparks\t0"))]
+    path = write("one.tsv", "\n".join(lines) + "\n")
+    r = run("forecast", path)
+    assert r.exit_code == 2 and "single scale point" in r.output, r.output

@@ -377,3 +377,27 @@ def test_zopa_cli_package_coalition(write, run):
             "count")
     assert r.exit_code == 0, r.output
     assert "winning coalition A, B" in r.stdout
+
+
+def test_disconnected_zone_is_shown_piece_by_piece(write, run):
+    """The text table must not print the hull [20, 60] of two separate pieces as if every
+    point between them were agreeable."""
+    path = write("qm.yaml", _ranges((0, 30), (20, 60), (50, 100), weights=[0.4, 0.35, 0.25]))
+    r = run("zopa", path, "--rule", "qualified_majority", "--threshold", "0.6")
+    assert r.exit_code == 0, r.output
+    assert "[20, 30] ∪" in r.output and "[50, 60]" in r.output
+    assert "(disconnected)" in r.output and "[20, 60]" not in r.output
+
+
+def test_threshold_flag_is_checked(run):
+    r = run("zopa", EXAMPLES / "trade_two_level.yaml", "--threshold", "0.5")
+    assert r.exit_code == 2 and "applies to --rule qualified_majority" in r.output
+    r = run("zopa", EXAMPLES / "trade_two_level.yaml", "--rule", "qualified_majority",
+            "--threshold", "0")
+    assert r.exit_code == 2 and "must be above 0" in r.output
+
+
+def test_concession_reads_as_a_sentence(run):
+    r = run("zopa", EXAMPLES / "trade_no_zone.yaml")
+    assert r.exit_code == 0
+    assert "meet at 47.5: A gives 2.5, B/Parliament" in r.output

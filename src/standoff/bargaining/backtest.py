@@ -25,9 +25,11 @@ import numpy as np
 from standoff.bargaining.compromise import weighted_mean, weighted_median
 from standoff.bargaining.deu3 import DEUDataset
 from standoff.bargaining.inputs import BargainingModel
-from standoff.errors import ModelError
+from standoff.errors import COMMAND_LINE, ModelError
 
 BASELINES = ("weighted_mean", "median_actor", "constant_50")
+#: the forecast command's names for the two baselines it also offers
+ALIASES = {"compromise": "weighted_mean", "median": "median_actor"}
 MODELS = (*BASELINES, "exchange", "expected_utility", "expected_utility_paper", "spatial")
 
 
@@ -95,18 +97,39 @@ def score(errors: Iterable[float]) -> dict[str, float]:
 def backtest(dataset: DEUDataset, models: Iterable[str] = MODELS, limit: int | None = None,
              eu_options: dict[str, Any] | None = None,
              exchange_options: dict[str, Any] | None = None,
-             keep_forecasts: bool = False) -> dict[str, Any]:
+             keep_forecasts: bool = False,
+             model_options: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Run ``models`` on every proposal of ``dataset``; score issues with an outcome.
+
+    ``model_options`` maps ``exchange``, ``expected_utility`` or ``spatial`` to that model's
+    options (``NAME=VALUE`` strings allowed); ``eu_options`` and ``exchange_options`` are
+    the same for one model each. ``compromise`` and ``median`` (the forecast command's
+    names) are accepted for ``weighted_mean`` and ``median_actor``.
 
     Returns the fixed JSON shape ``{"issues": N, "models": {NAME: {"mae", "median_error",
     "within_10", "n"}}, "treatment": ...}``.
     """
-    names = list(models)
+    names = list(dict.fromkeys(ALIASES.get(m, m) for m in models))
+    if not names:
+        raise ModelError("no model to score", file=COMMAND_LINE,
+                         hint="e.g. --models " + ",".join(BASELINES))
     unknown = [m for m in names if m not in RUNNERS]
     if unknown:
-        raise ModelError("unknown backtest model(s): " + ", ".join(unknown),
-                         hint="choose from: " + ", ".join(RUNNERS))
-    options = {"expected_utility": eu_options or {}, "exchange": exchange_options or {}}
+        raise ModelError("unknown backtest model(s): " + ", ".join(unknown), file=COMMAND_LINE,
+                         hint="choose from: " + ", ".join(RUNNERS)
+                         + " (compromise and median are accepted for the first two)")
+    options = {"expected_utility": eu_options or {}, "exchange": exchange_options or {},
+               **{k: dict(v) for k, v in (model_options or {}).items()}}
+    for model, given in options.items():
+        if not given:
+            continue
+        users = [m for m in names if m == model or m.startswith(model + "_")]
+        if not users:
+            raise ModelError(
+                f"options for {model} ({', '.join(given)}) but {model} is not among the "
+                "models scored", file=COMMAND_LINE,
+                hint=f"add {model} to --models, or drop the option",
+            )
     proposals = dataset.proposals[:limit] if limit else dataset.proposals
     errors: dict[str, list[float]] = {m: [] for m in names}
     forecasts: list[dict[str, Any]] = []

@@ -23,13 +23,14 @@ Treatment of missing values (stated in every backtest):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from standoff.bargaining.inputs import Actor, BargainingModel, Issue, Stance
-from standoff.errors import ModelError
+from standoff.errors import COMMAND_LINE, ModelError
 
 #: actor column suffixes in file order, and readable ids
 ACTORS: tuple[tuple[str, str], ...] = (
@@ -90,22 +91,35 @@ def _float(text: str, file: str, line: int, column: str) -> float | None:
     if text in ("", "NA", "."):
         return None
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise ModelError(f"column '{column}' must be a number, found '{text}'", file=file,
                          line=line, hint="fix or empty the cell") from None
+    if not math.isfinite(value):
+        raise ModelError(f"column '{column}' must be a finite number, found '{text}'",
+                         file=file, line=line, hint="fix the cell, or leave it empty (missing)")
+    return value
 
 
 def load_deu3(path: str | Path, capability: str = "equal") -> DEUDataset:
     """Read the DEU III copy; see the module docstring for the treatment of missing values."""
     file = str(path)
     if capability not in CAPABILITIES:
-        raise ModelError(f"unknown capability '{capability}'",
+        raise ModelError(f"unknown capability '{capability}'", file=COMMAND_LINE,
                          hint="use one of: " + ", ".join(CAPABILITIES))
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError:
         raise ModelError("file not found", file=file, hint="check --data") from None
+    except IsADirectoryError:
+        raise ModelError("this is a folder, not the data file", file=file,
+                         hint="pass the path of deu3.csv itself") from None
+    except UnicodeDecodeError:
+        raise ModelError("the file is not UTF-8 text", file=file,
+                         hint="pass the tab-separated DEU III copy (deu3.csv)") from None
+    except OSError as err:
+        raise ModelError(f"cannot read the file: {err.strerror or err}", file=file,
+                         hint="check the path and its permissions") from None
     if not lines:
         raise ModelError("the file is empty", file=file, line=1)
     header = [h.strip().strip('"') for h in lines[0].split("\t")]
@@ -158,6 +172,10 @@ def load_deu3(path: str | Path, capability: str = "equal") -> DEUDataset:
                 continue
             out = _float(cells[col["out"]], file, lineno, "out")
             rp = _float(cells[col["rp"]], file, lineno, "rp")
+            for value, what in ((out, "out"), (rp, "rp")):
+                if value is not None and not 0 <= value <= 100:
+                    raise ModelError(f"{what} = {value:g} is outside 0-100", file=file,
+                                     line=lineno, hint="DEU III values lie on 0-100")
             iid = cells[col["isnr"]].strip().strip('"')
             issues.append(Issue(id=iid, name=iid, low=0.0, high=100.0, stances=tuple(stances),
                                 status_quo=rp, outcome=out))
@@ -174,8 +192,13 @@ def load_deu3(path: str | Path, capability: str = "equal") -> DEUDataset:
            if capability == "qmv" else "")
         + "; issues are grouped by proposal; only issues with an outcome are scored."
     )
-    return DEUDataset(path=file, proposals=tuple(proposals), capability=capability,
-                      treatment=treatment)
+    dataset = DEUDataset(path=file, proposals=tuple(proposals), capability=capability,
+                         treatment=treatment)
+    if dataset.scored_issues == 0:
+        raise ModelError("no issue in the file has both positions and an outcome, so there is "
+                         "nothing to score", file=file,
+                         hint="pass the full DEU III copy (deu3.csv)")
+    return dataset
 
 
 def outcomes(dataset: DEUDataset) -> np.ndarray:

@@ -22,9 +22,10 @@ Both readers were written from the format descriptions; every malformed line rai
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
-from standoff.bargaining.inputs import Actor, BargainingModel, Issue, Stance
+from standoff.bargaining.inputs import LIMIT, Actor, BargainingModel, Issue, Stance
 from standoff.errors import ModelError
 
 
@@ -86,12 +87,23 @@ def _split(line: str, sep: str) -> list[tuple[str, int]]:
 def _number(field: tuple[str, int], what: str, file: str, line: int) -> float:
     text, col = field
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise ModelError(
             f"{what} must be a number, found '{text}'", file=file, line=line, column=col,
             hint="use a plain decimal number with a '.' decimal point",
         ) from None
+    if not math.isfinite(value) or abs(value) > LIMIT:
+        raise ModelError(
+            f"{what} must be a finite number of at most {LIMIT:g} in size, found '{text}'",
+            file=file, line=line, column=col, hint="use a plain decimal number",
+        )
+    if value < 0 and what in ("power", "number of actors", "number of dimensions"):
+        raise ModelError(
+            f"{what} must not be negative, found '{text}'", file=file, line=line, column=col,
+            hint="use a number of at least 0",
+        )
+    return value
 
 
 # --------------------------------------------------------------------------------------
@@ -306,7 +318,14 @@ def load_decide_tsv(path: str | Path) -> BargainingModel:
         if not data[iid]:
             continue
         values = [v for v, _ in points[iid]]
-        lo, hi = (min(values), max(values)) if len(values) >= 2 else (0.0, 100.0)
+        if values and min(values) == max(values):
+            raise ModelError(
+                f"issue '{iid}' has a single scale point ({values[0]:g}), so its scale has no "
+                "length", file=file, line=1, column=1,
+                hint=f"add '#M {iid} VALUE' lines for the lowest and highest points (with no "
+                     "'#M' line at all the scale is 0-100)",
+            )
+        lo, hi = (min(values), max(values)) if values else (0.0, 100.0)
         stances = []
         for aid, (pos, sal, power, lineno) in data[iid].items():
             if not lo <= pos <= hi:
@@ -324,5 +343,8 @@ def load_decide_tsv(path: str | Path) -> BargainingModel:
     actors = tuple(
         Actor(id=a, name=n, capability=first_power.get(a, 0.0)) for a, n in actor_names.items()
     )
+    if all(st.capability == 0 for iss in issues for st in iss.stances):
+        raise ModelError("every power in the '#D' lines is 0, so no actor has any weight",
+                         file=file, line=1, column=1, hint="give at least one actor power > 0")
     return BargainingModel(title=title, actors=actors, issues=tuple(issues), source=file,
                             path=file)

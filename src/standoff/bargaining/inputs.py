@@ -33,12 +33,22 @@ The file is validated with pydantic; every error names the file, line and column
 from __future__ import annotations
 
 import difflib
+import math
+import types
+import typing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from standoff.errors import ModelError
 from standoff.model.yamlio import Locations, load_document
@@ -169,15 +179,35 @@ class BargainingModel:
 # File schema (pydantic)
 # --------------------------------------------------------------------------------------
 
-_STRICT = ConfigDict(extra="forbid", strict=False)
+_STRICT = ConfigDict(extra="forbid", strict=False, allow_inf_nan=False)
+
+#: Largest magnitude accepted for a position, scale end or capability. Larger numbers are
+#: almost surely typing slips, and squaring them in the models would overflow.
+LIMIT = 1e9
+
+
+def _real(value: Any) -> float:
+    """A finite number of at most :data:`LIMIT` in magnitude (``true`` is not a number)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number, found {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError("must be a finite number, not .nan or .inf")
+    if abs(number) > LIMIT:
+        raise ValueError(f"{number:g} is too large: numbers here must not exceed {LIMIT:g} in "
+                         "size")
+    return number
+
+
+Real = Annotated[float, BeforeValidator(_real)]
 
 
 def _pair(value: Any) -> tuple[float, float]:
     if not isinstance(value, list | tuple) or len(value) != 2:
         raise ValueError("must be a list of two numbers [low, high]")
-    lo, hi = (float(v) for v in value)
+    lo, hi = (_real(v) for v in value)
     if lo > hi:
-        raise ValueError(f"low end {lo:g} is above high end {hi:g}")
+        raise ValueError(f"the low end {lo:g} is above the high end {hi:g}")
     return lo, hi
 
 
@@ -194,11 +224,11 @@ class RatifierSpec(BaseModel):
 
 class StanceSpec(BaseModel):
     model_config = _STRICT
-    position: float
-    salience: float = Field(ge=0.0, le=1.0)
-    capability: float | None = Field(default=None, ge=0.0)
+    position: Real
+    salience: Annotated[Real, Field(ge=0.0, le=1.0)]
+    capability: Annotated[Real, Field(ge=0.0)] | None = None
     acceptable: tuple[float, float] | None = None
-    reservation: float | None = None
+    reservation: Real | None = None
     ratifiers: list[RatifierSpec] = Field(default_factory=list)
     position_range: tuple[float, float] | None = None
     salience_range: tuple[float, float] | None = None
@@ -215,21 +245,25 @@ class IssueSpec(BaseModel):
     name: str | None = None
     scale: tuple[float, float] = (0.0, 100.0)
     labels: dict[float, str] = Field(default_factory=dict)
-    status_quo: float | None = None
-    outcome: float | None = None
+    status_quo: Real | None = None
+    outcome: Real | None = None
     positions: dict[str, StanceSpec]
 
     @field_validator("scale", mode="before")
     @classmethod
     def _scale(cls, v: Any) -> tuple[float, float]:
-        return _pair(v)
+        lo, hi = _pair(v)
+        if lo == hi:
+            raise ValueError(f"the two ends are equal ({lo:g}): a scale needs a low and a "
+                             "high end")
+        return lo, hi
 
 
 class ActorSpec(BaseModel):
     model_config = _STRICT
     id: str
     name: str | None = None
-    capability: float = Field(default=1.0, ge=0.0)
+    capability: Annotated[Real, Field(ge=0.0)] = 1.0
 
 
 class AgreementSpec(BaseModel):
@@ -254,7 +288,34 @@ _HINTS = {
     "capability": "capability (clout) is a non-negative number",
     "extra_forbidden": "remove the key or check its spelling against docs/bargaining.md",
     "missing": "add the key; see examples/bargaining/ for a complete file",
+    "scale": "write the scale as [low, high] with low below high, e.g. scale: [0, 100]",
+    "acceptable": "write the range as [low, high] with low below high, e.g. [20, 60]",
+    "position_range": "write the range as [low, high] with low below high, e.g. [20, 60]",
+    "salience_range": "write the range as [low, high] inside [0, 1], e.g. [0.3, 0.7]",
+    "threshold": "a qualified majority's threshold is a share of the weight in (0, 1], "
+                 "e.g. threshold: 0.65",
+    "actors": "list at least one actor: actors: [{id: A}, {id: B}]",
+    "issues": "list at least one issue with an id and positions (examples/bargaining/)",
+    "number": "write a plain number (no quotes, not true/false, .nan or .inf)",
 }
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    """The keys allowed at ``loc`` (a pydantic error location) in the file schema."""
+    model: Any = BargainingSpec
+    for part in loc:
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+        if isinstance(part, str) and part in model.model_fields:
+            model = model.model_fields[part].annotation
+        else:
+            continue
+        while typing.get_origin(model) in (list, dict, typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(model) if a is not type(None)]
+            model = args[-1]
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
 
 
 def _pydantic_error(err: ValidationError, locs: Locations, prefix: tuple) -> ModelError:
@@ -262,27 +323,26 @@ def _pydantic_error(err: ValidationError, locs: Locations, prefix: tuple) -> Mod
     # a misspelt key shows up as "unknown key" and "missing key": report the spelling first
     first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     path = (*prefix, *first["loc"])
-    what = ".".join(str(p) for p in first["loc"]) or "the section"
+    keys = [str(p) for p in first["loc"] if isinstance(p, str)]
+    what = keys[-1] if keys else "the section"
     kind = first["type"]
-    msg = first["msg"]
+    msg = first["msg"].removeprefix("Value error, ")
     if kind == "missing":
-        message = f"'{first['loc'][-1]}' is required here ({'.'.join(map(str, path[:-1]))})"
+        where = ".".join(map(str, path[:-1])) or "the top level"
+        message = f"'{first['loc'][-1]}' is required here ({where})"
         path = path[:-1]
     elif kind == "extra_forbidden":
-        message = f"unknown key '{first['loc'][-1]}'"
-        missing = [e["loc"][-1] for e in errors
-                   if e["type"] == "missing" and e["loc"][:-1] == first["loc"][:-1]]
-        close = difflib.get_close_matches(str(first["loc"][-1]), [str(m) for m in missing], 1)
+        key = str(first["loc"][-1])
+        message = f"unknown key '{key}'"
+        close = difflib.get_close_matches(key, _fields_at(first["loc"][:-1]), 1, 0.6)
         if close:
             return locs.error(path, message + f" (did you mean '{close[0]}'?)",
-                              f"rename '{first['loc'][-1]}' to '{close[0]}'")
+                              f"rename '{key}' to '{close[0]}'")
     else:
-        message = f"{what}: {msg}"
-    hint = _HINTS.get(kind)
-    if hint is None:
-        for key in ("salience", "capability"):
-            if key in [str(p) for p in first["loc"]]:
-                hint = _HINTS[key]
+        message = f"{what}: {msg[:1].lower() + msg[1:]}"
+    hint = _HINTS.get(kind) or _HINTS.get(what)
+    if hint is None and kind in ("float_parsing", "float_type", "finite_number", "value_error"):
+        hint = _HINTS["number"]
     return locs.error(path, message, hint)
 
 
@@ -364,6 +424,19 @@ def from_data(data: Any, locs: Locations) -> BargainingModel:
             ):
                 raise locs.error((*spath, "salience_range"), "salience_range must lie in [0, 1]",
                                  _HINTS["salience"])
+            if st.position_range is not None:
+                inside(st.position_range[0], (*spath, "position_range"), "position_range end")
+                inside(st.position_range[1], (*spath, "position_range"), "position_range end")
+            for key, value in (("position_range", st.position), ("salience_range", st.salience)):
+                rng = getattr(st, key)
+                if rng is not None and not rng[0] <= value <= rng[1]:
+                    what = key.split("_")[0]
+                    raise locs.error(
+                        (*spath, key),
+                        f"the {key} {list(rng)} does not contain the stated {what} {value:g}",
+                        f"the range says how unsure the {what} {value:g} is, so it must "
+                        f"contain it; widen the range or move the {what}",
+                    )
             cap = st.capability if st.capability is not None else actors[seen[actor_id]].capability
             stances.append(
                 Stance(

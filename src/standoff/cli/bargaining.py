@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from standoff.cli.common import make_console
-from standoff.errors import ModelError
+from standoff.errors import COMMAND_LINE, ModelError
 
 _FORMATS = ("text", "table", "json")  # table: the name the GMCR commands use
 DEFAULT_MODELS = "weighted_mean,median_actor,constant_50,exchange,expected_utility"
@@ -37,6 +37,22 @@ def _parse_options(pairs: list[str]) -> dict[str, str]:
             raise typer.BadParameter(f"option '{p}' must look like NAME=VALUE")
         k, v = p.split("=", 1)
         out[k.strip()] = v.strip()
+    return out
+
+
+_OPTION_MODELS = ("exchange", "expected_utility", "spatial")
+
+
+def _backtest_options(pairs: dict[str, str]) -> dict[str, dict[str, str]]:
+    """``MODEL.NAME=VALUE`` pairs by model; a bare ``NAME`` belongs to expected_utility."""
+    out: dict[str, dict[str, str]] = {}
+    for key, value in pairs.items():
+        model, _, name = key.rpartition(".")
+        model = model or "expected_utility"
+        if model not in _OPTION_MODELS:
+            raise ModelError(f"option '{key}': '{model}' takes no options", file=COMMAND_LINE,
+                             hint="prefix the option with one of: " + ", ".join(_OPTION_MODELS))
+        out.setdefault(model, {})[name] = value
     return out
 
 
@@ -99,7 +115,9 @@ def _print_forecast(console: Console, forecast: Any) -> None:
             console.print(f"({hidden} rounds in the middle not shown; --format json or --plot "
                           "FILE.svg give every round)")
         if "stopped" in res.details:
-            console.print(f"stopped after {res.details['steps']} steps: {res.details['stopped']}")
+            steps = res.details["steps"]
+            console.print(f"stopped after {steps} step{'s' if steps != 1 else ''}: "
+                          f"{res.details['stopped']}")
 
 
 def _print_monte_carlo(console: Console, mc: dict[str, Any]) -> None:
@@ -163,7 +181,7 @@ def register(app: typer.Typer) -> None:
         ] = 0,
         seed: Annotated[
             int,
-            typer.Option("--seed", help="random seed for --monte-carlo"),
+            typer.Option("--seed", min=0, help="random seed for --monte-carlo (0 or more)"),
         ] = 1,
         workers: Annotated[
             int | None,
@@ -262,6 +280,9 @@ def register(app: typer.Typer) -> None:
                     raise typer.BadParameter("rule must be unanimity or qualified_majority")
                 ag = replace(ag, rule=rule)
             if threshold is not None:
+                if threshold <= 0:
+                    raise typer.BadParameter("--threshold must be above 0 (a share of the "
+                                             "weight, e.g. 0.65)")
                 ag = replace(ag, threshold=threshold)
             if weight is not None:
                 if weight not in ("capability", "count"):
@@ -278,6 +299,9 @@ def register(app: typer.Typer) -> None:
                 ag = replace(ag, veto=tuple(veto))
             if ag.rule == "qualified_majority" and ag.threshold >= 1.0 and threshold is None:
                 raise typer.BadParameter("a qualified majority needs --threshold")
+            if ag.rule == "unanimity" and threshold is not None:
+                raise typer.BadParameter("--threshold applies to --rule qualified_majority; "
+                                         "under unanimity every party must agree")
             result = zopa(m, ag, max_coalitions=max_coalitions, strict=True)
         except ModelError as err:
             _fail(err)
@@ -289,20 +313,10 @@ def register(app: typer.Typer) -> None:
         table = Table(title=f"zone of possible agreement ({result['rule']})")
         for col in ("issue", "zone", "gap", "blocking", "smallest concession"):
             table.add_column(col)
-        for iid, z in result["issues"].items():
-            zone = "empty" if z["zone"] is None else f"[{z['zone'][0]:.4g}, {z['zone'][1]:.4g}]"
-            if z["zone"] is not None and z.get("status_quo_only"):
-                zone += " (status quo only)"
-            conc = z.get("concession")
-            ctext = (
-                ""
-                if not conc
-                else (
-                    f"{conc['amount']:.4g} each at {conc['at']:.4g} by "
-                    + ", ".join(f"{k} {v:.3g}" for k, v in conc["by"].items())
-                )
-            )
-            table.add_row(iid, zone, f"{z['gap']:.4g}", ", ".join(z["blocking"]), ctext)
+        from standoff.report.content import zopa_rows
+
+        for row in zopa_rows(result):
+            table.add_row(*row)
         console.print(table)
         j = result["joint"]
         console.print(
@@ -362,7 +376,11 @@ def register(app: typer.Typer) -> None:
         ] = None,
         option: Annotated[
             list[str] | None,
-            typer.Option("--option", "-o", help="expected-utility option NAME=VALUE"),
+            typer.Option(
+                "--option", "-o",
+                help="model option MODEL.NAME=VALUE (e.g. spatial.victory=square); a bare "
+                "NAME=VALUE goes to expected_utility",
+            ),
         ] = None,
     ) -> None:
         """Score every model on the DEU III issues with a recorded outcome."""
@@ -373,14 +391,11 @@ def register(app: typer.Typer) -> None:
             from standoff.bargaining.backtest import backtest
             from standoff.bargaining.deu3 import find_data, load_deu3
 
+            chosen = [m.strip() for m in models.split(",") if m.strip()]
+            model_options = _backtest_options(_parse_options(option))
             path = data or find_data(os.environ.get("STANDOFF_DEU3"))
             ds = load_deu3(path, capability=capability)
-            result = backtest(
-                ds,
-                [m.strip() for m in models.split(",") if m.strip()],
-                limit=limit,
-                eu_options=_parse_options(option),
-            )
+            result = backtest(ds, chosen, limit=limit, model_options=model_options)
         except ModelError as err:
             _fail(err)
             return

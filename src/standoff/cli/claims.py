@@ -208,7 +208,9 @@ def print_claims(content, console: Console) -> None:
 
 
 def report_command(
-    model: ModelPath,
+    model: Annotated[Path, typer.Argument(
+        help="Model file (YAML or JSON); a bargaining-only file may also be a KTAB CSV or a "
+        "decide TSV.", show_default=False)],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="FILE.html or FILE.md to write.")
     ],

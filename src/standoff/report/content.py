@@ -330,19 +330,26 @@ def build_bargaining(model) -> BargainingSection:
 
 
 def zopa_rows(result: dict) -> list[list[str]]:
-    """One row per issue of a ZOPA result: issue, zone, gap, blocking, smallest concession."""
+    """One row per issue of a ZOPA result: issue, zone, gap, blocking, smallest concession.
+
+    A zone made of separate pieces (possible under a qualified majority, where different
+    coalitions accept different outcomes) lists every piece.
+    """
     rows = []
     for iid, z in result["issues"].items():
+        pieces = z.get("zones") or ([z["zone"]] if z["zone"] is not None else [])
         if z["zone"] is None:
             zone = "empty"
         else:
-            zone = f"[{z['zone'][0]:.4g}, {z['zone'][1]:.4g}]"
+            zone = " ∪ ".join(f"[{lo:.4g}, {hi:.4g}]" for lo, hi in pieces)
+            if len(pieces) > 1:
+                zone += " (disconnected)"
             if z.get("status_quo_only"):
                 zone += " (status quo only)"
         conc = z.get("concession")
         ctext = "" if not conc else (
-            f"{conc['amount']:.4g} each, meeting at {conc['at']:.4g} ("
-            + ", ".join(f"{k} {v:.3g}" for k, v in conc["by"].items()) + ")")
+            f"meet at {conc['at']:.4g}: "
+            + ", ".join(f"{k} gives {v:.3g}" for k, v in conc["by"].items()))
         rows.append([iid, zone, f"{z['gap']:.4g}", ", ".join(z["blocking"]) or "-", ctext])
     return rows
 
