@@ -214,7 +214,8 @@ def test_state_space_too_large_is_refused_before_allocation(tmp_path):
     result = run("analyze", str(write(tmp_path, text)))
     assert result.code == 2
     assert "Traceback" not in result.err
-    assert re.search(r"up to 2,147,483,648 states \(estimated memory [\d,.]+ GiB\)", result.err)
+    assert re.search(r"up to 2,147,483,648 states \(estimated memory [\d,.e+]+ (?:[KMGT]i)?B\)",
+                     result.err)
     assert "--max-states" in result.err
 
 
@@ -265,7 +266,35 @@ def test_model_whose_moves_would_not_fit_in_memory_is_refused(tmp_path, monkeypa
     text = MINIMAL.replace("{text: A goes}", "{text: A goes, moves: take}")
     result = run("analyze", str(write(tmp_path, text)))
     assert result.code == 2 and "Traceback" not in result.err
-    assert "its moves could need up to" in result.err and "GiB available" in result.err
+    assert "its moves could need up to" in result.err and "100 B available" in result.err
+
+
+def test_raising_the_state_limit_does_not_skip_the_memory_check(tmp_path):
+    """3 decision makers x 15 free options: 2^45 states. With --max-states raised past it,
+    the memory estimate (checked before anything is allocated) still refuses the model."""
+    dms = "\n".join(
+        f"  d{d}:\n    name: D{d}\n    options:\n"
+        + "\n".join(f"      o{d}_{k}: {{text: option {k}}}" for k in range(15))
+        for d in range(3)
+    )
+    prefs = "\n".join(f"  d{d}:\n    prioritize: [o{d}_0]" for d in range(3))
+    text = f"format: standoff/1\ntitle: huge\ndecision_makers:\n{dms}\npreferences:\n{prefs}\n"
+    result = run("check", str(write(tmp_path, text)), "--max-states", str(10**17))
+    assert result.code == 2 and "Traceback" not in result.err
+    assert "35,184,372,088,832 states" in result.err
+    assert "a larger --max-states cannot help" in result.err
+    # the usual refusal states a realistic estimate: free options store no moves
+    result = run("check", str(write(tmp_path, text)))
+    assert result.code == 2 and "estimated memory 4,352.0 TiB" in result.err
+
+
+def test_byte_counts_read_naturally():
+    from standoff.graph.states import format_bytes
+
+    assert format_bytes(100) == "100 B"
+    assert format_bytes(512 * 2**20) == "512.0 MiB"
+    assert format_bytes(3 * 2**40) == "3.0 TiB"
+    assert format_bytes(2**60) == "1.0e+06 TiB"
 
 
 def test_sim_that_would_not_finish_is_refused(tmp_path, monkeypatch):

@@ -7,7 +7,6 @@ user sees them.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -21,6 +20,9 @@ from standoff.graph.states import (
     StateSpace,
     enumerate_states,
     estimate_memory,
+    format_bytes,
+    implicit_dms,
+    memory_budget,
 )
 from standoff.model.loader import ModelSpec
 
@@ -124,18 +126,13 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
             "can NOT happen",
         )
 
-    implicit = set()
-    if space.product is not None:
-        implicit = {
-            d for d, dm in enumerate(spec.dms)
-            if all(spec.options[k].moves == "both" for k in dm.options)
-        }
+    implicit = implicit_dms(spec, space.product is not None)
     needed = estimate_memory(spec, space.size, implicit)
     budget = memory_budget()
     if needed > budget:
         raise CapacityError(
             f"the model has {space.size:,} states and its moves could need up to "
-            f"{needed / 2**30:,.1f} GiB, more than the {budget / 2**30:,.1f} GiB available",
+            f"{format_bytes(needed)}, more than the {format_bytes(budget)} available",
             file=spec.file,
             hint="give decision makers fewer options each (moves grow as 2^options per "
             "decision maker) or add feasibility constraints",
@@ -172,15 +169,6 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
             )
         status_quo = sq
     return Conflict(spec, space, tuple(moves), ranks, status_quo)
-
-
-def memory_budget() -> int:
-    """Bytes a model may use: 80% of the machine's physical memory (8 GiB if unknown)."""
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        total = 10 * 2**30
-    return int(total * 0.8)
 
 
 def _show(space: StateSpace, s: int) -> str:

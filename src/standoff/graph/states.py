@@ -13,6 +13,7 @@ collapsed state per ``collapse`` entry, in file order. State ids start at 1.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -212,6 +213,33 @@ def estimate_memory(spec: ModelSpec, states: int, implicit: set[int] | None = No
     return states * per_state
 
 
+def implicit_dms(spec: ModelSpec, product: bool) -> set[int]:
+    """Decision makers whose moves need no storage: in a product space, those whose every
+    option can be taken and dropped (their moves are implicit cosets)."""
+    if not product:
+        return set()
+    return {d for d, dm in enumerate(spec.dms)
+            if all(spec.options[k].moves == "both" for k in dm.options)}
+
+
+def memory_budget() -> int:
+    """Bytes a model may use: 80% of the machine's physical memory (8 GiB if unknown)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        total = 10 * 2**30
+    return int(total * 0.8)
+
+
+def format_bytes(n: float) -> str:
+    """A byte count for people: ``512.0 MiB``, ``3.2 GiB``, ``1.5e+06 TiB``."""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024:
+            return f"{n:.1f} {unit}" if unit != "B" else f"{int(n)} B"
+        n /= 1024
+    return f"{n:,.1f} TiB" if n < 1e6 else f"{n:.1e} TiB"
+
+
 MAX_LOOKUP_BITS = 24
 
 
@@ -272,14 +300,24 @@ def enumerate_states(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> S
             estimate *= int((t >= 0).sum())
     else:
         estimate = estimate_states(spec)
+    needed = estimate_memory(spec, estimate, implicit_dms(spec, tables is not None))
     if estimate > max_states:
         raise CapacityError(
             f"the state space would have up to {estimate:,} states (estimated memory "
-            f"{estimate_memory(spec, estimate) / 2**30:,.1f} GiB), over the limit of "
-            f"{max_states:,} states",
+            f"{format_bytes(needed)}), over the limit of {max_states:,} states",
             file=spec.file,
             hint="remove options or add feasibility constraints, or raise the limit with "
             "--max-states (max_states= in the library) if the machine has the memory",
+        )
+    budget = memory_budget()
+    if needed > budget:  # checked whatever the state limit: nothing is allocated yet
+        raise CapacityError(
+            f"the state space would have up to {estimate:,} states, needing about "
+            f"{format_bytes(needed)}, more than the {format_bytes(budget)} this machine can "
+            "give (80% of its memory)",
+            file=spec.file,
+            hint="remove options or add feasibility constraints; a larger --max-states "
+            "cannot help on this machine",
         )
     if tables is not None:
         return _product_space(spec, tables)
