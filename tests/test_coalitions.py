@@ -146,3 +146,23 @@ def test_all_states_reach_matrix_matches_the_search_from_each_state():
             for s in range(conflict.state_count):
                 expected = legal_reach(conflict, members, s, improving).tolist()
                 assert np.flatnonzero(matrix[s]).tolist() == expected
+
+
+def test_coalition_analysis_too_large_to_search_is_refused_up_front(tmp_path):
+    """2 decision makers x 7 free options: 16,384 states, over the bit-matrix limit, and
+    a state-by-state search over 4.2 million moves. Refused at once (it used to run for
+    hours), with the size of the work in the message."""
+    from cli_runner import run
+
+    dms = "\n".join(
+        f"  d{d}:\n    name: D{d}\n    options:\n"
+        + "\n".join(f"      o{d}_{k}: {{text: option {k}}}" for k in range(7))
+        for d in range(2)
+    )
+    prefs = "\n".join(f"  d{d}:\n    prioritize: [o{d}_0, not o{1 - d}_1]" for d in range(2))
+    path = tmp_path / "mid.yaml"
+    path.write_text(f"format: standoff/1\ntitle: mid\ndecision_makers:\n{dms}\n"
+                    f"preferences:\n{prefs}\n", encoding="utf-8")
+    r = run("coalitions", str(path))
+    assert r.code == 2 and "Traceback" not in r.err
+    assert "from each of the 16,384 states over 4,161,536 moves" in r.err

@@ -20,14 +20,16 @@ from typing import Any
 import numpy as np
 
 from standoff.analysis.paths import all_coalitions
-from standoff.errors import ModelError
+from standoff.errors import CapacityError, ModelError
 from standoff.graph.conflict import Conflict
+from standoff.graph.states import format_bytes, memory_budget
 from standoff.stability.coalition import (
     COALITION_CONCEPT_NAMES,
     COALITION_CONCEPTS,
     CoalitionStability,
     shortest_legal_sequence,
 )
+from standoff.stability.sequences import MAX_MATRIX_STATES
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,53 @@ def parse_coalition(conflict: Conflict, text: str) -> tuple[int, ...]:
     return tuple(sorted(set(out)))
 
 
+#: Most (start state x move) visits the state-by-state coalition search may make; the
+#: search runs in Python at roughly a microsecond per visit, so this is about two minutes.
+MAX_COALITION_WORK = 10**8
+
+
+def check_coalition_cost(conflict: Conflict, groups: Sequence[tuple[int, ...]]) -> None:
+    """Refuse, before computing, coalition analyses that would not finish or not fit.
+
+    A coalition of several decision makers (and, for CSMR, its opponents) needs the set of
+    states it reaches by legal sequences from every state. Up to
+    :data:`~standoff.stability.sequences.MAX_MATRIX_STATES` states these sets are one bit
+    matrix (work: moves x states/64 per round, memory: states^2 bits plus one gathered row
+    per move); beyond, a search from each state (work: states x moves). Single decision
+    makers only need their own moves.
+    """
+    m = conflict.state_count
+    n = len(conflict.dm_ids)
+    moves = [int(np.asarray(conflict.moves[j].counts()).sum()) for j in range(n)]
+    words = (m + 63) // 64
+    budget = memory_budget()
+    for members in groups:
+        opponents = tuple(j for j in range(n) if j not in members)
+        for group in (members, opponents):
+            if len(group) < 2:
+                continue
+            total = sum(moves[j] for j in group)
+            names = "+".join(conflict.dm_ids[j] for j in members)
+            if m <= MAX_MATRIX_STATES:
+                need = 8 * words * (3 * max(moves[j] for j in group) + (len(group) + 2) * m)
+                if need > budget:
+                    raise CapacityError(
+                        f"coalition analysis of {names} would need about {format_bytes(need)} "
+                        f"for the reachable sets of {m:,} states, more than the "
+                        f"{format_bytes(budget)} available", file=conflict.spec.file,
+                        hint="give the decision makers fewer options, or analyse single "
+                             "decision makers (analyze) instead of coalitions")
+                continue
+            work = m * total
+            if work > MAX_COALITION_WORK:
+                raise CapacityError(
+                    f"coalition analysis of {names} would search legal sequences from each of "
+                    f"the {m:,} states over {total:,} moves (about {work:.1e} steps), more "
+                    f"than the limit of {MAX_COALITION_WORK:.0e}", file=conflict.spec.file,
+                    hint="coalition concepts need every state's reachable set; give the "
+                         "decision makers fewer options or add feasibility constraints")
+
+
 def analyze_coalitions(
     conflict: Conflict,
     coalitions: Sequence[Iterable[str | int]] | None = None,
@@ -201,6 +250,7 @@ def analyze_coalitions(
                 members = tuple(sorted({conflict.dm_index(d) for d in g}))
             if members not in groups:
                 groups.append(members)
+    check_coalition_cost(conflict, groups)
     results = []
     for members in groups:
         engine = CoalitionStability(conflict, members)
