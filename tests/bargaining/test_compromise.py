@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -95,3 +97,26 @@ def test_unknown_model_exits_2(run):
     assert r.exit_code == 2
     assert r.output.startswith("command line: error: unknown model 'oracle'")
     assert "expected_utility" in r.output  # the choices
+
+
+def test_static_table_shows_weights_and_the_zero_weight_fallback(run, write):
+    """The compromise table lists each actor's weight; when every weight is 0 the forecast
+    falls back to the unweighted mean, and the output says so."""
+    r = run("forecast", EXAMPLES / "ec_emissions.yaml")
+    assert r.exit_code == 0
+    assert "weight (capability x salience)" in r.output and "0.144" in r.output  # UK .16 x .9
+    path = write("zero.yaml", """bargaining:
+  actors: [{id: A, capability: 1}, {id: B, capability: 3}]
+  issues:
+    - id: x
+      positions:
+        A: {position: 0, salience: 0}
+        B: {position: 40, salience: 0}
+""")
+    r = run("forecast", path, "--format", "json")
+    d = json.loads(r.output)["issues"]["x"]
+    assert d["forecast"] == pytest.approx(20.0)
+    assert "unweighted mean" in d["note"]
+    r = run("forecast", path, "-m", "median")
+    assert "note: every capability x salience weight is 0" in r.output
+    assert "unweighted median" in r.output

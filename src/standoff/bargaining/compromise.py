@@ -66,11 +66,15 @@ def weighted_median(x: np.ndarray, w: np.ndarray) -> float:
     return float(pts[j])
 
 
-def _single(issue: Issue, value: float, weights: np.ndarray) -> IssueForecast:
+def _single(issue: Issue, value: float, weights: np.ndarray, kind: str) -> IssueForecast:
     x, _, _ = issue.arrays()
+    details: dict = {"weights": weights.tolist()}
+    if weights.sum() <= _TOL:
+        details["note"] = (f"every capability x salience weight is 0 on this issue, so the "
+                           f"forecast is the unweighted {kind}")
     return IssueForecast(
         issue=issue.id, forecast=value, actors=tuple(issue.actors), rounds=(tuple(x.tolist()),),
-        details={"weights": weights.tolist()},
+        details=details,
     )
 
 
@@ -79,7 +83,7 @@ def compromise(model: BargainingModel) -> Forecast:
     out = {}
     for issue in model.issues:
         x, s, c = issue.arrays()
-        out[issue.id] = _single(issue, weighted_mean(x, c * s), c * s)
+        out[issue.id] = _single(issue, weighted_mean(x, c * s), c * s, "mean")
     return Forecast("compromise", out, {"weights": "capability x salience"},
                     "Achen 2006 (compromise model); Van den Bos 1991")
 
@@ -89,7 +93,7 @@ def median(model: BargainingModel) -> Forecast:
     out = {}
     for issue in model.issues:
         x, s, c = issue.arrays()
-        out[issue.id] = _single(issue, weighted_median(x, c * s), c * s)
+        out[issue.id] = _single(issue, weighted_median(x, c * s), c * s, "median")
     return Forecast("median", out, {"weights": "capability x salience",
                                     "tie": "midpoint of the median interval"},
                     "Black 1948; Bueno de Mesquita 1994 (median voter)")

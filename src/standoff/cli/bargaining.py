@@ -99,6 +99,18 @@ def _print_forecast(console: Console, forecast: Any) -> None:
         fit = max(3, (console.width - name_width - 4) // (cell_width + 3))
         columns = shown_rounds(n, fit)
         table.add_column("actor", no_wrap=True, max_width=name_width)
+        weights = res.details.get("weights") if n == 1 else None
+        if n == 1:  # a static model: positions and the weights that average them
+            table.add_column("position", justify="right", no_wrap=True)
+            if weights is not None:
+                table.add_column("weight (capability x salience)", justify="right")
+            for a, actor in enumerate(res.actors):
+                extra = [f"{weights[a]:.4g}"] if weights is not None else []
+                table.add_row(actor, cells[0][a], *extra)
+            console.print(table)
+            if "note" in res.details:
+                console.print(f"note: {res.details['note']}")
+            continue
         for r in columns:
             label = "…" if r is None else ("start" if r == 0 else f"r{r}")
             table.add_column(label, justify="right", no_wrap=True)
