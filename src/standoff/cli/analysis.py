@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 import sys
 import time
 from enum import StrEnum
@@ -11,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from standoff.cli.common import load_conflict, make_console
+from standoff.cli.common import check_writable, emit, emit_rendered, load_conflict, make_console
 from standoff.errors import ModelError
 
 MaxStates = Annotated[
@@ -36,8 +39,8 @@ class Format(StrEnum):
     csv = "csv"
 
 
-def _variants(model: Path, max_states: int, variant: str | None, all_variants: bool,
-              default_all: bool = False) -> list[tuple[str, object]]:
+def select_variants(model: Path, max_states: int, variant: str | None, all_variants: bool,
+                    default_all: bool = False) -> list[tuple[str, object]]:
     """``[(variant name, compiled conflict)]`` as selected by --variant / --all-variants
     (default: the model as written, or every variant when ``default_all``)."""
     from standoff.analysis.variants import variant_conflicts, variant_names
@@ -55,7 +58,8 @@ def _variants(model: Path, max_states: int, variant: str | None, all_variants: b
     return list(variant_conflicts(conflict, names, max_states=max_states).items())
 
 
-def _heading(conflict, name: str) -> str:
+def variant_heading(conflict, name: str) -> str:
+    """``Variant NAME: what it changes``, the heading of one variant's section."""
     from standoff.analysis.variants import describe_variant
 
     return f"Variant {name}: {describe_variant(conflict.spec, name)}"
@@ -85,14 +89,15 @@ class _Progress:
             self.bar.stop()
 
 
-def _concepts(concepts: str | None) -> tuple[str, ...]:
+def parse_concepts_option(concepts: str | None, option: str = "--concepts",
+                          example: str = "nash,gmr,smr,seq,sim") -> tuple[str, ...]:
+    """The concept keys given to ``option``; a bad key is an error naming that option."""
     from standoff.analysis import parse_concepts
 
     try:
         return parse_concepts(concepts)
     except ValueError as exc:
-        raise ModelError(str(exc), file="--concepts",
-                         hint="e.g. --concepts nash,gmr,smr,seq,sim") from None
+        raise ModelError(str(exc), file=option, hint=f"e.g. {option} {example}") from None
 
 
 def analyze_command(
@@ -113,8 +118,10 @@ def analyze_command(
     from standoff.analysis import analyze
     from standoff.report.tables import analysis_csv, analysis_markdown, print_analysis
 
-    keys = _concepts(concepts)
-    selected = _variants(model, max_states, variant, all_variants)
+    keys = parse_concepts_option(concepts)
+    if output is not None:
+        check_writable([output])
+    selected = select_variants(model, max_states, variant, all_variants)
     results = []
     for name, conflict in selected:
         progress = _Progress()
@@ -124,16 +131,16 @@ def analyze_command(
             progress.close()
     several = len(results) > 1 or variant is not None
     if format is Format.table:
-        console = make_console(soft_wrap=False) if output is None else \
-            make_console(file=open(output, "w", encoding="utf-8"), width=200)  # noqa: SIM115
-        for k, (name, result) in enumerate(results):
-            if several:
-                if k:
-                    console.print()
-                console.print(_heading(result.conflict, name), style="bold")
-            print_analysis(result, console)
-        if output is not None:
-            console.file.close()
+
+        def render(console) -> None:
+            for k, (name, result) in enumerate(results):
+                if several:
+                    if k:
+                        console.print()
+                    console.print(variant_heading(result.conflict, name), style="bold")
+                print_analysis(result, console)
+
+        emit_rendered(render, output)
         return
     if format is Format.json:
         if len(results) == 1:
@@ -141,15 +148,14 @@ def analyze_command(
             if variant is not None:
                 doc["variant"] = variant
         else:
-            doc = {"format": "standoff-variants/1", "title": results[0][1].conflict.title,
-                   "variants": [{"variant": name,
-                                 "description": _heading(r.conflict, name).split(": ", 1)[1],
-                                 "analysis": r.to_dict()} for name, r in results]}
+            doc = variants_json(
+                results[0][1].conflict.title,
+                [(name, r.conflict, "analysis", r.to_dict()) for name, r in results])
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     elif format is Format.markdown:
         parts = []
         for name, result in results:
-            head = f"<!-- {_heading(result.conflict, name)} -->\n" if several else ""
+            head = f"<!-- {variant_heading(result.conflict, name)} -->\n" if several else ""
             body = analysis_markdown(result)
             if several:
                 body = body.replace(f"# {result.conflict.title}",
@@ -167,14 +173,16 @@ def analyze_command(
                     lines.append("variant," + body[0])
                 lines += [f"{name},{row}" for row in body[1:]]
             text = "\n".join(lines) + "\n"
-    _emit(text, output)
+    emit(text, output)
 
 
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
+def variants_json(title: str, items: list[tuple[str, object, str, dict]]) -> dict:
+    """``standoff-variants/1``: one entry per ``(variant name, conflict, key, document)``,
+    with the variant's description and the document under ``key``."""
+    return {"format": "standoff-variants/1", "title": title,
+            "variants": [{"variant": name,
+                          "description": variant_heading(conflict, name).split(": ", 1)[1],
+                          key: doc} for name, conflict, key, doc in items]}
 
 
 def check_command(
@@ -185,7 +193,7 @@ def check_command(
 ) -> None:
     """Validate a model file (and every variant) and report its size; exit 2 with a located
     message if it is bad."""
-    selected = _variants(model, max_states, variant, all_variants, default_all=True)
+    selected = select_variants(model, max_states, variant, all_variants, default_all=True)
     for name, conflict in selected:
         moves = sum(g.edge_count for g in conflict.moves)
         sq = "none" if conflict.status_quo is None else conflict.show(conflict.status_quo)
@@ -210,7 +218,7 @@ def states_command(
     """List the states with their numbers, option patterns and each DM's preference rank."""
     from rich.table import Table
 
-    selected = _variants(model, max_states, variant, all_variants)
+    selected = select_variants(model, max_states, variant, all_variants)
     docs = []
     for name, conflict in selected:
         rows = []
@@ -222,6 +230,7 @@ def states_command(
                 "rank": {dm: int(conflict.ranks[i, s]) for i, dm in enumerate(conflict.dm_ids)},
             })
         docs.append((name, conflict, rows))
+    labelled = len(docs) > 1 or variant is not None
     if format is Format.json:
         if len(docs) == 1 and variant is None:
             doc: dict = {"states": docs[0][2]}
@@ -229,17 +238,62 @@ def states_command(
             doc = {"variant": variant, "states": docs[0][2]}
         else:
             doc = {"variants": [{"variant": name, "states": rows} for name, _, rows in docs]}
-        _emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", None)
-        return
-    for name, conflict, rows in docs:
-        suffix = f" — variant {name}" if len(docs) > 1 or variant is not None else ""
-        table = Table(title=f"{conflict.title}{suffix}: states (rank: higher is preferred)")
-        for h in ("state", "pattern", "options taken", *conflict.dm_ids):
-            table.add_column(h)
+        emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", None)
+    elif format is Format.csv:
+        emit(_states_csv(docs, labelled=len(docs) > 1), None)
+    elif format is Format.markdown:
+        emit("\n".join(_states_markdown(conflict, rows, name if labelled else None)
+                       for name, conflict, rows in docs), None)
+    else:
+        for name, conflict, rows in docs:
+            suffix = f" — variant {name}" if labelled else ""
+            table = Table(title=f"{conflict.title}{suffix}: states (rank: higher is preferred)")
+            for h in _state_columns(conflict):
+                table.add_column(h)
+            for r in rows:
+                table.add_row(*_state_cells(r, "–"))
+            make_console().print(table)
+
+
+def _state_columns(conflict) -> tuple[str, ...]:
+    """The columns of the states listing: state, pattern, options taken, one per DM."""
+    return ("state", "pattern", "options taken", *conflict.dm_ids)
+
+
+def _state_cells(row: dict, none: str) -> list[str]:
+    """One state's cells (``none`` stands for no option taken)."""
+    return [str(row["id"]), row["pattern"], ", ".join(row["taken"]) or none,
+            *(str(v) for v in row["rank"].values())]
+
+
+def _states_csv(docs: list[tuple[str, object, list[dict]]], labelled: bool) -> str:
+    """The states as CSV, the table's columns (with a leading ``variant`` column when there
+    are several variants; their decision makers are the same)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    lead = ["variant"] if labelled else []
+    writer.writerow([*lead, *_state_columns(docs[0][1])])
+    for name, _, rows in docs:
         for r in rows:
-            table.add_row(str(r["id"]), r["pattern"], ", ".join(r["taken"]) or "–",
-                          *(str(v) for v in r["rank"].values()))
-        make_console().print(table)
+            writer.writerow([*([name] if labelled else []), *_state_cells(r, "")])
+    return buffer.getvalue()
+
+
+def _states_markdown(conflict, rows: list[dict], variant: str | None) -> str:
+    """The states as a Markdown table under a heading (naming the variant, if given)."""
+    suffix = f" — variant {variant}" if variant is not None else ""
+    header = _state_columns(conflict)
+    out = [f"# {conflict.title}{suffix}: states", "",
+           "Rank: higher is preferred. Pattern positions: Y taken, N not taken, – irrelevant.",
+           "", "| " + " | ".join(_md_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    for r in rows:
+        out.append("| " + " | ".join(_md_cell(c) for c in _state_cells(r, "–")) + " |")
+    return "\n".join(out) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    """A Markdown table cell: pipes escaped."""
+    return text.replace("|", "\\|")
 
 
 def explain_command(
@@ -255,10 +309,19 @@ def explain_command(
     """Explain why STATE is or is not stable for a decision maker under a concept."""
     from standoff.analysis import explain
 
-    keys = _concepts(concept)
-    selected = _variants(model, max_states, variant, all_variants)
+    if format is Format.csv:
+        raise ModelError("explain writes an explanation in sentences, which has no CSV form",
+                         file="--format", hint="use --format table (plain text), json or "
+                         "markdown; 'standoff analyze MODEL --format csv' gives the verdicts "
+                         "as CSV")
+    keys = parse_concepts_option(concept, "--concept", "seq")
+    if len(keys) != 1:
+        raise ModelError(f"--concept takes one concept, not {len(keys)}", file="--concept",
+                         hint="e.g. --concept seq; run explain once per concept")
+    selected = select_variants(model, max_states, variant, all_variants)
     several = len(selected) > 1
-    docs = []
+    docs: list[dict] = []
+    texts: list[str] = []
     for name, conflict in selected:
         try:
             conflict.dm_index(dm)
@@ -276,14 +339,29 @@ def explain_command(
             if several or variant is not None:
                 doc["variant"] = name
             docs.append(doc)
+        elif format is Format.markdown:
+            heading = f"## {variant_heading(conflict, name)}\n\n" if several else ""
+            texts.append(heading + _explanation_markdown(result))
         else:
-            if several:
-                typer.echo(("\n" if docs else "") + _heading(conflict, name))
-            typer.echo(str(result))
-            docs.append({})
+            texts.append((variant_heading(conflict, name) + "\n" if several else "")
+                         + str(result) + "\n")
     if format is Format.json:
         out = docs[0] if len(docs) == 1 else {"variants": docs}
-        _emit(json.dumps(out, indent=2, ensure_ascii=False) + "\n", None)
+        emit(json.dumps(out, indent=2, ensure_ascii=False) + "\n", None)
+    else:
+        emit("\n".join(texts), None)
+
+
+#: A state as the explanations show it: its number and option pattern, "5 (NYNNY)".
+_SHOWN_STATE = re.compile(r"\b(\d+) \(([YN–]+)\)")
+
+
+def _explanation_markdown(result) -> str:
+    """An explanation as Markdown: the verdict as a paragraph, then one item per unilateral
+    improvement; each state's option pattern in a code span."""
+    verdict, *reasons = result.sentences
+    text = "\n".join([verdict, *(["", *(f"- {r}" for r in reasons)] if reasons else [])])
+    return _SHOWN_STATE.sub(lambda m: f"{m.group(1)} (`{m.group(2)}`)", text) + "\n"
 
 
 def schema_command() -> None:

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from standoff.cli.analysis import AllVariantsOption, MaxStates, ModelPath, VariantOption
-from standoff.cli.common import make_console
+from standoff.cli.common import OutputFile, check_writable, make_console, write_files
 from standoff.errors import ModelError
 
 
@@ -42,7 +42,7 @@ def _selected_variants(conflict, variant: str | None, all_variants: bool) -> tup
 def _concepts(concepts: str | None) -> tuple[str, ...] | None:
     if concepts is None:
         return None
-    from standoff.cli.analysis import _concepts as parse
+    from standoff.cli.analysis import parse_concepts_option as parse
 
     return parse(concepts)
 
@@ -243,31 +243,36 @@ def report_command(
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         raise ModelError(f"cannot tell the report format from '{output.name}'",
                          file="--output", hint="name the file FILE.html or FILE.md")
-    if not output.parent.is_dir():
-        raise ModelError(f"the folder '{output.parent}' does not exist", file="--output",
-                         hint="create the folder first, or write the report elsewhere")
+    markdown = suffix in (".md", ".markdown")
+    check_writable([output])
     kind = _report_kind(model)
     if kind == "bargaining":
         _bargaining_report(model, output, suffix)
         return
+    if markdown:
+        check_writable([(output.with_suffix(".svg"), _GRAPH)])
     keys = _concepts(concepts)
     conflict = load(model, max_states=max_states)
     names = _selected_variants(conflict, variant, all_variants)
     content = build_report(conflict, keys, names, max_states=max_states)
     if kind == "both":
         content = replace(content, bargaining=_bargaining_section(model))
-    if suffix in (".html", ".htm"):
-        output.write_text(render_html(content), encoding="utf-8")
+    if not markdown:
+        write_files([(output, render_html(content), "")])
         typer.echo(f"wrote {output}")
         return
     svg_path = output.with_suffix(".svg")
     picture = state_graph_svg(content.base.analysis,
                               title=f"{content.base.conflict.title}: state graph")
-    svg_path.write_text(picture.svg + "\n", encoding="utf-8")
-    plots = _write_plots(content.bargaining, output)
-    output.write_text(render_markdown(content, svg_path.name, plots), encoding="utf-8")
+    plots, plot_files = _plots(content.bargaining, output)
+    write_files([(svg_path, picture.svg + "\n", _GRAPH), *plot_files,
+                 (output, render_markdown(content, svg_path.name, plots), "")])
     typer.echo(f"wrote {output} and {svg_path}"
                + (f" and {len(plots)} plot(s)" if plots else ""))
+
+
+#: What the SVG beside a Markdown report is, for error messages.
+_GRAPH = " (the state graph written beside the report)"
 
 
 def _report_kind(model: Path) -> str:
@@ -300,18 +305,21 @@ def _bargaining_section(model: Path):
     return build_bargaining(load_model(model))
 
 
-def _write_plots(section, output: Path) -> dict[str, str]:
-    """Write one positions-by-round SVG per dynamic model beside a Markdown report."""
+def _plots(section, output: Path) -> tuple[dict[str, str], list[OutputFile]]:
+    """One positions-by-round SVG per dynamic model, to go beside a Markdown report:
+    ``({model: file name}, [files to write])``."""
     if section is None:
-        return {}
+        return {}, []
     from standoff.bargaining.plot import rounds_svg
 
     names = {}
+    files: list[OutputFile] = []
     for name in section.dynamic:
         path = output.with_name(f"{output.stem}.{name}.svg")
-        path.write_text(rounds_svg(section.forecasts[name]), encoding="utf-8")
+        files.append((path, rounds_svg(section.forecasts[name]),
+                      f" (the {name} plot written beside the report)"))
         names[name] = path.name
-    return names
+    return names, files
 
 
 def _bargaining_report(model: Path, output: Path, suffix: str) -> None:
@@ -320,11 +328,12 @@ def _bargaining_report(model: Path, output: Path, suffix: str) -> None:
 
     section = _bargaining_section(model)
     if suffix in (".html", ".htm"):
-        output.write_text(render_bargaining_html(section, str(model)), encoding="utf-8")
+        write_files([(output, render_bargaining_html(section, str(model)), "")])
         typer.echo(f"wrote {output}")
         return
-    plots = _write_plots(section, output)
-    output.write_text(render_bargaining_markdown(section, str(model), plots), encoding="utf-8")
+    plots, plot_files = _plots(section, output)
+    write_files([*plot_files,
+                 (output, render_bargaining_markdown(section, str(model), plots), "")])
     typer.echo(f"wrote {output}" + (f" and {len(plots)} plot(s)" if plots else ""))
 
 

@@ -6,12 +6,16 @@
 * ``standoff inverse MODEL --state S --vary DM``: rankings making S an equilibrium.
 * ``standoff lookahead MODEL STATE --dm ID --horizon H``: the anticipated line of play
   behind an L(h) verdict (Kilgour 1985), for two-decision-maker models.
+
+``paths``, ``coalitions`` and ``lookahead`` take ``--variant NAME`` or ``--all-variants`` (one
+section per variant, under a heading); ``inverse`` takes ``--variant NAME`` only.
 """
 
 from __future__ import annotations
 
 import json
-import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,7 +24,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from standoff.cli.common import load_conflict, make_console
+from standoff.cli.analysis import (
+    AllVariantsOption,
+    VariantOption,
+    parse_concepts_option,
+    select_variants,
+    variant_heading,
+    variants_json,
+)
+from standoff.cli.common import check_writable, emit, emit_rendered
 from standoff.errors import ModelError
 
 ModelPath = Annotated[Path, typer.Argument(help="Model file (YAML or JSON).", show_default=False)]
@@ -53,24 +65,69 @@ def _abridged(items: list[str], sep: str) -> str:
     return sep.join(items[:TABLE_ITEMS]) + f"{sep}… ({len(items):,} in all)"
 
 
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
+@dataclass
+class _Section:
+    """One variant's result, ready to be shown in any format.
+
+    Attributes:
+        name: the variant (``base`` for the model as written).
+        conflict: the variant's compiled conflict.
+        to_dict: the JSON document.
+        to_markdown: the Markdown text (a ``# Title`` first line gets the variant's name).
+        render: rich output for the terminal (``None`` when ``to_text`` gives plain text).
+        to_text: plain text for the terminal, used when ``render`` is ``None``.
+    """
+
+    name: str
+    conflict: Any
+    to_dict: Callable[[], dict[str, Any]]
+    to_markdown: Callable[[], str]
+    render: Callable[[Console], None] | None = None
+    to_text: Callable[[], str] | None = None
+
+
+def _write(sections: list[_Section], key: str, format: Format, output: Path | None,
+           labelled: bool) -> None:
+    """Print or write ``sections`` (one per variant) in ``format``; with ``labelled``, each
+    under its variant's heading. Several sections in JSON make a ``standoff-variants/1``
+    document with each result under ``key``."""
+    if format is Format.json:
+        if len(sections) == 1:
+            doc = sections[0].to_dict()
+            if labelled:
+                doc["variant"] = sections[0].name
+        else:
+            doc = variants_json(sections[0].conflict.title,
+                                [(x.name, x.conflict, key, x.to_dict()) for x in sections])
+        emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", output)
+    elif format is Format.markdown:
+        emit("\n".join(_markdown_section(x, labelled) for x in sections), output)
+    elif sections[0].render is None:
+        emit("\n".join((variant_heading(x.conflict, x.name) + "\n" if labelled else "")
+                       + x.to_text() for x in sections), output)
     else:
-        output.write_text(text, encoding="utf-8")
+
+        def render(console: Console) -> None:
+            for k, x in enumerate(sections):
+                if labelled:
+                    if k:
+                        console.print()
+                    console.print(variant_heading(x.conflict, x.name), style="bold")
+                x.render(console)
+
+        emit_rendered(render, output)
 
 
-def _json(data: dict[str, Any], output: Path | None) -> None:
-    _emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
-
-
-def _print(render, output: Path | None) -> None:
-    """Render rich output to the terminal or to a file."""
-    if output is None:
-        render(make_console(soft_wrap=False))
-        return
-    with open(output, "w", encoding="utf-8") as handle:
-        render(make_console(file=handle, width=200))
+def _markdown_section(section: _Section, labelled: bool) -> str:
+    """A section's Markdown; labelled, its title names the variant (as ``analyze`` does)."""
+    body = section.to_markdown()
+    if not labelled:
+        return body
+    head = f"<!-- {variant_heading(section.conflict, section.name)} -->\n"
+    first, sep, rest = body.partition("\n")
+    if first.startswith("# "):
+        return head + f"{first} — variant {section.name}" + sep + rest
+    return head + f"# Variant {section.name}\n\n" + body
 
 
 # -- paths -----------------------------------------------------------------------------------
@@ -98,27 +155,29 @@ def paths_command(
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     output: Output = None,
     max_states: MaxStates = 1 << 22,
+    variant: VariantOption = None,
+    all_variants: AllVariantsOption = False,
 ) -> None:
-    """Status quo analysis: reachable equilibria and the shortest evolution path to each."""
-    from standoff.analysis import analyze, parse_concepts
+    """Status quo analysis: reachable equilibria and the shortest evolution path to each.
+
+    With --all-variants, one section per variant (state numbers are each variant's own).
+    """
+    from standoff.analysis import analyze
     from standoff.analysis.paths import select_states, status_quo_analysis
 
-    try:
-        keys = parse_concepts(concepts)
-    except ValueError as exc:
-        raise ModelError(str(exc), file="--concepts", hint="e.g. --concepts nash,seq") from None
-    conflict = load_conflict(model, max_states)
-    targets = None
-    if to:
-        targets = sorted({s for selector in to for s in select_states(conflict, selector)})
-    result = status_quo_analysis(conflict, analyze(conflict, keys), moves.value, coalitions,
-                                 targets, start)
-    if format is Format.json:
-        _json(result.to_dict(), output)
-    elif format is Format.markdown:
-        _emit(result.to_markdown(), output)
-    else:
-        _print(lambda console: _print_paths(result, console), output)
+    keys = parse_concepts_option(concepts, example="nash,seq")
+    if output is not None:
+        check_writable([output])
+    sections = []
+    for name, conflict in select_variants(model, max_states, variant, all_variants):
+        targets = None
+        if to:
+            targets = sorted({s for selector in to for s in select_states(conflict, selector)})
+        result = status_quo_analysis(conflict, analyze(conflict, keys), moves.value,
+                                     coalitions, targets, start)
+        sections.append(_Section(name, conflict, result.to_dict, result.to_markdown,
+                                 render=lambda console, r=result: _print_paths(r, console)))
+    _write(sections, "paths", format, output, labelled=len(sections) > 1 or variant is not None)
 
 
 def _print_paths(result, console: Console) -> None:
@@ -161,61 +220,74 @@ def coalitions_command(
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     output: Output = None,
     max_states: MaxStates = 1 << 22,
+    variant: VariantOption = None,
+    all_variants: AllVariantsOption = False,
 ) -> None:
-    """Coalitional improvements and CNash, CGMR, CSMR, CSEQ for each coalition."""
-    from standoff.analysis.coalitions import analyze_coalitions
-    from standoff.stability.coalition import COALITION_CONCEPT_NAMES, COALITION_CONCEPTS
+    """Coalitional improvements and CNash, CGMR, CSMR, CSEQ for each coalition.
 
-    conflict = load_conflict(model, max_states)
+    With --all-variants, one section per variant (state numbers are each variant's own).
+    """
+    from standoff.analysis.coalitions import analyze_coalitions
+    from standoff.stability.coalition import COALITION_CONCEPTS
+
     concept = concept.lower()
     if concept not in COALITION_CONCEPTS:
         raise ModelError(f"unknown coalition concept '{concept}'", file="--concept",
                          hint=f"use one of {', '.join(COALITION_CONCEPTS)}")
-    if explain is not None and not 1 <= explain <= conflict.state_count:
-        raise ModelError(f"state {explain} does not exist", file="--explain",
-                         hint=f"states are numbered 1 to {conflict.state_count}")
-    result = analyze_coalitions(conflict, coalition)
-    if explain is not None:
-        explanations = [r.explain(explain, concept) for r in result.coalitions]
-        if format is Format.json:
-            _json({"explanations": [e.to_dict() for e in explanations]}, output)
+    if output is not None:
+        check_writable([output])
+    selected = select_variants(model, max_states, variant, all_variants)
+    labelled = len(selected) > 1 or variant is not None
+    sections = []
+    for name, conflict in selected:
+        if explain is not None and not 1 <= explain <= conflict.state_count:
+            where = f" in variant {name}" if labelled else ""
+            raise ModelError(f"state {explain} does not exist{where}", file="--explain",
+                             hint=f"states are numbered 1 to {conflict.state_count}")
+        result = analyze_coalitions(conflict, coalition)
+        if explain is not None:
+            found = [r.explain(explain, concept) for r in result.coalitions]
+            text = "\n\n".join(str(e) for e in found) + "\n"
+            sections.append(_Section(
+                name, conflict, lambda found=found: {"explanations": [e.to_dict() for e in found]},
+                lambda text=text: text, to_text=lambda text=text: text))
         else:
-            _emit("\n\n".join(str(e) for e in explanations) + "\n", output)
-        return
-    if format is Format.json:
-        _json(result.to_dict(), output)
-        return
-    if format is Format.markdown:
-        _emit(result.to_markdown(), output)
-        return
+            sections.append(_Section(
+                name, conflict, result.to_dict, result.to_markdown,
+                render=lambda console, r=result: _print_coalitions(r, console)))
+    key = "coalitions" if explain is None else "explanations"
+    _write(sections, key, format, output, labelled)
 
-    def render(console: Console) -> None:
-        table = Table(title=f"{conflict.title}: coalition stability")
-        table.add_column("coalition")
-        table.add_column("coalitional improvements")
+
+def _print_coalitions(result, console: Console) -> None:
+    """The coalition stability table and the states stable for every coalition."""
+    from standoff.stability.coalition import COALITION_CONCEPT_NAMES, COALITION_CONCEPTS
+
+    conflict = result.conflict
+    table = Table(title=f"{conflict.title}: coalition stability")
+    table.add_column("coalition")
+    table.add_column("coalitional improvements")
+    for k in COALITION_CONCEPTS:
+        table.add_column(COALITION_CONCEPT_NAMES[k])
+    cut = False
+    for r in result.coalitions:
+        items = [f"{s}→{', '.join(map(str, t))}" for s, t in r.improvements.items()]
+        imp = _abridged(items, "; ")
+        cut |= len(items) > TABLE_ITEMS
+        cells = []
         for k in COALITION_CONCEPTS:
-            table.add_column(COALITION_CONCEPT_NAMES[k])
-        cut = False
-        for r in result.coalitions:
-            items = [f"{s}→{', '.join(map(str, t))}" for s, t in r.improvements.items()]
-            imp = _abridged(items, "; ")
-            cut |= len(items) > TABLE_ITEMS
-            cells = []
-            for k in COALITION_CONCEPTS:
-                cells.append(_abridged([str(x) for x in r.stable[k]], ", "))
-                cut |= len(r.stable[k]) > TABLE_ITEMS
-            table.add_row(" + ".join(r.members), imp or "none", *cells)
-        console.print(table)
-        for k, states in result.equilibria.items():
-            shown = _abridged([conflict.show(s - 1) for s in states], ", ")
-            cut |= len(states) > TABLE_ITEMS
-            console.print(f"  {COALITION_CONCEPT_NAMES[k]:<6} stable for every coalition: "
-                          + (shown or "none"), highlight=False)
-        if cut:
-            console.print(f"Long lists show their first {TABLE_ITEMS} entries; "
-                          "--format json lists everything.", highlight=False)
-
-    _print(render, output)
+            cells.append(_abridged([str(x) for x in r.stable[k]], ", "))
+            cut |= len(r.stable[k]) > TABLE_ITEMS
+        table.add_row(" + ".join(r.members), imp or "none", *cells)
+    console.print(table)
+    for k, states in result.equilibria.items():
+        shown = _abridged([conflict.show(s - 1) for s in states], ", ")
+        cut |= len(states) > TABLE_ITEMS
+        console.print(f"  {COALITION_CONCEPT_NAMES[k]:<6} stable for every coalition: "
+                      + (shown or "none"), highlight=False)
+    if cut:
+        console.print(f"Long lists show their first {TABLE_ITEMS} entries; "
+                      "--format json lists everything.", highlight=False)
 
 
 # -- inverse ---------------------------------------------------------------------------------
@@ -245,25 +317,39 @@ def inverse_command(
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     output: Output = None,
     max_states: MaxStates = 1 << 22,
+    variant: VariantOption = None,
 ) -> None:
-    """Count the rankings of the varied decision makers that make STATE an equilibrium."""
+    """Count the rankings of the varied decision makers that make STATE an equilibrium.
+
+    --variant NAME runs it on a variant (the decision makers not varied keep that variant's
+    preferences). There is no --all-variants: variants mostly replace preferences, which is
+    what this command varies, and STATE may name another state in a variant that changes
+    feasibility.
+    """
     from standoff.analysis.inverse import inverse_analysis, parse_given
 
-    conflict = load_conflict(model, max_states)
+    if output is not None:
+        check_writable([output])
+    ((name, conflict),) = select_variants(model, max_states, variant, False)
     names = [v.strip() for item in vary for v in item.split(",") if v.strip()]
     keys = [k.strip().lower() for k in concepts.split(",") if k.strip()]
     constraints = [parse_given(g) for g in given or []]
     result = inverse_analysis(conflict, state, names, keys, constraints, examples,
                               "enumerate" if enumerate_all else "auto")
-    if format is Format.json:
-        _json(result.to_dict(), output)
-        return
-    lines = result.sentences()
-    md = format is Format.markdown
-    if md:
-        lines = [f"# Inverse analysis: {conflict.title}", "", *(f"- {x}" for x in lines)]
+    section = _Section(name, conflict, result.to_dict,
+                       lambda: _inverse_text(result, markdown=True),
+                       to_text=lambda: _inverse_text(result, markdown=False))
+    _write([section], "inverse", format, output, labelled=variant is not None)
+
+
+def _inverse_text(result, markdown: bool) -> str:
+    """The counts, conditions and example rankings as plain text or Markdown."""
     from standoff.stability import CONCEPT_NAMES
 
+    lines = result.sentences()
+    md = markdown
+    if md:
+        lines = [f"# Inverse analysis: {result.conflict.title}", "", *(f"- {x}" for x in lines)]
     for k in result.counts:
         lines.append("")
         lines.append(f"{'## ' if md else ''}{CONCEPT_NAMES[k]} ({result.methods[k]})")
@@ -273,7 +359,7 @@ def inverse_command(
         for ex in result.examples[k]:
             shown = "; ".join(f"{d}: {' > '.join(map(str, r))}" for d, r in ex.items())
             lines.append(f"  e.g. {shown}" if not md else f"- e.g. {shown}")
-    _emit("\n".join(lines) + "\n", output)
+    return "\n".join(lines) + "\n"
 
 
 # -- lookahead -------------------------------------------------------------------------------
@@ -286,27 +372,36 @@ def lookahead_command(
     horizon: Annotated[int, typer.Option("--horizon", "-h", help="Moves looked ahead.")] = 2,
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     max_states: MaxStates = 1 << 22,
+    variant: VariantOption = None,
+    all_variants: AllVariantsOption = False,
 ) -> None:
-    """Explain L(h) stability: each move and the anticipated line of play (2 DMs)."""
+    """Explain L(h) stability: each move and the anticipated line of play (2 DMs).
+
+    With --all-variants, one explanation per variant (STATE is each variant's own number).
+    """
     from standoff.stability.limited_move import explain_limited_move
 
-    conflict = load_conflict(model, max_states)
-    try:
-        conflict.dm_index(dm)
-    except KeyError:
-        raise ModelError(f"unknown decision maker '{dm}'", file="--dm",
-                         hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
-    if not 1 <= state <= conflict.state_count:
-        raise ModelError(f"state {state} does not exist", file="STATE",
-                         hint=f"states are numbered 1 to {conflict.state_count}")
     if horizon < 1:
         raise ModelError("the horizon must be at least 1", file="--horizon",
                          hint="e.g. --horizon 2")
-    result = explain_limited_move(conflict, state, dm, horizon)
-    if format is Format.json:
-        _json(result.to_dict(), None)
-    else:
-        typer.echo(str(result))
+    selected = select_variants(model, max_states, variant, all_variants)
+    labelled = len(selected) > 1 or variant is not None
+    sections = []
+    for name, conflict in selected:
+        try:
+            conflict.dm_index(dm)
+        except KeyError:
+            raise ModelError(f"unknown decision maker '{dm}'", file="--dm",
+                             hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
+        if not 1 <= state <= conflict.state_count:
+            where = f" in variant {name}" if labelled else ""
+            raise ModelError(f"state {state} does not exist{where}", file="STATE",
+                             hint=f"states are numbered 1 to {conflict.state_count}")
+        result = explain_limited_move(conflict, state, dm, horizon)
+        text = str(result) + "\n"
+        sections.append(_Section(name, conflict, result.to_dict, lambda text=text: text,
+                                 to_text=lambda text=text: text))
+    _write(sections, "lookahead", format, None, labelled)
 
 
 def register(app: typer.Typer) -> None:
