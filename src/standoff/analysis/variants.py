@@ -21,8 +21,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 from standoff.errors import ModelError
 from standoff.graph import DEFAULT_MAX_STATES, Conflict, compile_model
+from standoff.graph.states import group_ok
 from standoff.model.loader import BASE_VARIANT, ModelSpec, VariantSpec
 
 
@@ -102,12 +105,58 @@ def compile_variant(spec: ModelSpec, name: str,
         return compile_model(variant_model, max_states=max_states)
     except ModelError as exc:
         variant = base_spec(spec).variant_spec(name)
-        if variant is None or "no state is feasible" not in exc.message:
+        if variant is None:
             raise
-        line, column = spec.locations.find(variant.path)
-        raise ModelError(f"in variant '{name}': {exc.message}", file=exc.file, line=line,
-                         column=column, hint="check the variant's 'feasibility: add:' "
-                         "constraints") from None
+        if "no state is feasible" in exc.message:
+            line, column = spec.locations.find(variant.path)
+            raise ModelError(f"in variant '{name}': {exc.message}", file=exc.file, line=line,
+                             column=column, hint="check the variant's 'feasibility: add:' "
+                             "constraints") from None
+        if _STATUS_QUO_INFEASIBLE in exc.message and variant_model.status_quo is not None:
+            raise _status_quo_error(spec, name, variant_model.status_quo) from None
+        raise
+
+
+_STATUS_QUO_INFEASIBLE = "the status quo is not a feasible state"
+
+
+def _status_quo_error(spec: ModelSpec, name: str, status_quo: tuple[int, ...]) -> ModelError:
+    """The status quo (feasible in the model as written) is excluded by variant ``name``:
+    point at the constraint the variant (or one it extends) adds that excludes it."""
+    base = base_spec(spec)
+    pattern = np.array([sum(1 << k for k in status_quo)], dtype=np.uint64)
+    taken = ", ".join(base.options[k].key for k in status_quo) or "no option"
+    chain = variant_chain(base, name)
+    culprit: tuple[VariantSpec, tuple[str | int, ...], str] | None = None
+    for variant in reversed(chain):
+        for group in variant.add_groups:
+            mask = sum(1 << k for k in group.options)
+            if not bool(group_ok(pattern, group.kind, mask)[0]):
+                listed = ", ".join(base.options[k].key for k in group.options)
+                culprit = (variant, group.path, f"{group.kind} group [{listed}]")
+                break
+        for stmt in variant.add_infeasible if culprit is None else ():
+            if stmt.expr is not None and bool(stmt.expr.evaluate_bits(pattern)[0]):
+                culprit = (variant, stmt.path, f"infeasible statement '{stmt.text}'")
+                break
+        if culprit is not None:
+            break
+    if culprit is None:
+        owner = chain[-1]
+        where: tuple[str | int, ...] = (*owner.path, "feasibility")
+        what = "feasibility changes"
+    else:
+        owner, where, what = culprit
+    line, column = base.locations.find(where)
+    adder = "it adds" if owner.name == name else \
+        f"added by variant '{owner.name}' (which '{name}' extends)"
+    return ModelError(
+        f"in variant '{name}': the status quo ({taken}) is not a feasible state: "
+        f"the {what} {adder} excludes it",
+        file=base.file, line=line, column=column,
+        hint="the status quo is shared by every variant; change this constraint so that it "
+        "allows the status quo, or correct 'status_quo:' if it is wrong",
+    )
 
 
 def variant_conflicts(conflict_or_spec: Conflict | ModelSpec,

@@ -16,10 +16,13 @@ means decision maker *i* strictly prefers *s* to *t* and equal ranks mean indiff
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from standoff.graph.states import StateSpace
 from standoff.model.loader import PreferenceSpec, StatementSpec
+from standoff.model.schema import MAX_WEIGHT
 
 
 def _selects(stmt: StatementSpec, space: StateSpace) -> np.ndarray:
@@ -37,6 +40,23 @@ def _selects(stmt: StatementSpec, space: StateSpace) -> np.ndarray:
     return stmt.expr.evaluate_bits(space.patterns)
 
 
+def _check_weight(stmt: StatementSpec, space: StateSpace, dm_id: str) -> None:
+    """Refuse a weight that is not a finite number within ±:data:`MAX_WEIGHT`.
+
+    The model loader already refuses such weights; this guards specs built in code, where a
+    NaN would make every score incomparable and 1e308 would overflow the sums.
+    """
+    weight = stmt.weight
+    assert weight is not None
+    if not math.isfinite(weight) or abs(weight) > MAX_WEIGHT:
+        raise space.spec.error(
+            stmt.path,
+            f"preferences of '{dm_id}': the weight {weight!r} of '{stmt.text}' is not a finite "
+            f"number between -{MAX_WEIGHT:.0e} and {MAX_WEIGHT:.0e}",
+            "use finite weights of moderate size; only the order of the scores matters",
+        )
+
+
 def scores(pref: PreferenceSpec, space: StateSpace, dm_id: str, show) -> np.ndarray:
     """Raw scores of every state for one decision maker (higher is better)."""
     m = space.size
@@ -50,6 +70,7 @@ def scores(pref: PreferenceSpec, space: StateSpace, dm_id: str, show) -> np.ndar
         out_f = np.zeros(m, dtype=np.float64)
         for stmt in pref.statements:
             assert stmt.weight is not None
+            _check_weight(stmt, space, dm_id)
             out_f += np.where(_selects(stmt, space), stmt.weight, 0.0)
         return out_f
     n_items = len(pref.ranking)

@@ -7,6 +7,7 @@ column, what is wrong, how to fix it). Nothing about states is computed here; th
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,9 +204,137 @@ def _pydantic_error(exc: ValidationError, locs: Locations) -> ModelError:
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return locs.error(path, f"{where}: {err['input']!r} is not allowed", f"use {expected}")
+    if kind == schema.ERROR_TYPE:
+        hint = err.get("ctx", {}).get("hint")
+        return locs.error(path, f"{where}: {err['msg']}", hint)
     if kind == "too_short":
-        return locs.error(path, f"{where} is empty", "give at least the minimum number of entries")
+        return _too_short(err, path, locs)
+    is_key = bool(err["loc"]) and err["loc"][-1] == "[key]"
+    value = err.get("input")
+    if kind == "string_type" and (value is None or isinstance(value, _SCALARS)):
+        return _not_text(value, path, is_key, locs)
+    expected = _EXPECTED.get(kind)
+    if expected is not None:
+        return locs.error(path, f"{where} should be {expected}, not {_describe(value)}",
+                          "see docs/model-format.md for what this key holds")
     return locs.error(path, f"{where}: {err['msg']}", "see docs/model-format.md for this key")
+
+
+_SCALARS = (bool, int, float, datetime.date)
+
+#: What a value of a pydantic error type should have been, in words.
+_EXPECTED = {
+    "string_type": "text",
+    "dict_type": "a mapping of keys to values (key: value)",
+    "model_type": "a mapping of keys to values (key: value)",
+    "model_attributes_type": "a mapping of keys to values (key: value)",
+    "list_type": "a list ([a, b], or lines starting with '- ')",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "a whole number",
+}
+
+#: The names of mapping keys, by the shape of their path (``*`` matches any key).
+_KEY_ROLES = (
+    (("decision_makers", "*"), "decision maker id"),
+    (("decision_makers", "*", "options", "*"), "option id"),
+    (("preferences", "*"), "decision maker id"),
+    (("sources", "*"), "source name"),
+    (("claims", "*"), "claim id"),
+    (("variants", "*"), "variant name"),
+    (("variants", "*", "preferences", "*"), "decision maker id"),
+)
+
+
+def _describe(value: Any) -> str:
+    """A value as the user wrote it, in words (for 'should be X, not Y')."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, datetime.date):
+        return f"the date {value}"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _key_role(path: DocPath) -> str:
+    """What a mapping key at ``path`` names (``option id``, …), or ``key``."""
+    for shape, role in _KEY_ROLES:
+        if len(shape) == len(path) and all(a in ("*", b) for a, b in zip(shape, path,
+                                                                          strict=True)):
+            return role
+    if len(path) >= 2 and path[-2] == "weights":
+        return "weighted statement"
+    return "key"
+
+
+def _not_text(value: Any, path: DocPath, is_key: bool, locs: Locations) -> ModelError:
+    """A scalar that YAML read as a number, boolean, date or null where a name or text is
+    expected: say what it was read as and how to quote it."""
+    if is_key and path and not isinstance(path[-1], int) and value is not None:
+        path = (*path[:-1], value)  # pydantic names keys like 1.5 or true by their text
+    elif is_key and path and value is None:
+        path = (*path[:-1], None)  # type: ignore[arg-type]  # a null key, named 'None'
+    written = (locs.key_texts if is_key else locs.texts).get(path)
+    if written is None:
+        written = "" if value is None else str(value).lower() if isinstance(value, bool) \
+            else str(value)
+    if value is None:
+        read_as = "as empty (null)"
+    elif isinstance(value, bool):
+        read_as = "as true/false"
+    elif isinstance(value, int | float):
+        read_as = "as a number" + ("" if written == str(value) else f" ({value})")
+    else:
+        read_as = "as a date"
+    quoted = f'"{written}"'
+    if is_key:
+        role = _key_role(path)
+        message = f"the {role} {written or '(empty)'} was read {read_as}, not as a name"
+        hint = f"put it in quotes: {quoted}"
+        if role.endswith(("id", "name")) and (not _NAME.match(written)
+                                              or written.lower() in _KEYWORDS):
+            prefix = {"option id": "o_", "decision maker id": "dm_"}.get(role, "n_")
+            hint = (f"quoting it ({quoted}) keeps it as text, but an id must also start with "
+                    "a letter and not be a keyword: write e.g. "
+                    f"{prefix}{re.sub(r'[^A-Za-z0-9_-]', '_', written)}")
+        return locs.error(path, message, hint)
+    where = ".".join(str(p) for p in path)
+    return locs.error(path, f"{where}: {written or '(empty)'} was read {read_as}, but text is "
+                      "expected here", f"if you mean the text, put it in quotes: {quoted}")
+
+
+def _too_short(err: dict[str, Any], path: DocPath, locs: Locations) -> ModelError:
+    """An empty or too short section, in the words of the model format."""
+    value = err.get("input")
+    found = list(value) if isinstance(value, dict | list) else []
+    if path == ("decision_makers",):
+        listed = ": " + ", ".join(map(str, found)) if found else ""
+        return locs.error(
+            path,
+            f"a conflict needs at least two decision makers (found {len(found)}{listed})",
+            "add the other party (or parties) under 'decision_makers:', each with a name "
+            "and at least one option; one decision maker alone has no one to interact with",
+        )
+    if len(path) == 3 and path[0] == "decision_makers" and path[2] == "options":
+        return locs.error(
+            path,
+            f"decision maker '{path[1]}' has no options; give it at least one",
+            "add an option under 'options:', e.g. 'act: {text: What taking it means}' "
+            "(a decision maker with no options cannot move)",
+        )
+    where = ".".join(str(p) for p in path) or "the top level"
+    need = err.get("ctx", {}).get("min_length", 1)
+    return locs.error(path, f"{where} needs at least {need} entr{'y' if need == 1 else 'ies'} "
+                      f"(found {len(found)})", "add the missing entries here")
 
 
 _TYPE_MARKERS = {"str", "int", "float", "bool", "Evidence", "list[...]", "dict[str,float]",
@@ -401,10 +530,19 @@ def build_spec(
 
     status_quo = None
     if model.status_quo is not None:
-        status_quo = tuple(
-            _resolve_plain(name, ("status_quo", k), names, locs)
-            for k, name in enumerate(model.status_quo)
-        )
+        taken: dict[int, str] = {}
+        for k, name in enumerate(model.status_quo):
+            index = _resolve_plain(name, ("status_quo", k), names, locs)
+            if index in taken:
+                twice = f"option '{name}' twice" if name == taken[index] else \
+                    f"option {options[index].key} twice (as '{taken[index]}' and '{name}')"
+                raise locs.error(
+                    ("status_quo", k),
+                    f"the status quo lists {twice}",
+                    "list each option taken today once",
+                )
+            taken[index] = name
+        status_quo = tuple(taken)
     for name in model.sources:
         if model.sources[name].file is not None:
             reader.source_text(name, ("sources", name))
@@ -565,11 +703,11 @@ def _variant(
 
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+_KEYWORDS = frozenset({"not", "and", "or", "if", "iff", "true", "false"})
 
 
 def _check_name(name: str, path: DocPath, locs: Locations, what: str) -> None:
-    if not _NAME.match(name) or name.lower() in {"not", "and", "or", "if", "iff", "true",
-                                                  "false"}:
+    if not _NAME.match(name) or name.lower() in _KEYWORDS:
         raise locs.error(
             path,
             f"'{name}' cannot be used as a {what}",

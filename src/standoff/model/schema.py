@@ -8,9 +8,20 @@ the file. ``standoff schema`` prints the JSON Schema generated from these classe
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
+from pydantic_core import PydanticCustomError
+
+#: Largest magnitude of a preference weight (``weights:``, ``weight:``). Scores are sums of
+#: weights in 64-bit floats: sums of even millions of weights up to 1e12 stay far from
+#: overflow (1e308 + 1e308 is infinite) and NaN or infinite weights are refused outright.
+MAX_WEIGHT = 1e12
+
+#: The error type of problems found by this module's own validators; the error's context
+#: carries a ``hint`` (how to fix it), which :mod:`standoff.model.loader` prints.
+ERROR_TYPE = "standoff_value"
 
 
 def _bool_as_text(value: object) -> object:
@@ -18,6 +29,54 @@ def _bool_as_text(value: object) -> object:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
+
+
+def _weight(value: object) -> object:
+    """Accept a finite number of magnitude at most :data:`MAX_WEIGHT` as a weight.
+
+    YAML's ``true``/``false``, quoted numbers, ``.nan``, ``.inf`` and huge numbers are
+    refused with a message saying what to write instead.
+    """
+    bound = f"{MAX_WEIGHT:.0e}".replace("e+", "e")
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            ERROR_TYPE, "a weight must be a number, not {value}",
+            {"value": "true" if value else "false",
+             "hint": "write a number, e.g. 2 or 0.5 (1 for true, 0 for false)"},
+        )
+    if isinstance(value, str):
+        raise PydanticCustomError(
+            ERROR_TYPE, "a weight must be a number, not the text '{value}'",
+            {"value": value, "hint": "write the number without quotes, e.g. 2 or 0.5"},
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        shown = ".nan (not a number)" if math.isnan(value) else \
+            ("-.inf" if value < 0 else ".inf")
+        raise PydanticCustomError(
+            ERROR_TYPE, "a weight must be a finite number, not {shown}",
+            {"shown": shown, "hint": "write a number, e.g. 2 or 0.5"},
+        )
+    if isinstance(value, int | float) and not -MAX_WEIGHT <= value <= MAX_WEIGHT:
+        if isinstance(value, float) or abs(value) < 10**300:
+            shown = f"{float(value):.3g}"
+        else:
+            shown = f"of about 10^{int(abs(value).bit_length() * math.log10(2))}"
+        raise PydanticCustomError(
+            ERROR_TYPE, "the weight {shown} is too large: weights must lie between "
+            "-{bound} and {bound}",
+            {"shown": shown, "bound": bound,
+             "hint": "only the order of the scores matters; scale the weights down so "
+             f"that each is at most {bound} in size"},
+        )
+    return value
+
+
+Weight = Annotated[
+    float,
+    BeforeValidator(_weight),
+    Field(description="A finite number between -1e12 and 1e12 (MAX_WEIGHT).",
+          json_schema_extra={"minimum": -MAX_WEIGHT, "maximum": MAX_WEIGHT}),
+]
 
 
 class _Strict(BaseModel):
@@ -48,7 +107,7 @@ class Evidence(_Strict):
     source: StrictStr | None = None
     quote: StrictStr | None = None
     assumption: StrictStr | None = None
-    weight: float | None = None
+    weight: Weight | None = None
     note: StrictStr | None = None
 
 
@@ -98,10 +157,13 @@ class Feasibility(_Strict):
 
 
 class Preference(_Strict):
-    """One decision maker's preferences: exactly one of the three GMCR II forms."""
+    """One decision maker's preferences: exactly one of the three GMCR II forms.
+
+    Weights are finite numbers between -:data:`MAX_WEIGHT` and :data:`MAX_WEIGHT`.
+    """
 
     prioritize: list[Statement] | None = None
-    weights: dict[StrictStr, float] | list[Evidence] | None = None
+    weights: dict[StrictStr, Weight] | list[Evidence] | None = None
     ranking: list[RankingItem] | None = None
     note: StrictStr | None = None
 

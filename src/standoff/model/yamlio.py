@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +19,32 @@ from standoff.errors import ModelError
 
 Path_ = tuple[str | int, ...]
 
+#: Model and bargaining files are small; PyYAML parses about 150 KB a second on large
+#: documents, so this keeps the worst case (refused or not) to about half a minute.
+MAX_FILE_BYTES = 4 * 2**20
+MAX_VALUES = 2_000_000
+MAX_DEPTH = 100
+#: Where aliases are used is remembered for this many of them (for messages); a document
+#: with more is still measured, its later aliases reported at the list or mapping using them.
+MAX_ALIAS_MARKS = 100_000
+
+_TOO_MANY_HINT = ("a model file needs far fewer values; check that this is the right file and "
+                  "avoid repeated YAML aliases (*name)")
+
 
 @dataclass
 class Locations:
-    """Where each value of a parsed document starts (1-based line and column)."""
+    """Where each value of a parsed document starts (1-based line and column).
+
+    ``texts`` and ``key_texts`` keep the text as written of plain scalar values and mapping
+    keys that YAML did not read as text (``0x10`` is read as the number 16, ``~`` as null),
+    so a message can say what to quote.
+    """
 
     file: str
     spots: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    texts: dict[Path_, str] = field(default_factory=dict)
+    key_texts: dict[Path_, str] = field(default_factory=dict)
 
     def find(self, path: Path_) -> tuple[int | None, int | None]:
         """Line and column of ``path``, or of its nearest located ancestor."""
@@ -42,9 +62,54 @@ class Locations:
         return ModelError(message, file=self.file, line=line, column=col, hint=hint)
 
 
+#: Where an alias (``*name``) is used: (id of the list or mapping holding it, position of the
+#: entry there, whether it is a mapping key) -> (anchor name, line, column of the alias).
+AliasUses = dict[tuple[int, int, bool], tuple[str, int, int]]
+
+
 class _Loader(yaml.SafeLoader):
     """Safe loader with YAML 1.2 booleans: only true/false, so an option called ``no``, ``on``
-    or ``y`` stays a name. Documents are composed into nodes so marks are kept."""
+    or ``y`` stays a name. Documents are composed into nodes so marks are kept.
+
+    Composing refuses nesting deeper than :data:`MAX_DEPTH` (PyYAML's composer would hit
+    Python's recursion limit) and records where each alias is used, so that
+    :func:`measure` can point at the alias that makes a document explode.
+    """
+
+    def __init__(self, stream: str, file: str = "<input>") -> None:
+        super().__init__(stream)
+        self.file = file
+        self.depth = 0
+        self.composed = 0
+        self.alias_uses: AliasUses = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        """Compose one node, noting alias uses and refusing excessive size or nesting."""
+        event = self.peek_event()
+        is_key = index is None and isinstance(parent, yaml.MappingNode)
+        if not is_key:
+            # every value composed (or alias used) is at least one value of the loaded
+            # document; a mapping entry's key and value count once together
+            self.composed += 1
+            if self.composed > MAX_VALUES:
+                raise ModelError(
+                    f"the document expands to more than {MAX_VALUES:,} values",
+                    file=self.file, line=event.start_mark.line + 1,
+                    column=event.start_mark.column + 1, hint=_TOO_MANY_HINT,
+                )
+        if isinstance(event, yaml.AliasEvent):
+            if parent is not None and len(self.alias_uses) < MAX_ALIAS_MARKS:
+                self.alias_uses[(id(parent), len(parent.value), is_key)] = (
+                    event.anchor, event.start_mark.line + 1, event.start_mark.column + 1,
+                )
+            return super().compose_node(parent, index)
+        if self.depth > MAX_DEPTH:
+            raise _too_deep(self.file, event.start_mark.line + 1, event.start_mark.column + 1)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -62,12 +127,170 @@ _Loader.add_implicit_resolver(
 )
 
 
-MAX_FILE_BYTES = 64 * 2**20
-MAX_VALUES = 2_000_000
-MAX_DEPTH = 100
+
+def _too_deep(file: str, line: int | None, column: int | None, via: str = "") -> ModelError:
+    return ModelError(
+        f"the document is nested more than {MAX_DEPTH} levels deep{via}",
+        file=file, line=line, column=column,
+        hint="a model file needs only a few levels of nesting",
+    )
+
+
+@dataclass
+class Expansion:
+    """The size of a composed document once every alias is expanded.
+
+    Attributes:
+        values: how many values (lists, mappings and scalars; a mapping entry counts once)
+            the document expands to, i.e. how many Python objects loading it would build.
+        depth: how deeply the expanded document is nested (a lone scalar has depth 1).
+        nodes: how many distinct nodes were visited to find out: the work done, which
+            grows with the length of the file, not with the expanded size.
+    """
+
+    values: int
+    depth: int
+    nodes: int
+
+
+class _Measure:
+    """Walk a node graph once per distinct node, memoising each node's expanded size.
+
+    Aliases share node objects, so a node reached again is an alias use: its size is
+    taken from the memo instead of being walked again. ``total`` counts values in document
+    order, so the alias that pushes it over the limit is the one reported.
+    """
+
+    def __init__(self, file: str, aliases: AliasUses, max_values: int, max_depth: int) -> None:
+        self.file = file
+        self.aliases = aliases
+        self.max_values = max_values
+        self.max_depth = max_depth
+        self.memo: dict[int, tuple[int, int]] = {}
+        self.open: set[int] = set()
+        self.total = 0
+
+    def where(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def alias(self, parent: yaml.Node, position: int, is_key: bool) -> tuple[str, int, int]:
+        """``(description, line, column)`` of the alias at entry ``position`` of ``parent``
+        (the place of ``parent`` if the loader did not record the alias)."""
+        used = self.aliases.get((id(parent), position, is_key))
+        if used is None:
+            line, column = self.where(parent)
+            return "an alias in the list or mapping here", line, column
+        anchor, line, column = used
+        return f"the alias *{anchor}", line, column
+
+    def child(self, parent: yaml.Node, position: int, is_key: bool, node: yaml.Node,
+              level: int) -> tuple[int, int]:
+        """Size and depth of ``node``, the entry ``position`` of ``parent`` at ``level``."""
+        key = id(node)
+        if key in self.open:
+            name, line, column = self.alias(parent, position, is_key)
+            anchor_line, _ = self.where(node)
+            raise ModelError(
+                f"{name} is used inside the value it names (line {anchor_line}), so the "
+                "document would be infinitely deep",
+                file=self.file, line=line, column=column,
+                hint="an alias may only repeat a value that is complete before it; write the "
+                "value out instead",
+            )
+        if key not in self.memo:
+            return self.visit(node, level)
+        values, depth = self.memo[key]
+        name, line, column = self.alias(parent, position, is_key)
+        if level + depth - 1 > self.max_depth:
+            raise _too_deep(self.file, line, column, f" (through {name})")
+        self.total += values
+        if self.total > self.max_values:
+            anchor_line, _ = self.where(node)
+            raise ModelError(
+                f"the document expands to more than {self.max_values:,} values: {name} "
+                f"repeats {values:,} values (defined on line {anchor_line})",
+                file=self.file, line=line, column=column,
+                hint="avoid repeated YAML aliases (*name); write the model out plainly",
+            )
+        return values, depth
+
+    def visit(self, node: yaml.Node, level: int) -> tuple[int, int]:
+        """Size and depth of a node met for the first time, at nesting ``level`` (0 = root)."""
+        line, column = self.where(node)
+        if level > self.max_depth:
+            raise _too_deep(self.file, line, column)
+        self.total += 1
+        if self.total > self.max_values:
+            raise ModelError(
+                f"the document expands to more than {self.max_values:,} values",
+                file=self.file, line=line, column=column, hint=_TOO_MANY_HINT,
+            )
+        before = self.total
+        depth = 0
+        self.open.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for k, (key_node, value_node) in enumerate(node.value):
+                if not isinstance(key_node, yaml.ScalarNode):
+                    used = self.aliases.get((id(node), k, True))
+                    key_line, key_column = used[1:] if used else self.where(key_node)
+                    raise ModelError(
+                        "a mapping key must be a plain name, not a list or mapping",
+                        file=self.file, line=key_line, column=key_column,
+                        hint="write the key as a name followed by ':'",
+                    )
+                _, d = self.child(node, k, False, value_node, level + 1)
+                depth = max(depth, d)
+        elif isinstance(node, yaml.SequenceNode):
+            for k, item in enumerate(node.value):
+                _, d = self.child(node, k, False, item, level + 1)
+                depth = max(depth, d)
+        self.open.discard(id(node))
+        values = 1 + self.total - before
+        self.memo[id(node)] = (values, depth + 1)
+        return values, depth + 1
+
+
+def measure(
+    node: yaml.Node,
+    file: str = "<input>",
+    aliases: AliasUses | None = None,
+    max_values: int = MAX_VALUES,
+    max_depth: int = MAX_DEPTH,
+) -> Expansion:
+    """How large ``node`` (a composed document) becomes once its aliases are expanded.
+
+    Each distinct node is visited once (aliases share node objects, so their sizes are
+    memoised by node identity); nothing is constructed. Raises a located
+    :class:`ModelError` as soon as the expanded document would exceed ``max_values``
+    values or ``max_depth`` levels, or if an alias is used inside its own anchor's value;
+    ``aliases`` (from the loader) lets the message point at the alias responsible.
+    """
+    walk = _Measure(file, aliases or {}, max_values, max_depth)
+    values, depth = walk.visit(node, 0)
+    return Expansion(values=values, depth=depth, nodes=len(walk.memo))
+
+
+def _scalar(node: yaml.Node, locs: Locations, loader: _Loader) -> Any:
+    """The value of a scalar node; a plain scalar YAML cannot turn into a value (a number
+    with thousands of digits, a date such as 2024-13-01) is a located error."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:
+        text = str(node.value)
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        reason = "a number with too many digits" if node.tag.endswith(":int") else str(exc)
+        raise ModelError(
+            f"YAML cannot read the value '{shown}': {reason}",
+            file=locs.file, line=node.start_mark.line + 1, column=node.start_mark.column + 1,
+            hint="put it in quotes to keep it as text, or correct it",
+        ) from None
 
 
 def _to_python(node: yaml.Node, path: Path_, locs: Locations, loader: _Loader) -> Any:
+    """Construct plain Python data from ``node``, recording where each value sits.
+
+    :func:`measure` has already bounded the size and depth; the checks here are a backstop.
+    """
     if len(locs.spots) > MAX_VALUES:
         raise locs.error(
             path,
@@ -81,9 +304,9 @@ def _to_python(node: yaml.Node, path: Path_, locs: Locations, loader: _Loader) -
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if isinstance(key, list | dict):
+            if not isinstance(key_node, yaml.ScalarNode):
                 raise locs.error(path, "a mapping key must be a plain name, not a list or mapping")
+            key = _scalar(key_node, locs, loader)
             if key in out:
                 line = key_node.start_mark.line + 1
                 raise ModelError(
@@ -94,6 +317,8 @@ def _to_python(node: yaml.Node, path: Path_, locs: Locations, loader: _Loader) -
                     hint="each key may appear once in a mapping; merge or rename the entries",
                 )
             child = (*path, key)
+            if not isinstance(key, str) and key_node.style is None:
+                locs.key_texts[child] = key_node.value
             locs.spots[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             value = _to_python(value_node, child, locs, loader)
             locs.spots[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -103,7 +328,10 @@ def _to_python(node: yaml.Node, path: Path_, locs: Locations, loader: _Loader) -
         return [
             _to_python(item, (*path, i), locs, loader) for i, item in enumerate(node.value)
         ]
-    return loader.construct_object(node, deep=True)
+    value = _scalar(node, locs, loader)
+    if not isinstance(value, str) and node.style is None:
+        locs.texts[path] = node.value
+    return value
 
 
 def parse_text(text: str, file: str) -> tuple[Any, Locations]:
@@ -113,7 +341,7 @@ def parse_text(text: str, file: str) -> tuple[Any, Locations]:
         # JSON is read as YAML (which keeps line numbers), but YAML does not allow tabs
         # where JSON does; in valid JSON a raw tab can only be white space between tokens.
         text = text.replace("\t", " ")
-    loader = _Loader(text)
+    loader = _Loader(text, file)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -121,6 +349,9 @@ def parse_text(text: str, file: str) -> tuple[Any, Locations]:
                 "the file is empty", file=file, line=1, column=1,
                 hint="start from an example in examples/ (see README)",
             )
+        # size the document on its node graph first: an alias bomb is refused before a
+        # single Python object is built for it
+        measure(node, file, loader.alias_uses)
         data = _to_python(node, (), locs, loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -142,6 +373,20 @@ def parse_text(text: str, file: str) -> tuple[Any, Locations]:
     return data, locs
 
 
+def _folder_hint(folder: Path) -> str:
+    """How to name a model file instead of ``folder``, with a few candidates found in it."""
+    try:
+        found = sorted(itertools.islice(
+            (f for f in folder.iterdir()
+             if f.suffix.lower() in (".yaml", ".yml", ".json") and f.is_file()), 50))
+    except OSError:
+        found = []
+    if not found:
+        return "give the path of a model file (.yaml or .json), not of a folder"
+    return "give the path of the model file itself, e.g. " + " or ".join(
+        str(f) for f in found[:3])
+
+
 def load_document(path: str | Path) -> tuple[Any, Locations]:
     """Read a YAML or JSON file, returning its data and where each value sits."""
     p = Path(path)
@@ -159,7 +404,8 @@ def load_document(path: str | Path) -> tuple[Any, Locations]:
             "file not found", file=shown, hint="check the path; run from the project folder"
         ) from None
     except IsADirectoryError:
-        raise ModelError("this is a folder, not a model file", file=shown) from None
+        raise ModelError("this is a folder, not a model file", file=shown,
+                         hint=_folder_hint(p)) from None
     except OSError as exc:
         raise ModelError(f"cannot read the file: {exc.strerror}", file=shown) from None
     try:
