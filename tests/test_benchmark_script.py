@@ -23,3 +23,22 @@ def test_quick_benchmark_prints_a_table():
     first = lines[2].split("|")
     assert first[1].strip() == "2,688" and first[2].strip() == "3" and first[4].strip() == "~30%"
     assert any("| seq " in line for line in lines) and any("| total " in line for line in lines)
+
+
+def test_quick_bargaining_benchmark_prints_a_table():
+    """Every forecast model on both cases, and Monte Carlo on one worker and on all cores
+    giving the same distribution (the chunks carry their own seeds)."""
+    script = SCRIPT.with_name("bargaining.py")
+    out = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        capture_output=True, text=True, timeout=300, check=True,
+    ).stdout
+    rows = [[c.strip() for c in line.split("|")[1:-1]] for line in out.splitlines()
+            if line.startswith("| ")]
+    assert rows[0] == ["what", "case", "seconds", "peak MiB", "result"]
+    forecasts = {(r[0], r[1]): r[4] for r in rows if r[0].startswith("forecast")}
+    assert len(forecasts) == 10
+    assert forecasts[("forecast --model compromise", "EC emissions")] == "forecast 7.39"
+    assert forecasts[("forecast --model spatial", "China SOE (KTAB)")] == "forecast 32.17, 33.90"
+    carlo = [r[4] for r in rows if r[0].startswith("monte carlo")]
+    assert carlo and len(set(carlo)) == 1
