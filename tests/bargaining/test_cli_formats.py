@@ -48,3 +48,22 @@ def test_errors_name_the_file_even_when_it_cites_a_source(run, write):
     r = run("forecast", p, "--model", "spatial")
     assert r.exit_code == 2
     assert r.output.startswith(f"{p}: error:") and "Somebody" not in r.output
+
+
+def test_forecast_csv_is_long_form_positions_by_round(run):
+    """issue,round,actor,position rows (pandas-ready), then the forecast per issue; the
+    same numbers as the JSON output."""
+    import csv
+    import io
+    import json
+
+    args = ("forecast", EXAMPLES / "ec_emissions.yaml", "-m", "expected_utility",
+            "--rounds", "3", "-o", "stop=rounds")
+    rows = list(csv.DictReader(io.StringIO(run(*args, "--format", "csv").output)))
+    data = json.loads(run(*args, "--format", "json").output)["issues"]["timing"]
+    assert len(rows) == 4 * 10 + 1
+    be_round_2 = next(r for r in rows if r["round"] == "2" and r["actor"] == "BE")
+    assert float(be_round_2["position"]) == data["rounds"][2][data["actors"].index("BE")]
+    assert rows[-1]["round"] == "forecast" and float(rows[-1]["position"]) == data["forecast"]
+    bad = run("zopa", EXAMPLES / "ec_emissions.yaml", "--format", "csv")
+    assert bad.exit_code == 2 and "text (or table) or json" in bad.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from pathlib import Path
@@ -25,9 +27,25 @@ def _fail(error: ModelError) -> None:
     fail(error)
 
 
-def _check_format(fmt: str) -> None:
-    if fmt not in _FORMATS:
-        raise typer.BadParameter("format must be text (or table) or json")
+def _check_format(fmt: str, extra: tuple[str, ...] = ()) -> None:
+    if fmt not in (*_FORMATS, *extra):
+        choices = ["text (or table)", "json", *extra]
+        raise typer.BadParameter("format must be " + ", ".join(choices[:-1]) + " or "
+                                 + choices[-1])
+
+
+def forecast_csv(forecast: Any) -> str:
+    """Positions by round in long form, one row per issue, round and actor
+    (``issue,round,actor,position``), then one row per issue with round ``forecast``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["issue", "round", "actor", "position"])
+    for iid, res in forecast.issues.items():
+        for r, row in enumerate(res.rounds):
+            for actor, value in zip(res.actors, row, strict=True):
+                writer.writerow([iid, r, actor, repr(float(value))])
+        writer.writerow([iid, "forecast", "", repr(float(res.forecast))])
+    return out.getvalue()
 
 
 def _parse_options(pairs: list[str]) -> dict[str, str]:
@@ -173,7 +191,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         fmt: Annotated[
             str,
-            typer.Option("--format", help="text or json"),
+            typer.Option("--format", help="text, json or csv (positions by round, long form)"),
         ] = "text",
         input_format: Annotated[
             str,
@@ -201,7 +219,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Forecast the outcome of every issue with a bargaining model."""
-        _check_format(fmt)
+        _check_format(fmt, ("csv",))
         opts = _parse_options(option)
         try:
             from standoff.bargaining import load_model, run_model
@@ -227,6 +245,9 @@ def register(app: typer.Typer) -> None:
             return
         if fmt == "json":
             typer.echo(json.dumps(payload, indent=2))
+            return
+        if fmt == "csv":
+            typer.echo(forecast_csv(result), nl=False)
             return
         console = make_console()
         _print_forecast(console, result)
