@@ -166,3 +166,14 @@ def test_model_names_and_options_on_the_command_line(write, run):
              "spatial.victory=square", "--format", "json")
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.output)["options"]["spatial"] == {"victory": "square"}
+
+
+def test_missing_salience_is_counted_and_set_to_50(write):
+    """A position without a salience gets 50; the treatment note says how many."""
+    rows = [("d1", "d1i1", {0: 100, 1: 0}, {0: 50}, 0, 30)]  # EP has no salience
+    ds = load_deu3(_deu_file(write, rows))
+    stances = {st.actor: st for st in ds.proposals[0].issues[0].stances}
+    assert stances["EP"].salience == 0.5
+    assert "1 recorded position without a salience was given salience 50" in ds.treatment
+    # weighted mean: (50*100 + 50*0) / 100 = 50; error 20
+    assert backtest(ds, ["weighted_mean"])["models"]["weighted_mean"]["mae"] == 20.0

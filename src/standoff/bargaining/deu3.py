@@ -12,8 +12,9 @@ outcome ``out``.
 Treatment of missing values (stated in every backtest):
 
 * an actor with no recorded position on an issue takes no part in it;
-* a recorded position with no salience gets salience 50 (the scale midpoint; does not occur
-  in this copy); a salience of 0 is kept (the actor then has no weight in weighted models);
+* a recorded position with no salience gets salience 50 (the scale midpoint; 54 cells of the
+  copy, all on scored issues; the backtest's note gives the count); a salience of 0 is kept
+  (the actor then has no weight in weighted models);
 * capability is ``equal`` (1 for every actor, the default), ``gdp`` (the copy's GDP line),
   or ``qmv`` (member states' Council votes under the Treaty of Nice, with the Commission
   and the Parliament given the largest state's 29 votes - our assumption);
@@ -152,6 +153,7 @@ def load_deu3(path: str | Path, capability: str = "equal") -> DEUDataset:
             [capability] for _, aid in ACTORS}
 
     proposals = []
+    filled = 0  # recorded positions without a salience, given MISSING_SALIENCE
     for prnr, rows in groups.items():
         issues = []
         for lineno, cells in rows:
@@ -161,7 +163,9 @@ def load_deu3(path: str | Path, capability: str = "equal") -> DEUDataset:
                 if pos is None:
                     continue
                 sal = _float(cells[col[f"s{a}"]], file, lineno, f"s{a}")
-                sal = MISSING_SALIENCE if sal is None else sal
+                if sal is None:
+                    sal = MISSING_SALIENCE
+                    filled += 1
                 for value, what in ((pos, f"p{a}"), (sal, f"s{a}")):
                     if not 0 <= value <= 100:
                         raise ModelError(f"{what} = {value:g} is outside 0-100", file=file,
@@ -185,7 +189,8 @@ def load_deu3(path: str | Path, capability: str = "equal") -> DEUDataset:
                 issues=tuple(issues), source=file))
     treatment = (
         f"DEU III ({Path(file).name}): actors without a recorded position are left out of an "
-        f"issue; a missing salience would be set to {MISSING_SALIENCE:g} (none in this copy); "
+        f"issue; {filled} recorded position{'s' if filled != 1 else ''} without a salience "
+        f"{'were' if filled != 1 else 'was'} given salience {MISSING_SALIENCE:g}; "
         f"salience 0 is kept; capability = {capability}"
         + (" (GDP line of the copy, not part of DEU III)" if capability == "gdp" else "")
         + (" (Nice Council votes; Commission and Parliament 29, an assumption)"

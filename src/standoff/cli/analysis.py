@@ -301,7 +301,10 @@ def explain_command(
     state: Annotated[int, typer.Argument(help="State number.")],
     dm: Annotated[str, typer.Option("--dm", help="Decision maker id.")],
     concept: Annotated[str, typer.Option("--concept", help="nash, gmr, smr, seq or sim.")] = "seq",
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    format: Annotated[Format, typer.Option(
+        "--format", "-f", metavar="[table|json|markdown]",
+        help="table (plain text), json or markdown; an explanation has no CSV form.",
+    )] = Format.table,
     max_states: MaxStates = 1 << 22,
     variant: VariantOption = None,
     all_variants: AllVariantsOption = False,
