@@ -65,7 +65,7 @@ def test_a_claim_that_holds():
     assert r.holds
     (v,) = r.verdicts
     assert v.concept == "nash" and v.witnesses == (1,)
-    assert "none of the 1 state" in v.summary
+    assert "the only state with" in v.summary
     assert "Prisoner 1 would gain by moving from 1 (NN) to 2 (YN)" in v.details[0]
 
 
@@ -106,7 +106,7 @@ def test_a_claim_that_depends_on_the_variant():
     kind = standoff.analyze(compile_variant(conflict.spec, "kind-p2"), "nash")
     (r,) = check_claims(kind, "kind-p2")
     assert not r.holds
-    assert r.verdicts[0].summary.startswith("Fails under Nash: none of the 1 state with")
+    assert r.verdicts[0].summary.startswith("Fails under Nash: the only state with")
     assert standoff.analyze(compile_variant(conflict.spec, "kind-p2"),
                             "nash").equilibria["nash"] == [2]
     assert variant_summary([base, r]) == "holds only in variant base (fails in kind-p2)"

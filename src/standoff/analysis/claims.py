@@ -23,8 +23,16 @@ Meaning (E_c = the equilibria under concept c, X = the states where the statemen
 * ``some equilibrium has X``: E_c ∩ X ≠ ∅;
 * ``X is stable for D``: X ≠ ∅ and every state of X is c-stable for every DM in D;
 * ``X is not stable for D``: X ≠ ∅ and no state of X is c-stable for any DM in D;
-* ``X is an equilibrium`` / ``is not an equilibrium``: as ``is stable for`` / ``is not
-  stable for`` every decision maker, i.e. X ⊆ E_c / X ∩ E_c = ∅ (and X ≠ ∅).
+* ``X is an equilibrium``: as ``X is stable for every decision maker``, i.e. X ≠ ∅ and
+  X ⊆ E_c;
+* ``X is not an equilibrium``: X ∩ E_c = ∅ (in each state of X *someone* would leave), the
+  same as ``no equilibrium has X``; when X = ∅ it holds vacuously, and is flagged so.
+
+Claims about the status quo (``the status quo`` as SUBJECT, ``... reachable from the status
+quo``) need a model with ``status_quo:``; without one they are refused when the model is
+read. Limited-move concepts (``nm``, ``l1``, ``l2``, ...) are defined for two decision
+makers only; a claim naming one in a model with more is refused likewise. Decision maker ids
+that are words of the claim language (:data:`RESERVED_DM_IDS`) are refused by the loader.
 
 New forms are added with :func:`register_form`: a regular expression with named groups
 ``subject`` (a state expression) and, if needed, ``dms``, and an evaluation function.
@@ -52,6 +60,22 @@ MAX_WITNESSES = 3
 
 STATUS_QUO_WORDS = ("the status quo", "status quo")
 EVERY_DM_WORDS = ("every decision maker", "all decision makers", "everyone", "all")
+
+#: Words that cannot be decision maker ids, because a claim would read them as part of the
+#: claim language, each with what it means there. Compared case-insensitively; ``and``,
+#: ``not``, ... are refused for every id already.
+RESERVED_DM_IDS: dict[str, str] = {
+    "all": "'for all' means every decision maker",
+    "everyone": "'for everyone' means every decision maker",
+    "under": "'under' starts the list of solution concepts",
+}
+
+
+def is_limited_move(concept: str) -> bool:
+    """Whether ``concept`` is a limited-move concept (``nm``, ``l1``, ``l2``, ...), which is
+    defined for two decision makers only."""
+    key = concept.lower()
+    return key == "nm" or re.fullmatch(r"l[0-9]+", key) is not None
 
 
 # -- parsed claims ---------------------------------------------------------------------------
@@ -93,11 +117,23 @@ class Claim:
 
 @dataclass(frozen=True)
 class ClaimContext:
-    """What the parser needs to know about the model: option and decision maker names."""
+    """What the parser needs to know about the model.
+
+    Attributes:
+        resolve_option: option name and character position → option index (raises
+            :class:`ExpressionError` for an unknown name).
+        dm_ids: the decision maker ids, in model order.
+        concepts: the concept keys accepted after ``under``.
+        has_status_quo: whether the model states a status quo (claims about it need one).
+        known_concept: optionally, a further test for concept keys not in ``concepts``
+            (e.g. :func:`standoff.stability.known_concept`, which accepts ``l1``, ``l2``, ...).
+    """
 
     resolve_option: Callable[[str, int], int]
     dm_ids: tuple[str, ...]
     concepts: tuple[str, ...]
+    has_status_quo: bool = True
+    known_concept: Callable[[str], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +182,8 @@ class ClaimForm:
         evaluate: ``(claim, analysis, concept) -> Verdict``.
         uses_concepts: False for forms whose verdict does not depend on a concept.
         subject_may_be_status_quo: whether ``the status quo`` is allowed as subject.
+        needs_status_quo: True for forms that are about the status quo whatever their
+            subject (``... reachable from the status quo``): refused in a model without one.
     """
 
     name: str
@@ -154,6 +192,7 @@ class ClaimForm:
     evaluate: Evaluator
     uses_concepts: bool = True
     subject_may_be_status_quo: bool = True
+    needs_status_quo: bool = False
 
 
 FORMS: list[ClaimForm] = []
@@ -168,6 +207,8 @@ def register_form(form: ClaimForm) -> ClaimForm:
 
 # -- parsing ---------------------------------------------------------------------------------
 _UNDER = re.compile(r"\s+under\s+", re.IGNORECASE)
+_UNDER_AT_END = re.compile(r"\s+under\s*$", re.IGNORECASE)
+_STATUS_QUO = re.compile(r"\bstatus\s+quo\b", re.IGNORECASE)
 
 
 def parse_claim(text: str, ctx: ClaimContext) -> Claim:
@@ -183,6 +224,9 @@ def parse_claim(text: str, ctx: ClaimContext) -> Claim:
     body_end = len(text.rstrip())
     concepts = None
     unders = list(_UNDER.finditer(text))
+    if _UNDER_AT_END.search(text) is not None:
+        raise ExpressionError("'under' names no concept", text.lower().rindex("under"),
+                              _concepts_hint(ctx))
     if unders:
         last = unders[-1]
         concepts = _parse_concepts(text, last.end(), ctx)
@@ -206,8 +250,35 @@ def parse_claim(text: str, ctx: ClaimContext) -> Claim:
                 body_end,
                 "remove the 'under ...' part",
             )
+        if form.needs_status_quo and not ctx.has_status_quo:
+            found = _STATUS_QUO.search(body)
+            raise _no_status_quo(found.start() if found else lead)
         return Claim(form.name, text, subject, dms, concepts)
     raise ExpressionError("this sentence is not one of the claim forms", lead, _forms_hint())
+
+
+def _no_status_quo(position: int) -> ExpressionError:
+    """The error for a claim about the status quo in a model that states none."""
+    return ExpressionError(
+        "this claim is about the status quo, but the model states no status quo",
+        position,
+        "add 'status_quo:' to the model, listing the options taken today (e.g. "
+        "'status_quo: [strike]'; '[]' if none is taken), or rewrite the claim without it",
+    )
+
+
+def _concept_keys(ctx: ClaimContext) -> str:
+    """The concept keys a claim may name, in words."""
+    keys = [c for c in ctx.concepts if not is_limited_move(c)]
+    if len(ctx.dm_ids) == 2:
+        keys += ["nm", "l1, l2, ... (limited move)"]
+    return ", ".join(keys)
+
+
+def _concepts_hint(ctx: ClaimContext) -> str:
+    """The hint for ``under`` with no concept after it."""
+    return (f"list concepts after 'under', one or more of: {_concept_keys(ctx)} (e.g. "
+            "'under nash, seq'), or remove 'under'")
 
 
 def _forms_hint() -> str:
@@ -225,6 +296,8 @@ def _parse_subject(
             raise ExpressionError(
                 "the status quo cannot be used here", start, "write a statement over options"
             )
+        if not ctx.has_status_quo:
+            raise _no_status_quo(start + len(raw) - len(raw.lstrip()))
         return Subject("the status quo", None)
     try:
         expr = parse(raw, ctx.resolve_option)
@@ -264,17 +337,26 @@ def _parse_concepts(text: str, start: int, ctx: ClaimContext) -> tuple[str, ...]
         if word.lower() == "and":
             continue
         key = word.lower()
-        if key not in ctx.concepts:
+        known = key in ctx.concepts or (ctx.known_concept is not None
+                                        and ctx.known_concept(key))
+        if not known:
             raise ExpressionError(
                 f"unknown solution concept '{word}'",
                 start + m.start(),
-                "use concept keys: " + ", ".join(ctx.concepts),
+                f"use concept keys: {_concept_keys(ctx)}",
+            )
+        if is_limited_move(key) and len(ctx.dm_ids) != 2:
+            raise ExpressionError(
+                f"'{word}' (limited-move stability) is defined for two decision makers; this "
+                f"model has {len(ctx.dm_ids)} ({', '.join(ctx.dm_ids)})",
+                start + m.start(),
+                "use nash, gmr, smr, seq or sim for this claim (standoff implements no "
+                "limited-move stability for more than two decision makers)",
             )
         if key not in out:
             out.append(key)
     if not out:
-        raise ExpressionError("'under' names no concept", start,
-                              "list concepts after 'under', e.g. 'under nash, seq'")
+        raise ExpressionError("'under' names no concept", start, _concepts_hint(ctx))
     return tuple(out)
 
 
@@ -311,14 +393,34 @@ def _names(conflict: Conflict, dms: Sequence[int]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _plural(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 state``, ``2 states``."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+def _limited_move(ex: object) -> bool:
+    """Whether an explanation is a limited-move one (moves and lines of play, no
+    improvements with sanctions)."""
+    from standoff.stability.limited_move import LimitedMoveExplanation
+
+    return isinstance(ex, LimitedMoveExplanation)
+
+
 def why_unstable(analysis: Analysis, concept: str, s: int, dms: Sequence[int] | None = None) -> str:
     """One sentence: the first listed decision maker for which ``s`` (0-based) is not stable
-    under ``concept``, and its undeterred unilateral improvement."""
+    under ``concept``, and its undeterred unilateral improvement (for a limited-move concept:
+    the move it would make and the outcome it anticipates)."""
     c = analysis.conflict
     for i in dms if dms is not None else range(len(c.dm_ids)):
         if analysis.stable[concept][i, s]:
             continue
         ex = analysis.explain(s + 1, c.dm_ids[i], concept)
+        if _limited_move(ex):
+            moves = ex.moves  # type: ignore[attr-defined]
+            chosen = ex.chosen  # type: ignore[attr-defined]
+            if chosen is not None and chosen in moves:
+                return f"{ex.sentences[0]} {ex.sentences[1 + moves.index(chosen)]}"
+            return ex.sentences[0]
         for d, sentence in zip(ex.improvements, ex.sentences[1:], strict=False):
             if not d.sanctioned:
                 return sentence
@@ -329,19 +431,33 @@ def why_unstable(analysis: Analysis, concept: str, s: int, dms: Sequence[int] | 
 def why_stable(analysis: Analysis, concept: str, s: int, dms: Sequence[int] | None = None,
                per_dm: int = 1) -> list[str]:
     """Sentences showing why ``s`` (0-based) is stable for the given decision makers: for
-    each, the verdict and up to ``per_dm`` deterred improvements."""
+    each, the verdict and up to ``per_dm`` deterred improvements (for a limited-move concept:
+    up to ``per_dm`` moves and the outcomes they are anticipated to end at, none better)."""
     c = analysis.conflict
     out = []
     for i in dms if dms is not None else range(len(c.dm_ids)):
         ex = analysis.explain(s + 1, c.dm_ids[i], concept)
+        name = c.spec.dms[i].name
+        if _limited_move(ex):
+            moves = ex.moves  # type: ignore[attr-defined]
+            out.append(ex.sentences[0])
+            if not moves:
+                out.extend(ex.sentences[1:2])
+                continue
+            out.extend(ex.sentences[1 : 1 + per_dm])
+            if len(moves) > per_dm:
+                more = len(moves) - per_dm
+                out.append(f"({name} has {_plural(more, 'more move')} from {c.show(s)}, none "
+                           "anticipated to end at a state it prefers.)")
+            continue
         if not ex.improvements:
             out.append(ex.sentences[0])
             continue
         out.extend(ex.sentences[1 : 1 + per_dm])
         if len(ex.improvements) > per_dm:
             more = len(ex.improvements) - per_dm
-            out.append(f"({c.spec.dms[i].name} has {more} more improvement"
-                       f"{'s' if more > 1 else ''} from {c.show(s)}, each deterred likewise.)")
+            out.append(f"({name} has {_plural(more, 'more improvement')} from {c.show(s)}, "
+                       "each deterred likewise.)")
     return out
 
 
@@ -359,10 +475,13 @@ def _about(claim: Claim) -> str:
 
 
 def _no_state(claim: Claim, concept: str | None, holds: bool) -> Verdict:
+    """The verdict when no state is the claim's subject (a statement no feasible state has;
+    a model without a status quo, for claims parsed without the loader's check)."""
     what = "the model has no status quo" if claim.subject.expr is None else \
         f"no feasible state has {_about(claim)}"
-    return Verdict(concept, holds, f"{'Holds' if holds else 'Fails'} trivially: {what}.",
-                   vacuous=holds)
+    under = f" under {concept_label(concept)}" if concept is not None else ""
+    word = "Holds vacuously" if holds else "Fails trivially"
+    return Verdict(concept, holds, f"{word}{under}: {what}.", vacuous=holds)
 
 
 def _eval_no_equilibrium(claim: Claim, analysis: Analysis, concept: str | None) -> Verdict:
@@ -378,9 +497,10 @@ def _eval_no_equilibrium(claim: Claim, analysis: Analysis, concept: str | None) 
                    *why_stable(analysis, concept, s)]
         if len(bad) > 1:
             details.append(f"Other {label} equilibria with it: {_listed(c, bad[1:])}.")
-        return Verdict(concept, False,
-                       f"Fails under {label}: {c.show(s)} is an equilibrium and has "
-                       f"{_about(claim)}.", tuple(details), tuple(t + 1 for t in bad))
+        what = "(the status quo) is an equilibrium" if claim.subject.expr is None else \
+            f"is an equilibrium and has {_about(claim)}"
+        return Verdict(concept, False, f"Fails under {label}: {c.show(s)} {what}.",
+                       tuple(details), tuple(t + 1 for t in bad))
     if not x.any():
         return _no_state(claim, concept, True)
     return _none_is_equilibrium(claim, analysis, concept, x, holds=True)
@@ -393,16 +513,28 @@ def _none_is_equilibrium(
     label = concept_label(concept)
     states = _ids(x)
     eq = _ids(_eq(analysis, concept))
-    eq_text = f"the {label} equilibria are {_listed(c, eq)}" if eq else \
-        f"there is no {label} equilibrium at all"
-    summary = (f"{'Holds' if holds else 'Fails'} under {label}: none of the {len(states)} "
-               f"state{'s' if len(states) > 1 else ''} with {_about(claim)} is an equilibrium "
-               f"({eq_text}).")
+    if not eq:
+        eq_text = f"there is no {label} equilibrium at all"
+    elif len(eq) == 1:
+        eq_text = f"the only {label} equilibrium is {c.show(eq[0])}"
+    else:
+        eq_text = f"the {label} equilibria are {_listed(c, eq)}"
+    verdict = f"{'Holds' if holds else 'Fails'} under {label}"
+    if claim.subject.expr is None:
+        summary = (f"{verdict}: the status quo, {c.show(states[0])}, is not an equilibrium "
+                   f"({eq_text}).")
+    elif len(states) == 1:
+        summary = (f"{verdict}: the only state with {_about(claim)}, {c.show(states[0])}, is "
+                   f"not an equilibrium ({eq_text}).")
+    else:
+        summary = (f"{verdict}: none of the {len(states)} states with {_about(claim)} is an "
+                   f"equilibrium ({eq_text}).")
     details = [f"{c.show(s)} is not an equilibrium: {why_unstable(analysis, concept, s)}"
                for s in states[:MAX_WITNESSES]]
     if len(states) > MAX_WITNESSES:
-        details.append(f"The other {len(states) - MAX_WITNESSES} states with it are unstable "
-                       "for someone as well.")
+        rest = len(states) - MAX_WITNESSES
+        details.append(f"The other {_plural(rest, 'state')} with it "
+                       f"{'is' if rest == 1 else 'are'} unstable for someone as well.")
     return Verdict(concept, holds, summary, tuple(details),
                    tuple(s + 1 for s in states[:MAX_WITNESSES]))
 
@@ -468,9 +600,15 @@ def _eval_stable(claim: Claim, analysis: Analysis, concept: str | None,
         bad = [s for s in states if unstable_any[s]]
         if bad:
             s = bad[0]
-            return Verdict(concept, False, f"Fails under {label}: {c.show(s)} ({subject}) is not "
-                           f"{label} stable for {who}.",
-                           (why_unstable(analysis, concept, s, dms),), (s + 1,))
+            failing = [i for i in dms if not analysis.stable[concept][i, s]]
+            content = [i for i in dms if analysis.stable[concept][i, s]]
+            summary = (f"Fails under {label}: {c.show(s)} ({subject}) is not {label} stable "
+                       f"for {_names(c, failing)}")
+            if content:
+                summary += f" (it is for {_names(c, content)})"
+            return Verdict(concept, False, summary + ".",
+                           tuple(why_unstable(analysis, concept, s, [i]) for i in failing),
+                           (s + 1,))
         s = states[0]
         many = f" (all {len(states)} states with it)" if len(states) > 1 else ""
         return Verdict(concept, True, f"Holds under {label}: {c.show(s)} ({subject}) is {label} "
@@ -479,10 +617,10 @@ def _eval_stable(claim: Claim, analysis: Analysis, concept: str | None,
     bad = [s for s in states if stable_any[s]]
     if bad:
         s = bad[0]
-        i = next(i for i in dms if analysis.stable[concept][i, s])
+        content = [i for i in dms if analysis.stable[concept][i, s]]
         return Verdict(concept, False, f"Fails under {label}: {c.show(s)} ({subject}) is {label} "
-                       f"stable for {c.spec.dms[i].name}.",
-                       tuple(why_stable(analysis, concept, s, [i])), (s + 1,))
+                       f"stable for {_names(c, content)}.",
+                       tuple(why_stable(analysis, concept, s, content)), (s + 1,))
     details = []
     for s in states[:MAX_WITNESSES]:
         for i in dms:
@@ -574,10 +712,13 @@ def concepts_needed(claims: Sequence[Claim], default: Sequence[str]) -> tuple[st
     return tuple(out)
 
 
-def check_claim(claim_id: str, claim: Claim, analysis: Analysis, variant: str = "base",
+def check_claim(claim_id: str, claim: Claim, analysis: Analysis, variant: str | None = None,
                 default_concepts: Sequence[str] | None = None) -> ClaimResult:
     """Evaluate one parsed claim over an analysis (under its concepts, or every concept in
-    ``default_concepts``, or every concept the analysis computed)."""
+    ``default_concepts``, or every concept the analysis computed). The result is labelled
+    ``variant``, by default the variant the analysed conflict was compiled from."""
+    if variant is None:
+        variant = analysis.conflict.spec.variant
     form = form_of(claim)
     computed = tuple(default_concepts) if default_concepts is not None else analysis.concepts
     verdicts = tuple(form.evaluate(claim, analysis, concept)
@@ -585,9 +726,11 @@ def check_claim(claim_id: str, claim: Claim, analysis: Analysis, variant: str = 
     return ClaimResult(claim_id, variant, verdicts)
 
 
-def check_claims(analysis: Analysis, variant: str = "base",
+def check_claims(analysis: Analysis, variant: str | None = None,
                  default_concepts: Sequence[str] | None = None) -> list[ClaimResult]:
-    """Evaluate every claim of the analysed model (``spec.claims``)."""
+    """Evaluate every claim of the analysed model (``spec.claims``), labelled ``variant``
+    (by default the variant the analysed conflict was compiled from: ``base`` for the model
+    as written)."""
     return [check_claim(spec.id, spec.claim, analysis, variant, default_concepts)
             for spec in analysis.conflict.spec.claims]
 

@@ -7,7 +7,8 @@
   of states that are reachable.
 
 Add ``by any moves`` after ``status quo`` to allow any unilateral moves, not only
-improvements. These forms use no solution concept (an ``under`` part is not allowed).
+improvements. These forms use no solution concept (an ``under`` part is not allowed), and
+need a model with a status quo (without one they are refused when the model is read).
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ def _evaluate(claim: Claim, analysis, concept, negated: bool) -> Verdict:
     kind = "any" if re.search(r"by\s+any\s+moves?\s*$", claim.text.split(" under ")[0],
                               re.IGNORECASE) else "ui"
     how = "by any moves" if kind == "any" else "by unilateral improvements"
-    if c.status_quo is None:
+    if c.status_quo is None:  # refused when the model is read; kept for hand-built claims
         return Verdict(None, False, "Cannot be checked: the model states no status quo "
                        "(add 'status_quo:' to the model).")
     target = claim.subject.select(c)
     if not target.any():
-        return Verdict(None, negated, f"{'Holds' if negated else 'Fails'} trivially: no "
-                       f"feasible state has {claim.subject.text}.", vacuous=negated)
+        word = "Holds vacuously" if negated else "Fails trivially"
+        return Verdict(None, negated, f"{word}: no feasible state has {claim.subject.text}.",
+                       vacuous=negated)
     reach = reachable_states(c, moves=kind)
     hits = [int(s) for s in (reach & target).nonzero()[0]]
     if hits:
@@ -57,11 +59,11 @@ register_form(ClaimForm(
     "not-reachable", "STATEMENT is not reachable from the status quo [by any moves]",
     re.compile(r"(?P<subject>.+?)\s+is\s+not" + _TAIL, _I),
     lambda claim, analysis, concept: _evaluate(claim, analysis, concept, negated=True),
-    uses_concepts=False, subject_may_be_status_quo=False,
+    uses_concepts=False, subject_may_be_status_quo=False, needs_status_quo=True,
 ))
 register_form(ClaimForm(
     "reachable", "STATEMENT is reachable from the status quo [by any moves]",
     re.compile(r"(?P<subject>.+?)\s+is" + _TAIL, _I),
     lambda claim, analysis, concept: _evaluate(claim, analysis, concept, negated=False),
-    uses_concepts=False, subject_may_be_status_quo=False,
+    uses_concepts=False, subject_may_be_status_quo=False, needs_status_quo=True,
 ))

@@ -34,16 +34,30 @@ def variant_names(spec: ModelSpec) -> tuple[str, ...]:
     return (BASE_VARIANT, *(v.name for v in spec.variants))
 
 
+def _require_spec(spec: object, function: str) -> None:
+    """Raise :class:`TypeError` unless ``spec`` is a :class:`ModelSpec`."""
+    if isinstance(spec, ModelSpec):
+        return
+    if isinstance(spec, Conflict):
+        raise TypeError(f"{function}() expects a ModelSpec, not a Conflict: pass the "
+                        f"conflict's spec, e.g. {function}(conflict.spec, name)")
+    raise TypeError(f"{function}() expects a ModelSpec (standoff.read_model(path), or "
+                    f"conflict.spec), not {type(spec).__name__}")
+
+
 def base_spec(spec: ModelSpec) -> ModelSpec:
     """The model as written (undoing a variant if ``spec`` is one)."""
+    _require_spec(spec, "base_spec")
     return spec.extra.get("base", spec)
 
 
 def apply_variant(spec: ModelSpec, name: str) -> ModelSpec:
     """The spec of variant ``name`` (``base`` returns the model as written).
 
-    Raises :class:`KeyError` for an unknown name (the CLI turns it into a message).
+    Raises :class:`KeyError` for an unknown name (the CLI turns it into a message) and
+    :class:`TypeError` if ``spec`` is not a :class:`ModelSpec`.
     """
+    _require_spec(spec, "apply_variant")
     base = base_spec(spec)
     if name == BASE_VARIANT:
         return base
@@ -95,8 +109,11 @@ def unknown_variant(spec: ModelSpec, name: str) -> ModelError:
 
 def compile_variant(spec: ModelSpec, name: str,
                     max_states: int = DEFAULT_MAX_STATES) -> Conflict:
-    """Compile variant ``name`` of a model. Problems the variant causes (no feasible state,
-    a ranking that no longer covers every state) are reported at the variant's lines."""
+    """Compile variant ``name`` of a model (``spec`` is a :class:`ModelSpec`, e.g.
+    ``conflict.spec``; anything else raises :class:`TypeError`). Problems the variant causes
+    (no feasible state, a ranking that no longer covers every state) are reported at the
+    variant's lines, or with the variant named."""
+    _require_spec(spec, "compile_variant")
     try:
         variant_model = apply_variant(spec, name)
     except KeyError:
@@ -114,7 +131,10 @@ def compile_variant(spec: ModelSpec, name: str,
                              "constraints") from None
         if _STATUS_QUO_INFEASIBLE in exc.message and variant_model.status_quo is not None:
             raise _status_quo_error(spec, name, variant_model.status_quo) from None
-        raise
+        if exc.message.startswith(f"in variant '{name}'"):
+            raise
+        raise dataclasses.replace(exc, message=f"in variant '{name}': {exc.message}") \
+            from None
 
 
 _STATUS_QUO_INFEASIBLE = "the status quo is not a feasible state"

@@ -486,6 +486,7 @@ def build_spec(
     dms: list[DecisionMakerSpec] = []
     for d, (dm_id, dm) in enumerate(model.decision_makers.items()):
         _check_name(dm_id, ("decision_makers", dm_id), locs, "decision maker id")
+        _check_dm_not_reserved(dm_id, locs)
         idx = []
         for opt_id, opt in dm.options.items():
             _check_name(opt_id, ("decision_makers", dm_id, "options", opt_id), locs, "option id")
@@ -551,6 +552,7 @@ def build_spec(
         _variant(vname, variant, model, names, locs, reader, data, tuple(groups), infeasible)
         for vname, variant in model.variants.items()
     )
+    _check_variant_state_numbers(variants, tuple(preferences), tuple(dms), locs)
     return ModelSpec(
         file=locs.file,
         title=model.title,
@@ -604,9 +606,11 @@ def _claims(
     if not model.claims:
         return ()
     from standoff.analysis.claims import ClaimContext, parse_claim
-    from standoff.stability import CONCEPTS
+    from standoff.stability import CONCEPTS, known_concept
 
-    ctx = ClaimContext(names, tuple(model.decision_makers), tuple(CONCEPTS))
+    ctx = ClaimContext(names, tuple(model.decision_makers), tuple(CONCEPTS),
+                       has_status_quo=model.status_quo is not None,
+                       known_concept=known_concept)
     out = []
     for claim_id, item in model.claims.items():
         path: DocPath = ("claims", claim_id)
@@ -700,6 +704,69 @@ def _variant(
     return VariantSpec(name, variant.description, evidence, tuple(prefs), tuple(add_groups),
                        add_infeasible, tuple(remove_groups), tuple(remove_infeasible), path,
                        variant.extends)
+
+
+def _check_variant_state_numbers(
+    variants: tuple[VariantSpec, ...],
+    preferences: tuple[PreferenceSpec, ...],
+    dms: tuple[DecisionMakerSpec, ...],
+    locs: Locations,
+) -> None:
+    """Refuse a ranking by state number used by a variant that changes feasibility.
+
+    States are numbered anew in such a variant (model-format.md, "States and their
+    numbers"), so ``ranking: [3, 1, ...]`` would silently name other states there. The
+    preferences a variant uses are the model's, replaced by those of the variants it extends
+    and then its own.
+    """
+    by_name = {v.name: v for v in variants}
+    for variant in variants:
+        chain: list[VariantSpec] = []
+        current: VariantSpec | None = variant
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = by_name.get(current.extends) if current.extends else None
+        chain.reverse()
+        if not any(v.add_groups or v.add_infeasible or v.remove_groups or v.remove_infeasible
+                   for v in chain):
+            continue
+        used: list[tuple[PreferenceSpec, str | None]] = [(p, None) for p in preferences]
+        for v in chain:
+            for index, pref in v.preferences:
+                used[index] = (pref, v.name)
+        for d, (pref, owner) in enumerate(used):
+            numbered = [item for tie in pref.ranking for item in tie if item.state is not None]
+            if not numbered:
+                continue
+            whose = "in the model as written" if owner is None else \
+                ("given by the variant itself" if owner == variant.name
+                 else f"given by variant '{owner}', which '{variant.name}' extends")
+            item = numbered[0]
+            raise locs.error(
+                item.path,
+                f"variant '{variant.name}' changes feasibility, so its states are numbered "
+                f"anew, but the ranking of '{dms[d].id}' ({whose}) names state {item.state} "
+                "by its number, which may be another state there",
+                "write the ranking with statements (e.g. 'x and not z'), which mean the same "
+                "states in every variant; 'standoff states MODEL' shows the options taken in "
+                "each numbered state",
+            )
+
+
+def _check_dm_not_reserved(dm_id: str, locs: Locations) -> None:
+    """Refuse a decision maker id that the claim language reads as one of its own words."""
+    from standoff.analysis.claims import RESERVED_DM_IDS
+
+    meaning = RESERVED_DM_IDS.get(dm_id.lower())
+    if meaning is not None:
+        words = ", ".join(sorted(RESERVED_DM_IDS))
+        raise locs.error(
+            ("decision_makers", dm_id),
+            f"'{dm_id}' cannot be used as a decision maker id: claims read it as a word of the "
+            f"claim language ({meaning})",
+            f"rename the decision maker (e.g. dm_{dm_id.lower()}) here and wherever it is "
+            f"used; the reserved ids are: {words}",
+        )
 
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
