@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from os import PathLike
 from pathlib import Path
 
 from standoff._version import __version__
@@ -22,8 +23,17 @@ def load(path: str | Path, max_states: int = DEFAULT_MAX_STATES) -> Conflict:
     """Read, validate and compile a model file (YAML or JSON) into a :class:`Conflict`.
 
     Raises :class:`ModelError` (with file, line and a fix) for a bad file and
-    :class:`CapacityError` when the state space would exceed ``max_states``.
+    :class:`CapacityError` when the state space would exceed ``max_states``; TypeError when
+    ``path`` is not a path or ``max_states`` not an int, ValueError when ``max_states`` < 1.
     """
+    if not isinstance(path, str | PathLike):
+        raise TypeError(f"load expects the path of a model file (str or Path), not "
+                        f"{type(path).__name__}")
+    if isinstance(max_states, bool) or not isinstance(max_states, int):
+        raise TypeError(f"max_states must be an int (a number of states), not "
+                        f"{max_states!r} ({type(max_states).__name__})")
+    if max_states < 1:
+        raise ValueError(f"max_states must be at least 1, not {max_states}")
     return compile_model(read_model(path), max_states=max_states)
 
 

@@ -447,7 +447,10 @@ class StatusQuoAnalysis:
             return "coalitional improvements"
         return "unilateral improvements" if self.moves == "ui" else "unilateral moves"
 
-    def sentences(self) -> list[str]:
+    def sentences(self, more_hint: str = "ask for them with --to") -> list[str]:
+        """The analysis in sentences. ``more_hint`` tells how to get the paths left out when
+        there are more than :data:`MAX_PATHS` targets; the default suits ``standoff paths``
+        (whose option ``--to`` it names), a report passes the whole command."""
         c = self.conflict
         out = [
             f"From the status quo {c.show(self.start - 1)}, {len(self.reachable)} of "
@@ -472,8 +475,8 @@ class StatusQuoAnalysis:
         out.extend(p.sentence(c) for p in self.paths)
         if self.paths_omitted:
             out.append(f"Paths are shown to the {len(self.paths)} nearest targets; "
-                       f"{self.paths_omitted:,} more reachable targets are left out (ask for "
-                       "them with --to).")
+                       f"{self.paths_omitted:,} more reachable targets are left out "
+                       f"({more_hint}).")
         for t in self.unreachable[:MAX_PATHS]:
             out.append(f"{c.show(t - 1)} cannot be reached by {self.how}.")
         if len(self.unreachable) > MAX_PATHS:

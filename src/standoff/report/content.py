@@ -86,6 +86,40 @@ def build_report(
 MAX_EVOLUTION_STATES = 5000
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 state``, ``2 states``: a count with its noun in the right number."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {word}"
+
+
+def cli_model_name(spec: ModelSpec) -> str:
+    """The model file as it would be typed on a command line (``MODEL`` when unknown)."""
+    import shlex
+
+    file = (spec.file or "").strip()
+    if not file or file.startswith("<"):
+        return "MODEL"
+    return shlex.quote(file)
+
+
+def paths_more_hint(spec: ModelSpec) -> str:
+    """How a report's reader gets the evolution paths it leaves out: the ``standoff paths``
+    command (``--to`` is its option, not the report's)."""
+    return f"list them with: standoff paths {cli_model_name(spec)} --to STATE"
+
+
+def evolution_missing(content: ReportContent) -> str:
+    """Why the report has no evolution section: no status quo, or a model too large (then
+    the command that traces it)."""
+    c = content.base.conflict
+    if c.status_quo is None:
+        return ("The model states no status quo, so there is no evolution to trace (add "
+                "status_quo: to the model).")
+    return (f"The model has {c.state_count:,} states, more than the "
+            f"{MAX_EVOLUTION_STATES:,} this report traces evolution for; run: standoff paths "
+            f"{cli_model_name(content.spec)}")
+
+
 def evolution_of(content: ReportContent):
     """Status quo analysis of the base model (None without a status quo, or when the model
     is too large for a report)."""
@@ -139,6 +173,32 @@ class EvidenceRow:
     support: str  # the quote, or the assumption's reason, or ""
     source: str | None
     note: str | None = None
+    claim: bool = False  # a claim of the model (a conclusion), not a premise
+    prose: bool = False  # the statement is prose (a variant's description), not an expression
+
+
+def evidence_summary(rows: Sequence[EvidenceRow]) -> str:
+    """How the premises and, separately, the claims are supported, in one or two sentences:
+    ``3 premises: 1 quotes its source, 2 are the modeller's assumptions. 1 claim: …``."""
+    out = []
+    for noun, group in (("premise", [r for r in rows if not r.claim]),
+                        ("claim", [r for r in rows if r.claim])):
+        if not group:
+            continue
+        counts = {k: sum(r.kind == k for r in group) for k in ("quote", "assumption", "none")}
+        parts = []
+        if counts["quote"]:
+            verb = "quotes its" if counts["quote"] == 1 else "quote their"
+            parts.append(f"{counts['quote']:,} {verb} source")
+        if counts["assumption"]:
+            verb = "is a" if counts["assumption"] == 1 else "are the"
+            parts.append(f"{counts['assumption']:,} {verb} modeller's assumption"
+                         + ("" if counts["assumption"] == 1 else "s"))
+        if counts["none"]:
+            verb = "gives" if counts["none"] == 1 else "give"
+            parts.append(f"{counts['none']:,} {verb} no evidence")
+        out.append(f"{plural(len(group), noun)}: {', '.join(parts)}.")
+    return " ".join(out)
 
 
 def _preference_rows(spec: ModelSpec, dm: int, pref: PreferenceSpec, where: str
@@ -154,19 +214,20 @@ def _preference_rows(spec: ModelSpec, dm: int, pref: PreferenceSpec, where: str
     return rows
 
 
-def _row(where: str, statement: str, evidence: Evidence | None) -> EvidenceRow:
+def _row(where: str, statement: str, evidence: Evidence | None,
+         claim: bool = False, prose: bool = False) -> EvidenceRow:
     kind = evidence_kind(evidence)
     support = ""
     if evidence is not None:
         support = (evidence.quote if kind == "quote" else evidence.assumption) or ""
     return EvidenceRow(where, statement, kind, support.strip(),
                        evidence.source if evidence else None,
-                       evidence.note if evidence else None)
+                       evidence.note if evidence else None, claim, prose)
 
 
 def evidence_rows(spec: ModelSpec) -> list[EvidenceRow]:
     """Every premise with its evidence: preferences, infeasible statements, variants
-    (and their preferences and constraints), and the claims."""
+    (and their preferences and constraints); then the claims (rows marked ``claim``)."""
     spec = base_spec(spec)
     rows: list[EvidenceRow] = []
     for d, pref in enumerate(spec.preferences):
@@ -174,7 +235,7 @@ def evidence_rows(spec: ModelSpec) -> list[EvidenceRow]:
     for k, stmt in enumerate(spec.infeasible, start=1):
         rows.append(_row(f"infeasible statement {k}", stmt.text, stmt.evidence))
     for v in spec.variants:
-        rows.append(_row(f"variant {v.name}", v.description, v.evidence))
+        rows.append(_row(f"variant {v.name}", v.description, v.evidence, prose=True))
         for d, pref in v.preferences:
             rows += _preference_rows(spec, d, pref,
                                      f"variant {v.name}: {spec.dms[d].name}'s preferences")
@@ -182,7 +243,7 @@ def evidence_rows(spec: ModelSpec) -> list[EvidenceRow]:
             rows.append(_row(f"variant {v.name}: added infeasible statement {k}", stmt.text,
                              stmt.evidence))
     for c in spec.claims:
-        rows.append(_row(f"claim {c.id}", c.check, c.evidence))
+        rows.append(_row(f"claim {c.id}", c.check, c.evidence, claim=True))
     return rows
 
 
@@ -235,7 +296,7 @@ def model_in_words(conflict: Conflict) -> list[tuple[str, list[str]]]:
         feas.append(f"states with {c.text} merge into one; other options do not matter there.")
     if not feas:
         feas.append("Every combination of options can occur.")
-    feas.append(f"This leaves {conflict.state_count} states.")
+    feas.append(f"This leaves {plural(conflict.state_count, 'state')}.")
     out.append(("What can happen together", feas))
     if conflict.status_quo is not None:
         from standoff.analysis.claims import state_in_words

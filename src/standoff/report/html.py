@@ -25,9 +25,12 @@ from standoff.report.content import (
     concept_name,
     equilibria_text,
     evidence_rows,
+    evidence_summary,
+    evolution_missing,
     evolution_of,
     forecast_rows,
     model_in_words,
+    paths_more_hint,
     round_rows,
     zopa_rows,
     zopa_sentences,
@@ -180,10 +183,9 @@ def _evolution(content: ReportContent) -> list[str]:
     out = [_h2("evolution")]
     sq = evolution_of(content)
     if sq is None:
-        out.append('<p class="note">The model states no status quo, so there is no evolution '
-                   "to trace (add <code>status_quo:</code> to the model).</p>")
+        out.append(f'<p class="note">{escape(evolution_missing(content))}</p>')
         return out
-    sentences = sq.sentences()
+    sentences = sq.sentences(paths_more_hint(content.spec))
     out.append("<ul>" + "".join(f"<li>{escape(t)}</li>" for t in sentences) + "</ul>")
     for path in sq.paths:
         rows = sq.evolution_table(path)
@@ -218,9 +220,7 @@ def _evidence(content: ReportContent) -> list[str]:
     if not rows:
         out.append("<p>The model has no statements to support.</p>")
         return out
-    counts = {k: sum(r.kind == k for r in rows) for k in ("quote", "assumption", "none")}
-    out.append(f"<p>{counts['quote']} premises quote their source, {counts['assumption']} are "
-               f"the modeller's assumptions, {counts['none']} give no evidence.</p>")
+    out.append(f"<p>{escape(evidence_summary(rows))}</p>")
     out.append("<table><thead><tr><th>where</th><th>statement</th><th>evidence</th>"
                "</tr></thead><tbody>")
     for r in rows:
@@ -233,8 +233,8 @@ def _evidence(content: ReportContent) -> list[str]:
             ev = '<span class="none">no evidence given</span>'
         if r.note:
             ev += f'<div class="note">{escape(r.note)}</div>'
-        out.append(f"<tr><td>{escape(r.where)}</td><td><code>{escape(r.statement)}</code></td>"
-                   f"<td>{ev}</td></tr>")
+        statement = escape(r.statement) if r.prose else f"<code>{escape(r.statement)}</code>"
+        out.append(f"<tr><td>{escape(r.where)}</td><td>{statement}</td><td>{ev}</td></tr>")
     out.append("</tbody></table>")
     return out
 

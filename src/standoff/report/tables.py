@@ -59,21 +59,25 @@ def option_legend(result: Analysis) -> list[str]:
 
 
 def analysis_markdown(result: Analysis) -> str:
-    """The stability table and equilibria as GitHub-flavoured Markdown."""
+    """The stability table and equilibria as GitHub-flavoured Markdown (model text escaped
+    with :func:`standoff.report.markdown.md_text`)."""
+    from standoff.report.markdown import md_text
+
     c = result.conflict
     header, rows = _rows(result)
-    out = [f"# {c.title}", ""]
+    out = [f"# {md_text(c.title)}", ""]
     if c.spec.view:
-        out += [f"*View encoded:* {c.spec.view}", ""]
+        out += [f"*View encoded:* {md_text(c.spec.view)}", ""]
     out += ["Pattern positions (Y taken, N not taken, – irrelevant):", ""]
-    out += [f"- {line.strip()}" for line in option_legend(result)]
-    out += ["", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += [f"- {md_text(line.strip())}" for line in option_legend(result)]
+    out += ["", "| " + " | ".join(md_text(h) for h in header) + " |",
+            "|" + "---|" * len(header)]
     for row in rows:
-        out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+        out.append("| " + " | ".join(md_text(cell) for cell in row) + " |")
     out += ["", "## Equilibria", ""]
     for k, states in result.equilibria.items():
         shown = ", ".join(c.show(s - 1) for s in states) or "none"
-        out.append(f"- **{CONCEPT_NAMES[k]}**: {shown}")
+        out.append(f"- **{CONCEPT_NAMES[k]}**: {md_text(shown)}")
     out.append("")
     out.append(f"<sub>standoff {result.version}; concepts {', '.join(result.concepts)}.</sub>")
     return "\n".join(out) + "\n"
@@ -93,12 +97,49 @@ def analysis_csv(result: Analysis) -> str:
     return buf.getvalue()
 
 
-def analysis_html(result: Analysis) -> str:
-    """An HTML table (used by notebooks through ``_repr_html_``)."""
-    header, rows = _rows(result)
+def shown_states(result: Analysis, limit: int = MAX_TABLE_STATES) -> list[int] | None:
+    """The states (0-based) a bounded view shows: None (every state) when there are at most
+    ``limit``; otherwise the status quo first, then equilibria under any concept, at most
+    ``limit`` states in all, in state order."""
     c = result.conflict
-    parts = [f"<p><b>{html.escape(c.title)}</b>: {c.state_count} states, "
-             f"{len(c.dm_ids)} decision makers</p>", "<table>", "<thead><tr>"]
+    if c.state_count <= limit:
+        return None
+    marked = np.zeros(c.state_count, dtype=bool)
+    for k in result.concepts:
+        marked |= result.equilibrium_mask(k)
+    chosen = [] if c.status_quo is None else [c.status_quo]
+    for s in np.flatnonzero(marked)[: limit + 1]:
+        if len(chosen) >= limit:
+            break
+        if int(s) not in chosen:
+            chosen.append(int(s))
+    return sorted(chosen)
+
+
+def analysis_html(result: Analysis) -> str:
+    """An HTML summary and stability table (used by notebooks through ``_repr_html_``).
+
+    Models of more than :data:`MAX_TABLE_STATES` states show only the status quo and up to
+    that many equilibria, and say how many states are left out and how to get them all.
+    """
+    c = result.conflict
+    states = shown_states(result)
+    header, rows = _rows(result, states)
+    sq = "" if c.status_quo is None else f", status quo {html.escape(c.show(c.status_quo))}"
+    parts = [f"<p><b>{html.escape(c.title)}</b>: {c.state_count:,} states, "
+             f"{len(c.dm_ids)} decision makers{sq}</p>"]
+    if states is not None:
+        n_eq = int(np.logical_or.reduce([result.equilibrium_mask(k)
+                                         for k in result.concepts]).sum())
+        which = "the first equilibria" if n_eq > len(states) - (c.status_quo is not None) \
+            else "the equilibria"
+        counts = "; ".join(f"{html.escape(CONCEPT_NAMES[k])} {len(v):,}"
+                           for k, v in result.equilibria.items())
+        parts.append(f"<p>Equilibria: {counts}. The table shows {len(states):,} of "
+                     f"{c.state_count:,} states (the status quo and {which}); "
+                     f"{c.state_count - len(states):,} states are not shown. Every state is "
+                     "in <code>.to_frame()</code> and <code>.to_dict()</code>.</p>")
+    parts += ["<table>", "<thead><tr>"]
     parts += [f"<th>{html.escape(h)}</th>" for h in header]
     parts.append("</tr></thead><tbody>")
     for row in rows:
