@@ -131,3 +131,31 @@ def test_large_graph_shows_equilibria_and_the_status_quo_neighbourhood():
 def test_report_needs_a_known_suffix(tmp_path):
     result = run("report", ISTANBUL, "-o", tmp_path / "report.pdf")
     assert result.code == 2 and "FILE.html or FILE.md" in result.err
+
+
+def test_big_models_get_bounded_state_tables(tmp_path):
+    """2 decision makers x 5 free options: 1,024 states. The state and stability tables show
+    the status quo and equilibria only (at most 200 rows), say so, and name the commands
+    that list everything; equilibria in words stop after 50 per concept."""
+    from standoff.report.content import MAX_REPORT_EQUILIBRIA, MAX_REPORT_STATES
+
+    dms = "\n".join(
+        f"  d{d}:\n    name: D{d}\n    options:\n"
+        + "\n".join(f"      o{d}_{k}: {{text: option {k}}}" for k in range(5))
+        for d in range(2))
+    prefs = "\n".join(f"  d{d}:\n    prioritize: [o{d}_0, not o{1 - d}_1]" for d in range(2))
+    model = tmp_path / "big.yaml"
+    model.write_text(f"format: standoff/1\ntitle: big\ndecision_makers:\n{dms}\n"
+                     f"status_quo: []\npreferences:\n{prefs}\n", encoding="utf-8")
+    out = tmp_path / "big.html"
+    r = run("report", str(model), "-o", str(out), "--concepts", "nash")
+    assert r.code == 0, r.err
+    page = out.read_text(encoding="utf-8")
+    assert "The model has 1,024 states; these tables show the status quo and equilibria" in page
+    assert "--format csv" in page
+    stability = page.split('id="stability"')[1].split("</table>")[0]
+    assert stability.count("<tr") - 1 <= MAX_REPORT_STATES  # minus the header row
+    assert "(status quo)" in stability
+    nash = standoff.analyze(standoff.load(model), concepts="nash").equilibria["nash"]
+    assert len(nash) > MAX_REPORT_EQUILIBRIA
+    assert f"and {len(nash) - MAX_REPORT_EQUILIBRIA:,} more equilibri" in page

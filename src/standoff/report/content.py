@@ -108,6 +108,36 @@ def paths_more_hint(spec: ModelSpec) -> str:
     return f"list them with: standoff paths {cli_model_name(spec)} --to STATE"
 
 
+#: Reports of bigger models show only the status quo and equilibria in their state tables
+MAX_REPORT_STATES = 200
+#: Equilibria listed in words per concept before "and N more"
+MAX_REPORT_EQUILIBRIA = 50
+
+
+def report_states(run: VariantRun) -> tuple[list[int], str | None]:
+    """The states (0-based) a report's state and stability tables show, and a note saying
+    what is left out and how to get it (None when every state is shown)."""
+    from standoff.report.tables import shown_states
+
+    c = run.conflict
+    shown = shown_states(run.analysis, MAX_REPORT_STATES)
+    if shown is None:
+        return list(range(c.state_count)), None
+    model = cli_model_name(c.spec)
+    note = (f"The model has {c.state_count:,} states; these tables show the status quo and "
+            f"equilibria only ({plural(len(shown), 'state')}). Every state: standoff states "
+            f"{model} --format csv; every verdict: standoff analyze {model} --format csv.")
+    return shown, note
+
+
+def listed_equilibria(states: Sequence[int]) -> tuple[list[int], str]:
+    """At most :data:`MAX_REPORT_EQUILIBRIA` equilibria (1-based) to describe in words, and
+    "and N more" for the rest ("" when all are listed)."""
+    head = list(states[:MAX_REPORT_EQUILIBRIA])
+    rest = len(states) - len(head)
+    return head, (f"and {plural(rest, 'more equilibrium', 'more equilibria')}" if rest else "")
+
+
 def evolution_missing(content: ReportContent) -> str:
     """Why the report has no evolution section: no status quo, or a model too large (then
     the command that traces it)."""

@@ -29,8 +29,10 @@ from standoff.report.content import (
     evolution_missing,
     evolution_of,
     forecast_rows,
+    listed_equilibria,
     model_in_words,
     paths_more_hint,
+    report_states,
     round_rows,
     zopa_rows,
     zopa_sentences,
@@ -254,7 +256,10 @@ def _states(run: VariantRun) -> list[str]:
     out.append("<table><thead><tr><th>state</th><th>pattern</th><th>options taken</th>"
                + "".join(f"<th>rank for {escape(d)}</th>" for d in c.dm_ids)
                + "</tr></thead><tbody>")
-    for s in range(c.state_count):
+    shown, note = report_states(run)
+    if note:
+        out.append(f'<p class="note">{escape(note)}</p>')
+    for s in shown:
         cls = ' class="sq"' if c.status_quo == s else ""
         words = state_in_words(c, s).split(": ", 1)[1]
         label = f"{s + 1}" + (" (status quo)" if c.status_quo == s else "")
@@ -268,9 +273,12 @@ def _states(run: VariantRun) -> list[str]:
 
 
 def _stability(run: VariantRun) -> list[str]:
-    header, rows = _rows(run.analysis)
+    shown, note = report_states(run)
+    header, rows = _rows(run.analysis, shown)
     out = [_h2("stability"), "<p>✓ stable for that decision maker under that concept, · not "
            "stable. A state stable for every decision maker is an equilibrium.</p>"]
+    if note:
+        out.append(f'<p class="note">{escape(note)}</p>')
     out.append("<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header)
                + "</tr></thead><tbody>")
     for row in rows:
@@ -289,7 +297,9 @@ def _equilibria(content: ReportContent) -> list[str]:
         if not states:
             out.append(f"<li><b>{escape(concept_name(concept))}</b>: none</li>")
             continue
-        items = "".join(f"<li>{escape(state_in_words(c, s - 1))}</li>" for s in states)
+        head, more = listed_equilibria(states)
+        items = "".join(f"<li>{escape(state_in_words(c, s - 1))}</li>" for s in head)
+        items += f"<li>{escape(more)}</li>" if more else ""
         out.append(f"<li><b>{escape(concept_name(concept))}</b>:<ul>{items}</ul></li>")
     out.append("</ul>")
     return out

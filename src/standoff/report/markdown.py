@@ -24,8 +24,10 @@ from standoff.report.content import (
     evolution_missing,
     evolution_of,
     forecast_rows,
+    listed_equilibria,
     model_in_words,
     paths_more_hint,
+    report_states,
     round_rows,
     source_label,
     zopa_rows,
@@ -193,7 +195,10 @@ def render_markdown(content: ReportContent, svg_name: str | None = None,
 
     out += [f"## {titles['states']}", ""]
     rows = []
-    for s in range(c.state_count):
+    shown, note = report_states(base)
+    if note:
+        out += [md_text(note), ""]
+    for s in shown:
         label = f"{s + 1}" + (" (status quo)" if c.status_quo == s else "")
         rows.append([label, md_code(c.pattern(s)), state_in_words(c, s).split(": ", 1)[1],
                      *(str(int(c.ranks[i, s])) for i in range(len(c.dm_ids)))])
@@ -203,14 +208,17 @@ def render_markdown(content: ReportContent, svg_name: str | None = None,
                                               for k, key in enumerate(c.option_keys)) + ".", ""]
 
     out += [f"## {titles['stability']}", ""]
-    header, srows = _rows(base.analysis)
+    header, srows = _rows(base.analysis, shown)
+    if note:
+        out += [md_text(note), ""]
     out += _table(header, srows)
 
     out += [f"## {titles['equilibria']}", ""]
     for concept in base.analysis.concepts:
         states = base.analysis.equilibria[concept]
-        out.append(f"- **{md_text(concept_name(concept))}**: "
-                   + (md_text("; ".join(state_in_words(c, s - 1) for s in states)) or "none"))
+        head, more = listed_equilibria(states)
+        words = "; ".join([*(state_in_words(c, s - 1) for s in head), *([more] if more else [])])
+        out.append(f"- **{md_text(concept_name(concept))}**: " + (md_text(words) or "none"))
     out.append("")
 
     out += [f"## {titles['evolution']}", ""]
