@@ -49,6 +49,7 @@ def test_png_without_matplotlib_is_refused_cleanly(run, tmp_path, monkeypatch):
     out = tmp_path / "rounds.png"
     r = run("forecast", EXAMPLES / "ec_emissions.yaml", "--plot", out)
     assert r.exit_code == 2 and "Traceback" not in r.output
+    assert r.output.startswith("--plot: error: writing a PNG plot needs matplotlib")
     assert "standoff[plot]" in r.output and not out.exists()
 
 

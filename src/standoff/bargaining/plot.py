@@ -90,7 +90,7 @@ def rounds_png(forecast: Forecast) -> bytes:
         from matplotlib.figure import Figure
     except ImportError:
         raise ModelError(
-            "writing a PNG plot needs matplotlib, which is not installed",
+            "writing a PNG plot needs matplotlib, which is not installed", file="--plot",
             hint="pip install 'standoff[plot]', or name the plot file .svg (built in)",
         ) from None
     issues = list(forecast.issues.items())
