@@ -65,7 +65,7 @@ def test_library_api_and_views():
     assert "Local government moves to 5 (NYNNY) (lg.insist→Y)" in str(result)
     table = result.evolution_table(result.paths[0])
     assert table[-1] == ["moved", "", "lg"]
-    assert "| lg.insist | N | Y* |" in result.to_markdown()
+    assert "| lg.insist | N | Y\\* |" in result.to_markdown()  # "*" escaped for Markdown
     assert select_states(conflict, "accept and insist") == [7, 8]
     assert select_states(conflict, "uniroyal.abandon") == [9]
 
@@ -154,3 +154,13 @@ def test_many_targets_get_paths_to_the_nearest_only(tmp_path):
     assert result.paths_omitted == len(reachable_targets) - MAX_PATHS > 0
     assert max(len(p.steps) for p in result.paths) <= 2
     assert result.to_dict()["paths_omitted"] == result.paths_omitted
+
+
+def test_markdown_escapes_model_text(tmp_path):
+    """Names taken from the model cannot inject HTML into the Markdown view."""
+    text = (EXAMPLES / "elmira.yaml").read_text(encoding="utf-8").replace(
+        "title: Elmira groundwater contamination", 'title: "Elmira <script>x</script>"')
+    path = tmp_path / "odd.yaml"
+    path.write_text(text, encoding="utf-8")
+    page = standoff.analysis.paths.status_quo_analysis(standoff.load(path)).to_markdown()
+    assert "<script>" not in page and "&lt;script&gt;" in page
