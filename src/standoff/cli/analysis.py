@@ -14,7 +14,14 @@ from typing import Annotated
 
 import typer
 
-from standoff.cli.common import check_writable, emit, emit_rendered, load_conflict, make_console
+from standoff.cli.common import (
+    check_dm_and_state,
+    check_writable,
+    emit,
+    emit_rendered,
+    load_conflict,
+    make_console,
+)
 from standoff.errors import ModelError
 
 MaxStates = Annotated[
@@ -326,16 +333,7 @@ def explain_command(
     docs: list[dict] = []
     texts: list[str] = []
     for name, conflict in selected:
-        try:
-            conflict.dm_index(dm)
-        except KeyError:
-            raise ModelError(f"unknown decision maker '{dm}'", file="--dm",
-                             hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
-        if not 1 <= state <= conflict.state_count:
-            where = f" in variant {name}" if several or variant is not None else ""
-            raise ModelError(f"state {state} does not exist{where}", file="STATE",
-                             hint=f"states are numbered 1 to {conflict.state_count}; "
-                             f"'standoff states {model}' lists them")
+        check_dm_and_state(conflict, name, dm, state, several or variant is not None, model)
         result = explain(conflict, state, dm, keys[0])
         if format is Format.json:
             doc = result.to_dict()

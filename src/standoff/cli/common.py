@@ -117,3 +117,19 @@ def emit_rendered(render: Callable[[Console], None], output: Path | None,
         render(make_console(soft_wrap=False))
     else:
         emit(render_text(render), output, option)
+
+
+def check_dm_and_state(conflict: Any, variant: str, dm: str, state: int,
+                       labelled: bool, model: Path) -> None:
+    """Refuse an unknown ``--dm`` or a ``STATE`` outside the (variant's) model, naming the
+    variant when several are analysed (``labelled``)."""
+    try:
+        conflict.dm_index(dm)
+    except KeyError:
+        raise ModelError(f"unknown decision maker '{dm}'", file="--dm",
+                         hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
+    if not 1 <= state <= conflict.state_count:
+        where = f" in variant {variant}" if labelled else ""
+        raise ModelError(f"state {state} does not exist{where}", file="STATE",
+                         hint=f"states are numbered 1 to {conflict.state_count}; "
+                         f"'standoff states {model}' lists them")

@@ -32,7 +32,7 @@ from standoff.cli.analysis import (
     variant_heading,
     variants_json,
 )
-from standoff.cli.common import check_writable, emit, emit_rendered
+from standoff.cli.common import check_dm_and_state, check_writable, emit, emit_rendered
 from standoff.errors import ModelError
 
 ModelPath = Annotated[Path, typer.Argument(help="Model file (YAML or JSON).", show_default=False)]
@@ -388,15 +388,7 @@ def lookahead_command(
     labelled = len(selected) > 1 or variant is not None
     sections = []
     for name, conflict in selected:
-        try:
-            conflict.dm_index(dm)
-        except KeyError:
-            raise ModelError(f"unknown decision maker '{dm}'", file="--dm",
-                             hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
-        if not 1 <= state <= conflict.state_count:
-            where = f" in variant {name}" if labelled else ""
-            raise ModelError(f"state {state} does not exist{where}", file="STATE",
-                             hint=f"states are numbered 1 to {conflict.state_count}")
+        check_dm_and_state(conflict, name, dm, state, labelled, model)
         result = explain_limited_move(conflict, state, dm, horizon)
         text = str(result) + "\n"
         sections.append(_Section(name, conflict, result.to_dict, lambda text=text: text,
