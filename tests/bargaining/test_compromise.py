@@ -120,3 +120,11 @@ def test_static_table_shows_weights_and_the_zero_weight_fallback(run, write):
     r = run("forecast", path, "-m", "median")
     assert "note: every capability x salience weight is 0" in r.output
     assert "unweighted median" in r.output
+
+
+def test_zero_weight_positions_do_not_end_a_median_tie():
+    """A at 0 and C at 100 with equal weight tie over [0, 100]: the midpoint is 50, wherever
+    a salience-0 actor B stands (it used to pull the answer to B's position)."""
+    for b in (10.0, 90.0):
+        x = np.array([0.0, b, 100.0])
+        assert weighted_median(x, np.array([0.5, 0.0, 0.5])) == 50.0

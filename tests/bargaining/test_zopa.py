@@ -11,6 +11,7 @@ from standoff.bargaining import load_model
 from standoff.bargaining.inputs import AgreementRule
 from standoff.bargaining.package import minimal_winning_coalitions, simplex_max
 from standoff.bargaining.zopa import zopa
+from standoff.errors import ModelError
 
 from .conftest import EXAMPLES
 
@@ -401,3 +402,55 @@ def test_concession_reads_as_a_sentence(run):
     r = run("zopa", EXAMPLES / "trade_no_zone.yaml")
     assert r.exit_code == 0
     assert "meet at 47.5: A gives 2.5, B/Parliament" in r.output
+
+
+MIN1 = """bargaining:
+  actors: [{id: A, capability: 2}, {id: B, capability: 1}]
+  issues:
+    - {id: i0, status_quo: 49, positions: {A: {position: 63, salience: 0.0}}}
+    - {id: i1, status_quo: 10, positions: {B: {position: 19, salience: 0.6}}}
+"""
+
+
+def test_indifferent_coalition_passes_any_package_vacuously(write):
+    """A alone wins at 55 % but cares about nothing (salience 0): it blocks no package, so a
+    package exists, as it does under the stricter 90 % rule (found by a review: the weaker
+    rule used to say no)."""
+    m = _model(write, MIN1)
+    loose = zopa(m, AgreementRule("qualified_majority", 0.55))["joint"]["package"]
+    strict = zopa(m, AgreementRule("qualified_majority", 0.9))["joint"]["package"]
+    assert loose["exists"] is True and loose["vacuous"] is True and loose["coalition"] == ["A"]
+    assert strict["exists"] is True and not strict.get("vacuous")
+    assert strict["outcome"]["i1"] == pytest.approx(19.0)
+
+
+def test_package_existence_never_shrinks_as_the_threshold_falls(write):
+    """A weaker rule cannot make a package impossible: for random small models, whenever a
+    threshold admits a package, every lower threshold does too."""
+    import random
+
+    rng = random.Random(7)
+    for case in range(80):
+        actors = [f"A{k}" for k in range(rng.randint(2, 4))]
+        caps = {a: rng.choice([1, 2, 3]) for a in actors}
+        lines = ["bargaining:", "  actors:"]
+        lines += [f"    - {{id: {a}, capability: {caps[a]}}}" for a in actors]
+        lines.append("  issues:")
+        indifferent = {a for a in actors if rng.random() < 0.3}  # salience 0 everywhere
+        for k in range(2):
+            sq = rng.randint(0, 100)
+            lines += [f"    - id: i{k}", f"      status_quo: {sq}", "      positions:"]
+            for a in actors:
+                sal = 0.0 if a in indifferent else rng.choice([0.0, 0.2, 0.5, 1.0])
+                lines.append(f"        {a}: {{position: {rng.randint(0, 100)}, salience: {sal}}}")
+        m = _model(write, "\n".join(lines) + "\n", name=f"r{case}.yaml")
+        found = [zopa(m, AgreementRule("qualified_majority", t))["joint"]["package"]["exists"]
+                 for t in (0.3, 0.5, 0.7, 0.9, 1.0)]
+        assert found == sorted(found, reverse=True), (case, found)
+
+
+def test_ranges_must_lie_on_the_scale(write):
+    body = _ranges((0, 30), (20, 60))
+    bad = body.replace("acceptable: [0, 30]", "acceptable: [0, 130]")
+    with pytest.raises(ModelError, match="acceptable end 130 is outside the scale"):
+        _model(write, bad, name="bad.yaml")

@@ -13,7 +13,9 @@ smallest position x_j with cumulative weight sum_{x_i <= x_j} w_i >= W/2, W = su
 If the cumulative weight equals W/2 exactly at x_j, every point of [x_j, x_{j+1}] ties;
 we return the midpoint of that interval (stated tie rule).
 
-If every weight is zero (all saliences 0), both fall back to the unweighted mean / median.
+Positions whose weight is zero take no part in the median (they cannot end a median
+interval either). If every weight is zero (all saliences 0), both fall back to the
+unweighted mean / median.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ def weighted_median(x: np.ndarray, w: np.ndarray) -> float:
     100.0
     >>> weighted_median(np.array([0.0, 100.0]), np.array([1.0, 1.0]))
     50.0
+    >>> weighted_median(np.array([0.0, 10.0, 100.0]), np.array([1.0, 0.0, 1.0]))
+    50.0
     """
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float)
@@ -58,6 +62,9 @@ def weighted_median(x: np.ndarray, w: np.ndarray) -> float:
     pts, idx = np.unique(xs, return_inverse=True)
     wt = np.zeros(len(pts))
     np.add.at(wt, idx, ws)
+    # a position nobody weighs (salience 0) takes no part, not even as a tie's end point
+    keep = wt > _TOL
+    pts, wt = pts[keep], wt[keep]
     cum = np.cumsum(wt)
     half = cum[-1] / 2.0
     j = int(np.searchsorted(cum, half - _TOL * max(1.0, half)))

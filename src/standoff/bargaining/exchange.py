@@ -107,7 +107,9 @@ def exchange_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, has: np.ndarray,
                     gain = s[i, k] * a - s[i, m] * b
                     if gain > min_gain:
                         cands.append((gain, i, j, k, m, a, b))
-    cands.sort(key=lambda t: (-t[0], t[1], t[2], t[3], t[4]))
+    # larger gain first; gains equal to 12 significant digits (the same gain computed along
+    # two paths can differ in the last bits) are taken in actor, then issue order
+    cands.sort(key=lambda t: (-float(f"{t[0]:.12g}"), t[1], t[2], t[3], t[4]))
     used: set[tuple[int, int]] = set()
     new = x.copy()
     done = []

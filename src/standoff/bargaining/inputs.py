@@ -424,9 +424,15 @@ def from_data(data: Any, locs: Locations) -> BargainingModel:
             ):
                 raise locs.error((*spath, "salience_range"), "salience_range must lie in [0, 1]",
                                  _HINTS["salience"])
-            if st.position_range is not None:
-                inside(st.position_range[0], (*spath, "position_range"), "position_range end")
-                inside(st.position_range[1], (*spath, "position_range"), "position_range end")
+            for key, rng in (("position_range", st.position_range),
+                             ("acceptable", st.acceptable)):
+                if rng is not None:
+                    for end in rng:
+                        inside(end, (*spath, key), f"the {key} end")
+            for r, rat in enumerate(st.ratifiers):
+                for end in rat.acceptable:
+                    inside(end, (*spath, "ratifiers", r, "acceptable"),
+                           f"ratifier {rat.name}'s acceptable end")
             for key, value in (("position_range", st.position), ("salience_range", st.salience)):
                 rng = getattr(st, key)
                 if rng is not None and not rng[0] <= value <= rng[1]:

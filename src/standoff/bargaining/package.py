@@ -23,9 +23,12 @@ weights w_i (the actor's general capability, or 1 each with ``weight: count``) a
 players V, a coalition S is *winning* when V is a subset of S and
 sum_{i in S} w_i >= theta sum_i w_i (the actors of every issue together). A package passes
 iff some winning coalition all strictly prefer it; only the coalition's members' gain rows
-and hard limits enter the LP (a non-member need not accept). Dropping a member removes
-constraints, so the LP's optimum t*(S) can only rise: it suffices to check the *minimal*
-winning coalitions, and a package exists iff max_S t*(S) > 0. We report the coalition
+and hard limits enter the LP (a non-member need not accept). A member with no salience on
+any issue of the package is indifferent: it gets no gain row (it does not need to gain and
+does not block), and a coalition of indifferent members only accepts any package within
+their hard limits (reported as ``vacuous``). Dropping a member removes constraints, so the
+LP's optimum t*(S) can only rise: it suffices to check the *minimal* winning coalitions,
+and a package exists iff some minimal coalition is vacuous or has t*(S) > 0. We report the coalition
 attaining that maximum (``coalition``; the others are ``outside``), every minimal coalition
 that admits a package, and, if none does, the best coalition's t* (no coalition gains
 anything; a negative t* is the uniform gain every member would have to give up). The number
@@ -192,9 +195,14 @@ def _solve(pk: _Package, members: list[int]) -> dict[str, Any]:
     sal, pos, has, q, width = pk.sal, pk.pos, pk.has, pk.q, pk.width
     required = [i for i in members if sal[i][has[i]].sum() > _EPS]
     if not required:
-        return {"exists": False, "maximin_gain": 0.0,
-                "outcome": {pk.issues[k].id: float(q[k]) for k in range(K)}, "gains": {},
-                "note": "no member gives any salience to these issues"}
+        # nobody in the coalition cares about these issues: nobody needs to gain, so every
+        # package within the members' hard limits passes (vacuously); we name the status
+        # quo, moved into those limits
+        return {"exists": True, "vacuous": True, "maximin_gain": None,
+                "outcome": {pk.issues[k].id: float(min(max(q[k], lo[k]), hi[k]))
+                            for k in range(K)}, "gains": {},
+                "note": "no member of the coalition gives any salience to these issues, so "
+                        "it accepts any package within its members' limits"}
     # variables: y_k = x_k - lo_k (K), u_ik for has[i,k] (U), t+ and t- (2)
     pairs = [(i, k) for i in required for k in range(K) if has[i, k] and sal[i, k] > 0]
     U = len(pairs)
@@ -320,7 +328,9 @@ def package_deal(model: BargainingModel, rule: AgreementRule | None = None,
             hint="name veto players (--veto or 'agreement: {veto: [...]}'), raise the limit "
                  "with --max-coalitions N, or use --rule unanimity",
         )
-    best: tuple[float, int, dict[str, Any]] | None = None
+    # best: a package some members gain from (largest maximin gain), then a vacuous pass
+    # (a coalition indifferent to every issue), then the least-bad failure
+    best: tuple[tuple[bool, bool, float], int, dict[str, Any]] | None = None
     with_package: list[list[str]] = []
     for n, members in enumerate(coalitions):
         res = _solve(pk, members)
@@ -328,8 +338,9 @@ def package_deal(model: BargainingModel, rule: AgreementRule | None = None,
         if res["exists"]:
             with_package.append(names)
         t = res["maximin_gain"]
-        score = -np.inf if t is None else t
-        if best is None or score > best[0] + 1e-12:
+        score = (bool(res["exists"]), not res.get("vacuous", False),
+                 -np.inf if t is None else float(t))
+        if best is None or score > best[0]:
             best = (score, n, res)
     if best is None:  # no coalition at all: the threshold exceeds everyone's weight
         return {"rule": rule.rule, "exists": False, "maximin_gain": None, "outcome": None,

@@ -42,9 +42,12 @@ least one other range; under a qualified majority, the actors that must concede 
 **Across issues.** The issue-by-issue joint zone is the product of the issue zones; it
 exists iff every issue has a zone (``joint.exists``). A package deal can do better (trading
 across issues); see ``joint.package`` when every issue has a status quo: we search for an
-outcome vector that every required actor weakly prefers to the status quo under the
-salience-weighted linear loss U_i(x) = -sum_k s_ik |x_k - p_ik|, within the actors'
-explicit hard limits (``acceptable`` and ratifier ranges). Under a qualified majority the
+outcome vector that every required actor *strictly* prefers to the status quo under the
+salience-weighted linear loss U_i(x) = -sum_k s_ik |x_k - p_ik| / w_k (w_k the width of
+issue k's scale, so issues on different scales are comparable), within the actors'
+explicit hard limits (``acceptable`` and ratifier ranges); an actor with no salience on any
+issue is indifferent and does not need to gain (see :mod:`standoff.bargaining.package`).
+Under a qualified majority the
 package must satisfy only the members of some minimal winning coalition (every veto player
 plus enough weight); ``joint.package.coalition`` names the one that makes it possible.
 """

@@ -365,7 +365,10 @@ def register(app: typer.Typer) -> None:
                     f"package deal: {pk['coalitions_checked']} minimal winning coalition(s) "
                     f"checked, {len(pk['coalitions_with_package'])} admit a package"
                 )
-            if pk["exists"]:
+            if pk["exists"] and pk.get("vacuous"):
+                console.print(f"package deal: {who} is indifferent to these issues (salience "
+                              "0), so any package within their limits passes")
+            elif pk["exists"]:
                 console.print(
                     f"package deal strictly better for {who}: "
                     + ", ".join(f"{k}={v:.4g}" for k, v in pk["outcome"].items())

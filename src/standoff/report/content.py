@@ -454,7 +454,10 @@ def zopa_sentences(result: dict) -> list[str]:
     coalition = pk.get("coalition")
     everyone = not coalition or not pk.get("outside")
     who = "every actor" if everyone else "every member of the coalition " + ", ".join(coalition)
-    if pk.get("exists") is True:
+    if pk.get("exists") is True and pk.get("vacuous"):
+        out.append(f"A package deal passes vacuously: {who} gives no salience to these "
+                   "issues, so any package within their limits is accepted.")
+    elif pk.get("exists") is True:
         out.append(f"A package deal that {who} strictly prefers to the status quo exists: "
                    + ", ".join(f"{k} = {v:.4g}" for k, v in pk["outcome"].items()) + ".")
     elif pk.get("exists") is False:
