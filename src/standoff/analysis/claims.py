@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from standoff.model.expressions import Expr, ExpressionError, parse
+from standoff.words import plural
 
 if TYPE_CHECKING:
     from standoff.analysis.result import Analysis
@@ -393,11 +394,6 @@ def _names(conflict: Conflict, dms: Sequence[int]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _plural(count: int, noun: str, plural: str | None = None) -> str:
-    """``1 state``, ``2 states``."""
-    return f"{count} {noun if count == 1 else plural or noun + 's'}"
-
-
 def _limited_move(ex: object) -> bool:
     """Whether an explanation is a limited-move one (moves and lines of play, no
     improvements with sanctions)."""
@@ -447,7 +443,7 @@ def why_stable(analysis: Analysis, concept: str, s: int, dms: Sequence[int] | No
             out.extend(ex.sentences[1 : 1 + per_dm])
             if len(moves) > per_dm:
                 more = len(moves) - per_dm
-                out.append(f"({name} has {_plural(more, 'more move')} from {c.show(s)}, none "
+                out.append(f"({name} has {plural(more, 'more move')} from {c.show(s)}, none "
                            "anticipated to end at a state it prefers.)")
             continue
         if not ex.improvements:
@@ -456,7 +452,7 @@ def why_stable(analysis: Analysis, concept: str, s: int, dms: Sequence[int] | No
         out.extend(ex.sentences[1 : 1 + per_dm])
         if len(ex.improvements) > per_dm:
             more = len(ex.improvements) - per_dm
-            out.append(f"({name} has {_plural(more, 'more improvement')} from {c.show(s)}, "
+            out.append(f"({name} has {plural(more, 'more improvement')} from {c.show(s)}, "
                        "each deterred likewise.)")
     return out
 
@@ -533,7 +529,7 @@ def _none_is_equilibrium(
                for s in states[:MAX_WITNESSES]]
     if len(states) > MAX_WITNESSES:
         rest = len(states) - MAX_WITNESSES
-        details.append(f"The other {_plural(rest, 'state')} with it "
+        details.append(f"The other {plural(rest, 'state')} with it "
                        f"{'is' if rest == 1 else 'are'} unstable for someone as well.")
     return Verdict(concept, holds, summary, tuple(details),
                    tuple(s + 1 for s in states[:MAX_WITNESSES]))

@@ -22,6 +22,7 @@ from standoff.analysis.variants import (
 from standoff.graph.conflict import Conflict
 from standoff.model.loader import Evidence, ModelSpec, PreferenceSpec, StatementSpec
 from standoff.stability import CONCEPT_NAMES
+from standoff.words import plural
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,6 @@ def build_report(
 
 
 MAX_EVOLUTION_STATES = 5000
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``1 state``, ``2 states``: a count with its noun in the right number."""
-    word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count:,} {word}"
 
 
 def cli_model_name(spec: ModelSpec) -> str:
