@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 
 
-COMMAND_MODULES = ("analysis", "claims", "evolution", "bargaining")
+COMMAND_MODULES = ("analysis", "claims", "evolution", "bargaining", "interchange")
 _registered = False
 
 
