@@ -76,8 +76,9 @@ def gmcr_plus_command(
         except ModelError as error:
             error.file = str(output or "the imported model")
             raise
-    for item in imported.not_imported:
-        sys.stderr.write(f"{source}: not imported: {item}\n")
+    for item, line in zip(imported.not_imported, imported.not_imported_lines, strict=True):
+        where = f"{source}:{line}" if line is not None else str(source)
+        sys.stderr.write(f"{where}: not imported: {item}\n")
     emit(text, output)
     if output is not None:
         sys.stderr.write(

@@ -84,6 +84,8 @@ class GmcrPlusImport:
         document: the standoff/1 model document (plain dicts, lists and strings).
         not_imported: one sentence per part of the file that is not in ``document``
             (misperceptions, coalitions, keys not read, ...).
+        not_imported_lines: the line of the file each of ``not_imported`` is about (None
+            where unknown).
         notes: how parts of the file were translated (defaults assumed, state numbering).
         state_numbers: GMCR+ state number -> option pattern (Y/N in the model's option
             order), for the feasible states, when they were numbered (manual rankings, or
@@ -95,6 +97,7 @@ class GmcrPlusImport:
     not_imported: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     state_numbers: dict[int, str] = field(default_factory=dict)
+    not_imported_lines: list[int | None] = field(default_factory=list)
 
     def to_yaml(self, date: datetime.date | None = None) -> str:
         """The model as YAML text, with a comment header naming the source file, the date
@@ -214,9 +217,8 @@ def _slug(name: str, prefix: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
     if not slug or not slug[0].isalpha():
         slug = f"{prefix}{slug}" if slug else prefix.rstrip("_")
-    if slug in KEYWORDS:
-        slug += "_"
-    return slug[:40].rstrip("_") or prefix.rstrip("_")
+    slug = slug[:40].rstrip("_") or prefix.rstrip("_")
+    return f"{prefix}{slug}" if slug in KEYWORDS else slug
 
 
 # -- translating --------------------------------------------------------------------------
@@ -236,18 +238,23 @@ class _Importer:
         self.locs = locs
         self.path = path
         self.not_imported: list[str] = []
+        self.not_imported_lines: list[int | None] = []
         self.notes: list[str] = []
         self.used_ids: set[str] = set()
 
     def error(self, path: Path_, message: str, hint: str) -> ModelError:
         return self.locs.error(path, f"{_where(path)}: {message}", hint)
 
+    def skip(self, path: Path_, text: str) -> None:
+        """Record a part of the file that is not imported, and where it is."""
+        self.not_imported.append(text)
+        self.not_imported_lines.append(self.locs.find(path)[0])
+
     def not_read(self, obj: dict[str, Any], known: tuple[str, ...], path: Path_) -> None:
         for key in obj:
             if key not in known:
-                self.not_imported.append(
-                    f"{_where((*path, key))}: not read (the GMCR+ format as standoff knows it "
-                    "has no such key)")
+                self.skip((*path, key), f"{_where((*path, key))}: not read (the GMCR+ "
+                          "format as standoff knows it has no such key)")
 
     def unique_id(self, name: str, prefix: str) -> str:
         from standoff.analysis.claims import RESERVED_DM_IDS
@@ -331,6 +338,11 @@ class _Importer:
         self.numbered: dict[int, int] | None = None  # GMCR+ state number -> bit pattern
         if len(self.order) <= MAX_NUMBERED_OPTIONS:
             self.numbered = self.number_states()
+            if not self.numbered:
+                raise self.error(("infeasibles",), "no feasible state: the infeasible "
+                                 "conditions exclude every combination of options",
+                                 "remove the condition that is too broad in GMCR+ (a "
+                                 "condition lists what can NOT happen)")
         decision_makers: dict[str, Any] = {}
         preferences: dict[str, Any] = {}
         for d, (raw, listed) in enumerate(owners):
@@ -366,7 +378,7 @@ class _Importer:
             self.notes.append("the options are in GMCR+'s state-numbering order, so state N "
                               "here is state N in GMCR+")
         return GmcrPlusImport(str(self.path), document, self.not_imported, self.notes,
-                              patterns)
+                              patterns, self.not_imported_lines)
 
     def option(self, raw: Any, k: int) -> _Option:
         path: Path_ = ("options", k)
@@ -419,8 +431,8 @@ class _Importer:
             self.dm_ids.append("")
             out.append((raw, listed))
             if not listed:
-                self.not_imported.append(
-                    f"{_where(path)} ({name}) controls no options: it cannot move, so it is "
+                self.skip(
+                    path, f"{_where(path)} ({name}) controls no options: it cannot move, so it is "
                     "stable at every state and changes no equilibrium; it is left out")
         return out
 
@@ -481,8 +493,9 @@ class _Importer:
         for j, lit in enumerate(raw):
             lpath: Path_ = (*path, j)
             if not isinstance(lit, list) or len(lit) != 2:
+                found = _kind(lit) if not isinstance(lit, list) else f"a list of {len(lit)}"
                 raise self.error(lpath, f"a condition's entry should be a pair [OPTION, \"Y\" "
-                                 f"or \"N\"], not {_kind(lit) if not isinstance(lit, list) else f'a list of {len(lit)}'}",
+                                 f"or \"N\"], not {found}",
                                  "write e.g. [0, \"Y\"] (option 0 taken) or [2, \"N\"] "
                                  "(option 2 not taken)")
             self.check_index(lit[0], (*lpath, 0))
@@ -621,10 +634,12 @@ class _Importer:
             for c in conditions:
                 hit |= self.mask(c, values)
             numbers = [n + 1 for n in np.flatnonzero(hit)]
-            states = " (states " + ", ".join(map(str, numbers[:20])) + \
-                (", ..." if len(numbers) > 20 else "") + ")" if numbers else " (no state)"
-        self.not_imported.append(
-            f"{_where(path)}: {self.dm_names[d]} misperceives the states where "
+            states = (f" (state{'s' if len(numbers) > 1 else ''} "
+                      + ", ".join(map(str, numbers[:20]))
+                      + (", ..." if len(numbers) > 20 else "") + ")") if numbers \
+                else " (no state)"
+        self.skip(
+            path, f"{_where(path)}: {self.dm_names[d]} misperceives the states where "
             + "; ".join(f"'{s}'" for s in statements) + f"{states}. Not supported: standoff "
             "has no perception model, so this decision maker is analysed as seeing every "
             "state")
@@ -650,9 +665,9 @@ class _Importer:
         shown = ", ".join(groups) if groups else json.dumps(raw, ensure_ascii=False)[:80]
         hint = ("; standoff analyses coalitions with 'standoff coalitions MODEL"
                 + "".join(f" --coalition {g}" for g in groups) + "'") if groups else ""
-        self.not_imported.append(
-            f"{_where(path)}: the fixed coalitions {shown} are not imported (standoff/1 has no "
-            f"fixed coalitions: the model's decision makers act alone){hint}")
+        self.skip(path, f"{_where(path)}: the fixed coalitions {shown} are not imported "
+                  f"(standoff/1 has no fixed coalitions: the model's decision makers act "
+                  f"alone){hint}")
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -686,7 +701,8 @@ def _comment(text: str) -> list[str]:
     import textwrap
 
     clean = "".join(ch if ch.isprintable() else " " for ch in text)
-    return ["# " + line for line in textwrap.wrap(clean, 94, subsequent_indent="  ")] or ["#"]
+    return ["# " + line for line in textwrap.wrap(clean, 94, subsequent_indent="  ",
+                                                  break_on_hyphens=False)] or ["#"]
 
 
 def _header(result: GmcrPlusImport, date: datetime.date) -> str:
