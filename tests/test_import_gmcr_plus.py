@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_runner import run
 
 import standoff
-from cli_runner import run
 from standoff.errors import ModelError
 from standoff.model.gmcr_plus import MAX_GMCR_BYTES, read_gmcr_plus
 from standoff.model.yamlio import load_document

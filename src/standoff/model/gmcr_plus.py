@@ -565,7 +565,7 @@ class _Importer:
         if not statements:
             self.notes.append(f"{_where(path)} ({name}) states no preferences: all states "
                               "are equally preferred")
-            return {"ranking": [["true"]]}
+            return {"ranking": ["true"]}
         if len(statements) > 62:
             raise self.error((*path, "preferences"), f"{len(statements)} prioritized "
                              "conditions; standoff reads at most 62",
