@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from cli_runner import run
+from conftest import CASES
 
 import standoff
 from standoff.errors import ModelError
@@ -19,7 +20,6 @@ from standoff.model.yamlio import load_document
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "gmcr_plus"
-CASES = Path("/work/shared/cases/gmcr")
 CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
 #: How the case files name the concepts.
 CASE_KEY = {"nash": "Nash", "gmr": "GMR", "smr": "SMR", "seq": "SEQ", "sim": "SIM"}
