@@ -206,6 +206,8 @@ class Scope:
         pair = [c.key for c in self.concepts() if c.needs_two_decision_makers]
         if self.takes_limited_move:
             pair.append(f"l1 … l{MAX_LIMITED_MOVE_HORIZON} (limited move)")
+        if not plain:
+            return ", ".join(pair) + " (for two decision makers)"
         if not pair or decision_makers not in (None, 2):
             return ", ".join(plain)
         if decision_makers == 2:

@@ -719,6 +719,8 @@ def check_claims(analysis: Analysis, variant: str | None = None,
     """Evaluate every claim of the analysed model (``spec.claims``), labelled ``variant``
     (by default the variant the analysed conflict was compiled from: ``base`` for the model
     as written)."""
+    if default_concepts is not None:  # refuse an unknown concept even without claims
+        default_concepts = tuple(c.key for c in parse_concepts(default_concepts, STABILITY))
     return [check_claim(spec.id, spec.claim, analysis, variant, default_concepts)
             for spec in analysis.conflict.spec.claims]
 
