@@ -66,6 +66,13 @@ def _id(c: Concept) -> str:
 def test_doctests_of_the_catalogue_pass():
     result = doctest.testmod(standoff.concepts, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 10 and result.failed == 0
+    assert doctest.testmod(standoff.stability).failed == 0  # kernel()
+
+
+def test_the_catalogue_example_in_the_docs_runs():
+    docs = EXAMPLES.parent / "docs" / "concepts.md"
+    result = doctest.testfile(str(docs), module_relative=False)
+    assert result.attempted >= 3 and result.failed == 0
 
 
 # -- the catalogue is read-only and resolve() registers nothing --------------------------------
