@@ -9,9 +9,11 @@ makes (two decision makers, inverse analysis).
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import doctest
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -73,6 +75,19 @@ def test_the_catalogue_example_in_the_docs_runs():
     docs = EXAMPLES.parent / "docs" / "concepts.md"
     result = doctest.testfile(str(docs), module_relative=False)
     assert result.attempted >= 3 and result.failed == 0
+
+
+def test_the_catalogue_is_the_bottom_layer():
+    """standoff.concepts imports nothing from standoff but standoff.errors (also inside
+    functions), so every layer may read it."""
+    tree = ast.parse(Path(standoff.concepts.__file__).read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+        elif isinstance(node, ast.Import):
+            imported.update(a.name for a in node.names)
+    assert {m for m in imported if m.split(".")[0] == "standoff"} == {"standoff.errors"}
 
 
 # -- the catalogue is read-only and resolve() registers nothing --------------------------------
