@@ -16,6 +16,7 @@ import pytest
 from conftest import CASES, EXAMPLES
 
 import standoff
+from standoff.concepts import CATALOGUE, INDIVIDUAL
 
 pytestmark = pytest.mark.skipif(not CASES.exists(), reason="shared/cases/gmcr not present")
 
@@ -44,7 +45,8 @@ CASE_FILES = {
         "Hipel & Fraser (1980) WRR 16(4):629-637; GMCR+ example encoding",
     ),
 }
-CONCEPT_KEYS = {"nash": "Nash", "gmr": "GMR", "smr": "SMR", "seq": "SEQ", "sim": "SIM"}
+#: The label the case files use for each individual concept of the catalogue, by key.
+CONCEPT_KEYS = {c.key: c.label for c in CATALOGUE.values() if c.family == INDIVIDUAL}
 
 
 def _case(name: str) -> dict:

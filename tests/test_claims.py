@@ -222,7 +222,7 @@ def test_valid_claims_model(tmp_path):
      ["the quote is not in source 'text'"]),
     ("has go and stop", "has go and halt", 21, ["unknown option 'halt'", "at character 27"]),
     ("has go and stop", "has go and stop under nash, zen", 21,
-     ["unknown solution concept 'zen'", "use concept keys: nash"]),
+     ["unknown concept 'zen'", "use concept keys: nash"]),
     ("no equilibrium has go and stop", "go is stable for c", 21, ["unknown decision maker 'c'"]),
     ("no equilibrium has go and stop", "go should be stable", 21,
      ["not one of the claim forms", "no equilibrium has STATEMENT"]),
@@ -250,7 +250,7 @@ def test_parse_claim_reports_positions():
             raise ExpressionError(f"unknown option '{name}'", pos)
         return 0
 
-    ctx = ClaimContext(resolve, ("d",), ("nash",))
+    ctx = ClaimContext(resolve, ("d",))
     with pytest.raises(ExpressionError) as info:
         parse_claim("no equilibrium has x and y", ctx)
     assert info.value.position == len("no equilibrium has x and ")

@@ -22,7 +22,10 @@ import standoff
 import standoff.reference as ref
 from standoff.analysis import analyze
 from standoff.analysis.coalitions import analyze_coalitions
-from standoff.stability.coalition import COALITION_CONCEPTS, coalition_stable
+from standoff.concepts import COALITIONS
+from standoff.stability.coalition import coalition_stable
+
+COALITION_CONCEPTS = COALITIONS.concept_keys()
 
 ELMIRA = EXAMPLES / "elmira.yaml"
 

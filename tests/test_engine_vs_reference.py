@@ -17,12 +17,14 @@ from strategies import conflicts
 
 import standoff.reference as ref
 from standoff.analysis import analyze
+from standoff.concepts import CATALOGUE, INDIVIDUAL
 from standoff.errors import ModelError
 from standoff.graph import compile_model
 from standoff.graph.moves import CosetMoves
 from standoff.stability.reachability import group_reach_minimum
 
-CONCEPTS = {"nash": ref.nash, "gmr": ref.gmr, "smr": ref.smr, "seq": ref.seq, "sim": ref.sim}
+#: The reference oracle of every individual concept of the catalogue, by key.
+CONCEPTS = {c.key: getattr(ref, c.key) for c in CATALOGUE.values() if c.family == INDIVIDUAL}
 SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -71,7 +73,7 @@ def test_stability_matches_reference(model):
 
 
 def concept_name(key: str) -> str:
-    return {"nash": "Nash", "gmr": "GMR", "smr": "SMR", "seq": "SEQ", "sim": "SIM"}[key]
+    return CATALOGUE[key].label
 
 
 @settings(max_examples=80, deadline=None)

@@ -86,9 +86,12 @@ def test_more_than_two_decision_makers_is_refused():
         nonmyopic_stable(standoff.load(EXAMPLES / "elmira.yaml"), 0)
 
 
-def test_bad_horizon_is_an_unknown_concept():
-    out = run("analyze", EXAMPLES / "chicken.yaml", "--concepts", "l0")
-    assert out.code == 2 and "unknown concept" in out.err
+@pytest.mark.parametrize("key", ["l0", "l1001", "l" + "9" * 40])
+def test_a_horizon_out_of_range_is_refused_as_such(key):
+    out = run("analyze", EXAMPLES / "chicken.yaml", "--concepts", key)
+    assert out.code == 2 and out.err.startswith("--concepts: error: ")
+    assert "out of range" in out.err and "unknown concept" not in out.err
+    assert "fix: use l1 to l1000" in out.err and "Traceback" not in out.err
 
 
 def _tie_model() -> dict:

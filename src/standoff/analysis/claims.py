@@ -49,6 +49,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from standoff.concepts import (
+    STABILITY,
+    UnknownConceptError,
+    check_decision_makers,
+    parse_concepts,
+    resolve,
+)
+from standoff.concepts import label as catalogue_label
+from standoff.errors import ModelError
 from standoff.model.expressions import Expr, ExpressionError, parse
 from standoff.words import plural
 
@@ -70,13 +79,6 @@ RESERVED_DM_IDS: dict[str, str] = {
     "everyone": "'for everyone' means every decision maker",
     "under": "'under' starts the list of solution concepts",
 }
-
-
-def is_limited_move(concept: str) -> bool:
-    """Whether ``concept`` is a limited-move concept (``nm``, ``l1``, ``l2``, ...), which is
-    defined for two decision makers only."""
-    key = concept.lower()
-    return key == "nm" or re.fullmatch(r"l[0-9]+", key) is not None
 
 
 # -- parsed claims ---------------------------------------------------------------------------
@@ -124,17 +126,15 @@ class ClaimContext:
         resolve_option: option name and character position → option index (raises
             :class:`ExpressionError` for an unknown name).
         dm_ids: the decision maker ids, in model order.
-        concepts: the concept keys accepted after ``under``.
         has_status_quo: whether the model states a status quo (claims about it need one).
-        known_concept: optionally, a further test for concept keys not in ``concepts``
-            (e.g. :func:`standoff.stability.known_concept`, which accepts ``l1``, ``l2``, ...).
+
+    The concepts accepted after ``under`` are those of
+    :data:`standoff.concepts.STABILITY` (the catalogue).
     """
 
     resolve_option: Callable[[str, int], int]
     dm_ids: tuple[str, ...]
-    concepts: tuple[str, ...]
     has_status_quo: bool = True
-    known_concept: Callable[[str], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -213,10 +213,11 @@ _STATUS_QUO = re.compile(r"\bstatus\s+quo\b", re.IGNORECASE)
 
 
 def parse_claim(text: str, ctx: ClaimContext) -> Claim:
-    """Parse a claim sentence; raise :class:`ExpressionError` (with a character position).
+    """Parse a claim sentence; raise :class:`ExpressionError` (with a character position),
+    or :class:`~standoff.concepts.UnknownConceptError` (whose ``position`` is the character
+    position) for an unknown concept after ``under``.
 
-    >>> from standoff.model.expressions import parse
-    >>> ctx = ClaimContext(lambda n, p: ["a", "b"].index(n), ("x", "y"), ("nash", "seq"))
+    >>> ctx = ClaimContext(lambda n, p: ["a", "b"].index(n), ("x", "y"))
     >>> parse_claim("no equilibrium has a and not b under seq", ctx).concepts
     ('seq',)
     """
@@ -270,10 +271,7 @@ def _no_status_quo(position: int) -> ExpressionError:
 
 def _concept_keys(ctx: ClaimContext) -> str:
     """The concept keys a claim may name, in words."""
-    keys = [c for c in ctx.concepts if not is_limited_move(c)]
-    if len(ctx.dm_ids) == 2:
-        keys += ["nm", "l1, l2, ... (limited move)"]
-    return ", ".join(keys)
+    return STABILITY.keys_in_words(len(ctx.dm_ids))
 
 
 def _concepts_hint(ctx: ClaimContext) -> str:
@@ -337,23 +335,17 @@ def _parse_concepts(text: str, start: int, ctx: ClaimContext) -> tuple[str, ...]
         word = m.group(0)
         if word.lower() == "and":
             continue
-        key = word.lower()
-        known = key in ctx.concepts or (ctx.known_concept is not None
-                                        and ctx.known_concept(key))
-        if not known:
-            raise ExpressionError(
-                f"unknown solution concept '{word}'",
-                start + m.start(),
-                f"use concept keys: {_concept_keys(ctx)}",
-            )
-        if is_limited_move(key) and len(ctx.dm_ids) != 2:
-            raise ExpressionError(
-                f"'{word}' (limited-move stability) is defined for two decision makers; this "
-                f"model has {len(ctx.dm_ids)} ({', '.join(ctx.dm_ids)})",
-                start + m.start(),
-                "use nash, gmr, smr, seq or sim for this claim (standoff implements no "
-                "limited-move stability for more than two decision makers)",
-            )
+        try:
+            record = resolve(word, STABILITY)
+        except UnknownConceptError as exc:
+            raise UnknownConceptError(exc.message, hint=f"use concept keys: {_concept_keys(ctx)}",
+                                      key=word, suggestion=exc.suggestion,
+                                      position=start + m.start()) from None
+        try:
+            check_decision_makers(record, ctx.dm_ids)
+        except ModelError as exc:
+            raise ExpressionError(exc.message, start + m.start(), exc.hint) from None
+        key = record.key
         if key not in out:
             out.append(key)
     if not out:
@@ -363,12 +355,10 @@ def _parse_concepts(text: str, start: int, ctx: ClaimContext) -> tuple[str, ...]
 
 # -- words -----------------------------------------------------------------------------------
 def concept_label(concept: str | None) -> str:
-    """Display name of a concept key (``seq`` → ``SEQ``)."""
-    from standoff.stability import CONCEPT_NAMES
-
+    """Display name of a concept key (``seq`` → ``SEQ``); "" for None."""
     if concept is None:
         return ""
-    return CONCEPT_NAMES.get(concept, concept)
+    return catalogue_label(concept)
 
 
 def state_in_words(conflict: Conflict, s: int) -> str:
@@ -712,11 +702,13 @@ def check_claim(claim_id: str, claim: Claim, analysis: Analysis, variant: str | 
                 default_concepts: Sequence[str] | None = None) -> ClaimResult:
     """Evaluate one parsed claim over an analysis (under its concepts, or every concept in
     ``default_concepts``, or every concept the analysis computed). The result is labelled
-    ``variant``, by default the variant the analysed conflict was compiled from."""
+    ``variant``, by default the variant the analysed conflict was compiled from. An unknown
+    concept in ``default_concepts`` raises :class:`~standoff.concepts.UnknownConceptError`."""
     if variant is None:
         variant = analysis.conflict.spec.variant
     form = form_of(claim)
-    computed = tuple(default_concepts) if default_concepts is not None else analysis.concepts
+    computed = analysis.concepts if default_concepts is None else tuple(
+        c.key for c in parse_concepts(default_concepts, STABILITY))
     verdicts = tuple(form.evaluate(claim, analysis, concept)
                      for concept in claim_concepts(claim, computed))
     return ClaimResult(claim_id, variant, verdicts)
@@ -727,6 +719,8 @@ def check_claims(analysis: Analysis, variant: str | None = None,
     """Evaluate every claim of the analysed model (``spec.claims``), labelled ``variant``
     (by default the variant the analysed conflict was compiled from: ``base`` for the model
     as written)."""
+    if default_concepts is not None:  # refuse an unknown concept even without claims
+        default_concepts = tuple(c.key for c in parse_concepts(default_concepts, STABILITY))
     return [check_claim(spec.id, spec.claim, analysis, variant, default_concepts)
             for spec in analysis.conflict.spec.claims]
 

@@ -20,15 +20,11 @@ from typing import Any
 import numpy as np
 
 from standoff.analysis.paths import all_coalitions
+from standoff.concepts import COALITIONS, Concept, resolve
 from standoff.errors import CapacityError, ModelError
 from standoff.graph.conflict import Conflict
 from standoff.graph.states import format_bytes, memory_budget
-from standoff.stability.coalition import (
-    COALITION_CONCEPT_NAMES,
-    COALITION_CONCEPTS,
-    CoalitionStability,
-    shortest_legal_sequence,
-)
+from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
 from standoff.stability.sequences import MAX_MATRIX_STATES
 
 
@@ -98,8 +94,10 @@ class CoalitionResult:
         out.update(self.stable)
         return out
 
-    def explain(self, state: int, concept: str = "cnash") -> CoalitionExplanation:
-        """Every coalitional improvement from ``state`` and what deters it (if anything)."""
+    def explain(self, state: int, concept: str | Concept = "cnash") -> CoalitionExplanation:
+        """Every coalitional improvement from ``state`` and what deters it (if anything)
+        under ``concept``, a coalition concept of :mod:`standoff.concepts` (any other raises
+        :class:`~standoff.concepts.UnknownConceptError`)."""
         return _explain(self, state, concept)
 
     def sentence(self) -> str:
@@ -123,7 +121,7 @@ class CoalitionAnalysis:
         """States stable for every coalition of the class, per concept."""
         out = {}
         m = self.conflict.state_count
-        for concept in COALITION_CONCEPTS:
+        for concept in COALITIONS.concept_keys():
             mask = np.ones(m, dtype=bool)
             for r in self.coalitions:
                 stable = np.zeros(m, dtype=bool)
@@ -152,15 +150,15 @@ class CoalitionAnalysis:
         c = self.conflict
         lines = [f"# Coalition analysis: {c.title}", "",
                  "| coalition | coalitional improvements | "
-                 + " | ".join(COALITION_CONCEPT_NAMES[k] for k in COALITION_CONCEPTS) + " |",
-                 "|---|---|" + "---|" * len(COALITION_CONCEPTS)]
+                 + " | ".join(c.label for c in COALITIONS.concepts()) + " |",
+                 "|---|---|" + "---|" * len(COALITIONS.concept_keys())]
         for r in self.coalitions:
             imp = "; ".join(f"{s}→{', '.join(map(str, t))}" for s, t in r.improvements.items())
-            cells = [", ".join(map(str, r.stable[k])) or "none" for k in COALITION_CONCEPTS]
+            cells = [", ".join(map(str, r.stable[k])) or "none" for k in COALITIONS.concept_keys()]
             lines.append(f"| {' + '.join(r.members)} | {imp or 'none'} | " + " | ".join(cells)
                          + " |")
         lines += ["", "States stable for every coalition listed: " + "; ".join(
-            f"{COALITION_CONCEPT_NAMES[k]} {v or 'none'}" for k, v in self.equilibria.items())]
+            f"{resolve(k).label} {v or 'none'}" for k, v in self.equilibria.items())]
         return "\n".join(lines) + "\n"
 
 
@@ -259,25 +257,25 @@ def analyze_coalitions(
             for s, targets in engine.improvement_map().items()
         }
         stable = {
-            k: [int(s) + 1 for s in np.flatnonzero(engine.stable(k))] for k in COALITION_CONCEPTS
+            k: [int(s) + 1 for s in np.flatnonzero(engine.stable(k))]
+            for k in COALITIONS.concept_keys()
         }
         results.append(CoalitionResult(conflict, tuple(conflict.dm_ids[i] for i in members),
                                        improvements, stable, engine))
     return CoalitionAnalysis(conflict, tuple(results))
 
 
-def _explain(result: CoalitionResult, state: int, concept: str) -> CoalitionExplanation:
-    concept = concept.lower()
-    if concept not in COALITION_CONCEPTS:
-        raise KeyError(f"unknown coalition concept '{concept}' "
-                       f"(known: {', '.join(COALITION_CONCEPTS)})")
+def _explain(result: CoalitionResult, state: int,
+             concept: str | Concept) -> CoalitionExplanation:
+    record = resolve(concept, COALITIONS)  # UnknownConceptError for any other concept
+    concept = record.key
     c = result.conflict
     engine = result._engine
     s = state - 1
     members = engine.members
     opponents = engine.opponents
     names = " and ".join(c.spec.dms[i].name for i in members)
-    label = COALITION_CONCEPT_NAMES[concept]
+    label = record.label
 
     def named(seq: list[tuple[int, int, int]] | None) -> tuple[tuple[str, int, int], ...]:
         return tuple((c.dm_ids[d], a + 1, b + 1) for d, a, b in seq or [])

@@ -16,6 +16,7 @@ from itertools import product
 
 import numpy as np
 
+from standoff.concepts import FORESIGHT, STABILITY, resolve
 from standoff.graph.conflict import Conflict
 from standoff.stability.common import improvement_graphs, opponents
 from standoff.stability.sequences import shortest_legal_sequence
@@ -152,23 +153,22 @@ def explain(conflict: Conflict, state: int, dm: str | int, concept: str) -> Expl
     """Explain the verdict for ``state`` (1-based id), decision maker ``dm`` and ``concept``.
 
     Limited-move concepts (``l1``, ``l2``, …, ``nm``) are explained by their anticipated
-    lines of play (:func:`standoff.stability.limited_move.explain_concept`)."""
-    from standoff.stability import CONCEPT_NAMES, known_concept
-
-    concept = concept.lower()
-    if concept == "nm" or (known_concept(concept) and concept[0] == "l"):
+    lines of play (:func:`standoff.stability.limited_move.explain_concept`). Raises
+    :class:`~standoff.concepts.UnknownConceptError` for a concept that is not one of
+    :data:`standoff.concepts.STABILITY`."""
+    record = resolve(concept, STABILITY)
+    concept = record.key
+    if record.family == FORESIGHT:
         from standoff.stability.limited_move import explain_concept
 
         return explain_concept(conflict, state, dm, concept)
-    if concept not in CONCEPT_NAMES:
-        raise KeyError(f"unknown concept '{concept}' (known: {', '.join(CONCEPT_NAMES)})")
     if not 1 <= state <= conflict.state_count:
         raise KeyError(f"state {state} does not exist (states are 1 to {conflict.state_count})")
     i = conflict.dm_index(dm)
     s = state - 1
     rank = conflict.ranks[i]
     name = conflict.spec.dms[i].name
-    label = CONCEPT_NAMES[concept]
+    label = record.label
     ui = [int(t) for t in improvement_graphs(conflict)[i].of(s)]
     items: list[Deterrence] = []
     text: list[str] = []

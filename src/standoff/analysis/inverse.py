@@ -44,11 +44,12 @@ from typing import Any
 
 import numpy as np
 
+from standoff.concepts import INVERSE, label, parse_concepts
 from standoff.errors import ModelError
 from standoff.graph.conflict import Conflict
+from standoff.stability import kernel
 from standoff.stability.coalition import legal_reach
 
-INVERSE_CONCEPTS = ("nash", "gmr", "smr", "seq")
 MAX_SMART_STATES = 16
 """Down-set sums handle models up to this many states (2^(m−1) subsets)."""
 MAX_ENUMERATION = 200_000
@@ -91,12 +92,10 @@ class InverseResult:
         out = [f"Varying the ranking of {who} over {self.rankings:,} strict ranking"
                f"{'s' if self.rankings != 1 else ''}"
                + (" (meeting the given constraints)" if self.given else "") + ":"]
-        from standoff.stability import CONCEPT_NAMES
-
         for k, n in self.counts.items():
             share = n / self.rankings if self.rankings else 0.0
             out.append(f"{c.show(self.state - 1)} is an equilibrium under "
-                       f"{CONCEPT_NAMES[k]} for {n:,} of them ({share:.1%}).")
+                       f"{label(k)} for {n:,} of them ({share:.1%}).")
         return out
 
     def __str__(self) -> str:
@@ -461,7 +460,7 @@ def inverse_analysis(
     conflict: Conflict,
     state: int,
     vary: Sequence[str | int],
-    concepts: Sequence[str] = INVERSE_CONCEPTS,
+    concepts: str | Sequence[str] | None = None,
     given: Sequence[tuple[str | int, int, int]] = (),
     examples: int = 3,
     method: str = "auto",
@@ -472,7 +471,11 @@ def inverse_analysis(
     ``given``: partial constraints ``(dm, a, b)``: ``dm`` prefers state ``a`` to state
     ``b`` (ids); ``dm`` must be varied. ``method``: ``"auto"`` (exact counting where it
     applies, enumeration otherwise) or ``"enumerate"`` (always list every profile).
+    ``concepts`` (keys, or ``"nash,seq"``) defaults to every concept inverse analysis
+    supports (:data:`standoff.concepts.INVERSE`: Nash, GMR, SMR and SEQ); any other raises
+    :class:`~standoff.concepts.UnknownConceptError`.
     """
+    concepts = tuple(c.key for c in parse_concepts(concepts, INVERSE))
     m = conflict.state_count
     if not 1 <= state <= m:
         raise ModelError(f"state {state} does not exist", file="--state",
@@ -491,10 +494,6 @@ def inverse_analysis(
         if i not in varied:
             varied.append(i)
     varied_t = tuple(sorted(varied))
-    unknown = [k for k in concepts if k not in INVERSE_CONCEPTS]
-    if unknown:
-        raise ModelError(f"inverse analysis does not support '{unknown[0]}'",
-                         file="--concepts", hint=f"use some of {', '.join(INVERSE_CONCEPTS)}")
     constraints: dict[int, set[Constraint]] = {d: set() for d in varied_t}
     given_out = []
     for dm, a, b in given:
@@ -533,13 +532,11 @@ def inverse_analysis(
         raise ModelError("the constraints contradict each other: no ranking meets them all",
                          file="--given", hint="check the constraints for a cycle")
 
-    from standoff.stability import CONCEPTS
-
     counts: dict[str, int] = {}
     methods: dict[str, str] = {}
     pending = []
     for k in concepts:
-        engine_stable = {i: bool(CONCEPTS[k](conflict, i)[star]) for i in range(len(
+        engine_stable = {i: bool(kernel(k)(conflict, i)[star]) for i in range(len(
             conflict.dm_ids)) if i not in varied_t}
         value = _smart_count(setup, k, engine_stable) if method == "auto" else None
         if value is None:
@@ -687,9 +684,7 @@ def _conditions(setup: _Setup, concept: str) -> list[str]:
                            f"move the others prefer, to one of {answers or 'no state'} "
                            "(no better for it than the desired state).")
         else:
-            from standoff.stability import CONCEPTS
-
-            ok = bool(CONCEPTS[concept](c, k)[star])
+            ok = bool(kernel(concept)(c, k)[star])
             out.append(f"{name} (not varied) {'already finds' if ok else 'does not find'} "
                        f"{star + 1} stable.")
     return out
@@ -715,7 +710,6 @@ def parse_given(text: str) -> tuple[str, int, int]:
 
 
 __all__ = [
-    "INVERSE_CONCEPTS",
     "InverseResult",
     "inverse_analysis",
     "parse_given",

@@ -27,7 +27,7 @@ options changed) as text, Markdown and JSON.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from standoff.analysis.result import Analysis, analyze
+from standoff.concepts import label as concept_label
 from standoff.errors import ModelError
 from standoff.graph.conflict import Conflict
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
@@ -351,13 +352,25 @@ def shortest_path(
     return _path_from_search(conflict, _search(conflict, s0, moves == "ui"), target - 1)
 
 
+def _analysis(conflict: Conflict, analysis: Analysis | None,
+              concepts: str | Iterable[str] | None) -> Analysis:
+    """``analysis``, or a fresh one under ``concepts`` (not both)."""
+    if analysis is None:
+        return analyze(conflict, concepts)
+    if concepts is not None:
+        raise TypeError("give an analysis or the concepts to analyse, not both")
+    return analysis
+
+
 def reachable_equilibria(
     conflict: Conflict, analysis: Analysis | None = None, moves: str = "ui",
     start: int | None = None, coalitions: bool = False,
+    concepts: str | Iterable[str] | None = None,
 ) -> dict[str, list[int]]:
     """``{concept: [equilibria reachable from the status quo]}`` for each concept of
-    ``analysis`` (default: a fresh analysis with the five classic concepts)."""
-    analysis = analysis or analyze(conflict)
+    ``analysis`` (default: a fresh analysis under ``concepts``, by default the five classic
+    concepts; see :func:`status_quo_analysis`)."""
+    analysis = _analysis(conflict, analysis, concepts)
     reach = reachable_states(conflict, moves, start, coalitions)
     return {
         c: [int(s) + 1 for s in np.flatnonzero(analysis.equilibrium_mask(c) & reach)]
@@ -457,9 +470,7 @@ class StatusQuoAnalysis:
             f"{c.state_count} states are reachable by legal sequences of {self.how}."
         ]
         for concept, states in self.reachable_equilibria.items():
-            from standoff.stability import CONCEPT_NAMES
-
-            label = CONCEPT_NAMES.get(concept, concept)
+            label = concept_label(concept)
             if states:
                 out.append(f"{label} equilibria reachable: "
                            + ", ".join(c.show(s - 1) for s in states) + ".")
@@ -467,9 +478,7 @@ class StatusQuoAnalysis:
                 out.append(f"No {label} equilibrium is reachable.")
         at_start = self.at_start
         if at_start:
-            from standoff.stability import CONCEPT_NAMES
-
-            labels = ", ".join(CONCEPT_NAMES.get(k, k) for k in at_start)
+            labels = ", ".join(concept_label(k) for k in at_start)
             out.append(f"The status quo {c.show(self.start - 1)} is itself an equilibrium "
                        f"({labels}).")
         out.extend(p.sentence(c) for p in self.paths)
@@ -551,12 +560,17 @@ def status_quo_analysis(
     coalitions: bool = False,
     targets: Sequence[int] | None = None,
     start: int | None = None,
+    concepts: str | Iterable[str] | None = None,
 ) -> StatusQuoAnalysis:
     """Reachable states and equilibria from the status quo, with a shortest path to each
-    target (default: every equilibrium of any concept of ``analysis``)."""
+    target (default: every equilibrium of any concept of ``analysis``).
+
+    Without ``analysis``, the conflict is analysed under ``concepts`` (keys of
+    :mod:`standoff.concepts`, as :func:`~standoff.analysis.analyze` takes them; an unknown one
+    raises :class:`~standoff.concepts.UnknownConceptError`)."""
     _check_moves(moves, coalitions)
     s0 = _start(conflict, start)
-    analysis = analysis or analyze(conflict)
+    analysis = _analysis(conflict, analysis, concepts)
     reach = reachable_states(conflict, moves, s0 + 1, coalitions)
     equilibria = analysis.equilibria
     if targets is None:

@@ -18,45 +18,31 @@ import numpy as np
 
 from standoff._version import __version__
 from standoff.analysis.explain import Explanation, explain
+from standoff.concepts import (
+    STABILITY,
+    Concept,
+    check_decision_makers,
+    label,
+    resolve,
+)
+from standoff.concepts import parse_concepts as _parse_concepts
 from standoff.graph.conflict import Conflict
-from standoff.stability import CONCEPT_NAMES, CONCEPTS, known_concept
+from standoff.stability import kernel
 
-DEFAULT_CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
 #: About this many state ids at most appear in ``repr(analysis)`` (shared by the concepts).
 MAX_REPR_STATES = 100
-_CHOICES = (*DEFAULT_CONCEPTS, "l1, l2, … (limited move, 2 DMs)", "nm (non-myopic, 2 DMs)")
 
 
-def parse_concepts(concepts: str | Iterable[str] | None) -> tuple[str, ...]:
-    """Normalise a concept list (``"nash,seq"`` or an iterable of strings).
+def parse_concepts(concepts: str | Iterable[str | Concept] | None) -> tuple[str, ...]:
+    """The keys of a concept list (``"nash,seq"`` or an iterable of strings) that
+    :func:`analyze` takes, read through the catalogue (:func:`standoff.concepts.parse_concepts`);
+    None gives :data:`standoff.concepts.DEFAULT_CONCEPTS`.
 
-    Raises TypeError when ``concepts`` (or an item of it) is not a string, ValueError when a
-    concept is unknown or none is given.
+    Raises TypeError when ``concepts`` (or an item of it) is not a string, and
+    :class:`~standoff.concepts.UnknownConceptError` (a ValueError) when a concept is unknown
+    or none is given.
     """
-    if concepts is None:
-        return DEFAULT_CONCEPTS
-    if isinstance(concepts, str):
-        concepts = [c for c in concepts.split(",")]
-    elif not isinstance(concepts, Iterable):
-        raise TypeError("concepts must be a string such as 'nash,seq' or a list of strings, "
-                        f"not {type(concepts).__name__}")
-    out: list[str] = []
-    for c in concepts:
-        if not isinstance(c, str):
-            raise TypeError(f"a concept must be a string such as 'nash', not {c!r} "
-                            f"({type(c).__name__}); choose from {', '.join(_CHOICES)}")
-        key = c.strip().lower()
-        if not key:
-            continue
-        if not known_concept(key):
-            raise ValueError(
-                f"unknown concept '{c.strip()}'; choose from {', '.join(_CHOICES)}"
-            )
-        if key not in out:
-            out.append(key)
-    if not out:
-        raise ValueError(f"no concept given; choose from {', '.join(_CHOICES)}")
-    return tuple(out)
+    return tuple(c.key for c in _parse_concepts(concepts, STABILITY))
 
 
 class LookupArgumentError(KeyError, ValueError):
@@ -132,19 +118,19 @@ class Analysis:
         key = concept.strip().lower()
         if key in self.concepts:
             return key
-        if known_concept(key):
-            raise LookupArgumentError(
-                f"concept '{key}' was not computed in this analysis (computed: {computed}); "
-                f"run analyze(conflict, concepts=[..., '{key}']) to have it")
-        raise LookupArgumentError(f"unknown concept '{concept}' (computed here: {computed})")
+        key = resolve(concept).key  # UnknownConceptError for a concept that does not exist
+        raise LookupArgumentError(
+            f"concept '{key}' was not computed in this analysis (computed: {computed}); "
+            f"run analyze(conflict, concepts=[..., '{key}']) to have it")
 
     # -- queries (state ids are 1-based) ------------------------------------------------------
     def stable_states(self, concept: str, dm: str | int) -> list[int]:
         """Ids of the states stable for ``dm`` (id, name or 0-based index) under ``concept``.
 
-        Raises TypeError for an argument of the wrong type, and :class:`LookupArgumentError`
+        Raises TypeError for an argument of the wrong type, :class:`LookupArgumentError`
         (a KeyError and a ValueError) for an unknown decision maker or a concept that was not
-        computed.
+        computed, and :class:`~standoff.concepts.UnknownConceptError` for a concept that does
+        not exist.
         """
         row = self.stable[self._concept(concept)][self._dm(dm)]
         return [int(s) + 1 for s in np.flatnonzero(row)]
@@ -247,7 +233,7 @@ class Analysis:
                 text += f", …] ({len(states) - len(shown):,} of {len(states):,} not shown)"
             else:
                 text += "]"
-            parts.append(f"{CONCEPT_NAMES[key]} {text}")
+            parts.append(f"{label(key)} {text}")
         sq = "" if c.status_quo is None else f", status quo {c.status_quo + 1}"
         more = "; all of them: .equilibria, .to_dict() or .to_frame()" if cut else ""
         return (f"<Analysis of {c.title!r}: {c.state_count:,} states{sq}; equilibria "
@@ -264,7 +250,10 @@ def analyze(
     ``conflict`` is a :class:`Conflict` (from :func:`standoff.load`) or the path of a model
     file, which is loaded first. ``concepts`` defaults to Nash, GMR, SMR, SEQ and SIM.
     ``progress`` is an optional callable ``(done, total, label)`` for progress reporting.
-    Raises TypeError for arguments of the wrong type and ValueError for unknown concepts.
+    Raises TypeError for arguments of the wrong type,
+    :class:`~standoff.concepts.UnknownConceptError` (a ValueError) for unknown concepts, and
+    :class:`~standoff.errors.ModelError` for a concept defined for two decision makers in a
+    model with another number.
     """
     if isinstance(conflict, str | PathLike):
         from standoff.graph import compile_model
@@ -278,6 +267,8 @@ def analyze(
     if progress is not None and not callable(progress):
         raise TypeError("progress must be a callable (done, total, label), not "
                         f"{type(progress).__name__}")
+    for key in keys:  # before any work is done
+        check_decision_makers(key, conflict.dm_ids, file=conflict.spec.file)
     n = len(conflict.dm_ids)
     if "sim" in keys:  # refuse a SIM that would not finish before doing any other work
         from standoff.stability.sim import check_sim_cost
@@ -288,11 +279,12 @@ def analyze(
     total = len(keys) * n
     done = 0
     for key in keys:
+        compute = kernel(key)
         rows = []
         for i in range(n):
             if progress is not None:  # name the step being worked on
-                progress(done, total, f"{CONCEPT_NAMES[key]} for {conflict.dm_ids[i]}")
-            rows.append(CONCEPTS[key](conflict, i))
+                progress(done, total, f"{label(key)} for {conflict.dm_ids[i]}")
+            rows.append(compute(conflict, i))
             done += 1
         matrix = np.vstack(rows)
         matrix.setflags(write=False)

@@ -22,6 +22,7 @@ from standoff.cli.common import (
     load_conflict,
     make_console,
 )
+from standoff.concepts import STABILITY, Scope, UnknownConceptError, parse_concepts
 from standoff.errors import ModelError
 
 MaxStates = Annotated[
@@ -97,14 +98,15 @@ class _Progress:
 
 
 def parse_concepts_option(concepts: str | None, option: str = "--concepts",
-                          example: str = "nash,gmr,smr,seq,sim") -> tuple[str, ...]:
-    """The concept keys given to ``option``; a bad key is an error naming that option."""
-    from standoff.analysis import parse_concepts
-
+                          example: str = "nash,gmr,smr,seq,sim",
+                          scope: Scope = STABILITY) -> tuple[str, ...]:
+    """The concept keys given to ``option``, read through the catalogue
+    (:mod:`standoff.concepts`) among those ``scope`` takes; None gives the scope's default.
+    A bad key is an :class:`~standoff.concepts.UnknownConceptError` placed at that option."""
     try:
-        return parse_concepts(concepts)
-    except ValueError as exc:
-        raise ModelError(str(exc), file=option, hint=f"e.g. {option} {example}") from None
+        return tuple(c.key for c in parse_concepts(concepts, scope))
+    except UnknownConceptError as exc:
+        raise exc.located(option, hint=exc.hint or f"e.g. {option} {example}") from None
 
 
 def analyze_command(

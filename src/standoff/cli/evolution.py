@@ -33,6 +33,7 @@ from standoff.cli.analysis import (
     variants_json,
 )
 from standoff.cli.common import check_dm_and_state, check_writable, emit, emit_rendered
+from standoff.concepts import COALITIONS, INVERSE, label
 from standoff.errors import ModelError
 
 ModelPath = Annotated[Path, typer.Argument(help="Model file (YAML or JSON).", show_default=False)]
@@ -228,12 +229,12 @@ def coalitions_command(
     With --all-variants, one section per variant (state numbers are each variant's own).
     """
     from standoff.analysis.coalitions import analyze_coalitions
-    from standoff.stability.coalition import COALITION_CONCEPTS
 
-    concept = concept.lower()
-    if concept not in COALITION_CONCEPTS:
-        raise ModelError(f"unknown coalition concept '{concept}'", file="--concept",
-                         hint=f"use one of {', '.join(COALITION_CONCEPTS)}")
+    keys = parse_concepts_option(concept, "--concept", "cseq", COALITIONS)
+    if len(keys) != 1:
+        raise ModelError(f"--concept takes one concept, not {len(keys)}", file="--concept",
+                         hint="e.g. --concept cseq; run coalitions once per concept")
+    concept = keys[0]
     if output is not None:
         check_writable([output])
     selected = select_variants(model, max_states, variant, all_variants)
@@ -261,21 +262,19 @@ def coalitions_command(
 
 def _print_coalitions(result, console: Console) -> None:
     """The coalition stability table and the states stable for every coalition."""
-    from standoff.stability.coalition import COALITION_CONCEPT_NAMES, COALITION_CONCEPTS
-
     conflict = result.conflict
     table = Table(title=f"{conflict.title}: coalition stability")
     table.add_column("coalition")
     table.add_column("coalitional improvements")
-    for k in COALITION_CONCEPTS:
-        table.add_column(COALITION_CONCEPT_NAMES[k])
+    for record in COALITIONS.concepts():
+        table.add_column(record.label)
     cut = False
     for r in result.coalitions:
         items = [f"{s}→{', '.join(map(str, t))}" for s, t in r.improvements.items()]
         imp = _abridged(items, "; ")
         cut |= len(items) > TABLE_ITEMS
         cells = []
-        for k in COALITION_CONCEPTS:
+        for k in COALITIONS.concept_keys():
             cells.append(_abridged([str(x) for x in r.stable[k]], ", "))
             cut |= len(r.stable[k]) > TABLE_ITEMS
         table.add_row(" + ".join(r.members), imp or "none", *cells)
@@ -283,7 +282,7 @@ def _print_coalitions(result, console: Console) -> None:
     for k, states in result.equilibria.items():
         shown = _abridged([conflict.show(s - 1) for s in states], ", ")
         cut |= len(states) > TABLE_ITEMS
-        console.print(f"  {COALITION_CONCEPT_NAMES[k]:<6} stable for every coalition: "
+        console.print(f"  {label(k):<6} stable for every coalition: "
                       + (shown or "none"), highlight=False)
     if cut:
         console.print(f"Long lists show their first {TABLE_ITEMS} entries; "
@@ -332,7 +331,7 @@ def inverse_command(
         check_writable([output])
     ((name, conflict),) = select_variants(model, max_states, variant, False)
     names = [v.strip() for item in vary for v in item.split(",") if v.strip()]
-    keys = [k.strip().lower() for k in concepts.split(",") if k.strip()]
+    keys = parse_concepts_option(concepts, "--concepts", "nash,seq", INVERSE)
     constraints = [parse_given(g) for g in given or []]
     result = inverse_analysis(conflict, state, names, keys, constraints, examples,
                               "enumerate" if enumerate_all else "auto")
@@ -344,15 +343,13 @@ def inverse_command(
 
 def _inverse_text(result, markdown: bool) -> str:
     """The counts, conditions and example rankings as plain text or Markdown."""
-    from standoff.stability import CONCEPT_NAMES
-
     lines = result.sentences()
     md = markdown
     if md:
         lines = [f"# Inverse analysis: {result.conflict.title}", "", *(f"- {x}" for x in lines)]
     for k in result.counts:
         lines.append("")
-        lines.append(f"{'## ' if md else ''}{CONCEPT_NAMES[k]} ({result.methods[k]})")
+        lines.append(f"{'## ' if md else ''}{label(k)} ({result.methods[k]})")
         if md:
             lines.append("")
         lines += [f"  - {x}" if not md else f"- {x}" for x in result.conditions[k]]

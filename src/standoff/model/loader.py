@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from standoff.concepts import UnknownConceptError
 from standoff.errors import ModelError
 from standoff.model import schema
 from standoff.model.expressions import Expr, ExpressionError, parse
@@ -606,11 +607,9 @@ def _claims(
     if not model.claims:
         return ()
     from standoff.analysis.claims import ClaimContext, parse_claim
-    from standoff.stability import CONCEPTS, known_concept
 
-    ctx = ClaimContext(names, tuple(model.decision_makers), tuple(CONCEPTS),
-                       has_status_quo=model.status_quo is not None,
-                       known_concept=known_concept)
+    ctx = ClaimContext(names, tuple(model.decision_makers),
+                       has_status_quo=model.status_quo is not None)
     out = []
     for claim_id, item in model.claims.items():
         path: DocPath = ("claims", claim_id)
@@ -619,17 +618,17 @@ def _claims(
         cpath: DocPath = (*path, "check")
         try:
             claim = parse_claim(item.check, ctx)
-        except ExpressionError as exc:
+        except (ExpressionError, UnknownConceptError) as exc:
             line, col = locs.find(cpath)
-            pointer = f"{item.check}\n  {' ' * exc.position}^"
-            raise ModelError(
-                f"bad claim '{item.check}': {exc.message} (at character {exc.position + 1})"
-                f"\n  {pointer}",
-                file=locs.file,
-                line=line,
-                column=col,
-                hint=exc.hint or "see docs/claims.md for the claim language",
-            ) from None
+            position = exc.position or 0
+            pointer = f"{item.check}\n  {' ' * position}^"
+            message = (f"bad claim '{item.check}': {exc.message} (at character {position + 1})"
+                       f"\n  {pointer}")
+            hint = exc.hint or "see docs/claims.md for the claim language"
+            if isinstance(exc, UnknownConceptError):
+                raise exc.located(locs.file, line, col, hint, message) from None
+            raise ModelError(message, file=locs.file, line=line, column=col,
+                             hint=hint) from None
         out.append(ClaimSpec(claim_id, item.check, claim, item.text, evidence, path))
     return tuple(out)
 

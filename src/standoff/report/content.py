@@ -12,16 +12,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from standoff.analysis.claims import ClaimResult, check_claims, concepts_needed, variant_summary
-from standoff.analysis.result import DEFAULT_CONCEPTS, Analysis, analyze
+from standoff.analysis.result import Analysis, analyze, parse_concepts
 from standoff.analysis.variants import (
     base_spec,
     describe_variant,
     variant_conflicts,
     variant_names,
 )
+from standoff.concepts import label as concept_label
 from standoff.graph.conflict import Conflict
 from standoff.model.loader import Evidence, ModelSpec, PreferenceSpec, StatementSpec
-from standoff.stability import CONCEPT_NAMES
 from standoff.words import plural
 
 
@@ -70,9 +70,10 @@ def build_report(
 ) -> ReportContent:
     """Analyse ``conflict`` and the named variants (default: every variant) under
     ``concepts`` (default: Nash, GMR, SMR, SEQ, SIM, plus any a claim names), and check the
-    claims in each."""
+    claims in each. An unknown concept raises
+    :class:`~standoff.concepts.UnknownConceptError`."""
     spec = base_spec(conflict.spec)
-    default = tuple(concepts) if concepts is not None else DEFAULT_CONCEPTS
+    default = parse_concepts(concepts)  # the catalogue's keys; DEFAULT_CONCEPTS for None
     needed = concepts_needed([c.claim for c in spec.claims], default)
     names = tuple(variants) if variants is not None else variant_names(spec)
     kwargs = {} if max_states is None else {"max_states": max_states}
@@ -346,7 +347,7 @@ def model_in_words(conflict: Conflict) -> list[tuple[str, list[str]]]:
 
 
 def concept_name(key: str) -> str:
-    return CONCEPT_NAMES.get(key, key)
+    return concept_label(key)
 
 
 def equilibria_text(run: VariantRun, concept: str) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from standoff.stability import CONCEPT_NAMES
+from standoff.concepts import label as concept_label
 
 if TYPE_CHECKING:
     from standoff.analysis.result import Analysis
@@ -34,7 +34,7 @@ def _rows(
     header = ["state", "pattern"]
     for concept in result.concepts:
         for dm in c.dm_ids:
-            header.append(f"{CONCEPT_NAMES[concept]} {dm}")
+            header.append(f"{concept_label(concept)} {dm}")
     header.append("equilibrium under")
     eq = {k: result.equilibrium_mask(k) for k in result.concepts}
     rows = []
@@ -44,7 +44,7 @@ def _rows(
         for concept in result.concepts:
             for i in range(len(c.dm_ids)):
                 row.append(YES if result.stable[concept][i, s] else NO)
-        row.append(", ".join(CONCEPT_NAMES[k] for k in result.concepts if eq[k][s]))
+        row.append(", ".join(concept_label(k) for k in result.concepts if eq[k][s]))
         rows.append(row)
     return header, rows
 
@@ -77,7 +77,7 @@ def analysis_markdown(result: Analysis) -> str:
     out += ["", "## Equilibria", ""]
     for k, states in result.equilibria.items():
         shown = ", ".join(c.show(s - 1) for s in states) or "none"
-        out.append(f"- **{CONCEPT_NAMES[k]}**: {md_text(shown)}")
+        out.append(f"- **{concept_label(k)}**: {md_text(shown)}")
     out.append("")
     out.append(f"<sub>standoff {result.version}; concepts {', '.join(result.concepts)}.</sub>")
     return "\n".join(out) + "\n"
@@ -133,7 +133,7 @@ def analysis_html(result: Analysis) -> str:
                                          for k in result.concepts]).sum())
         which = "the first equilibria" if n_eq > len(states) - (c.status_quo is not None) \
             else "the equilibria"
-        counts = "; ".join(f"{html.escape(CONCEPT_NAMES[k])} {len(v):,}"
+        counts = "; ".join(f"{html.escape(concept_label(k))} {len(v):,}"
                            for k, v in result.equilibria.items())
         parts.append(f"<p>Equilibria: {counts}. The table shows {len(states):,} of "
                      f"{c.state_count:,} states (the status quo and {which}); "
@@ -184,7 +184,7 @@ def print_analysis(result: Analysis, console) -> None:
     state_w = max((len(r[0]) for r in rows), default=5)
     pattern_w = max(len(c.option_keys), 7)
     full_w = state_w + pattern_w + 8 + sum(
-        max(len(c.dm_ids[i % n_dm]), len(CONCEPT_NAMES[result.concepts[i // n_dm]])) + 3
+        max(len(c.dm_ids[i % n_dm]), len(concept_label(result.concepts[i // n_dm]))) + 3
         for i in range(n_dm * len(result.concepts))
     ) + max((len(r[-1]) for r in rows), default=0) + 20
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
@@ -193,14 +193,14 @@ def print_analysis(result: Analysis, console) -> None:
     if full_w <= console.width:
         for concept in result.concepts:
             for i, dm in enumerate(c.dm_ids):
-                top = CONCEPT_NAMES[concept] if i == 0 else ""
+                top = concept_label(concept) if i == 0 else ""
                 table.add_column(f"{top}\n{dm}", justify="center", no_wrap=True)
         cells = [r[2:-1] for r in rows]
     else:
         console.print("Each concept column shows, in order, " + ", ".join(c.dm_ids)
                       + f" ({YES} stable, {NO} not); ★ marks an equilibrium.", highlight=False)
         for concept in result.concepts:
-            table.add_column(CONCEPT_NAMES[concept], justify="left", no_wrap=True)
+            table.add_column(concept_label(concept), justify="left", no_wrap=True)
         eq = [result.equilibrium_mask(k) for k in result.concepts]
         cells = [
             ["".join(r[2 + k * n_dm: 2 + (k + 1) * n_dm]) + (" ★" if eq[k][s] else "")
@@ -219,4 +219,4 @@ def print_analysis(result: Analysis, console) -> None:
         shown = ", ".join(c.show(s - 1) for s in states[:MAX_LISTED]) or "none"
         if len(states) > MAX_LISTED:
             shown += f", … ({len(states):,} in all)"
-        console.print(f"  {CONCEPT_NAMES[k]:<5} {shown}", highlight=False)
+        console.print(f"  {concept_label(k):<5} {shown}", highlight=False)

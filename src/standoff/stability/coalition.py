@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from standoff.concepts import COALITIONS, Concept, resolve
 from standoff.graph.conflict import Conflict
 from standoff.stability.common import improvement_graphs
 from standoff.stability.reachability import INFINITY, group_reach_minimum
@@ -42,9 +43,6 @@ from standoff.stability.sequences import (
     shortest_legal_sequence,
     step_targets,
 )
-
-COALITION_CONCEPTS = ("cnash", "cgmr", "csmr", "cseq")
-COALITION_CONCEPT_NAMES = {"cnash": "CNash", "cgmr": "CGMR", "csmr": "CSMR", "cseq": "CSEQ"}
 
 
 def improving_edges(conflict: Conflict, dm: int) -> tuple[np.ndarray, np.ndarray]:
@@ -136,17 +134,16 @@ class CoalitionStability:
             self._cache[key] = np.vstack(rows)
         return self._cache[key]
 
-    def sanctioned(self, s: int, s1: int, concept: str) -> bool:
+    def sanctioned(self, s: int, s1: int, concept: str | Concept) -> bool:
         """Whether the coalition's improvement ``s → s1`` is sanctioned under ``concept``."""
+        concept = (concept if isinstance(concept, Concept) else resolve(concept, COALITIONS)).key
         ranks = self.conflict.ranks[list(self.members)]
         if concept in ("cgmr", "cseq"):
             floors = self._floors(improving=concept == "cseq")
             return bool(np.any(floors[:, s1] <= ranks[:, s]))
         if concept == "csmr":
             return self.smr_sanction(s, s1) is not None
-        if concept == "cnash":
-            return False
-        raise KeyError(f"unknown coalition concept '{concept}'")
+        return False  # cnash: nothing deters a coalitional improvement
 
     def smr_sanction(self, s: int, s1: int) -> int | None:
         """A state ``s2 ∈ R_{N∖H}(s1)`` leaving some member no better off than at ``s``
@@ -162,31 +159,31 @@ class CoalitionStability:
             return s2
         return None
 
-    def stable(self, concept: str) -> np.ndarray:
-        """Boolean array over states: stable for the coalition under ``concept``."""
-        if concept not in COALITION_CONCEPTS:
-            raise KeyError(f"unknown coalition concept '{concept}'")
-        key = ("stable", concept)
+    def stable(self, concept: str | Concept) -> np.ndarray:
+        """Boolean array over states: stable for the coalition under ``concept`` (a
+        coalition concept of :mod:`standoff.concepts`; any other raises
+        :class:`~standoff.concepts.UnknownConceptError`)."""
+        record = resolve(concept, COALITIONS)
+        key = ("stable", record.key)
         if key not in self._cache:
             m = self.conflict.state_count
             out = np.ones(m, dtype=bool)
             for s in range(m):
                 for s1 in self.improvements(s):
-                    if not self.sanctioned(s, int(s1), concept):
+                    if not self.sanctioned(s, int(s1), record):
                         out[s] = False
                         break
             self._cache[key] = out
         return self._cache[key]
 
 
-def coalition_stable(conflict: Conflict, members: Sequence[int], concept: str) -> np.ndarray:
+def coalition_stable(conflict: Conflict, members: Sequence[int],
+                     concept: str | Concept) -> np.ndarray:
     """Boolean array over states: stable for coalition ``members`` under ``concept``."""
     return CoalitionStability(conflict, tuple(sorted(set(members)))).stable(concept)
 
 
 __all__ = [
-    "COALITION_CONCEPTS",
-    "COALITION_CONCEPT_NAMES",
     "CoalitionStability",
     "coalition_stable",
     "improving_edges",

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from standoff.concepts import LIMITED_MOVE, Concept, check_decision_makers, limited_move, resolve
 from standoff.errors import ModelError
 from standoff.graph.conflict import Conflict
 
@@ -49,17 +50,10 @@ MAX_HORIZON = 10_000
 """The largest horizon computed; NM stops with an error if no cycle appears by then."""
 
 
-def require_two_decision_makers(conflict: Conflict, concept: str = "limited-move") -> None:
-    """Raise :class:`ModelError` unless the conflict has exactly two decision makers."""
-    n = len(conflict.dm_ids)
-    if n != 2:
-        raise ModelError(
-            f"{concept} stability (L(h), NM) is defined for two decision makers; this model "
-            f"has {n} ({', '.join(conflict.dm_ids)})",
-            file=conflict.spec.file,
-            hint="use nash, gmr, smr, seq or sim for this model, or analyse a two-decision-"
-            "maker version of it (standoff implements no n-DM limited-move generalisation)",
-        )
+def require_two_decision_makers(conflict: Conflict, concept: str | Concept = "nm") -> None:
+    """Raise :class:`ModelError` unless the conflict has exactly two decision makers (the
+    rule and its message: :func:`standoff.concepts.check_decision_makers`)."""
+    check_decision_makers(concept, conflict.dm_ids, file=conflict.spec.file)
 
 
 @dataclass(frozen=True)
@@ -108,7 +102,7 @@ def _step(conflict: Conflict, previous: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def anticipation(conflict: Conflict, horizon: int) -> Anticipation:
     """``G_0 … G_horizon`` for both decision makers (cached on the conflict)."""
-    require_two_decision_makers(conflict)
+    require_two_decision_makers(conflict, limited_move(max(horizon, 1)))
     if horizon < 0:
         raise ValueError("the horizon must be at least 1")
     key = "limited_move_anticipation"
@@ -163,7 +157,7 @@ def eventual_cycle(conflict: Conflict) -> tuple[int, int]:
 
 def nonmyopic_stable(conflict: Conflict, dm: int) -> np.ndarray:
     """Boolean array over states: NM stable (L(h) stable for all large h) for ``dm``."""
-    require_two_decision_makers(conflict, "non-myopic")
+    require_two_decision_makers(conflict, "nm")
     first, period = eventual_cycle(conflict)
     out = np.ones(conflict.state_count, dtype=bool)
     for h in range(first, first + period):
@@ -251,7 +245,7 @@ def explain_limited_move(
     conflict: Conflict, state: int, dm: str | int, horizon: int
 ) -> LimitedMoveExplanation:
     """Explain L(``horizon``) stability of ``state`` (1-based id) for ``dm``."""
-    require_two_decision_makers(conflict)
+    require_two_decision_makers(conflict, limited_move(max(horizon, 1)))
     i = conflict.dm_index(dm)
     j = 1 - i
     s = state - 1
@@ -300,17 +294,15 @@ def explain_concept(
     For NM the explanation is that of L(h) at a horizon of the eventual cycle: the first
     one at which ``state`` is unstable, or the cycle's first horizon if it is stable at all.
     """
-    concept = concept.lower()
-    if concept == "nm":
-        require_two_decision_makers(conflict, "non-myopic")
+    record = resolve(concept, LIMITED_MOVE)
+    if record.horizon is None:  # nm
+        require_two_decision_makers(conflict, record)
         first, period = eventual_cycle(conflict)
         i = conflict.dm_index(dm)
         horizon = next((h for h in range(first, first + period)
                         if not limited_move_stable(conflict, i, h)[state - 1]), first)
         return explain_limited_move(conflict, state, dm, horizon)
-    if concept.startswith("l") and concept[1:].isdigit() and int(concept[1:]) >= 1:
-        return explain_limited_move(conflict, state, dm, int(concept[1:]))
-    raise KeyError(f"not a limited-move concept: '{concept}'")
+    return explain_limited_move(conflict, state, dm, record.horizon)
 
 
 __all__ = [
