@@ -34,7 +34,7 @@ import numpy as np
 
 from standoff.analysis.result import Analysis
 from standoff.errors import CapacityError
-from standoff.stability import CONCEPT_NAMES
+from standoff.concepts import label as concept_label
 
 #: Most moves written to a GraphML or DOT file (a picture of more is unreadable and the
 #: file would be hundreds of megabytes); the CSV has no edges and no such limit.
@@ -99,7 +99,7 @@ def _attribute_names(result: Analysis) -> list[tuple[str, str, str]]:
     names += [(f"rank_{dm}", "int", f"preference rank for {dm}: higher is preferred")
               for dm in c.dm_ids]
     for concept in result.concepts:
-        label = CONCEPT_NAMES.get(concept, concept)
+        label = concept_label(concept)
         names += [(f"{concept}_{dm}", "boolean", f"{label} stable for {dm}") for dm in c.dm_ids]
         names.append((f"{concept}_equilibrium", "boolean", f"{label} equilibrium"))
     return names
@@ -181,7 +181,7 @@ def to_dot(result: Analysis) -> str:
     _check_moves(result, "DOT")
     c = result.conflict
     names = [n for n, _, _ in _attribute_names(result)]
-    concepts = [CONCEPT_NAMES.get(k, k) for k in result.concepts]
+    concepts = [concept_label(k) for k in result.concepts]
     legend = (f"{c.title}\nequilibria: double border = under every concept computed "
               f"({', '.join(concepts)}), bold = under some; solid arrows: unilateral "
               "improvements; dashed: other moves")
@@ -190,7 +190,7 @@ def to_dot(result: Analysis) -> str:
            '  node [shape=box, style=rounded, fontname="Helvetica"];',
            '  edge [fontname="Helvetica", fontsize=9];']
     for row in _node_values(result):
-        under = [CONCEPT_NAMES.get(k, k) for k in result.concepts if row[f"{k}_equilibrium"]]
+        under = [concept_label(k) for k in result.concepts if row[f"{k}_equilibrium"]]
         styles = ["rounded"]
         extra = []
         if under:
