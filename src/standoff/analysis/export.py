@@ -33,8 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from standoff.analysis.result import Analysis
-from standoff.errors import CapacityError
 from standoff.concepts import label as concept_label
+from standoff.errors import CapacityError
 
 #: Most moves written to a GraphML or DOT file (a picture of more is unreadable and the
 #: file would be hundreds of megabytes); the CSV has no edges and no such limit.
