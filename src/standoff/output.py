@@ -208,6 +208,24 @@ def has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+# -- JSON ---------------------------------------------------------------------------------------
+
+#: Characters JSON may carry raw but a terminal may act on (DEL, C1 controls), that cannot
+#: be encoded (lone surrogates), or that break JavaScript (U+2028, U+2029).
+_JSON_RAW = re.compile("[\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def json_text(document: object) -> str:
+    """``document`` as indented JSON (non-ASCII text kept readable) with a final newline.
+    JSON escapes the C0 controls itself; DEL, the C1 controls, lone surrogates and the
+    line and paragraph separators are written as ``\\uXXXX`` escapes too, so the text is the
+    same data and safe to print on a terminal."""
+    import json
+
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
 # -- CSV cells -----------------------------------------------------------------------------
 
 #: What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection").

@@ -23,7 +23,7 @@ from standoff.cli.common import (
     make_console,
 )
 from standoff.errors import ModelError
-from standoff.output import csv_text, terminal_text
+from standoff.output import csv_text, json_text, terminal_text
 
 MaxStates = Annotated[
     int,
@@ -169,7 +169,7 @@ def analyze_command(
             doc = variants_json(
                 results[0][1].conflict.title,
                 [(name, r.conflict, "analysis", r.to_dict()) for name, r in results])
-        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        text = json_text(doc)
     elif format is Format.markdown:
         text = "\n".join(
             analysis_markdown(result, variant_heading_markdown(result.conflict, name)
@@ -243,7 +243,7 @@ def states_command(
             doc = {"variant": variant, "states": docs[0][2]}
         else:
             doc = {"variants": [{"variant": name, "states": rows} for name, _, rows in docs]}
-        emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", None)
+        emit(json_text(doc), None)
     elif format is Format.csv:
         emit(_states_csv(docs, labelled=len(docs) > 1), None)
     elif format is Format.markdown:
@@ -348,7 +348,7 @@ def explain_command(
                          + str(result) + "\n")
     if format is Format.json:
         out = docs[0] if len(docs) == 1 else {"variants": docs}
-        emit(json.dumps(out, indent=2, ensure_ascii=False) + "\n", None)
+        emit(json_text(out), None)
     elif format is Format.markdown:
         emit("\n".join(texts), None)
     else:

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from standoff.cli.common import check_writable, make_console
+from standoff.cli.common import check_not_input, make_console
 from standoff.errors import COMMAND_LINE, ModelError
 
 _FORMATS = ("text", "table", "json")  # table: the name the GMCR commands use
@@ -229,9 +229,9 @@ def register(app: typer.Typer) -> None:
         """Forecast the outcome of every issue with a bargaining model."""
         _check_format(fmt, ("csv",))
         opts = _parse_options(option)
-        if plot is not None:
-            check_writable([plot], "--plot", inputs=[model])
         try:
+            if plot is not None:
+                check_not_input(plot, [model], "--plot")
             from standoff.bargaining import load_model, run_model
 
             m = load_model(model, input_format)

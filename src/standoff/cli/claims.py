@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -16,7 +15,7 @@ from rich.text import Text
 from standoff.cli.analysis import AllVariantsOption, MaxStates, ModelPath, VariantOption
 from standoff.cli.common import OutputFile, check_writable, make_console, write_files
 from standoff.errors import ModelError
-from standoff.output import terminal_text
+from standoff.output import json_text, terminal_text
 
 
 class ClaimsFormat(StrEnum):
@@ -78,7 +77,7 @@ def claims_command(
     names = _selected_variants(conflict, variant, all_variants)
     content = build_report(conflict, keys, names, max_states=max_states)
     if format is ClaimsFormat.json:
-        sys.stdout.write(json.dumps(claims_json(content), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(claims_json(content)))
     elif format is ClaimsFormat.markdown:
         sys.stdout.write(claims_markdown(content))
     else:
@@ -135,6 +134,8 @@ def claims_markdown(content) -> str:
         check = md_code(claim.check).replace("|", "\\|")
         out.append(f"| {md_text(claim.id)} | {check} | " + " | ".join(cells)
                    + f" | {md_text(content.claim_summary(claim.id))} |")
+    out += ["", "Variants:", ""]
+    out += [f"- **{md_text(r.name)}**: {md_text(r.description)}" for r in content.runs]
     out.append("")
     for claim in spec.claims:
         sentence = claim_sentence(spec, claim.id)

@@ -97,6 +97,10 @@ def _cannot_write(path: Path, reason: str, option: str, what: str = "") -> Model
     """The error for a file that cannot be written (``what`` says what the file is for)."""
     if reason == os.strerror(errno.EISDIR):
         hint = f"'{path}' is a folder: remove or rename it, or choose another {option} name"
+    elif reason in (os.strerror(errno.ENOSPC), os.strerror(errno.EDQUOT),
+                    os.strerror(errno.EFBIG)):
+        hint = ("make room on the disk (or raise the file-size limit, 'ulimit -f') and run "
+                "again; an existing file was left as it was")
     elif path.parent.exists() and not path.parent.is_dir():
         hint = f"'{path.parent}' is a file, not a folder: choose another {option} path"
     elif not path.parent.is_dir():
@@ -107,17 +111,18 @@ def _cannot_write(path: Path, reason: str, option: str, what: str = "") -> Model
     return ModelError(f"cannot write {path}{what}: {reason}", file=option, hint=hint)
 
 
-def _writes_over_input(path: Path, inputs: Sequence[Path], option: str,
-                       what: str = "") -> ModelError | None:
-    """The error for an output that names one of the ``inputs`` (by any path to it)."""
+def check_not_input(path: Path, inputs: Sequence[Path], option: str = "--output",
+                    what: str = "") -> None:
+    """Refuse an output ``path`` that is one of the ``inputs`` (the model being read), by
+    any path to it: another spelling, a symbolic or a hard link (compared with
+    :func:`os.path.samefile`, or resolved when one does not exist)."""
     if standard_stream(path) is not None:
-        return None
+        return
     for model in inputs:
         if same_file(path, model):
-            return ModelError(
+            raise ModelError(
                 f"cannot write {path}{what}: it is the input file {model}", file=option,
                 hint=f"choose another {option} file; writing there would replace the model")
-    return None
 
 
 def check_writable(paths: Sequence[Path | tuple[Path, str]], option: str = "--output",
@@ -130,9 +135,7 @@ def check_writable(paths: Sequence[Path | tuple[Path, str]], option: str = "--ou
     devices or FIFOs are always accepted."""
     for item in paths:
         path, what = item if isinstance(item, tuple) else (item, "")
-        refused = _writes_over_input(path, inputs, option, what)
-        if refused is not None:
-            raise refused
+        check_not_input(path, inputs, option, what)
         if is_special(path):
             continue
         if path.is_dir():

@@ -13,7 +13,6 @@ section per variant, under a heading); ``inverse`` takes ``--variant NAME`` only
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -41,6 +40,7 @@ from standoff.cli.common import (
     emit_text,
 )
 from standoff.errors import ModelError
+from standoff.output import json_text
 
 ModelPath = Annotated[Path, typer.Argument(help="Model file (YAML or JSON).", show_default=False)]
 MaxStates = Annotated[
@@ -107,7 +107,7 @@ def _write(sections: list[_Section], key: str, format: Format, output: Path | No
         else:
             doc = variants_json(sections[0].conflict.title,
                                 [(x.name, x.conflict, key, x.to_dict()) for x in sections])
-        emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", output)
+        emit(json_text(doc), output)
     elif format is Format.markdown:
         emit("\n".join(x.to_markdown(x.name if labelled else None,
                                      variant_heading_markdown(x.conflict, x.name)
