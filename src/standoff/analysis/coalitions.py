@@ -146,17 +146,24 @@ class CoalitionAnalysis:
             "text": [r.sentence() for r in self.coalitions],
         }
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, variant: str | None = None, note: str | None = None) -> str:
+        """The coalition table as Markdown, model text escaped; ``variant`` names a variant
+        in the title, ``note`` (Markdown) is a line under it."""
+        from standoff.report.markdown import md_text
+
         c = self.conflict
-        lines = [f"# Coalition analysis: {c.title}", "",
-                 "| coalition | coalitional improvements | "
-                 + " | ".join(c.label for c in COALITIONS.concepts()) + " |",
-                 "|---|---|" + "---|" * len(COALITIONS.concept_keys())]
+        suffix = f" — variant {md_text(variant)}" if variant is not None else ""
+        lines = [f"# Coalition analysis: {md_text(c.title)}{suffix}", ""]
+        if note:
+            lines += [note + ".", ""]
+        lines += ["| coalition | coalitional improvements | "
+                  + " | ".join(k.label for k in COALITIONS.concepts()) + " |",
+                  "|---|---|" + "---|" * len(COALITIONS.concept_keys())]
         for r in self.coalitions:
             imp = "; ".join(f"{s}→{', '.join(map(str, t))}" for s, t in r.improvements.items())
             cells = [", ".join(map(str, r.stable[k])) or "none" for k in COALITIONS.concept_keys()]
-            lines.append(f"| {' + '.join(r.members)} | {imp or 'none'} | " + " | ".join(cells)
-                         + " |")
+            lines.append(f"| {md_text(' + '.join(r.members))} | {imp or 'none'} | "
+                         + " | ".join(cells) + " |")
         lines += ["", "States stable for every coalition listed: " + "; ".join(
             f"{resolve(k).label} {v or 'none'}" for k, v in self.equilibria.items())]
         return "\n".join(lines) + "\n"

@@ -534,12 +534,16 @@ class StatusQuoAnalysis:
         rows.append(["moved"] + [""] + [step.dm for step in path.steps])
         return rows
 
-    def to_markdown(self) -> str:
-        """The analysis as Markdown; model text (titles, names) is escaped."""
+    def to_markdown(self, variant: str | None = None, note: str | None = None) -> str:
+        """The analysis as Markdown; model text (titles, names) is escaped. ``variant`` names
+        a variant in the title, ``note`` (Markdown) is a line under it."""
         from standoff.report.markdown import md_text
 
         c = self.conflict
-        lines = [f"# Status quo analysis: {md_text(c.title)}", ""]
+        suffix = f" — variant {md_text(variant)}" if variant is not None else ""
+        lines = [f"# Status quo analysis: {md_text(c.title)}{suffix}", ""]
+        if note:
+            lines += [note + ".", ""]
         lines += [f"- {md_text(s)}" for s in self.sentences()[: 1 + len(self.reachable_equilibria)]]
         for p in self.paths:
             lines += ["", f"## Path to {md_text(c.show(p.target - 1))}", "",
@@ -549,7 +553,8 @@ class StatusQuoAnalysis:
             lines.append("|" + "---|" * len(rows[0]))
             lines += ["| " + " | ".join(md_text(x) for x in r) + " |" for r in rows[1:]]
         if self.unreachable:
-            lines += ["", "Not reachable: " + ", ".join(c.show(t - 1) for t in self.unreachable)]
+            lines += ["", "Not reachable: "
+                      + md_text(", ".join(c.show(t - 1) for t in self.unreachable))]
         return "\n".join(lines) + "\n"
 
 

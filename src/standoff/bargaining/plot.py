@@ -13,6 +13,7 @@ from pathlib import Path
 
 from standoff.bargaining.results import Forecast
 from standoff.errors import ModelError
+from standoff.output import WriteFailure, replace_files
 
 _COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
             "#7f7f7f", "#bcbd22", "#17becf")
@@ -117,7 +118,9 @@ def rounds_png(forecast: Forecast) -> bytes:
 def write_plot(forecast: Forecast, path: Path) -> None:
     """Write positions by round to ``path``: ``.svg`` or ``.png`` by its suffix.
 
-    The picture is made in memory first, so a failure leaves no half-written file.
+    The picture is made in memory first and written with
+    :func:`standoff.output.replace_files` (a temporary file renamed over the target), so a
+    failed or interrupted write leaves an existing file as it was.
     """
     suffix = path.suffix.lower()
     if suffix == ".svg":
@@ -131,10 +134,10 @@ def write_plot(forecast: Forecast, path: Path) -> None:
             hint="e.g. --plot rounds.svg (built in) or --plot rounds.png (needs matplotlib)",
         )
     try:
-        path.write_bytes(data)
-    except OSError as err:
+        replace_files([(path, data)])
+    except WriteFailure as err:
         raise ModelError(
-            f"cannot write the plot: {err.strerror or err}",
+            f"cannot write the plot: {err.reason}",
             file=str(path),
             hint="check that the folder exists and is writable",
         ) from None

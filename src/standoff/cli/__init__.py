@@ -45,8 +45,11 @@ def _register() -> None:
 
 
 def fail(error: ModelError | CapacityError) -> None:
-    """Print ``error`` to standard error and exit with code 2."""
-    sys.stderr.write(error.render() + "\n")
+    """Print ``error`` to standard error and exit with code 2 (control characters quoted
+    from a model file shown as visible escapes, see :func:`standoff.output.terminal_text`)."""
+    from standoff.output import terminal_text
+
+    sys.stderr.write(terminal_text(error.render()) + "\n")
     raise SystemExit(2)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import sys
 import time
 from enum import StrEnum
@@ -19,11 +18,13 @@ from standoff.cli.common import (
     check_writable,
     emit,
     emit_rendered,
+    emit_text,
     load_conflict,
     make_console,
 )
 from standoff.concepts import STABILITY, Scope, UnknownConceptError, parse_concepts
 from standoff.errors import ModelError
+from standoff.output import csv_text, json_text, terminal_text
 
 MaxStates = Annotated[
     int,
@@ -67,10 +68,20 @@ def select_variants(model: Path, max_states: int, variant: str | None, all_varia
 
 
 def variant_heading(conflict, name: str) -> str:
-    """``Variant NAME: what it changes``, the heading of one variant's section."""
+    """``Variant NAME: what it changes``, the heading of one variant's section (plain text;
+    :func:`variant_heading_markdown` is the Markdown form)."""
     from standoff.analysis.variants import describe_variant
 
     return f"Variant {name}: {describe_variant(conflict.spec, name)}"
+
+
+def variant_heading_markdown(conflict, name: str) -> str:
+    """``Variant NAME: what it changes`` as Markdown, built from the variant's name and
+    description, each escaped (:func:`~standoff.report.markdown.md_text`)."""
+    from standoff.analysis.variants import describe_variant
+    from standoff.report.markdown import md_text
+
+    return f"Variant {md_text(name)}: {md_text(describe_variant(conflict.spec, name))}"
 
 
 class _Progress:
@@ -129,7 +140,7 @@ def analyze_command(
 
     keys = parse_concepts_option(concepts)
     if output is not None:
-        check_writable([output])
+        check_writable([output], inputs=[model])
     selected = select_variants(model, max_states, variant, all_variants)
     results = []
     for name, conflict in selected:
@@ -160,28 +171,15 @@ def analyze_command(
             doc = variants_json(
                 results[0][1].conflict.title,
                 [(name, r.conflict, "analysis", r.to_dict()) for name, r in results])
-        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        text = json_text(doc)
     elif format is Format.markdown:
-        parts = []
-        for name, result in results:
-            head = f"<!-- {variant_heading(result.conflict, name)} -->\n" if several else ""
-            body = analysis_markdown(result)
-            if several:
-                body = body.replace(f"# {result.conflict.title}",
-                                    f"# {result.conflict.title} — variant {name}", 1)
-            parts.append(head + body)
-        text = "\n".join(parts)
+        text = "\n".join(
+            analysis_markdown(result, variant_heading_markdown(result.conflict, name)
+                              if several else None, name if several else None)
+            for name, result in results)
     else:
-        if not several:
-            text = analysis_csv(results[0][1])
-        else:
-            lines = []
-            for k, (name, result) in enumerate(results):
-                body = analysis_csv(result).splitlines()
-                if k == 0:
-                    lines.append("variant," + body[0])
-                lines += [f"{name},{row}" for row in body[1:]]
-            text = "\n".join(lines) + "\n"
+        text = "".join(analysis_csv(result, name if several else None, header=k == 0)
+                       for k, (name, result) in enumerate(results))
     emit(text, output)
 
 
@@ -210,11 +208,11 @@ def check_command(
         claims = len(conflict.spec.claims)
         tail = f"; {claims} claim{'s' if claims != 1 else ''}" if name == "base" and claims \
             else ""
-        typer.echo(
+        typer.echo(terminal_text(
             f"{label}: {len(conflict.dm_ids)} decision makers, {len(conflict.option_keys)} "
             f"options, {conflict.state_count} states, {moves} unilateral moves; status quo "
             f"{sq}{tail}"
-        )
+        ))
 
 
 def states_command(
@@ -247,7 +245,7 @@ def states_command(
             doc = {"variant": variant, "states": docs[0][2]}
         else:
             doc = {"variants": [{"variant": name, "states": rows} for name, _, rows in docs]}
-        emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", None)
+        emit(json_text(doc), None)
     elif format is Format.csv:
         emit(_states_csv(docs, labelled=len(docs) > 1), None)
     elif format is Format.markdown:
@@ -281,28 +279,30 @@ def _states_csv(docs: list[tuple[str, object, list[dict]]], labelled: bool) -> s
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     lead = ["variant"] if labelled else []
-    writer.writerow([*lead, *_state_columns(docs[0][1])])
+    writer.writerow([*lead, *map(csv_text, _state_columns(docs[0][1]))])
     for name, _, rows in docs:
         for r in rows:
-            writer.writerow([*([name] if labelled else []), *_state_cells(r, "")])
+            cells = _state_cells(r, "")
+            writer.writerow([*([csv_text(name)] if labelled else []), r["id"],
+                             *map(csv_text, cells[1:3]), *r["rank"].values()])
     return buffer.getvalue()
 
 
 def _states_markdown(conflict, rows: list[dict], variant: str | None) -> str:
-    """The states as a Markdown table under a heading (naming the variant, if given)."""
-    suffix = f" — variant {variant}" if variant is not None else ""
+    """The states as a Markdown table under a heading (naming the variant, if given); model
+    text escaped with :func:`~standoff.report.markdown.md_text`."""
+    from standoff.report.markdown import md_text
+
+    suffix = f" — variant {md_text(variant)}" if variant is not None else ""
     header = _state_columns(conflict)
-    out = [f"# {conflict.title}{suffix}: states", "",
-           "Rank: higher is preferred. Pattern positions: Y taken, N not taken, – irrelevant.",
-           "", "| " + " | ".join(_md_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    out = [f"# {md_text(conflict.title)}{suffix}: states", ""]
+    if variant is not None:
+        out += [variant_heading_markdown(conflict, variant) + ".", ""]
+    out += ["Rank: higher is preferred. Pattern positions: Y taken, N not taken, – irrelevant.",
+            "", "| " + " | ".join(md_text(h) for h in header) + " |", "|" + "---|" * len(header)]
     for r in rows:
-        out.append("| " + " | ".join(_md_cell(c) for c in _state_cells(r, "–")) + " |")
+        out.append("| " + " | ".join(md_text(c) for c in _state_cells(r, "–")) + " |")
     return "\n".join(out) + "\n"
-
-
-def _md_cell(text: str) -> str:
-    """A Markdown table cell: pipes escaped."""
-    return text.replace("|", "\\|")
 
 
 def explain_command(
@@ -343,28 +343,26 @@ def explain_command(
                 doc["variant"] = name
             docs.append(doc)
         elif format is Format.markdown:
-            heading = f"## {variant_heading(conflict, name)}\n\n" if several else ""
+            heading = f"## {variant_heading_markdown(conflict, name)}\n\n" if several else ""
             texts.append(heading + _explanation_markdown(result))
         else:
             texts.append((variant_heading(conflict, name) + "\n" if several else "")
                          + str(result) + "\n")
     if format is Format.json:
         out = docs[0] if len(docs) == 1 else {"variants": docs}
-        emit(json.dumps(out, indent=2, ensure_ascii=False) + "\n", None)
-    else:
+        emit(json_text(out), None)
+    elif format is Format.markdown:
         emit("\n".join(texts), None)
-
-
-#: A state as the explanations show it: its number and option pattern, "5 (NYNNY)".
-_SHOWN_STATE = re.compile(r"\b(\d+) \(([YN–]+)\)")
+    else:
+        emit_text("\n".join(texts), None)
 
 
 def _explanation_markdown(result) -> str:
     """An explanation as Markdown: the verdict as a paragraph, then one item per unilateral
-    improvement; each state's option pattern in a code span."""
-    verdict, *reasons = result.sentences
-    text = "\n".join([verdict, *(["", *(f"- {r}" for r in reasons)] if reasons else [])])
-    return _SHOWN_STATE.sub(lambda m: f"{m.group(1)} (`{m.group(2)}`)", text) + "\n"
+    improvement (:func:`~standoff.report.markdown.sentences_markdown`)."""
+    from standoff.report.markdown import sentences_markdown
+
+    return sentences_markdown(result.sentences)
 
 
 def schema_command() -> None:

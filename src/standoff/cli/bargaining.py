@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from standoff.cli.common import make_console
+from standoff.cli.common import check_not_input, make_console
 from standoff.errors import COMMAND_LINE, ModelError
 
 _FORMATS = ("text", "table", "json")  # table: the name the GMCR commands use
@@ -36,15 +36,23 @@ def _check_format(fmt: str, extra: tuple[str, ...] = ()) -> None:
 
 def forecast_csv(forecast: Any) -> str:
     """Positions by round in long form, one row per issue, round and actor
-    (``issue,round,actor,position``), then one row per issue with round ``forecast``."""
+    (``issue,round,actor,position``), then one row per issue with round ``forecast``.
+
+    Issue and actor ids are text from the model file and go through
+    :func:`standoff.output.csv_text` (an id such as ``=HYPERLINK(…)`` is written ``'=HYPERL…``
+    so a spreadsheet does not evaluate it); rounds and positions are numbers and are written
+    as numbers, negative ones included."""
+    from standoff.output import csv_text
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["issue", "round", "actor", "position"])
     for iid, res in forecast.issues.items():
+        issue = csv_text(iid)
         for r, row in enumerate(res.rounds):
             for actor, value in zip(res.actors, row, strict=True):
-                writer.writerow([iid, r, actor, repr(float(value))])
-        writer.writerow([iid, "forecast", "", repr(float(res.forecast))])
+                writer.writerow([issue, r, csv_text(actor), repr(float(value))])
+        writer.writerow([issue, "forecast", "", repr(float(res.forecast))])
     return out.getvalue()
 
 
@@ -222,6 +230,8 @@ def register(app: typer.Typer) -> None:
         _check_format(fmt, ("csv",))
         opts = _parse_options(option)
         try:
+            if plot is not None:
+                check_not_input(plot, [model], "--plot")
             from standoff.bargaining import load_model, run_model
 
             m = load_model(model, input_format)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -16,6 +15,7 @@ from rich.text import Text
 from standoff.cli.analysis import AllVariantsOption, MaxStates, ModelPath, VariantOption
 from standoff.cli.common import OutputFile, check_writable, make_console, write_files
 from standoff.errors import ModelError
+from standoff.output import json_text, terminal_text
 
 
 class ClaimsFormat(StrEnum):
@@ -77,7 +77,7 @@ def claims_command(
     names = _selected_variants(conflict, variant, all_variants)
     content = build_report(conflict, keys, names, max_states=max_states)
     if format is ClaimsFormat.json:
-        sys.stdout.write(json.dumps(claims_json(content), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(claims_json(content)))
     elif format is ClaimsFormat.markdown:
         sys.stdout.write(claims_markdown(content))
     else:
@@ -116,41 +116,49 @@ def claims_json(content) -> dict:
 
 
 def claims_markdown(content) -> str:
-    """The claims table and witnesses as Markdown."""
+    """The claims table and witnesses as Markdown; model text (title, view, variant names,
+    claim sentences, witnesses) escaped with :func:`~standoff.report.markdown.md_text`, the
+    checks in code spans."""
     from standoff.report.content import claim_sentence
+    from standoff.report.markdown import md_code, md_text
 
     spec = content.spec
-    names = [r.name for r in content.runs]
-    out = [f"# Claims: {spec.title}", ""]
+    names = [md_text(r.name) for r in content.runs]
+    out = [f"# Claims: {md_text(spec.title)}", ""]
     if spec.view:
-        out += [f"*View encoded:* {spec.view}", ""]
+        out += [f"*View encoded:* {md_text(spec.view)}", ""]
     out += ["| claim | check | " + " | ".join(names) + " | across variants |",
             "|" + "---|" * (len(names) + 3)]
     for claim in spec.claims:
-        cells = [r.verdict_text for r in content.claim_results(claim.id)]
-        out.append(f"| {claim.id} | `{claim.check}` | " + " | ".join(cells)
-                   + f" | {content.claim_summary(claim.id)} |")
+        cells = [md_text(r.verdict_text) for r in content.claim_results(claim.id)]
+        check = md_code(claim.check).replace("|", "\\|")
+        out.append(f"| {md_text(claim.id)} | {check} | " + " | ".join(cells)
+                   + f" | {md_text(content.claim_summary(claim.id))} |")
+    out += ["", "Variants:", ""]
+    out += [f"- **{md_text(r.name)}**: {md_text(r.description)}" for r in content.runs]
     out.append("")
     for claim in spec.claims:
         sentence = claim_sentence(spec, claim.id)
-        out += [f"## {claim.id}", "", sentence[:1].upper() + sentence[1:] + ".", ""]
+        out += [f"## {md_text(claim.id)}", "",
+                md_text(sentence[:1].upper() + sentence[1:] + "."), ""]
         for r in content.claim_results(claim.id):
-            out.append(f"- **{r.variant}**: {r.verdict_text}")
-            for line in _witness_lines(r):
-                out.append(f"  - {line}")
+            out.append(f"- **{md_text(r.variant)}**: {md_text(r.verdict_text)}")
+            for depth, line in _witness_lines(r):
+                out.append("  " * depth + f"  - {md_text(line)}")
         out.append("")
-    return "\n".join(out).replace("|  |", "| |") + "\n"
+    return "\n".join(out) + "\n"
 
 
-def _witness_lines(result) -> list[str]:
-    """Each concept's summary; the details of the first verdict of each outcome."""
-    lines: list[str] = []
+def _witness_lines(result) -> list[tuple[int, str]]:
+    """Each concept's summary (depth 0); the details (depth 1) of the first verdict of each
+    outcome."""
+    lines: list[tuple[int, str]] = []
     shown: set[bool] = set()
     for v in result.verdicts:
-        lines.append(v.summary)
+        lines.append((0, v.summary))
         if v.holds not in shown:
             shown.add(v.holds)
-            lines += [f"    {d}" for d in v.details]
+            lines += [(1, d) for d in v.details]
     return lines
 
 
@@ -169,8 +177,8 @@ def print_claims(content, console: Console) -> None:
     from standoff.report.content import claim_sentence
 
     spec = content.spec
-    console.print(Text.assemble((spec.title, "bold"), f": {len(spec.claims)} claims, "
-                                f"{len(content.runs)} variant(s)"))
+    console.print(Text.assemble((terminal_text(spec.title), "bold"),
+                                f": {len(spec.claims)} claims, {len(content.runs)} variant(s)"))
     if spec.view:
         console.print(f"View encoded: {spec.view}", highlight=False)
     if not spec.claims:
@@ -198,13 +206,13 @@ def print_claims(content, console: Console) -> None:
         console.print()
         sentence = claim_sentence(spec, claim.id)
         console.print(Text.assemble((claim.id, "bold"),
-                                    f": {sentence[:1].upper() + sentence[1:]}"))
+                                    terminal_text(f": {sentence[:1].upper() + sentence[1:]}")))
         console.print(f"  checked as: {claim.check}", highlight=False, markup=False)
         console.print(f"  verdict: {content.claim_summary(claim.id)}", highlight=False)
         for r in content.claim_results(claim.id):
             console.print(f"  [{r.variant}] {r.verdict_text}", highlight=False, markup=False)
-            for line in _witness_lines(r):
-                console.print(f"    {line}", highlight=False, markup=False)
+            for depth, line in _witness_lines(r):
+                console.print("    " * (depth + 1) + line, highlight=False, markup=False)
 
 
 def report_command(
@@ -244,13 +252,13 @@ def report_command(
         raise ModelError(f"cannot tell the report format from '{output.name}'",
                          file="--output", hint="name the file FILE.html or FILE.md")
     markdown = suffix in (".md", ".markdown")
-    check_writable([output])
+    check_writable([output], inputs=[model])
     kind = _report_kind(model)
     if kind == "bargaining":
         _bargaining_report(model, output, suffix)
         return
     if markdown:
-        check_writable([(output.with_suffix(".svg"), _GRAPH)])
+        check_writable([(output.with_suffix(".svg"), _GRAPH)], inputs=[model])
     keys = _concepts(concepts)
     conflict = load(model, max_states=max_states)
     names = _selected_variants(conflict, variant, all_variants)
@@ -258,7 +266,7 @@ def report_command(
     if kind == "both":
         content = replace(content, bargaining=_bargaining_section(model))
     if not markdown:
-        write_files([(output, render_html(content), "")])
+        write_files([(output, render_html(content), "")], inputs=[model])
         typer.echo(f"wrote {output}")
         return
     svg_path = output.with_suffix(".svg")
@@ -266,7 +274,7 @@ def report_command(
                               title=f"{content.base.conflict.title}: state graph")
     plots, plot_files = _plots(content.bargaining, output)
     write_files([(svg_path, picture.svg + "\n", _GRAPH), *plot_files,
-                 (output, render_markdown(content, svg_path.name, plots), "")])
+                 (output, render_markdown(content, svg_path.name, plots), "")], inputs=[model])
     typer.echo(f"wrote {output} and {svg_path}"
                + (f" and {len(plots)} plot(s)" if plots else ""))
 
@@ -328,12 +336,14 @@ def _bargaining_report(model: Path, output: Path, suffix: str) -> None:
 
     section = _bargaining_section(model)
     if suffix in (".html", ".htm"):
-        write_files([(output, render_bargaining_html(section, str(model)), "")])
+        write_files([(output, render_bargaining_html(section, str(model)), "")],
+                    inputs=[model])
         typer.echo(f"wrote {output}")
         return
     plots, plot_files = _plots(section, output)
     write_files([*plot_files,
-                 (output, render_bargaining_markdown(section, str(model), plots), "")])
+                 (output, render_bargaining_markdown(section, str(model), plots), "")],
+                inputs=[model])
     typer.echo(f"wrote {output}" + (f" and {len(plots)} plot(s)" if plots else ""))
 
 

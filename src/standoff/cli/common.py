@@ -2,27 +2,77 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import io
 import os
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
+from rich.text import Text
 
 from standoff.errors import ModelError
+from standoff.output import (
+    WriteFailure,
+    has_control,
+    is_special,
+    replace_files,
+    same_file,
+    standard_stream,
+    terminal_text,
+)
 
 #: Width of rich tables written to a file (a file has no terminal to take it from).
 FILE_WIDTH = 200
 
 
+def safe_rich_text(text: Text) -> Text:
+    """``text`` with its control characters shown as :func:`terminal_text` shows them,
+    its styles kept."""
+    if not has_control(text.plain):
+        return text
+    cuts = sorted({k for m in re.finditer(r"(?s).", text.plain) if has_control(m.group())
+                   for k in (m.start(), m.end())})
+    out = text.blank_copy()
+    for piece in text.divide(cuts):
+        if len(piece.plain) == 1 and has_control(piece.plain):
+            shown = Text(terminal_text(piece.plain), style=piece.style)
+            for span in piece.spans:
+                shown.stylize(span.style)
+            piece = shown
+        out.append(piece)
+    return out
+
+
+class SafeConsole(Console):
+    """A rich console for text from model files: markup and highlighting off (a name such
+    as "[red]" is shown as written), and every control character in what it prints (ESC,
+    CR, BEL, C1 controls…) shown as a visible escape (:func:`terminal_text`), so a title or
+    name cannot drive the terminal. Strings and :class:`~rich.text.Text` are cleaned before
+    layout (so tables keep their widths); any other text segment is cleaned as it is
+    rendered. rich's own control segments (cursor moves of a progress bar) are kept."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(terminal_text(text), **kwargs)
+
+    def render(self, renderable: RenderableType,
+               options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        if isinstance(renderable, Text):
+            renderable = safe_rich_text(renderable)
+        for segment in super().render(renderable, options):
+            if segment.control is None and has_control(segment.text):
+                segment = Segment(terminal_text(segment.text), segment.style)
+            yield segment
+
+
 def make_console(**kwargs: Any) -> Console:
-    """A console that prints text literally: names from a model file such as "[red]" or
-    "[/]" are shown as written, never read as rich markup (styles are passed explicitly)."""
-    return Console(markup=False, highlight=False, **kwargs)
+    """The one console factory of the command line: a :class:`SafeConsole`, which prints
+    model text literally (no rich markup) and with control characters made visible."""
+    return SafeConsole(markup=False, highlight=False, **kwargs)
 
 
 def load_conflict(model: Path, max_states: int):
@@ -47,6 +97,10 @@ def _cannot_write(path: Path, reason: str, option: str, what: str = "") -> Model
     """The error for a file that cannot be written (``what`` says what the file is for)."""
     if reason == os.strerror(errno.EISDIR):
         hint = f"'{path}' is a folder: remove or rename it, or choose another {option} name"
+    elif reason in (os.strerror(errno.ENOSPC), os.strerror(errno.EDQUOT),
+                    os.strerror(errno.EFBIG)):
+        hint = ("make room on the disk (or raise the file-size limit, 'ulimit -f') and run "
+                "again; an existing file was left as it was")
     elif path.parent.exists() and not path.parent.is_dir():
         hint = f"'{path.parent}' is a file, not a folder: choose another {option} path"
     elif not path.parent.is_dir():
@@ -57,16 +111,36 @@ def _cannot_write(path: Path, reason: str, option: str, what: str = "") -> Model
     return ModelError(f"cannot write {path}{what}: {reason}", file=option, hint=hint)
 
 
-def check_writable(paths: Sequence[Path | tuple[Path, str]], option: str = "--output") -> None:
+def check_not_input(path: Path, inputs: Sequence[Path], option: str = "--output",
+                    what: str = "") -> None:
+    """Refuse an output ``path`` that is one of the ``inputs`` (the model being read), by
+    any path to it: another spelling, a symbolic or a hard link (compared with
+    :func:`os.path.samefile`, or resolved when one does not exist)."""
+    if standard_stream(path) is not None:
+        return
+    for model in inputs:
+        if same_file(path, model):
+            raise ModelError(
+                f"cannot write {path}{what}: it is the input file {model}", file=option,
+                hint=f"choose another {option} file; writing there would replace the model")
+
+
+def check_writable(paths: Sequence[Path | tuple[Path, str]], option: str = "--output",
+                   inputs: Sequence[Path] = ()) -> None:
     """Refuse, before any work is done, output files that obviously cannot be written: a
-    path that is a folder, or whose folder does not exist. Items are paths or
-    ``(path, what)`` pairs, ``what`` saying what the file is for (e.g. " (the state graph
-    beside the report)")."""
+    path that is a folder, whose folder does not exist, or that names one of ``inputs``
+    (the model being read, also through a link or another spelling of its path). Items are
+    paths or ``(path, what)`` pairs, ``what`` saying what the file is for (e.g. " (the state
+    graph beside the report)"). Standard output (``-``, ``/dev/stdout``) and existing
+    devices or FIFOs are always accepted."""
     for item in paths:
         path, what = item if isinstance(item, tuple) else (item, "")
+        check_not_input(path, inputs, option, what)
+        if is_special(path):
+            continue
         if path.is_dir():
             raise _cannot_write(path, os.strerror(errno.EISDIR), option, what)
-        parent = path.parent
+        parent = Path(os.path.realpath(path)).parent if path.is_symlink() else path.parent
         if not parent.exists():
             raise _cannot_write(path, os.strerror(errno.ENOENT), option, what)
         if not parent.is_dir():
@@ -77,36 +151,55 @@ def check_writable(paths: Sequence[Path | tuple[Path, str]], option: str = "--ou
 OutputFile = tuple[Path, str | bytes, str]
 
 
-def write_files(files: Sequence[OutputFile], option: str = "--output") -> None:
-    """Write finished contents to files, each once, after checking them all.
+def _encoded(path: Path, data: str | bytes, option: str, what: str) -> bytes:
+    """``data`` as UTF-8 bytes; text that cannot be encoded (a lone surrogate) is refused
+    before any file is touched."""
+    if isinstance(data, bytes):
+        return data
+    try:
+        return data.encode("utf-8")
+    except UnicodeEncodeError as err:
+        bad = data[err.start]
+        raise ModelError(
+            f"cannot write {path}{what}: the text holds U+{ord(bad):04X}, a lone surrogate "
+            "that UTF-8 cannot encode; nothing was written", file=option,
+            hint="remove the character from the model file (it usually comes from a broken "
+            "\\u escape in a JSON string)") from None
 
-    A write that fails raises a :class:`ModelError` naming ``option`` and the path, and the
-    files this call created are removed again, so nothing is left half-written.
+
+def write_files(files: Sequence[OutputFile], option: str = "--output",
+                inputs: Sequence[Path] = ()) -> None:
+    """Write finished contents to files, all or nothing as far as the system allows.
+
+    Every file is checked (:func:`check_writable`, including that none is one of
+    ``inputs``) and encoded first; then :func:`standoff.output.replace_files` writes each to
+    a temporary file beside it and renames them over their targets only when all are
+    complete. A failed or interrupted write leaves existing files as they were and no
+    temporary file behind; it raises a :class:`ModelError` naming ``option`` and the path.
     """
-    check_writable([(path, what) for path, _, what in files], option)
-    created: list[Path] = []
-    for path, data, what in files:
-        existed = path.exists()
-        try:
-            if isinstance(data, bytes):
-                path.write_bytes(data)
-            else:
-                path.write_text(data, encoding="utf-8")
-        except OSError as err:
-            for done in [*created, *([] if existed else [path])]:
-                with contextlib.suppress(OSError):
-                    done.unlink()
-            raise _cannot_write(path, err.strerror or str(err), option, what) from None
-        if not existed:
-            created.append(path)
+    check_writable([(path, what) for path, _, what in files], option, inputs)
+    encoded = [(path, _encoded(path, data, option, what)) for path, data, what in files]
+    try:
+        replace_files(encoded)
+    except WriteFailure as err:
+        what = next((w for p, _, w in files if p == err.path), "")
+        raise _cannot_write(err.path, err.reason, option, what) from None
 
 
 def emit(text: str, output: Path | None, option: str = "--output") -> None:
-    """Print ``text`` on standard output, or write it to ``output``."""
+    """Print ``text`` on standard output, or write it to ``output`` (atomically, see
+    :func:`write_files`). ``text`` is data (JSON, CSV, Markdown) or text already made safe
+    for a terminal; plain text with model text in it goes through :func:`emit_text`."""
     if output is None:
         sys.stdout.write(text)
     else:
         write_files([(output, text, "")], option)
+
+
+def emit_text(text: str, output: Path | None, option: str = "--output") -> None:
+    """Plain text for a reader (the table format): control characters from model text are
+    shown as visible escapes (:func:`terminal_text`), on the terminal and in a file."""
+    emit(terminal_text(text), output, option)
 
 
 def emit_rendered(render: Callable[[Console], None], output: Path | None,

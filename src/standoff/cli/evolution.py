@@ -13,7 +13,6 @@ section per variant, under a heading); ``inverse`` takes ``--variant NAME`` only
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -30,11 +29,19 @@ from standoff.cli.analysis import (
     parse_concepts_option,
     select_variants,
     variant_heading,
+    variant_heading_markdown,
     variants_json,
 )
-from standoff.cli.common import check_dm_and_state, check_writable, emit, emit_rendered
+from standoff.cli.common import (
+    check_dm_and_state,
+    check_writable,
+    emit,
+    emit_rendered,
+    emit_text,
+)
 from standoff.concepts import COALITIONS, INVERSE, label
 from standoff.errors import ModelError
+from standoff.output import json_text
 
 ModelPath = Annotated[Path, typer.Argument(help="Model file (YAML or JSON).", show_default=False)]
 MaxStates = Annotated[
@@ -74,7 +81,8 @@ class _Section:
         name: the variant (``base`` for the model as written).
         conflict: the variant's compiled conflict.
         to_dict: the JSON document.
-        to_markdown: the Markdown text (a ``# Title`` first line gets the variant's name).
+        to_markdown: the Markdown text, given ``(variant, note)``: the variant's name for
+            the title (``None`` when unlabelled) and a Markdown line saying what it changes.
         render: rich output for the terminal (``None`` when ``to_text`` gives plain text).
         to_text: plain text for the terminal, used when ``render`` is ``None``.
     """
@@ -82,7 +90,7 @@ class _Section:
     name: str
     conflict: Any
     to_dict: Callable[[], dict[str, Any]]
-    to_markdown: Callable[[], str]
+    to_markdown: Callable[[str | None, str | None], str]
     render: Callable[[Console], None] | None = None
     to_text: Callable[[], str] | None = None
 
@@ -100,12 +108,14 @@ def _write(sections: list[_Section], key: str, format: Format, output: Path | No
         else:
             doc = variants_json(sections[0].conflict.title,
                                 [(x.name, x.conflict, key, x.to_dict()) for x in sections])
-        emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", output)
+        emit(json_text(doc), output)
     elif format is Format.markdown:
-        emit("\n".join(_markdown_section(x, labelled) for x in sections), output)
+        emit("\n".join(x.to_markdown(x.name if labelled else None,
+                                     variant_heading_markdown(x.conflict, x.name)
+                                     if labelled else None) for x in sections), output)
     elif sections[0].render is None:
-        emit("\n".join((variant_heading(x.conflict, x.name) + "\n" if labelled else "")
-                       + x.to_text() for x in sections), output)
+        emit_text("\n".join((variant_heading(x.conflict, x.name) + "\n" if labelled else "")
+                            + x.to_text() for x in sections), output)
     else:
 
         def render(console: Console) -> None:
@@ -119,16 +129,34 @@ def _write(sections: list[_Section], key: str, format: Format, output: Path | No
         emit_rendered(render, output)
 
 
-def _markdown_section(section: _Section, labelled: bool) -> str:
-    """A section's Markdown; labelled, its title names the variant (as ``analyze`` does)."""
-    body = section.to_markdown()
-    if not labelled:
-        return body
-    head = f"<!-- {variant_heading(section.conflict, section.name)} -->\n"
-    first, sep, rest = body.partition("\n")
-    if first.startswith("# "):
-        return head + f"{first} — variant {section.name}" + sep + rest
-    return head + f"# Variant {section.name}\n\n" + body
+def _titled(title: str | None, variant: str | None, note: str | None, body: str) -> str:
+    """Markdown ``body`` under a ``# title`` (Markdown, already escaped), the variant's
+    name added to it and ``note`` (what the variant changes) below; with no ``title``, a
+    labelled body gets the heading ``# Variant NAME``."""
+    from standoff.report.markdown import md_text
+
+    head = []
+    if title is not None:
+        head.append(f"# {title}" + (f" — variant {md_text(variant)}" if variant else ""))
+    elif variant is not None:
+        head.append(f"# Variant {md_text(variant)}")
+    if head and note:
+        head += ["", note + "."]
+    return "\n".join([*head, ""]) + "\n" + body if head else body
+
+
+def _sentences_section(name: str, conflict: Any, to_dict: Callable[[], dict[str, Any]],
+                       explanations: list[Any]) -> _Section:
+    """A section of explanations (sentences), in every format: plain text, each
+    explanation's sentences as Markdown, JSON from ``to_dict``."""
+    from standoff.report.markdown import sentences_markdown
+
+    text = "\n\n".join(str(e) for e in explanations) + "\n"
+    return _Section(
+        name, conflict, to_dict,
+        lambda variant, note: _titled(None, variant, note, "\n".join(
+            sentences_markdown(e.sentences) for e in explanations)),
+        to_text=lambda: text)
 
 
 # -- paths -----------------------------------------------------------------------------------
@@ -168,7 +196,7 @@ def paths_command(
 
     keys = parse_concepts_option(concepts, example="nash,seq")
     if output is not None:
-        check_writable([output])
+        check_writable([output], inputs=[model])
     sections = []
     for name, conflict in select_variants(model, max_states, variant, all_variants):
         targets = None
@@ -236,7 +264,7 @@ def coalitions_command(
                          hint="e.g. --concept cseq; run coalitions once per concept")
     concept = keys[0]
     if output is not None:
-        check_writable([output])
+        check_writable([output], inputs=[model])
     selected = select_variants(model, max_states, variant, all_variants)
     labelled = len(selected) > 1 or variant is not None
     sections = []
@@ -248,10 +276,9 @@ def coalitions_command(
         result = analyze_coalitions(conflict, coalition)
         if explain is not None:
             found = [r.explain(explain, concept) for r in result.coalitions]
-            text = "\n\n".join(str(e) for e in found) + "\n"
-            sections.append(_Section(
+            sections.append(_sentences_section(
                 name, conflict, lambda found=found: {"explanations": [e.to_dict() for e in found]},
-                lambda text=text: text, to_text=lambda text=text: text))
+                found))
         else:
             sections.append(_Section(
                 name, conflict, result.to_dict, result.to_markdown,
@@ -328,7 +355,7 @@ def inverse_command(
     from standoff.analysis.inverse import inverse_analysis, parse_given
 
     if output is not None:
-        check_writable([output])
+        check_writable([output], inputs=[model])
     ((name, conflict),) = select_variants(model, max_states, variant, False)
     names = [v.strip() for item in vary for v in item.split(",") if v.strip()]
     keys = parse_concepts_option(concepts, "--concepts", "nash,seq", INVERSE)
@@ -336,27 +363,35 @@ def inverse_command(
     result = inverse_analysis(conflict, state, names, keys, constraints, examples,
                               "enumerate" if enumerate_all else "auto")
     section = _Section(name, conflict, result.to_dict,
-                       lambda: _inverse_text(result, markdown=True),
+                       lambda variant, note: _inverse_text(result, True, variant, note),
                        to_text=lambda: _inverse_text(result, markdown=False))
     _write([section], "inverse", format, output, labelled=variant is not None)
 
 
-def _inverse_text(result, markdown: bool) -> str:
-    """The counts, conditions and example rankings as plain text or Markdown."""
-    lines = result.sentences()
+def _inverse_text(result, markdown: bool, variant: str | None = None,
+                  note: str | None = None) -> str:
+    """The counts, conditions and example rankings as plain text or Markdown (model text
+    escaped with :func:`~standoff.report.markdown.md_text`; ``variant`` and ``note`` label
+    the Markdown title)."""
+    from standoff.report.markdown import md_text
+
     md = markdown
+    lines = result.sentences()
     if md:
-        lines = [f"# Inverse analysis: {result.conflict.title}", "", *(f"- {x}" for x in lines)]
+        lines = [f"- {md_text(x)}" for x in lines]
     for k in result.counts:
         lines.append("")
         lines.append(f"{'## ' if md else ''}{label(k)} ({result.methods[k]})")
         if md:
             lines.append("")
-        lines += [f"  - {x}" if not md else f"- {x}" for x in result.conditions[k]]
+        lines += [f"  - {x}" if not md else f"- {md_text(x)}" for x in result.conditions[k]]
         for ex in result.examples[k]:
             shown = "; ".join(f"{d}: {' > '.join(map(str, r))}" for d, r in ex.items())
-            lines.append(f"  e.g. {shown}" if not md else f"- e.g. {shown}")
-    return "\n".join(lines) + "\n"
+            lines.append(f"  e.g. {shown}" if not md else f"- e.g. {md_text(shown)}")
+    body = "\n".join(lines) + "\n"
+    if not md:
+        return body
+    return _titled(f"Inverse analysis: {md_text(result.conflict.title)}", variant, note, body)
 
 
 # -- lookahead -------------------------------------------------------------------------------
@@ -387,9 +422,7 @@ def lookahead_command(
     for name, conflict in selected:
         check_dm_and_state(conflict, name, dm, state, labelled, model)
         result = explain_limited_move(conflict, state, dm, horizon)
-        text = str(result) + "\n"
-        sections.append(_Section(name, conflict, result.to_dict, lambda text=text: text,
-                                 to_text=lambda text=text: text))
+        sections.append(_sentences_section(name, conflict, result.to_dict, [result]))
     _write(sections, "lookahead", format, None, labelled)
 
 

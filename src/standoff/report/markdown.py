@@ -9,10 +9,12 @@ bargaining section one ``FILE.MODEL.svg`` per model with rounds (positions by ro
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from standoff._version import __version__
 from standoff.analysis.claims import state_in_words
+from standoff.output import terminal_text
 from standoff.report.content import (
     BargainingSection,
     ReportContent,
@@ -58,9 +60,12 @@ def md_text(text: object) -> str:
     ``&``, ``<`` and ``>`` become HTML entities, so no raw HTML passes through; ``\\ ` * [ ]
     | ~ # $`` and a ``_`` at a word boundary are backslash-escaped (emphasis, code, links,
     table cells, headings, maths); a leading ``-``, ``+``, ``=`` or ``1.`` cannot start a
-    block; line breaks become spaces.
+    block; line breaks and tabs become spaces, and other control characters visible escapes
+    (:func:`standoff.output.terminal_text`), so printed Markdown cannot drive a terminal.
+    This is the one escaping function of every Markdown output (reports, ``--format
+    markdown`` of every command).
     """
-    out = " ".join(str(text).split("\n")).replace("\r", " ")
+    out = terminal_text(" ".join(str(text).split("\n")).replace("\r", " ").replace("\t", " "))
     out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     out = _INLINE.sub(r"\\\1", out)
     out = _UNDERSCORE.sub(r"\\_", out)
@@ -75,9 +80,24 @@ def md_text(text: object) -> str:
     return out
 
 
+#: A state as the explanations show it: its number and option pattern, "5 (NYNNY)".
+_SHOWN_STATE = re.compile(r"\b(\d+) \(([YN–]+)\)")
+
+
+def sentences_markdown(sentences: Sequence[str]) -> str:
+    """An explanation's sentences as Markdown: the first (the verdict) as a paragraph, the
+    others as list items; every sentence escaped with :func:`md_text`, and each state's
+    option pattern ("5 (NYNNY)") put in a code span."""
+    if not sentences:
+        return ""
+    verdict, *reasons = (md_text(s) for s in sentences)
+    text = "\n".join([verdict, *(["", *(f"- {r}" for r in reasons)] if reasons else [])])
+    return _SHOWN_STATE.sub(lambda m: f"{m.group(1)} (`{m.group(2)}`)", text) + "\n"
+
+
 def md_code(text: object) -> Md:
     """Model text as a code span (shown literally; a backtick inside lengthens the fence)."""
-    body = " ".join(str(text).splitlines())
+    body = terminal_text(" ".join(str(text).splitlines()))
     if not body:
         return Md("")
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)

@@ -58,14 +58,22 @@ def option_legend(result: Analysis) -> list[str]:
     return lines
 
 
-def analysis_markdown(result: Analysis) -> str:
+def analysis_markdown(result: Analysis, variant_line: str | None = None,
+                      variant: str | None = None) -> str:
     """The stability table and equilibria as GitHub-flavoured Markdown (model text escaped
-    with :func:`standoff.report.markdown.md_text`)."""
+    with :func:`standoff.report.markdown.md_text`).
+
+    For one of several variants, ``variant`` (its name) is added to the title and
+    ``variant_line`` (Markdown, already escaped: what the variant changes) follows it.
+    """
     from standoff.report.markdown import md_text
 
     c = result.conflict
     header, rows = _rows(result)
-    out = [f"# {md_text(c.title)}", ""]
+    suffix = f" — variant {md_text(variant)}" if variant is not None else ""
+    out = [f"# {md_text(c.title)}{suffix}", ""]
+    if variant_line:
+        out += [variant_line + ".", ""]
     if c.spec.view:
         out += [f"*View encoded:* {md_text(c.spec.view)}", ""]
     out += ["Pattern positions (Y taken, N not taken, – irrelevant):", ""]
@@ -83,17 +91,25 @@ def analysis_markdown(result: Analysis) -> str:
     return "\n".join(out) + "\n"
 
 
-def analysis_csv(result: Analysis) -> str:
-    """One row per state; columns ``state, pattern, <concept>:<dm>..., <concept>:equilibrium``."""
+def analysis_csv(result: Analysis, variant: str | None = None, header: bool = True) -> str:
+    """One row per state; columns ``state, pattern, <concept>:<dm>..., <concept>:equilibrium``
+    (stable and equilibrium as 1 or 0). With ``variant``, a first column ``variant`` holds
+    its name; ``header=False`` leaves out the header row (for the variants after the first).
+    Text cells (names, patterns) go through :func:`standoff.output.csv_text`; numbers are
+    written as numbers."""
+    from standoff.output import csv_text
+
     frame = result.to_frame()
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["state", *frame.columns])
-    for column in frame.columns:
-        if frame[column].dtype == bool:
-            frame[column] = frame[column].astype(int)
-    for state, row in frame.iterrows():
-        writer.writerow([state, *row])
+    lead = [] if variant is None else [csv_text(variant)]
+    if header:
+        writer.writerow([*(["variant"] if lead else []), "state",
+                         *map(csv_text, frame.columns)])
+    patterns = [csv_text(p) for p in frame["pattern"]]
+    flags = frame.drop(columns="pattern").astype(int)
+    for k, (state, row) in enumerate(flags.iterrows()):
+        writer.writerow([*lead, state, patterns[k], *row])
     return buf.getvalue()
 
 
@@ -158,6 +174,8 @@ def print_analysis(result: Analysis, console) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from standoff.output import terminal_text
+
     c = result.conflict
     shown_states = None
     if c.state_count > MAX_TABLE_STATES:
@@ -168,7 +186,7 @@ def print_analysis(result: Analysis, console) -> None:
             marked[c.status_quo] = True
         shown_states = [int(s) for s in np.flatnonzero(marked)[: 2 * MAX_TABLE_STATES]]
     header, rows = _rows(result, shown_states)
-    console.print(Text.assemble((c.title, "bold"), f": {c.state_count:,} states, "
+    console.print(Text.assemble((terminal_text(c.title), "bold"), f": {c.state_count:,} states, "
                                 f"{len(c.dm_ids)} decision makers, {len(c.option_keys)} options"))
     if c.spec.view:
         console.print(f"View encoded: {c.spec.view}", highlight=False)
