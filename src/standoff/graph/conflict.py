@@ -30,6 +30,8 @@ from standoff.model.loader import ModelSpec
 def is_int(value: object) -> bool:
     """True for ints (numpy's included), False for bools and everything else: what the
     library accepts as a state number or an index."""
+    if type(value) is int:  # the common case, checked first: this guards hot accessors
+        return True
     return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
 
 
@@ -85,14 +87,14 @@ class Conflict:
                 n - 1, an unknown id or name, or a name shared by several decision
                 makers; the message lists them and ``hint`` says what to give instead.
         """
-        ids = self.dm_ids
         if is_int(dm):
-            if not 0 <= int(dm) < len(ids):
-                raise LookupArgumentError(
-                    f"decision maker index {int(dm)} does not exist",
-                    hint=f"give an id ({', '.join(ids)}) or an index from 0 to "
-                    f"{len(ids) - 1}")
-            return int(dm)
+            if 0 <= dm < len(self.spec.dms):
+                return int(dm)
+            ids = self.dm_ids
+            raise LookupArgumentError(
+                f"decision maker index {int(dm)} does not exist",
+                hint=f"give an id ({', '.join(ids)}) or an index from 0 to {len(ids) - 1}")
+        ids = self.dm_ids
         if not isinstance(dm, str):
             raise TypeError(f"a decision maker is given by its id ({', '.join(ids)}), its "
                             f"name or its 0-based index, not {dm!r} ({type(dm).__name__})")
@@ -130,7 +132,7 @@ class Conflict:
         if not is_int(s):
             raise TypeError(f"a state is given here by its 0-based index, an int from 0 to "
                             f"{self.state_count - 1}, not {s!r} ({type(s).__name__})")
-        if not 0 <= int(s) < self.state_count:
+        if not 0 <= s < self.space.patterns.shape[0]:
             raise LookupArgumentError(
                 f"state index {int(s)} does not exist",
                 hint=f"0-based indices run from 0 to {self.state_count - 1} (state id "
