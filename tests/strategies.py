@@ -94,3 +94,124 @@ def conflicts(
     if feasibility:
         model["feasibility"] = feasibility
     return model
+
+
+@st.composite
+def offset_cancellations(draw) -> tuple[dict[str, Any], str, int]:
+    """A conflict built so that two opponents' simultaneous improvements shift the state
+    number by +k and -k, and the focal decision maker's stability hinges on that reaction.
+
+    Returns ``(model, focal dm id, state number)``. Construction (states are numbered by
+    increasing bit pattern, option 1 the least significant bit, nothing collapsed):
+
+    * 3-4 decision makers; opponents ``A`` and ``B`` own options at bits ``p`` and ``q``;
+      the focal decision maker ``C`` owns one option at a bit ``c`` above both (so it comes
+      after ``A`` and ``B`` in file order); a fourth decision maker, if any, sits anywhere.
+    * In the witness pattern ``v``, one of the bits ``p``/``q`` is off and the other on, so
+      ``A``'s toggle moves the pattern up and ``B``'s down (or the reverse). Infeasible
+      statements (one full pattern each, so they couple several decision makers' options)
+      leave the same number of feasible patterns strictly between ``v`` and each target,
+      so the two moves change the state number by exactly ``+k`` and ``-k``.
+    * Preferences: each of ``A``, ``B`` prefers its toggle to ``v``; ``C`` likes its
+      own toggle ``w`` best, the joint outcome ``x`` (``C``'s, ``A``'s and ``B``'s toggles
+      together) no better than ``v``, and every other state better than ``v``. ``C`` has a
+      single option, so ``w`` is its only improvement from ``v``, and the only reaction
+      that sanctions it is the cancelling one: ``v`` is SIM stable for ``C``.
+    """
+    n_dms = draw(st.integers(3, 4))
+    # role order in the file: A and B before C; a fourth decision maker D anywhere
+    roles = draw(st.permutations(["A", "B"]))
+    roles = [*roles, "C"]
+    if n_dms == 4:
+        roles.insert(draw(st.integers(0, 3)), "D")
+    counts = {role: (1 if role == "C" else draw(st.integers(1, 2))) for role in roles}
+    owned: dict[str, list[int]] = {}
+    bit = 0
+    for role in roles:
+        owned[role] = list(range(bit, bit + counts[role]))
+        bit += counts[role]
+    n_bits = bit
+    p = draw(st.sampled_from(owned["A"]))
+    q = draw(st.sampled_from(owned["B"]))
+    c = owned["C"][0]
+    v = draw(st.integers(0, (1 << n_bits) - 1))
+    a_goes_up = draw(st.booleans())
+    v = (v & ~(1 << p)) | (1 << q) if a_goes_up else (v | (1 << p)) & ~(1 << q)
+    u_a, u_b = v ^ (1 << p), v ^ (1 << q)
+    w = v ^ (1 << c)
+    x = w ^ (1 << p) ^ (1 << q)
+    up, down = (u_a, u_b) if a_goes_up else (u_b, u_a)
+    above = list(range(v + 1, up))  # strictly between v and the upward target
+    below = list(range(down + 1, v))  # strictly between the downward target and v
+    # c lies above p and q, so w and x fall outside both ranges; keep `kept` of each
+    kept = draw(st.integers(0, min(len(above), len(below))))
+    keep_above = set(draw(st.permutations(above))[:kept])
+    keep_below = set(draw(st.permutations(below))[:kept])
+    removed = [t for t in above if t not in keep_above] + [
+        t for t in below if t not in keep_below
+    ]
+    # a few more infeasible patterns elsewhere, away from the witness
+    protected = {v, u_a, u_b, w, x, *above, *below}
+    elsewhere = [t for t in range(1 << n_bits) if t not in protected]
+    if elsewhere:
+        removed += draw(st.lists(st.sampled_from(elsewhere), max_size=2, unique=True))
+    feasible = [t for t in range(1 << n_bits) if t not in set(removed)]
+    number = {t: k + 1 for k, t in enumerate(feasible)}  # state numbers, as the loader numbers
+
+    option_name = [f"o{k}" for k in range(n_bits)]
+
+    def pattern_statement(t: int) -> str:
+        return " and ".join(
+            name if t >> k & 1 else f"not {name}" for k, name in enumerate(option_name)
+        )
+
+    def random_ranking(first: list[int], last: list[int]) -> list[Any]:
+        """Every state once, best first: ``first`` on top, ``last`` at the bottom (in
+        order), the rest shuffled into tie groups of one or two."""
+        middle = draw(st.permutations([s for s in number.values() if s not in first + last]))
+        items: list[Any] = [[s] for s in first]
+        k = 0
+        while k < len(middle):
+            size = draw(st.integers(1, 2))
+            items.append(list(middle[k : k + size]))
+            k += size
+        items += [[s] for s in last]
+        return [item[0] if len(item) == 1 else item for item in items]
+
+    dm_id = {role: f"dm{k}" for k, role in enumerate(roles)}
+    dms: dict[str, Any] = {}
+    for role in roles:
+        options = {
+            option_name[k]: {"text": f"option {option_name[k]}", "moves": "both"}
+            for k in owned[role]
+        }
+        dms[dm_id[role]] = {"name": f"Decision maker {role}", "options": options}
+    preferences: dict[str, Any] = {}
+    for role in roles:
+        if role == "A":
+            ranking = random_ranking([number[u_a]], [])
+        elif role == "B":
+            ranking = random_ranking([number[u_b]], [])
+        elif role == "C":
+            bottom = [number[v], number[x]]
+            ranking = random_ranking([number[w]], bottom)
+            if draw(st.booleans()):  # x tied with v rather than below it
+                ranking = [*ranking[:-2], bottom]
+        else:
+            ranking = random_ranking([], [])
+        # states written as their patterns (the reference reads statements, not numbers)
+        preferences[dm_id[role]] = {"ranking": [
+            [pattern_statement(feasible[n - 1]) for n in item] if isinstance(item, list)
+            else pattern_statement(feasible[item - 1])
+            for item in ranking
+        ]}
+    model: dict[str, Any] = {
+        "format": "standoff/1",
+        "title": "offset cancellation",
+        "decision_makers": dms,
+        # never empty: p and q differ, so one range is longer than the other
+        "feasibility": {"infeasible": [pattern_statement(t) for t in removed]},
+        "preferences": preferences,
+    }
+    return model, dm_id["C"], number[v]
+

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from model_builders import reference_spec, spec_from_dict
-from strategies import conflicts
+from strategies import conflicts, offset_cancellations
 
 import standoff.reference as ref
 from standoff.analysis import analyze
@@ -167,3 +167,57 @@ def test_all_states_reach_matrix_matches_reference(model):
                 for s in range(conflict.state_count):
                     mine = {int(t) + 1 for t in matrix[s].nonzero()[0]}
                     assert mine == ref.reachable_by_group(reference, names, s + 1, improving)
+
+
+@settings(max_examples=60, deadline=None)
+@given(offset_cancellations())
+def test_sim_keeps_reactions_whose_state_shifts_cancel(case):
+    """Two opponents' simultaneous improvements that change the state number by +k and -k
+    still form a reaction (someone moved): SIM matches the reference for every decision
+    maker, and the constructed state is SIM stable for the focal decision maker."""
+    model, focal, witness = case
+    spec, conflict = _compile(model)
+    i = conflict.dm_index(focal)
+    s = witness - 1
+    # the construction did what it says: two opponents' improvements shift s by +k and -k
+    shifts = {
+        int(t) - s
+        for j in range(len(conflict.dm_ids))
+        if j != i
+        for t in conflict.moves[j].of(s)
+        if conflict.prefers(j, int(t), s)
+    }
+    assert any(k > 0 and -k in shifts for k in shifts)
+    reference = ref.build(reference_spec(spec))
+    assert ref.is_sim(reference, focal, witness)
+    result = analyze(conflict)
+    for concept in ("nash", "sim"):
+        for dm in conflict.dm_ids:
+            assert set(result.stable_states(concept, dm)) == CONCEPTS[concept](reference, dm), (
+                concept,
+                dm,
+            )
+    assert result.is_stable(witness, focal, "sim")
+    assert result.explain(witness, i, "sim").stable
+
+
+def test_sim_offset_cancel_reproducer_agrees_with_explain():
+    """tests/repro/22_sim_offset_cancel.yaml: at state 6 C's improvement to 3 is sanctioned
+    by A 6→7 and B 6→5 together (state numbers +1 and -1). ``analyze`` calls state 6 SIM
+    stable for C, and for every state its verdict for C is the one ``explain`` gives."""
+    import json
+    from pathlib import Path
+
+    from cli_runner import run
+
+    path = Path(__file__).parent / "repro" / "22_sim_offset_cancel.yaml"
+    analysed = run("analyze", path, "--concepts", "sim", "--format", "json")
+    assert analysed.code == 0, analysed.err
+    document = json.loads(analysed.out)
+    stable_for_c = set(document["stability"]["sim"]["C"])
+    assert 6 in stable_for_c
+    for state in document["states"]:
+        explained = run("explain", path, str(state["id"]), "--dm", "C", "--concept", "sim",
+                        "--format", "json")
+        assert explained.code == 0, explained.err
+        assert json.loads(explained.out)["stable"] == (state["id"] in stable_for_c)

@@ -50,6 +50,24 @@ class ModelError(Exception):
         return text
 
 
+class LookupArgumentError(KeyError, ValueError):
+    """A library argument naming a state, decision maker or concept that does not exist
+    (or that names several decision makers).
+
+    It is both a :class:`KeyError` (as an unknown decision maker or state always was) and a
+    :class:`ValueError`, so either may be caught. ``message`` says what is wrong and
+    ``hint`` how to fix it; its text is the message followed by the hint.
+    """
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}; {self.hint}" if self.hint else self.message
+
+
 class CapacityError(ModelError):
     """A model refused because its state space (or its moves) would not fit the limits.
 

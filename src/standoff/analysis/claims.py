@@ -704,6 +704,7 @@ def check_claim(claim_id: str, claim: Claim, analysis: Analysis, variant: str | 
     ``default_concepts``, or every concept the analysis computed). The result is labelled
     ``variant``, by default the variant the analysed conflict was compiled from. An unknown
     concept in ``default_concepts`` raises :class:`~standoff.concepts.UnknownConceptError`."""
+    _require_analysis(analysis, "check_claim")
     if variant is None:
         variant = analysis.conflict.spec.variant
     form = form_of(claim)
@@ -719,10 +720,21 @@ def check_claims(analysis: Analysis, variant: str | None = None,
     """Evaluate every claim of the analysed model (``spec.claims``), labelled ``variant``
     (by default the variant the analysed conflict was compiled from: ``base`` for the model
     as written)."""
+    _require_analysis(analysis, "check_claims")
     if default_concepts is not None:  # refuse an unknown concept even without claims
         default_concepts = tuple(c.key for c in parse_concepts(default_concepts, STABILITY))
     return [check_claim(spec.id, spec.claim, analysis, variant, default_concepts)
             for spec in analysis.conflict.spec.claims]
+
+
+def _require_analysis(analysis: object, caller: str) -> None:
+    """TypeError unless ``analysis`` is an :class:`Analysis` (claims are checked against
+    computed verdicts, not against a conflict or a path)."""
+    from standoff.analysis.result import Analysis
+
+    if not isinstance(analysis, Analysis):
+        raise TypeError(f"{caller} expects an Analysis, e.g. "
+                        f"{caller}(standoff.analyze(conflict)), not {type(analysis).__name__}")
 
 
 def variant_summary(results: Sequence[ClaimResult]) -> str:

@@ -174,13 +174,7 @@ def parse_coalition(conflict: Conflict, text: str) -> tuple[int, ...]:
     parts = [p.strip() for p in text.replace(",", "+").split("+") if p.strip()]
     out = []
     for p in parts:
-        try:
-            out.append(conflict.dm_index(p))
-        except KeyError:
-            raise ModelError(f"unknown decision maker '{p}' in coalition '{text}'",
-                             file="--coalition",
-                             hint=f"use ids joined by '+', from: {', '.join(conflict.dm_ids)}"
-                             ) from None
+        out.append(conflict.dm_option(p, "--coalition", f" in coalition '{text}'"))
     if not out:
         raise ModelError(f"empty coalition '{text}'", file="--coalition",
                          hint="e.g. --coalition moe+uniroyal")

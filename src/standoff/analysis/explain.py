@@ -17,7 +17,8 @@ from itertools import product
 import numpy as np
 
 from standoff.concepts import FORESIGHT, STABILITY, resolve
-from standoff.graph.conflict import Conflict
+from standoff.errors import LookupArgumentError
+from standoff.graph.conflict import Conflict, is_int
 from standoff.stability.common import improvement_graphs, opponents
 from standoff.stability.sequences import shortest_legal_sequence
 from standoff.stability.smr import escape_value
@@ -156,15 +157,26 @@ def explain(conflict: Conflict, state: int, dm: str | int, concept: str) -> Expl
     lines of play (:func:`standoff.stability.limited_move.explain_concept`). Raises
     :class:`~standoff.concepts.UnknownConceptError` for a concept that is not one of
     :data:`standoff.concepts.STABILITY`."""
+    if not isinstance(conflict, Conflict):
+        raise TypeError(f"explain expects a Conflict (standoff.load(...)), not "
+                        f"{type(conflict).__name__}")
+    if not is_int(state):
+        raise TypeError(f"a state is given by its number, an int from 1 to "
+                        f"{conflict.state_count}, not {state!r} ({type(state).__name__})")
+    if not isinstance(concept, str):
+        raise TypeError(f"a concept is given by its name, e.g. 'seq', not {concept!r} "
+                        f"({type(concept).__name__})")
+    if not 1 <= state <= conflict.state_count:
+        raise LookupArgumentError(f"state {state} does not exist",
+                                  hint=f"states are numbered 1 to {conflict.state_count}")
+    state = int(state)
+    i = conflict.dm_index(dm)
     record = resolve(concept, STABILITY)
     concept = record.key
     if record.family == FORESIGHT:
         from standoff.stability.limited_move import explain_concept
 
         return explain_concept(conflict, state, dm, concept)
-    if not 1 <= state <= conflict.state_count:
-        raise KeyError(f"state {state} does not exist (states are 1 to {conflict.state_count})")
-    i = conflict.dm_index(dm)
     s = state - 1
     rank = conflict.ranks[i]
     name = conflict.spec.dms[i].name

@@ -486,22 +486,14 @@ def inverse_analysis(
                          hint=f"name one or more of: {', '.join(conflict.dm_ids)}")
     varied = []
     for d in vary:
-        try:
-            i = conflict.dm_index(d)
-        except KeyError:
-            raise ModelError(f"unknown decision maker '{d}'", file="--vary",
-                             hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
+        i = conflict.dm_option(d, "--vary")
         if i not in varied:
             varied.append(i)
     varied_t = tuple(sorted(varied))
     constraints: dict[int, set[Constraint]] = {d: set() for d in varied_t}
     given_out = []
     for dm, a, b in given:
-        try:
-            i = conflict.dm_index(dm)
-        except KeyError:
-            raise ModelError(f"unknown decision maker '{dm}' in a constraint", file="--given",
-                             hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
+        i = conflict.dm_option(dm, "--given", " in a constraint")
         if i not in constraints:
             raise ModelError(f"'{conflict.dm_ids[i]}' is not varied, so a constraint on its "
                              "ranking has no effect", file="--given",

@@ -37,7 +37,7 @@ import numpy as np
 from standoff.analysis.result import Analysis, analyze
 from standoff.concepts import label as concept_label
 from standoff.errors import ModelError
-from standoff.graph.conflict import Conflict
+from standoff.graph.conflict import Conflict, is_int
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
 from standoff.stability.common import improvement_graphs
 
@@ -572,7 +572,19 @@ def status_quo_analysis(
 
     Without ``analysis``, the conflict is analysed under ``concepts`` (keys of
     :mod:`standoff.concepts`, as :func:`~standoff.analysis.analyze` takes them; an unknown one
-    raises :class:`~standoff.concepts.UnknownConceptError`)."""
+    raises :class:`~standoff.concepts.UnknownConceptError`).
+
+    TypeError when ``conflict`` is not a Conflict, ``analysis`` not an Analysis (or None)
+    or ``start`` not a state number (or None)."""
+    if not isinstance(conflict, Conflict):
+        raise TypeError(f"status_quo_analysis expects a Conflict (standoff.load(...)), not "
+                        f"{type(conflict).__name__}")
+    if analysis is not None and not isinstance(analysis, Analysis):
+        raise TypeError(f"analysis must be an Analysis (standoff.analyze(conflict)) or None, "
+                        f"not {type(analysis).__name__}")
+    if start is not None and not is_int(start):
+        raise TypeError(f"start is a state number, an int from 1 to {conflict.state_count}, "
+                        f"not {start!r} ({type(start).__name__})")
     _check_moves(moves, coalitions)
     s0 = _start(conflict, start)
     analysis = _analysis(conflict, analysis, concepts)

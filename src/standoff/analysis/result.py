@@ -26,7 +26,8 @@ from standoff.concepts import (
     resolve,
 )
 from standoff.concepts import parse_concepts as _parse_concepts
-from standoff.graph.conflict import Conflict
+from standoff.errors import LookupArgumentError
+from standoff.graph.conflict import Conflict, is_int
 from standoff.stability import kernel
 
 #: About this many state ids at most appear in ``repr(analysis)`` (shared by the concepts).
@@ -45,20 +46,7 @@ def parse_concepts(concepts: str | Iterable[str | Concept] | None) -> tuple[str,
     return tuple(c.key for c in _parse_concepts(concepts, STABILITY))
 
 
-class LookupArgumentError(KeyError, ValueError):
-    """A state, decision maker or concept that the analysis does not have.
-
-    It is both a :class:`KeyError` (as an unknown decision maker or state always was) and a
-    :class:`ValueError`, so either may be caught; its text is the plain message.
-    """
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
-
-
-def _is_int(value: object) -> bool:
-    """True for ints (numpy's included), False for bools and everything else."""
-    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+_is_int = is_int
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,22 +80,8 @@ class Analysis:
         return int(state) - 1
 
     def _dm(self, dm: object) -> int:
-        """The 0-based index of decision maker ``dm`` (an id, a name or a 0-based index)."""
-        ids = self.conflict.dm_ids
-        if _is_int(dm):
-            if not 0 <= int(dm) < len(ids):
-                raise LookupArgumentError(
-                    f"decision maker index {int(dm)} does not exist: give an id "
-                    f"({', '.join(ids)}) or an index from 0 to {len(ids) - 1}")
-            return int(dm)
-        if not isinstance(dm, str):
-            raise TypeError(f"a decision maker is given by its id ({', '.join(ids)}) or its "
-                            f"0-based index, not {dm!r} ({type(dm).__name__})")
-        try:
-            return self.conflict.dm_index(dm)
-        except KeyError:
-            raise LookupArgumentError(
-                f"unknown decision maker '{dm}' (known: {', '.join(ids)})") from None
+        """The 0-based index of decision maker ``dm`` (see :meth:`Conflict.dm_index`)."""
+        return self.conflict.dm_index(dm)
 
     def _concept(self, concept: object) -> str:
         """The key of a concept this analysis computed; a clear error otherwise."""

@@ -216,11 +216,7 @@ def check_dm_and_state(conflict: Any, variant: str, dm: str, state: int,
                        labelled: bool, model: Path) -> None:
     """Refuse an unknown ``--dm`` or a ``STATE`` outside the (variant's) model, naming the
     variant when several are analysed (``labelled``)."""
-    try:
-        conflict.dm_index(dm)
-    except KeyError:
-        raise ModelError(f"unknown decision maker '{dm}'", file="--dm",
-                         hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
+    conflict.dm_option(dm, "--dm")
     if not 1 <= state <= conflict.state_count:
         where = f" in variant {variant}" if labelled else ""
         raise ModelError(f"state {state} does not exist{where}", file="STATE",

@@ -12,7 +12,7 @@ from functools import cached_property
 
 import numpy as np
 
-from standoff.errors import CapacityError
+from standoff.errors import CapacityError, LookupArgumentError, ModelError
 from standoff.graph.moves import CosetMoves, Moves, unilateral_moves
 from standoff.graph.preferences import rank_matrix
 from standoff.graph.states import (
@@ -25,6 +25,14 @@ from standoff.graph.states import (
     memory_budget,
 )
 from standoff.model.loader import ModelSpec
+
+
+def is_int(value: object) -> bool:
+    """True for ints (numpy's included), False for bools and everything else: what the
+    library accepts as a state number or an index."""
+    if type(value) is int:  # the common case, checked first: this guards hot accessors
+        return True
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,18 +71,77 @@ class Conflict:
     def state_count(self) -> int:
         return self.space.size
 
-    def dm_index(self, dm: str | int) -> int:
-        """Index of a decision maker given by id (or name, or index)."""
-        if isinstance(dm, int):
-            return dm
-        for i, d in enumerate(self.spec.dms):
-            if dm in (d.id, d.name):
-                return i
-        raise KeyError(f"unknown decision maker '{dm}' (known: {', '.join(self.dm_ids)})")
+    def dm_index(self, dm: object) -> int:
+        """The 0-based index of a decision maker given by its id, its name or its index.
+
+        This is the one place where decision makers are looked up from what a user typed
+        (``--dm``, ``--vary``, ``--given``, ``--coalition``, and the library's
+        ``stable_states``, ``is_stable``, ``explain`` ...). Ids come first: a string that
+        is a decision maker's id means that decision maker, even when it is also another
+        one's name. A name is used only when it is no decision maker's id and exactly one
+        decision maker has it.
+
+        Raises:
+            TypeError: ``dm`` is neither a str nor an int (bools are not indices).
+            LookupArgumentError: (a KeyError and a ValueError) an index outside 0 to
+                n - 1, an unknown id or name, or a name shared by several decision
+                makers; the message lists them and ``hint`` says what to give instead.
+        """
+        if is_int(dm):
+            if 0 <= dm < len(self.spec.dms):
+                return int(dm)
+            ids = self.dm_ids
+            raise LookupArgumentError(
+                f"decision maker index {int(dm)} does not exist",
+                hint=f"give an id ({', '.join(ids)}) or an index from 0 to {len(ids) - 1}")
+        ids = self.dm_ids
+        if not isinstance(dm, str):
+            raise TypeError(f"a decision maker is given by its id ({', '.join(ids)}), its "
+                            f"name or its 0-based index, not {dm!r} ({type(dm).__name__})")
+        if dm in ids:
+            return ids.index(dm)
+        named = [i for i, d in enumerate(self.spec.dms) if d.name == dm]
+        if len(named) == 1:
+            return named[0]
+        if named:
+            listed = ", ".join(f"{ids[i]} ({self.spec.dms[i].name})" for i in named)
+            raise LookupArgumentError(
+                f"'{dm}' is the name of {len(named)} decision makers: {listed}",
+                hint="give the id instead: " + " or ".join(ids[i] for i in named))
+        raise LookupArgumentError(f"unknown decision maker '{dm}'",
+                                  hint=f"use one of: {', '.join(ids)}")
+
+    def dm_option(self, text: str, option: str, within: str = "") -> int:
+        """:meth:`dm_index` for a decision maker typed in a command-line ``option``
+        (e.g. ``"--dm"``): an unknown or ambiguous one is a :class:`ModelError` located
+        at the option, with the same message and fix. ``within`` is appended to the
+        message (e.g. ``" in coalition 'a+b'"``)."""
+        try:
+            return self.dm_index(text)
+        except LookupArgumentError as error:
+            raise ModelError(error.message + within, file=option, hint=error.hint) from None
 
     # -- states ----------------------------------------------------------------------------
+    def state_index(self, s: object) -> int:
+        """``s`` checked as a 0-based state index (state id ``s + 1``), returned as an int.
+
+        The methods below take 0-based indices, as the engine does; outputs show ids.
+        Raises TypeError unless ``s`` is an int (numpy's included, bools excluded) and
+        LookupArgumentError (a KeyError and a ValueError) outside 0 to n - 1.
+        """
+        if not is_int(s):
+            raise TypeError(f"a state is given here by its 0-based index, an int from 0 to "
+                            f"{self.state_count - 1}, not {s!r} ({type(s).__name__})")
+        if not 0 <= s < self.space.patterns.shape[0]:
+            raise LookupArgumentError(
+                f"state index {int(s)} does not exist",
+                hint=f"0-based indices run from 0 to {self.state_count - 1} (state id "
+                f"= index + 1; a negative index does not count from the end)")
+        return int(s)
+
     def option_values(self, s: int) -> list[bool | None]:
         """Option values of state ``s`` (0-based); None where the option is irrelevant."""
+        s = self.state_index(s)
         v = int(self.space.patterns[s])
         irr = int(self.space.irrelevant[s])
         return [
@@ -88,11 +155,11 @@ class Conflict:
         )
 
     def show(self, s: int) -> str:
-        """``"5 (NYNNY)"``: a state as users see it, by id and pattern."""
-        return f"{s + 1} ({self.pattern(s)})"
+        """``"5 (NYNNY)"``: a state as users see it, by id and pattern (``s`` 0-based)."""
+        return f"{self.state_index(s) + 1} ({self.pattern(s)})"
 
     def taken(self, s: int) -> list[str]:
-        """Keys of the options taken in state ``s``."""
+        """Keys of the options taken in state ``s`` (0-based)."""
         return [k for k, x in zip(self.option_keys, self.option_values(s), strict=True) if x]
 
     @cached_property
@@ -104,9 +171,11 @@ class Conflict:
         """Number of unilateral moves of all decision makers together."""
         return sum(g.edge_count for g in self.moves)
 
-    def prefers(self, dm: int, s: int, t: int) -> bool:
-        """Whether decision maker ``dm`` strictly prefers state ``s`` to ``t``."""
-        return bool(self.ranks[dm, s] > self.ranks[dm, t])
+    def prefers(self, dm: int | str, s: int, t: int) -> bool:
+        """Whether decision maker ``dm`` (see :meth:`dm_index`) strictly prefers state ``s``
+        to ``t`` (0-based indices)."""
+        i = self.dm_index(dm)
+        return bool(self.ranks[i, self.state_index(s)] > self.ranks[i, self.state_index(t)])
 
     def __repr__(self) -> str:
         return (

@@ -176,9 +176,14 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
     for lo, hi in _chunks(_combinations_per_state(conflict, dm), m):
         n = hi - lo
         states = np.arange(lo, hi, dtype=np.int64)
-        # Opponents' joint reactions per state, in CSR form, built opponent by opponent;
-        # each reaction is an index offset (product spaces) or (override mask, bits).
+        # Opponents' joint reactions per state, in CSR form, built opponent by opponent.
+        # Each reaction carries a flag "some opponent moved" (the definition requires at
+        # least one mover) and its effect: an index offset (product spaces) or an
+        # (override mask, bits) pair. The flag is kept apart from the effect: in a
+        # constrained space two movers' index shifts can cancel (−k and +k), so a zero
+        # offset does not mean that nobody moved.
         react_start = np.arange(n + 1, dtype=np.int64)
+        moved = np.zeros(n, dtype=bool)
         offset = np.zeros(n, dtype=np.int64)
         override = np.zeros(n, dtype=U64)
         bits = np.zeros(n, dtype=U64)
@@ -190,12 +195,14 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
             total = int(c_start[-1])
             moving = np.ones(total, dtype=bool)
             moving[c_start[:-1]] = False  # the first choice of every state is "stay"
-            source = np.repeat(states, n_choices)
-            c_offset = np.zeros(total, dtype=np.int64)
-            c_offset[moving] = g_targets - source[moving]
             state, a, b = _pairs(react_start, c_start)
-            offset = offset[a] + c_offset[b]
-            if not product:
+            moved = moved[a] | moving[b]
+            if product:
+                source = np.repeat(states, n_choices)
+                c_offset = np.zeros(total, dtype=np.int64)
+                c_offset[moving] = g_targets - source[moving]
+                offset = offset[a] + c_offset[b]
+            else:
                 mask = U64(conflict.own_masks[j])
                 c_override = np.where(moving, mask, U64(0))
                 c_bits = np.zeros(total, dtype=U64)
@@ -205,10 +212,10 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
             counts = np.bincount(state, minlength=n)
             react_start = np.zeros(n + 1, dtype=np.int64)
             np.cumsum(counts, out=react_start[1:])
-        moved = offset != 0
         counts = np.bincount(np.repeat(np.arange(n), np.diff(react_start))[moved], minlength=n)
-        offset = offset[moved]
-        if not product:
+        if product:
+            offset = offset[moved]
+        else:
             override = override[moved]
             bits = bits[moved]
         react_start = np.zeros(n + 1, dtype=np.int64)
