@@ -152,9 +152,15 @@ class Expr:
         parts = []
         for a in self.args:
             text = a.render(names)
-            parts.append(text if a.op in ("var", "const", "not") else f"({text})")
+            # parentheses only where precedence needs them, so the text nests no deeper
+            # than the statement it was parsed from
+            bare = a.op in ("var", "const", "not") or _PRECEDENCE[a.op] > _PRECEDENCE[op]
+            parts.append(text if bare else f"({text})")
         return f" {op} ".join(parts)
 
+
+#: How tightly the binary operators bind (``not`` binds tighter than all of them).
+_PRECEDENCE = {"iff": 0, "if": 1, "or": 2, "and": 3}
 
 Resolver = Callable[[str, int], int]
 

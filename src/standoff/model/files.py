@@ -16,6 +16,7 @@ evidence, KTAB CSV and decide TSV imports, the DEU III data) goes through
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import os
 import stat
@@ -130,12 +131,11 @@ def read_user_bytes(path: str | Path, max_bytes: int, what: str = "file",
 
 
 def decode_error(raw: bytes, exc: UnicodeDecodeError, file: str) -> ModelError:
-    """A located error for bytes of ``raw`` that are not UTF-8 (``exc`` from decoding)."""
+    """A located error for bytes of ``raw`` that are not UTF-8 (``exc`` from decoding
+    ``raw`` as UTF-8; a byte-order mark already removed, as it is not a column)."""
     start = exc.start
     line = raw.count(b"\n", 0, start) + 1
     line_start = raw.rfind(b"\n", 0, start) + 1
-    if line == 1 and raw.startswith(b"\xef\xbb\xbf"):
-        line_start = 3  # the byte-order mark is not a column
     column = len(raw[line_start:start].decode("utf-8", errors="replace")) + 1
     bad = raw[start:exc.end].hex(" ").upper()
     return ModelError(
@@ -157,12 +157,13 @@ def read_user_text(path: str | Path, max_bytes: int, what: str = "file",
     is given, in which case the whole file is decoded with it instead.
     """
     raw = read_user_bytes(path, max_bytes, what, suffixes)
+    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
-        return raw.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as exc:
         if fallback_encoding is not None:
             try:
                 return raw.decode(fallback_encoding)
             except UnicodeDecodeError:
                 pass
-        raise decode_error(raw, exc, str(path)) from None
+        raise decode_error(body, exc, str(path)) from None

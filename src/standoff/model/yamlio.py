@@ -74,38 +74,27 @@ AliasUses = dict[tuple[int, int, bool], tuple[str, int, int]]
 
 
 try:  # libyaml's event parser (part of PyYAML's wheels): about five times faster
-    from yaml._yaml import CParser as _FastParser
+    from yaml._yaml import CParser as _LibyamlParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _FastParser = None
+    _LibyamlParser = None
 
 
-if _FastParser is not None:
-    class _Base(Composer, _FastParser, SafeConstructor, Resolver):  # type: ignore[misc,valid-type]
-        """libyaml scans and parses into events; PyYAML's own composer (so that
-        :class:`_Loader` can count nodes as they are composed) and safe constructor."""
+class _Counting:
+    """Composing for standoff's loaders (mixed into a PyYAML loader class).
 
-        def __init__(self, stream: str) -> None:
-            _FastParser.__init__(self, stream)
-            SafeConstructor.__init__(self)
-            Resolver.__init__(self)
-            Composer.__init__(self)
-else:  # pragma: no cover - PyYAML built without libyaml
-    _Base = yaml.SafeLoader  # type: ignore[misc,assignment]
-
-
-class _Loader(_Base):  # type: ignore[misc,valid-type]
-    """Safe loader with YAML 1.2 booleans: only true/false, so an option called ``no``, ``on``
-    or ``y`` stays a name. Documents are composed into nodes so marks are kept.
-
-    Events come from libyaml when PyYAML has it (else from PyYAML's pure-Python parser).
     Composing counts every node as it is made and refuses a document with more than
     :data:`MAX_VALUES` values or nested deeper than :data:`MAX_DEPTH` (PyYAML's composer
-    would hit Python's recursion limit) at once, and records where each alias is used, so
-    that :func:`measure` can point at the alias that makes a document explode.
+    would hit Python's recursion limit) at once, records where each alias is used, so that
+    :func:`measure` can point at the alias that makes a document explode, and which scalars
+    carry an explicit tag (``!!bool maybe``), for messages.
     """
 
     def __init__(self, stream: str, file: str = "<input>") -> None:
-        super().__init__(stream)
+        super().__init__(stream)  # type: ignore[call-arg]
+        self.start_counting(file)
+
+    def start_counting(self, file: str) -> None:
+        """Set up the counts and records for a new document from ``file``."""
         self.file = file
         self.depth = 0
         self.composed = 0
@@ -115,15 +104,15 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
 
     def compose_scalar_node(self, anchor: str | None) -> yaml.ScalarNode:
         """Compose a scalar, noting whether its tag was written explicitly."""
-        explicit = self.peek_event().tag not in (None, "!")
-        node = super().compose_scalar_node(anchor)
+        explicit = self.peek_event().tag not in (None, "!")  # type: ignore[attr-defined]
+        node = super().compose_scalar_node(anchor)  # type: ignore[misc]
         if explicit:
             self.explicit_tags.add(id(node))
         return node
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         """Compose one node, noting alias uses and refusing excessive size or nesting."""
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[attr-defined]
         is_key = index is None and isinstance(parent, yaml.MappingNode)
         if not is_key:
             # every value composed (or alias used) is at least one value of the loaded
@@ -140,30 +129,60 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
                 self.alias_uses[(id(parent), len(parent.value), is_key)] = (
                     event.anchor, event.start_mark.line + 1, event.start_mark.column + 1,
                 )
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         if self.depth > MAX_DEPTH:
             raise _too_deep(self.file, event.start_mark.line + 1, event.start_mark.column + 1)
         self.depth += 1
         try:
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self.depth -= 1
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-# YAML 1.2 also reads 1e6 and 2E-3 (no dot) as numbers; YAML 1.1 (PyYAML) reads them as text
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$"),
-    list("-+0123456789."),
-)
+class _PureLoader(_Counting, yaml.SafeLoader):
+    """The loader on PyYAML's pure-Python scanner and parser (used without libyaml)."""
 
+
+if _LibyamlParser is not None:
+    class _LibyamlLoader(_Counting, Composer, _LibyamlParser,  # type: ignore[misc,valid-type]
+                         SafeConstructor, Resolver):
+        """The loader on libyaml's scanner and parser, with PyYAML's own composer (so that
+        nodes are counted as they are composed) and safe constructor."""
+
+        def __init__(self, stream: str, file: str = "<input>") -> None:
+            _LibyamlParser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            Composer.__init__(self)
+            self.start_counting(file)
+
+    _Loader: type = _LibyamlLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = _PureLoader
+
+
+def _yaml_12_numbers_and_booleans(loader: type) -> None:
+    """YAML 1.2 booleans (only true/false, so an option called ``no``, ``on`` or ``y`` stays
+    a name) and exponents without a dot (``1e6``) read as numbers, on ``loader``."""
+    loader.yaml_implicit_resolvers = {  # type: ignore[attr-defined]
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+    }
+    loader.add_implicit_resolver(  # type: ignore[attr-defined]
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    # YAML 1.2 also reads 1e6 and 2E-3 (no dot) as numbers; YAML 1.1 (PyYAML) reads them as
+    # text
+    loader.add_implicit_resolver(  # type: ignore[attr-defined]
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$"),
+        list("-+0123456789."),
+    )
+
+
+for _cls in {_PureLoader, _Loader}:
+    _yaml_12_numbers_and_booleans(_cls)
 
 
 def _too_deep(file: str, line: int | None, column: int | None, via: str = "") -> ModelError:
@@ -335,7 +354,7 @@ def surrogate_error(file: str, line: int | None, column: int | None) -> ModelErr
     )
 
 
-def _scalar(node: yaml.Node, locs: Locations, loader: _Loader) -> Any:
+def _scalar(node: yaml.Node, locs: Locations, loader: _Counting) -> Any:
     """The value of a scalar node. A scalar YAML cannot turn into a value (a number with
     thousands of digits, a date such as 2024-13-01, an explicit tag on a value it does not
     fit such as ``!!bool maybe``) or text holding a lone surrogate is a located error."""
@@ -373,7 +392,7 @@ def _scalar(node: yaml.Node, locs: Locations, loader: _Loader) -> Any:
 _PLAIN_INT = re.compile(r"^[-+]?[0-9][0-9_]*$")
 
 
-def _to_python(node: yaml.Node, path: Path_, locs: Locations, loader: _Loader) -> Any:
+def _to_python(node: yaml.Node, path: Path_, locs: Locations, loader: _Counting) -> Any:
     """Construct plain Python data from ``node``, recording where each value sits.
 
     :func:`measure` has already bounded the size and depth; the checks here are a backstop.
