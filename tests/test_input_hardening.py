@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import itertools
 import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +71,8 @@ def guarded(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]
     the inputs here used to hang or read until memory ran out."""
 
     def cap_memory() -> None:  # pragma: no cover - runs in the child
+        import resource
+
         resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
 
     env = {**os.environ, "PYTHONPATH": str(SRC)}
