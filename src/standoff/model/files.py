@@ -31,7 +31,7 @@ MAX_MODEL_BYTES = 2 * 2**20
 #: The largest source text (``sources: NAME: file:``) read to check quotes against.
 MAX_SOURCE_BYTES = 8 * 2**20
 #: The largest bargaining data file (KTAB CSV, decide TSV, the DEU III copy) read.
-MAX_DATA_BYTES = 4 * 2**20
+MAX_DATA_BYTES = 2**20
 
 _MODEL_SUFFIXES = (".yaml", ".yml", ".json")
 
