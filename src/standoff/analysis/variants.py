@@ -61,19 +61,8 @@ def apply_variant(spec: ModelSpec, name: str) -> ModelSpec:
     base = base_spec(spec)
     if name == BASE_VARIANT:
         return base
-    chain = variant_chain(base, name)
-    preferences = list(base.preferences)
-    removed_groups: set[int] = set()
-    removed_infeasible: set[int] = set()
-    added_groups: tuple = ()
-    added_infeasible: tuple = ()
-    for variant in chain:
-        for index, pref in variant.preferences:
-            preferences[index] = pref
-        removed_groups.update(variant.remove_groups)
-        removed_infeasible.update(variant.remove_infeasible)
-        added_groups += variant.add_groups
-        added_infeasible += variant.add_infeasible
+    preferences, removed_groups, removed_infeasible, added_groups, added_infeasible = \
+        _resolve(base, name)
     groups = tuple(g for k, g in enumerate(base.groups) if k not in removed_groups)
     infeasible = tuple(s for k, s in enumerate(base.infeasible) if k not in removed_infeasible)
     return dataclasses.replace(
@@ -83,6 +72,47 @@ def apply_variant(spec: ModelSpec, name: str) -> ModelSpec:
         infeasible=infeasible + added_infeasible,
         extra={**base.extra, "variant": name, "base": base},
     )
+
+
+_Resolved = tuple[tuple, frozenset[int], frozenset[int], tuple, tuple]
+
+
+def _resolve(base: ModelSpec, name: str) -> _Resolved:
+    """What variant ``name`` of the model as written ``base`` amounts to: the preferences
+    used, the indices of the model's groups and infeasible statements removed, the groups
+    and statements added. Raises :class:`KeyError` for an unknown name.
+
+    Each variant is resolved once, from the variant it extends, and remembered in
+    ``base.cache``, so resolving every variant of a long ``extends`` chain takes time linear
+    in its length rather than quadratic.
+    """
+    memo: dict[str, _Resolved] = base.cache.setdefault("resolved variants", {})
+    pending: list[VariantSpec] = []
+    seen: set[str] = set()
+    current: str | None = name
+    while current is not None and current not in memo:
+        variant = base.variant_spec(current)
+        if variant is None or current in seen:  # unknown, or (guard) a circle
+            raise KeyError(current)
+        pending.append(variant)
+        seen.add(current)
+        current = variant.extends
+    for variant in reversed(pending):
+        if variant.extends is None:
+            start: _Resolved = (tuple(base.preferences), frozenset(), frozenset(), (), ())
+        else:
+            start = memo[variant.extends]
+        preferences = list(start[0])
+        for index, pref in variant.preferences:
+            preferences[index] = pref
+        memo[variant.name] = (
+            tuple(preferences),
+            start[1] | frozenset(variant.remove_groups),
+            start[2] | frozenset(variant.remove_infeasible),
+            start[3] + variant.add_groups,
+            start[4] + variant.add_infeasible,
+        )
+    return memo[name]
 
 
 def variant_chain(spec: ModelSpec, name: str) -> list[VariantSpec]:

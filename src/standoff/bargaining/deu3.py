@@ -32,6 +32,7 @@ import numpy as np
 
 from standoff.bargaining.inputs import Actor, BargainingModel, Issue, Stance
 from standoff.errors import COMMAND_LINE, ModelError
+from standoff.model.files import MAX_DATA_BYTES, read_user_text
 
 #: actor column suffixes in file order, and readable ids
 ACTORS: tuple[tuple[str, str], ...] = (
@@ -108,19 +109,8 @@ def load_deu3(path: str | Path, capability: str = "equal") -> DEUDataset:
     if capability not in CAPABILITIES:
         raise ModelError(f"unknown capability '{capability}'", file=COMMAND_LINE,
                          hint="use one of: " + ", ".join(CAPABILITIES))
-    try:
-        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
-    except FileNotFoundError:
-        raise ModelError("file not found", file=file, hint="check --data") from None
-    except IsADirectoryError:
-        raise ModelError("this is a folder, not the data file", file=file,
-                         hint="pass the path of deu3.csv itself") from None
-    except UnicodeDecodeError:
-        raise ModelError("the file is not UTF-8 text", file=file,
-                         hint="pass the tab-separated DEU III copy (deu3.csv)") from None
-    except OSError as err:
-        raise ModelError(f"cannot read the file: {err.strerror or err}", file=file,
-                         hint="check the path and its permissions") from None
+    lines = read_user_text(path, MAX_DATA_BYTES, what="data file",
+                           suffixes=(".csv", ".tsv")).splitlines()
     if not lines:
         raise ModelError("the file is empty", file=file, line=1)
     header = [h.strip().strip('"') for h in lines[0].split("\t")]

@@ -27,23 +27,14 @@ from pathlib import Path
 
 from standoff.bargaining.inputs import LIMIT, Actor, BargainingModel, Issue, Stance
 from standoff.errors import ModelError
+from standoff.model.files import MAX_DATA_BYTES, read_user_text
 
 
 def _read_text(path: Path) -> str:
-    shown = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ModelError("file not found", file=shown, hint="check the path") from None
-    except IsADirectoryError:
-        raise ModelError("this is a folder, not a data file", file=shown) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return raw.decode("latin-1")
-        except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes every byte
-            raise ModelError("the file is not text", file=shown) from None
+    """The text of a KTAB or decide file: a regular file of at most
+    :data:`~standoff.model.files.MAX_DATA_BYTES`, read as UTF-8 or else as Latin-1."""
+    return read_user_text(path, MAX_DATA_BYTES, what="data file", fallback_encoding="latin-1",
+                          suffixes=(".csv", ".tsv", ".txt", ".yaml", ".yml", ".json"))
 
 
 def sniff(path: Path) -> str:
@@ -54,7 +45,8 @@ def sniff(path: Path) -> str:
     try:
         head = _read_text(path).lstrip()[:200]
     except ModelError:
-        return "yaml"  # let the YAML reader report the problem
+        # let the reader the name suggests report the problem
+        return {".csv": "ktab", ".tsv": "decide"}.get(suffix, "yaml")
     if head.startswith("#") and len(head) > 2 and head[2] in "\t ":
         return "decide"
     if suffix in (".tsv", ".txt") and "\t" in head:

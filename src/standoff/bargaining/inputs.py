@@ -190,6 +190,11 @@ def _real(value: Any) -> float:
     """A finite number of at most :data:`LIMIT` in magnitude (``true`` is not a number)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"must be a number, found {value!r}")
+    if isinstance(value, int) and abs(value) > LIMIT:
+        # a whole number too large for a float (300+ digits) would overflow float()
+        digits = int(abs(value).bit_length() * math.log10(2)) + 1
+        raise ValueError(f"a number of about {digits:,} digits is too large: numbers here "
+                         f"must not exceed {LIMIT:g} in size")
     number = float(value)
     if not math.isfinite(number):
         raise ValueError("must be a finite number, not .nan or .inf")

@@ -10,7 +10,14 @@ Grammar (lowest precedence first; ``and``/``or`` associate to the left)::
 
 ``a if b`` is true when ``b`` is false or ``a`` is true (GMCR II's option-prioritization
 convention, Fang, Hipel & Kilgour 1993, ch. 3); ``a iff b`` is true when both have the same
-value. ``OPTION`` is an option id or ``dm.option``.
+value. ``OPTION`` is an option id or ``dm.option``. ``if`` and ``iff`` associate to the left
+too: ``a if b if c`` is ``(a if b) if c``.
+
+A chain of one operator (``a iff b iff c ...``, however long) becomes one node with many
+arguments, evaluated as a left fold, so a long flat chain costs no recursion. Nesting
+(parentheses and ``not``) is refused beyond :data:`MAX_NESTING` levels with an
+:class:`ExpressionError` at the parenthesis or ``not`` that goes too deep, so parsing and
+evaluating stay far from Python's recursion limit.
 
 Statements are parsed once into a small tree (:class:`Expr`) whose leaves are option
 indices; they are evaluated either on one option vector (a tuple of booleans) or on a numpy
@@ -24,6 +31,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+#: How deeply parentheses and ``not`` may nest in one statement.
+MAX_NESTING = 25
 
 KEYWORDS = frozenset({"not", "and", "or", "if", "iff", "true", "false"})
 _NAME = r"[A-Za-z_][A-Za-z0-9_\-]*"
@@ -47,7 +57,12 @@ class ExpressionError(ValueError):
 
 @dataclass(frozen=True)
 class Expr:
-    """A parsed statement: ``op`` is one of var, const, not, and, or, if, iff."""
+    """A parsed statement: ``op`` is one of var, const, not, and, or, if, iff.
+
+    ``and``, ``or``, ``if`` and ``iff`` take two or more arguments, combined from the left:
+    ``Expr("if", (a, b, c))`` is ``(a if b) if c`` and ``Expr("iff", (a, b, c))`` is
+    ``(a iff b) iff c``.
+    """
 
     op: str
     args: tuple[Expr, ...] = ()
@@ -76,10 +91,11 @@ class Expr:
             return all(a.evaluate(vector) for a in self.args)
         if op == "or":
             return any(a.evaluate(vector) for a in self.args)
-        left, right = (a.evaluate(vector) for a in self.args)
-        if op == "if":
-            return left or not right
-        return left == right  # iff
+        value = self.args[0].evaluate(vector)
+        for arg in self.args[1:]:
+            right = arg.evaluate(vector)
+            value = (value or not right) if op == "if" else value == right  # iff
+        return value
 
     def evaluate_bits(self, patterns: np.ndarray) -> np.ndarray:
         """Truth values on an array of bit patterns (option ``k`` is bit ``k``)."""
@@ -100,11 +116,11 @@ class Expr:
             for a in self.args[1:]:
                 out |= a.evaluate_bits(patterns)
             return out
-        left = self.args[0].evaluate_bits(patterns)
-        right = self.args[1].evaluate_bits(patterns)
-        if op == "if":
-            return left | ~right
-        return left == right
+        out = self.args[0].evaluate_bits(patterns)
+        for a in self.args[1:]:
+            right = a.evaluate_bits(patterns)
+            out = (out | ~right) if op == "if" else out == right  # iff
+        return out
 
     def literals(self) -> list[tuple[int, bool]] | None:
         """If the statement is a conjunction of literals, those (option, value) pairs."""
@@ -136,9 +152,15 @@ class Expr:
         parts = []
         for a in self.args:
             text = a.render(names)
-            parts.append(text if a.op in ("var", "const", "not") else f"({text})")
+            # parentheses only where precedence needs them, so the text nests no deeper
+            # than the statement it was parsed from
+            bare = a.op in ("var", "const", "not") or _PRECEDENCE[a.op] > _PRECEDENCE[op]
+            parts.append(text if bare else f"({text})")
         return f" {op} ".join(parts)
 
+
+#: How tightly the binary operators bind (``not`` binds tighter than all of them).
+_PRECEDENCE = {"iff": 0, "if": 1, "or": 2, "and": 3}
 
 Resolver = Callable[[str, int], int]
 
@@ -195,6 +217,18 @@ class _Parser:
         self.resolve = resolve
         self.i = 0
         self.end = end
+        self.depth = 0
+
+    def deeper(self, position: int) -> None:
+        """Enter one more level of nesting (a '(' or 'not' at ``position``)."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ExpressionError(
+                f"the statement nests parentheses and 'not' more than {MAX_NESTING} levels "
+                "deep",
+                position,
+                "simplify the statement: 'not not x' is x, and '((x))' is x",
+            )
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -207,15 +241,15 @@ class _Parser:
         return False
 
     def binary(self, kw: str, sub: Callable[[], Expr]) -> Expr:
+        """A left-associative chain ``sub kw sub kw ...`` as one node with many arguments
+        (a chain written in parentheses on the left, ``(a iff b) iff c``, joins it)."""
         left = sub()
+        if self.peek() is None or self.peek()[:2] != ("kw", kw):
+            return left
+        args = list(left.args) if left.op == kw else [left]
         while self.accept(kw):
-            right = sub()
-            if kw in ("and", "or"):
-                args = (left.args if left.op == kw else (left,)) + (right,)
-                left = Expr(kw, args)
-            else:
-                left = Expr(kw, (left, right))
-        return left
+            args.append(sub())
+        return Expr(kw, tuple(args))
 
     def statement(self) -> Expr:
         return self.binary("iff", self.implication)
@@ -238,13 +272,18 @@ class _Parser:
         kind, text, pos = tok
         if kind == "kw" and text == "not":
             self.i += 1
-            return Expr("not", (self.negation(),))
+            self.deeper(pos)
+            inner = self.negation()
+            self.depth -= 1
+            return Expr("not", (inner,))
         if kind == "kw" and text in ("true", "false"):
             self.i += 1
             return Expr("const", value=text == "true")
         if kind == "paren" and text == "(":
             self.i += 1
+            self.deeper(pos)
             inner = self.statement()
+            self.depth -= 1
             close = self.peek()
             if close is None or close[1] != ")":
                 where = close[2] if close else self.end

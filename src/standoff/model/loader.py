@@ -19,6 +19,7 @@ from standoff.concepts import UnknownConceptError
 from standoff.errors import ModelError
 from standoff.model import schema
 from standoff.model.expressions import Expr, ExpressionError, parse
+from standoff.model.files import MAX_SOURCE_BYTES, read_user_text
 from standoff.model.yamlio import Locations, load_document
 
 DocPath = tuple[str | int, ...]
@@ -150,6 +151,10 @@ class ModelSpec:
     extra: dict[str, Any] = field(default_factory=dict)
     claims: tuple[ClaimSpec, ...] = ()
     variants: tuple[VariantSpec, ...] = ()
+    #: Work done once per spec and reused (the variants by name, resolved variants); not
+    #: copied by ``dataclasses.replace``.
+    cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False,
+                                  compare=False)
 
     @property
     def variant(self) -> str:
@@ -157,11 +162,14 @@ class ModelSpec:
         return str(self.extra.get("variant", BASE_VARIANT))
 
     def variant_spec(self, name: str) -> VariantSpec | None:
-        """The variant called ``name``, or None."""
-        for v in self.variants:
-            if v.name == name:
-                return v
-        return None
+        """The variant called ``name``, or None (looked up by name in constant time)."""
+        indexed = self.cache.get("variants")
+        if indexed is None or indexed[0] is not self.variants:
+            by_name: dict[str, VariantSpec] = {}
+            for v in self.variants:
+                by_name.setdefault(v.name, v)
+            indexed = self.cache["variants"] = (self.variants, by_name)
+        return indexed[1].get(name)
 
     def error(self, path: DocPath, message: str, hint: str | None = None) -> ModelError:
         return self.locations.error(path, message, hint)
@@ -415,12 +423,22 @@ class _Reader:
             return None
         file = (self.base / src.file).resolve()
         try:
-            text = file.read_text(encoding="utf-8-sig")
-        except OSError:
+            text = read_user_text(file, MAX_SOURCE_BYTES, what="source text",
+                                  suffixes=(".txt", ".md"))
+        except ModelError as exc:
+            if exc.message == "file not found":
+                raise self.locs.error(
+                    ("sources", name, "file"),
+                    f"source file '{src.file}' of source '{name}' cannot be read: not found",
+                    f"put the text at {file} or correct the path (relative to the model file)",
+                ) from None
+            where = f" ({file}, line {exc.line}, column {exc.column})" \
+                if exc.line is not None else ""
             raise self.locs.error(
                 ("sources", name, "file"),
-                f"source file '{src.file}' of source '{name}' cannot be read",
-                f"put the text at {file} or correct the path (relative to the model file)",
+                f"source file '{src.file}' of source '{name}' cannot be read{where}: "
+                f"{exc.message}",
+                exc.hint,
             ) from None
         self.source_texts[name] = normalise_text(text)
         return self.source_texts[name]
@@ -549,8 +567,10 @@ def build_spec(
         if model.sources[name].file is not None:
             reader.source_text(name, ("sources", name))
     claims = _claims(model, names, locs, reader)
+    reaches_base: set[str] = set()
     variants = tuple(
-        _variant(vname, variant, model, names, locs, reader, data, tuple(groups), infeasible)
+        _variant(vname, variant, model, names, locs, reader, data, tuple(groups), infeasible,
+                 reaches_base)
         for vname, variant in model.variants.items()
     )
     _check_variant_state_numbers(variants, tuple(preferences), tuple(dms), locs)
@@ -643,8 +663,15 @@ def _variant(
     data: dict[str, Any],
     groups: tuple[GroupConstraint, ...],
     infeasible: tuple[StatementSpec, ...],
+    reaches_base: set[str],
 ) -> VariantSpec:
-    """Resolve one variant: its replacement preferences and its feasibility changes."""
+    """Resolve one variant: its replacement preferences and its feasibility changes.
+
+    ``reaches_base`` holds the variants already known to extend, through a chain of
+    existing variants without a circle, the model as written; this variant's chain is
+    followed only until it meets one of them (and its members are added), so checking
+    the ``extends`` of every variant takes time linear in the number of variants.
+    """
     path: DocPath = ("variants", name)
     _check_name(name, path, locs, "variant name")
     if name == BASE_VARIANT:
@@ -687,19 +714,24 @@ def _variant(
         remove_infeasible.append(found[0])
     if variant.extends is not None:
         seen = [name]
+        on_chain = {name}
         parent: str | None = variant.extends
-        while parent is not None:
+        while parent is not None and parent not in reaches_base:
             if parent not in model.variants:
                 known = ", ".join(v for v in model.variants if v != name) or "none"
                 raise locs.error((*path, "extends"), f"variant '{name}' extends '{parent}', "
                                  "which is not a variant of this model",
                                  f"name another variant (known: {known})")
-            if parent in seen:
+            if parent in on_chain:
                 raise locs.error((*path, "extends"), "variants extend each other in a circle: "
                                  + " → ".join([*seen, parent]),
                                  "let one of them extend nothing")
             seen.append(parent)
+            on_chain.add(parent)
             parent = model.variants[parent].extends
+        reaches_base.update(seen)
+    else:
+        reaches_base.add(name)
     return VariantSpec(name, variant.description, evidence, tuple(prefs), tuple(add_groups),
                        add_infeasible, tuple(remove_groups), tuple(remove_infeasible), path,
                        variant.extends)
@@ -719,21 +751,34 @@ def _check_variant_state_numbers(
     and then its own.
     """
     by_name = {v.name: v for v in variants}
+    # per variant: whether it or a variant it extends changes feasibility, and the
+    # preference each decision maker uses there with the variant that gave it (None: the
+    # model as written); each is worked out once, from the variant it extends
+    resolved: dict[str, tuple[bool, tuple[tuple[PreferenceSpec, str | None], ...]]] = {}
     for variant in variants:
-        chain: list[VariantSpec] = []
+        pending: list[VariantSpec] = []
+        pending_names: set[str] = set()  # a guard: circles were refused before
         current: VariantSpec | None = variant
-        while current is not None and current not in chain:
-            chain.append(current)
+        while current is not None and current.name not in resolved \
+                and current.name not in pending_names:
+            pending.append(current)
+            pending_names.add(current.name)
             current = by_name.get(current.extends) if current.extends else None
-        chain.reverse()
-        if not any(v.add_groups or v.add_infeasible or v.remove_groups or v.remove_infeasible
-                   for v in chain):
-            continue
-        used: list[tuple[PreferenceSpec, str | None]] = [(p, None) for p in preferences]
-        for v in chain:
+        for v in reversed(pending):
+            if v.extends is not None and v.extends in resolved:
+                changes, inherited = resolved[v.extends]
+            else:
+                changes, inherited = False, tuple((p, None) for p in preferences)
+            used = list(inherited)
             for index, pref in v.preferences:
                 used[index] = (pref, v.name)
-        for d, (pref, owner) in enumerate(used):
+            changes = changes or bool(v.add_groups or v.add_infeasible or v.remove_groups
+                                      or v.remove_infeasible)
+            resolved[v.name] = (changes, tuple(used))
+        changes, used_here = resolved[variant.name]
+        if not changes:
+            continue
+        for d, (pref, owner) in enumerate(used_here):
             numbered = [item for tie in pref.ranking for item in tie if item.state is not None]
             if not numbered:
                 continue

@@ -7,22 +7,28 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from standoff.errors import ModelError
+from standoff.model.files import MAX_MODEL_BYTES, read_user_text
 
 Path_ = tuple[str | int, ...]
 
-#: Model and bargaining files are small; PyYAML parses about 150 KB a second on large
-#: documents, so this keeps the worst case (refused or not) to about half a minute.
-MAX_FILE_BYTES = 4 * 2**20
-MAX_VALUES = 2_000_000
+#: The largest model or bargaining file read (re-exported from :mod:`standoff.model.files`).
+MAX_FILE_BYTES = MAX_MODEL_BYTES
+#: The most values (lists, mappings and scalars; a mapping entry counts once) a document may
+#: hold or expand to through aliases. Counted while the document is composed, before any
+#: Python value is built; with libyaml a document at the limit is read in about a second
+#: and under 100 MB, and a model file needs far fewer values.
+MAX_VALUES = 100_000
 MAX_DEPTH = 100
 #: Where aliases are used is remembered for this many of them (for messages); a document
 #: with more is still measured, its later aliases reported at the list or mapping using them.
@@ -67,25 +73,46 @@ class Locations:
 AliasUses = dict[tuple[int, int, bool], tuple[str, int, int]]
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loader with YAML 1.2 booleans: only true/false, so an option called ``no``, ``on``
-    or ``y`` stays a name. Documents are composed into nodes so marks are kept.
+try:  # libyaml's event parser (part of PyYAML's wheels): about five times faster
+    from yaml._yaml import CParser as _LibyamlParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _LibyamlParser = None
 
-    Composing refuses nesting deeper than :data:`MAX_DEPTH` (PyYAML's composer would hit
-    Python's recursion limit) and records where each alias is used, so that
-    :func:`measure` can point at the alias that makes a document explode.
+
+class _Counting:
+    """Composing for standoff's loaders (mixed into a PyYAML loader class).
+
+    Composing counts every node as it is made and refuses a document with more than
+    :data:`MAX_VALUES` values or nested deeper than :data:`MAX_DEPTH` (PyYAML's composer
+    would hit Python's recursion limit) at once, records where each alias is used, so that
+    :func:`measure` can point at the alias that makes a document explode, and which scalars
+    carry an explicit tag (``!!bool maybe``), for messages.
     """
 
     def __init__(self, stream: str, file: str = "<input>") -> None:
-        super().__init__(stream)
+        super().__init__(stream)  # type: ignore[call-arg]
+        self.start_counting(file)
+
+    def start_counting(self, file: str) -> None:
+        """Set up the counts and records for a new document from ``file``."""
         self.file = file
         self.depth = 0
         self.composed = 0
         self.alias_uses: AliasUses = {}
+        #: ids of the scalar nodes whose tag is written in the file (``!!bool maybe``)
+        self.explicit_tags: set[int] = set()
+
+    def compose_scalar_node(self, anchor: str | None) -> yaml.ScalarNode:
+        """Compose a scalar, noting whether its tag was written explicitly."""
+        explicit = self.peek_event().tag not in (None, "!")  # type: ignore[attr-defined]
+        node = super().compose_scalar_node(anchor)  # type: ignore[misc]
+        if explicit:
+            self.explicit_tags.add(id(node))
+        return node
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         """Compose one node, noting alias uses and refusing excessive size or nesting."""
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[attr-defined]
         is_key = index is None and isinstance(parent, yaml.MappingNode)
         if not is_key:
             # every value composed (or alias used) is at least one value of the loaded
@@ -102,30 +129,60 @@ class _Loader(yaml.SafeLoader):
                 self.alias_uses[(id(parent), len(parent.value), is_key)] = (
                     event.anchor, event.start_mark.line + 1, event.start_mark.column + 1,
                 )
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         if self.depth > MAX_DEPTH:
             raise _too_deep(self.file, event.start_mark.line + 1, event.start_mark.column + 1)
         self.depth += 1
         try:
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self.depth -= 1
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-# YAML 1.2 also reads 1e6 and 2E-3 (no dot) as numbers; YAML 1.1 (PyYAML) reads them as text
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$"),
-    list("-+0123456789."),
-)
+class _PureLoader(_Counting, yaml.SafeLoader):
+    """The loader on PyYAML's pure-Python scanner and parser (used without libyaml)."""
 
+
+if _LibyamlParser is not None:
+    class _LibyamlLoader(_Counting, Composer, _LibyamlParser,  # type: ignore[misc,valid-type]
+                         SafeConstructor, Resolver):
+        """The loader on libyaml's scanner and parser, with PyYAML's own composer (so that
+        nodes are counted as they are composed) and safe constructor."""
+
+        def __init__(self, stream: str, file: str = "<input>") -> None:
+            _LibyamlParser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            Composer.__init__(self)
+            self.start_counting(file)
+
+    _Loader: type = _LibyamlLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = _PureLoader
+
+
+def _yaml_12_numbers_and_booleans(loader: type) -> None:
+    """YAML 1.2 booleans (only true/false, so an option called ``no``, ``on`` or ``y`` stays
+    a name) and exponents without a dot (``1e6``) read as numbers, on ``loader``."""
+    loader.yaml_implicit_resolvers = {  # type: ignore[attr-defined]
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+    }
+    loader.add_implicit_resolver(  # type: ignore[attr-defined]
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    # YAML 1.2 also reads 1e6 and 2E-3 (no dot) as numbers; YAML 1.1 (PyYAML) reads them as
+    # text
+    loader.add_implicit_resolver(  # type: ignore[attr-defined]
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$"),
+        list("-+0123456789."),
+    )
+
+
+for _cls in {_PureLoader, _Loader}:
+    _yaml_12_numbers_and_booleans(_cls)
 
 
 def _too_deep(file: str, line: int | None, column: int | None, via: str = "") -> ModelError:
@@ -270,23 +327,72 @@ def measure(
     return Expansion(values=values, depth=depth, nodes=len(walk.memo))
 
 
-def _scalar(node: yaml.Node, locs: Locations, loader: _Loader) -> Any:
-    """The value of a scalar node; a plain scalar YAML cannot turn into a value (a number
-    with thousands of digits, a date such as 2024-13-01) is a located error."""
+#: What a standard tag reads a scalar as, for messages about explicit tags (``!!bool x``).
+_TAG_WORDS = {
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date or time",
+    "tag:yaml.org,2002:null": "an empty value",
+    "tag:yaml.org,2002:binary": "base64-encoded bytes",
+}
+_TAG_PREFIX = "tag:yaml.org,2002:"
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def surrogate_error(file: str, line: int | None, column: int | None) -> ModelError:
+    """The error for a ``\\uD800``-``\\uDFFF`` escape: half of a UTF-16 pair, not a character."""
+    return ModelError(
+        "the text contains a \\u escape of a surrogate (U+D800 to U+DFFF), half of a "
+        "UTF-16 pair, which is not a character",
+        file=file, line=line, column=column,
+        hint="write the character itself instead of its escape (e.g. save JSON with "
+        "ensure_ascii=False), or remove the escape",
+    )
+
+
+def _scalar(node: yaml.Node, locs: Locations, loader: _Counting) -> Any:
+    """The value of a scalar node. A scalar YAML cannot turn into a value (a number with
+    thousands of digits, a date such as 2024-13-01, an explicit tag on a value it does not
+    fit such as ``!!bool maybe``) or text holding a lone surrogate is a located error."""
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
     try:
-        return loader.construct_object(node, deep=True)
-    except (ValueError, OverflowError) as exc:
+        value = loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        # the safe constructors fail in many ways on a value an explicit tag forces on
+        # them (!!bool maybe: KeyError, !!int "": IndexError, !!timestamp x: AttributeError)
         text = str(node.value)
-        shown = text if len(text) <= 40 else text[:37] + "..."
-        reason = "a number with too many digits" if node.tag.endswith(":int") else str(exc)
-        raise ModelError(
-            f"YAML cannot read the value '{shown}': {reason}",
-            file=locs.file, line=node.start_mark.line + 1, column=node.start_mark.column + 1,
-            hint="put it in quotes to keep it as text, or correct it",
-        ) from None
+        hint = "correct the value, or put it in quotes to keep it as text"
+        if node.tag.endswith(":int") and _PLAIN_INT.match(text):
+            message = f"YAML cannot read the value '{_shown(text)}': a number with too many digits"
+        elif node.tag in _TAG_WORDS:
+            tag = "!!" + node.tag[len(_TAG_PREFIX):]
+            reason = f": {exc}" if isinstance(exc, ValueError) and str(exc) else ""
+            message = (f"YAML cannot read the value '{_shown(text)}' as {_TAG_WORDS[node.tag]} "
+                       f"({tag}){reason}")
+            if id(node) in loader.explicit_tags:
+                hint = (f"correct the value, or remove the tag {tag} and put the value in "
+                        "quotes to keep it as text")
+        else:
+            message = f"YAML cannot read the value '{_shown(text)}': {exc}"
+        raise ModelError(message, file=locs.file, line=line, column=column,
+                         hint=hint) from None
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise surrogate_error(locs.file, line, column) from None
+    return value
 
 
-def _to_python(node: yaml.Node, path: Path_, locs: Locations, loader: _Loader) -> Any:
+#: A whole number as YAML's int resolver reads it (decimal digits, with sign and '_').
+_PLAIN_INT = re.compile(r"^[-+]?[0-9][0-9_]*$")
+
+
+def _to_python(node: yaml.Node, path: Path_, locs: Locations, loader: _Counting) -> Any:
     """Construct plain Python data from ``node``, recording where each value sits.
 
     :func:`measure` has already bounded the size and depth; the checks here are a backstop.
@@ -317,7 +423,7 @@ def _to_python(node: yaml.Node, path: Path_, locs: Locations, loader: _Loader) -
                     hint="each key may appear once in a mapping; merge or rename the entries",
                 )
             child = (*path, key)
-            if not isinstance(key, str) and key_node.style is None:
+            if not isinstance(key, str) and not key_node.style:  # plain (None, or "" from libyaml)
                 locs.key_texts[child] = key_node.value
             locs.spots[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             value = _to_python(value_node, child, locs, loader)
@@ -329,14 +435,43 @@ def _to_python(node: yaml.Node, path: Path_, locs: Locations, loader: _Loader) -
             _to_python(item, (*path, i), locs, loader) for i, item in enumerate(node.value)
         ]
     value = _scalar(node, locs, loader)
-    if not isinstance(value, str) and node.style is None:
+    if not isinstance(value, str) and not node.style:  # plain
         locs.texts[path] = node.value
     return value
 
 
+#: Characters YAML does not allow in a document (control characters other than tab and
+#: line breaks, DEL, the C1 controls except NEL, surrogates, U+FFFE and U+FFFF).
+_NOT_ALLOWED = re.compile(
+    "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]"
+)
+
+
+def _check_characters(text: str, file: str) -> None:
+    """Refuse, at its line and column, the first character YAML does not allow."""
+    found = _NOT_ALLOWED.search(text)
+    if found is None:
+        return
+    start = found.start()
+    line = text.count("\n", 0, start) + 1
+    column = start - text.rfind("\n", 0, start)
+    code = ord(found.group())
+    what = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "the control character" \
+        if code < 0xA0 else "the character"
+    raise ModelError(
+        f"the file contains {what} U+{code:04X}, which YAML does not allow",
+        file=file, line=line, column=column,
+        hint="remove it; inside double quotes it can be written as an escape "
+        f"(\"\\x{code:02X}\")" if code < 0x100 else "remove it",
+    )
+
+
 def parse_text(text: str, file: str) -> tuple[Any, Locations]:
-    """Parse YAML (or JSON, which YAML reads too) text; raise :class:`ModelError` on bad syntax."""
+    """Parse YAML (or JSON, which YAML reads too) text; raise :class:`ModelError` on bad syntax,
+    on characters YAML does not allow, and on a document too large or too deep (see the
+    limits at the top of this module)."""
     locs = Locations(file=file)
+    _check_characters(text, file)
     if file.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
         # JSON is read as YAML (which keeps line numbers), but YAML does not allow tabs
         # where JSON does; in valid JSON a raw tab can only be white space between tokens.
@@ -358,6 +493,8 @@ def parse_text(text: str, file: str) -> tuple[Any, Locations]:
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
         problem = exc.problem or exc.context or "invalid syntax"
+        if "Unicode character escape" in problem:  # libyaml: \uD800 and the like
+            raise surrogate_error(file, line, col) from None
         raise ModelError(
             f"YAML syntax error: {problem}",
             file=file,
@@ -366,6 +503,9 @@ def parse_text(text: str, file: str) -> tuple[Any, Locations]:
             hint="check indentation, colons and quotes on this line; quote text that "
             "contains ':' or '#'",
         ) from None
+    except yaml.reader.ReaderError as exc:  # pragma: no cover - _check_characters comes first
+        raise ModelError(f"YAML cannot read the file: {exc.reason}", file=file,
+                         hint="remove control characters from the file") from None
     except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
         raise ModelError(f"YAML syntax error: {exc}", file=file) from None
     finally:
@@ -373,47 +513,11 @@ def parse_text(text: str, file: str) -> tuple[Any, Locations]:
     return data, locs
 
 
-def _folder_hint(folder: Path) -> str:
-    """How to name a model file instead of ``folder``, with a few candidates found in it."""
-    try:
-        found = sorted(itertools.islice(
-            (f for f in folder.iterdir()
-             if f.suffix.lower() in (".yaml", ".yml", ".json") and f.is_file()), 50))
-    except OSError:
-        found = []
-    if not found:
-        return "give the path of a model file (.yaml or .json), not of a folder"
-    return "give the path of the model file itself, e.g. " + " or ".join(
-        str(f) for f in found[:3])
-
-
 def load_document(path: str | Path) -> tuple[Any, Locations]:
-    """Read a YAML or JSON file, returning its data and where each value sits."""
-    p = Path(path)
-    shown = str(path)
-    try:
-        if p.is_file() and p.stat().st_size > MAX_FILE_BYTES:
-            raise ModelError(
-                f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB",
-                file=shown,
-                hint="a model file is a description of a conflict, not data; check the path",
-            )
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise ModelError(
-            "file not found", file=shown, hint="check the path; run from the project folder"
-        ) from None
-    except IsADirectoryError:
-        raise ModelError("this is a folder, not a model file", file=shown,
-                         hint=_folder_hint(p)) from None
-    except OSError as exc:
-        raise ModelError(f"cannot read the file: {exc.strerror}", file=shown) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ModelError(
-            f"the file is not UTF-8 text (byte {exc.start})",
-            file=shown,
-            hint="save the file as UTF-8",
-        ) from None
-    return parse_text(text, shown)
+    """Read a YAML or JSON file, returning its data and where each value sits.
+
+    The file is read with :func:`standoff.model.files.read_user_text`: a regular file of at
+    most :data:`MAX_FILE_BYTES`, in UTF-8; anything else is a located :class:`ModelError`.
+    """
+    text = read_user_text(path, MAX_FILE_BYTES, what="model file")
+    return parse_text(text, str(path))
