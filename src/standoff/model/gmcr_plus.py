@@ -45,7 +45,6 @@ import datetime
 import json
 import os
 import re
-import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +56,7 @@ import yaml
 from standoff.errors import ModelError
 from standoff.model import yamlio
 from standoff.model.expressions import KEYWORDS
+from standoff.model.files import read_user_text
 
 #: Largest .gmcr file read (GMCR+ projects are a few kilobytes).
 MAX_GMCR_BYTES = 4 * 2**20
@@ -121,39 +121,9 @@ def read_gmcr_plus(path: str | Path) -> GmcrPlusImport:
 
 
 def _read_capped(path: Path, shown: str) -> str:
-    """The file's text, read only if it is a regular file of at most MAX_GMCR_BYTES."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise ModelError("file not found", file=shown,
-                         hint="check the path of the .gmcr file") from None
-    except OSError as exc:
-        raise ModelError(f"cannot read the file: {exc.strerror}", file=shown) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ModelError("this is a folder, not a GMCR+ project file", file=shown,
-                         hint="give the path of the .gmcr file itself")
-    if not stat.S_ISREG(info.st_mode):
-        raise ModelError("this is not a regular file (a device, pipe or socket)", file=shown,
-                         hint="save the GMCR+ project to a file and give its path")
-    limit = MAX_GMCR_BYTES // 2**20
-    too_large = ModelError(f"the file is larger than {limit} MiB", file=shown,
-                           hint="a GMCR+ project file is a few kilobytes; check the path")
-    if info.st_size > MAX_GMCR_BYTES:
-        raise too_large
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_GMCR_BYTES + 1)
-    except OSError as exc:
-        raise ModelError(f"cannot read the file: {exc.strerror}", file=shown) from None
-    if len(raw) > MAX_GMCR_BYTES:
-        raise too_large
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ModelError(f"the file is not UTF-8 text (byte {exc.start})", file=shown,
-                         line=line, hint="GMCR+ saves UTF-8 JSON; re-save the project in "
-                         "GMCR+ or convert the file to UTF-8") from None
+    """The file's text, read only if it is a regular file of at most MAX_GMCR_BYTES
+    (through the one reader of user files, :func:`standoff.model.files.read_user_text`)."""
+    return read_user_text(path, MAX_GMCR_BYTES, "GMCR+ project file", suffixes=(".gmcr",))
 
 
 def _reject_constant(name: str) -> Any:
