@@ -26,6 +26,7 @@ from standoff.analysis.paths import (
     shortest_path,
     status_quo_analysis,
 )
+from standoff.report.evolution import status_quo_markdown
 
 ELMIRA = EXAMPLES / "elmira.yaml"
 
@@ -65,7 +66,7 @@ def test_library_api_and_views():
     assert "Local government moves to 5 (NYNNY) (lg.insist→Y)" in str(result)
     table = result.evolution_table(result.paths[0])
     assert table[-1] == ["moved", "", "lg"]
-    assert "| lg.insist | N | Y\\* |" in result.to_markdown()  # "*" escaped for Markdown
+    assert "| lg.insist | N | Y\\* |" in status_quo_markdown(result)  # "*" escaped for Markdown
     assert select_states(conflict, "accept and insist") == [7, 8]
     assert select_states(conflict, "uniroyal.abandon") == [9]
 
@@ -162,5 +163,5 @@ def test_markdown_escapes_model_text(tmp_path):
         "title: Elmira groundwater contamination", 'title: "Elmira <script>x</script>"')
     path = tmp_path / "odd.yaml"
     path.write_text(text, encoding="utf-8")
-    page = standoff.analysis.paths.status_quo_analysis(standoff.load(path)).to_markdown()
+    page = status_quo_markdown(standoff.analysis.paths.status_quo_analysis(standoff.load(path)))
     assert "<script>" not in page and "&lt;script&gt;" in page

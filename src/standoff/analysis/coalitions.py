@@ -146,21 +146,6 @@ class CoalitionAnalysis:
             "text": [r.sentence() for r in self.coalitions],
         }
 
-    def to_markdown(self) -> str:
-        c = self.conflict
-        lines = [f"# Coalition analysis: {c.title}", "",
-                 "| coalition | coalitional improvements | "
-                 + " | ".join(c.label for c in COALITIONS.concepts()) + " |",
-                 "|---|---|" + "---|" * len(COALITIONS.concept_keys())]
-        for r in self.coalitions:
-            imp = "; ".join(f"{s}→{', '.join(map(str, t))}" for s, t in r.improvements.items())
-            cells = [", ".join(map(str, r.stable[k])) or "none" for k in COALITIONS.concept_keys()]
-            lines.append(f"| {' + '.join(r.members)} | {imp or 'none'} | " + " | ".join(cells)
-                         + " |")
-        lines += ["", "States stable for every coalition listed: " + "; ".join(
-            f"{resolve(k).label} {v or 'none'}" for k, v in self.equilibria.items())]
-        return "\n".join(lines) + "\n"
-
 
 def parse_coalition(conflict: Conflict, text: str) -> tuple[int, ...]:
     """``"moe+uniroyal"`` (or ``moe,uniroyal``) → decision-maker indices."""

@@ -534,24 +534,6 @@ class StatusQuoAnalysis:
         rows.append(["moved"] + [""] + [step.dm for step in path.steps])
         return rows
 
-    def to_markdown(self) -> str:
-        """The analysis as Markdown; model text (titles, names) is escaped."""
-        from standoff.report.markdown import md_text
-
-        c = self.conflict
-        lines = [f"# Status quo analysis: {md_text(c.title)}", ""]
-        lines += [f"- {md_text(s)}" for s in self.sentences()[: 1 + len(self.reachable_equilibria)]]
-        for p in self.paths:
-            lines += ["", f"## Path to {md_text(c.show(p.target - 1))}", "",
-                      md_text(p.sentence(c)), ""]
-            rows = self.evolution_table(p)
-            lines.append("| " + " | ".join(md_text(x) for x in rows[0]) + " |")
-            lines.append("|" + "---|" * len(rows[0]))
-            lines += ["| " + " | ".join(md_text(x) for x in r) + " |" for r in rows[1:]]
-        if self.unreachable:
-            lines += ["", "Not reachable: " + ", ".join(c.show(t - 1) for t in self.unreachable)]
-        return "\n".join(lines) + "\n"
-
 
 def status_quo_analysis(
     conflict: Conflict,

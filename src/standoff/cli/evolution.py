@@ -165,6 +165,7 @@ def paths_command(
     """
     from standoff.analysis import analyze
     from standoff.analysis.paths import select_states, status_quo_analysis
+    from standoff.report.evolution import status_quo_markdown
 
     keys = parse_concepts_option(concepts, example="nash,seq")
     if output is not None:
@@ -176,7 +177,8 @@ def paths_command(
             targets = sorted({s for selector in to for s in select_states(conflict, selector)})
         result = status_quo_analysis(conflict, analyze(conflict, keys), moves.value,
                                      coalitions, targets, start)
-        sections.append(_Section(name, conflict, result.to_dict, result.to_markdown,
+        sections.append(_Section(name, conflict, result.to_dict,
+                                 lambda r=result: status_quo_markdown(r),
                                  render=lambda console, r=result: _print_paths(r, console)))
     _write(sections, "paths", format, output, labelled=len(sections) > 1 or variant is not None)
 
@@ -229,6 +231,7 @@ def coalitions_command(
     With --all-variants, one section per variant (state numbers are each variant's own).
     """
     from standoff.analysis.coalitions import analyze_coalitions
+    from standoff.report.evolution import coalitions_markdown
 
     keys = parse_concepts_option(concept, "--concept", "cseq", COALITIONS)
     if len(keys) != 1:
@@ -254,7 +257,7 @@ def coalitions_command(
                 lambda text=text: text, to_text=lambda text=text: text))
         else:
             sections.append(_Section(
-                name, conflict, result.to_dict, result.to_markdown,
+                name, conflict, result.to_dict, lambda r=result: coalitions_markdown(r),
                 render=lambda console, r=result: _print_coalitions(r, console)))
     key = "coalitions" if explain is None else "explanations"
     _write(sections, key, format, output, labelled)
