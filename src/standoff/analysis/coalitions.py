@@ -21,7 +21,7 @@ import numpy as np
 
 from standoff.analysis.paths import all_coalitions
 from standoff.concepts import COALITIONS, Concept, resolve
-from standoff.errors import CapacityError, ModelError
+from standoff.errors import CapacityError, ParameterError
 from standoff.graph.conflict import Conflict
 from standoff.graph.states import format_bytes, memory_budget
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
@@ -155,13 +155,12 @@ def parse_coalition(conflict: Conflict, text: str) -> tuple[int, ...]:
         try:
             out.append(conflict.dm_index(p))
         except KeyError:
-            raise ModelError(f"unknown decision maker '{p}' in coalition '{text}'",
-                             file="--coalition",
-                             hint=f"use ids joined by '+', from: {', '.join(conflict.dm_ids)}"
-                             ) from None
+            raise ParameterError(f"unknown decision maker '{p}' in coalition '{text}'",
+                                 parameter="coalitions", hint="use ids joined by '+', from: "
+                                 f"{', '.join(conflict.dm_ids)}") from None
     if not out:
-        raise ModelError(f"empty coalition '{text}'", file="--coalition",
-                         hint="e.g. --coalition moe+uniroyal")
+        raise ParameterError(f"empty coalition '{text}'", parameter="coalitions",
+                             hint="name decision maker ids joined by '+', e.g. moe+uniroyal")
     return tuple(sorted(set(out)))
 
 

@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from standoff.concepts import INVERSE, label, parse_concepts
-from standoff.errors import ModelError
+from standoff.errors import ParameterError
 from standoff.graph.conflict import Conflict
 from standoff.stability import kernel
 from standoff.stability.coalition import legal_reach
@@ -410,9 +410,9 @@ def count_orders(m: int, constraints: frozenset[Constraint]) -> int:
     involved = sorted({s for pair in constraints for s in pair})
     c = len(involved)
     if c > MAX_CONSTRAINED_STATES:
-        raise ModelError(
-            f"the --given constraints name {c} states; counting the rankings that meet "
-            f"them is limited to {MAX_CONSTRAINED_STATES}", file="--given",
+        raise ParameterError(
+            f"the given constraints name {c} states; counting the rankings that meet "
+            f"them is limited to {MAX_CONSTRAINED_STATES}", parameter="given",
             hint="give fewer constraints, or constraints on fewer distinct states")
     index = {st: k for k, st in enumerate(involved)}
     local = frozenset((index[a], index[b]) for a, b in constraints)
@@ -478,19 +478,19 @@ def inverse_analysis(
     concepts = tuple(c.key for c in parse_concepts(concepts, INVERSE))
     m = conflict.state_count
     if not 1 <= state <= m:
-        raise ModelError(f"state {state} does not exist", file="--state",
-                         hint=f"states are numbered 1 to {m}")
+        raise ParameterError(f"state {state} does not exist", parameter="state",
+                             hint=f"states are numbered 1 to {m}")
     star = state - 1
     if not vary:
-        raise ModelError("no decision maker to vary", file="--vary",
-                         hint=f"name one or more of: {', '.join(conflict.dm_ids)}")
+        raise ParameterError("no decision maker to vary", parameter="vary",
+                             hint=f"name one or more of: {', '.join(conflict.dm_ids)}")
     varied = []
     for d in vary:
         try:
             i = conflict.dm_index(d)
         except KeyError:
-            raise ModelError(f"unknown decision maker '{d}'", file="--vary",
-                             hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
+            raise ParameterError(f"unknown decision maker '{d}'", parameter="vary",
+                                 hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
         if i not in varied:
             varied.append(i)
     varied_t = tuple(sorted(varied))
@@ -500,19 +500,21 @@ def inverse_analysis(
         try:
             i = conflict.dm_index(dm)
         except KeyError:
-            raise ModelError(f"unknown decision maker '{dm}' in a constraint", file="--given",
-                             hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
+            raise ParameterError(f"unknown decision maker '{dm}' in a constraint",
+                                 parameter="given",
+                                 hint=f"use one of: {', '.join(conflict.dm_ids)}") from None
         if i not in constraints:
-            raise ModelError(f"'{conflict.dm_ids[i]}' is not varied, so a constraint on its "
-                             "ranking has no effect", file="--given",
-                             hint="add it to --vary, or drop the constraint")
+            raise ParameterError(f"'{conflict.dm_ids[i]}' is not varied, so a constraint on "
+                                 "its ranking has no effect", parameter="given",
+                                 hint="add it to the decision makers varied, or drop the "
+                                 "constraint")
         for x in (a, b):
             if not 1 <= x <= m:
-                raise ModelError(f"state {x} does not exist", file="--given",
-                                 hint=f"states are numbered 1 to {m}")
+                raise ParameterError(f"state {x} does not exist", parameter="given",
+                                     hint=f"states are numbered 1 to {m}")
         if a == b:
-            raise ModelError(f"a state cannot be preferred to itself ({a})", file="--given",
-                             hint="write e.g. 'syria prefers 1 to 3'")
+            raise ParameterError(f"a state cannot be preferred to itself ({a})",
+                                 parameter="given", hint="write e.g. 'syria prefers 1 to 3'")
         constraints[i].add((a - 1, b - 1))
         given_out.append((conflict.dm_ids[i], a, b))
     frozen = {d: frozenset(v) for d, v in constraints.items()}
@@ -529,8 +531,8 @@ def inverse_analysis(
         per_dm_total = {d: count_orders(m, frozen[d]) for d in varied_t}
     total = prod(per_dm_total.values())
     if total == 0:
-        raise ModelError("the constraints contradict each other: no ranking meets them all",
-                         file="--given", hint="check the constraints for a cycle")
+        raise ParameterError("the constraints contradict each other: no ranking meets them "
+                             "all", parameter="given", hint="check the constraints for a cycle")
 
     counts: dict[str, int] = {}
     methods: dict[str, str] = {}
@@ -546,12 +548,12 @@ def inverse_analysis(
             methods[k] = "inclusion–exclusion" if setup.used_clauses else "down-set sum"
     if pending:
         if total > MAX_ENUMERATION:
-            raise ModelError(
+            raise ParameterError(
                 f"counting {', '.join(pending)} would list {_big(total)} ranking profiles "
                 f"one by one, more than the limit of {MAX_ENUMERATION:,}",
-                file="--vary",
-                hint="vary fewer decision makers, or add --given constraints to narrow the "
-                "rankings",
+                parameter="vary",
+                hint="vary fewer decision makers, or give constraints on their rankings to "
+                "narrow them",
             )
         for k in pending:
             counts[k] = 0
@@ -703,8 +705,8 @@ def parse_given(text: str) -> tuple[str, int, int]:
             k = words.index("prefers_gt")
             dm, a, b = " ".join(words[: k - 1]), int(words[k - 1]), int(words[k + 1])
     except (ValueError, IndexError):
-        raise ModelError(f"cannot read the constraint '{text}'", file="--given",
-                         hint="write 'DM prefers A to B' with state numbers, e.g. "
+        raise ParameterError(f"cannot read the constraint '{text}'", parameter="given",
+                             hint="write 'DM prefers A to B' with state numbers, e.g. "
                          "'syria prefers 1 to 3'") from None
     return dm, a, b
 

@@ -45,8 +45,11 @@ def _register() -> None:
 
 
 def fail(error: ModelError | CapacityError) -> None:
-    """Print ``error`` to standard error and exit with code 2."""
-    sys.stderr.write(error.render() + "\n")
+    """Print ``error`` to standard error and exit with code 2 (an error about a library
+    parameter is reported at the option that set it)."""
+    from standoff.cli.common import as_option_error
+
+    sys.stderr.write(as_option_error(error).render() + "\n")
     raise SystemExit(2)
 
 

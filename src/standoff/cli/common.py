@@ -13,7 +13,7 @@ from typing import Any
 
 from rich.console import Console
 
-from standoff.errors import ModelError
+from standoff.errors import ModelError, ParameterError
 
 #: Width of rich tables written to a file (a file has no terminal to take it from).
 FILE_WIDTH = 200
@@ -133,3 +133,28 @@ def check_dm_and_state(conflict: Any, variant: str, dm: str, state: int,
         raise ModelError(f"state {state} does not exist{where}", file="STATE",
                          hint=f"states are numbered 1 to {conflict.state_count}; "
                          f"'standoff states {model}' lists them")
+
+
+#: The command-line option of each library parameter that a command passes on from an
+#: option: a :class:`~standoff.errors.ParameterError` about the parameter is reported at the
+#: option (``--moves: error: ...``), not at ``moves=``.
+OPTION_OF_PARAMETER = {
+    "moves": "--moves",
+    "start": "--from",
+    "target": "--to",
+    "selector": "--to",
+    "state": "--state",
+    "vary": "--vary",
+    "given": "--given",
+    "coalitions": "--coalition",
+    "name": "--variant",
+    "names": "--variant",
+}
+
+
+def as_option_error(error: ModelError) -> ModelError:
+    """``error`` as the command line reports it: a :class:`ParameterError` located at the
+    option that set the parameter (:data:`OPTION_OF_PARAMETER`); any other error as it is."""
+    if isinstance(error, ParameterError) and error.parameter in OPTION_OF_PARAMETER:
+        return error.for_option(OPTION_OF_PARAMETER[error.parameter])
+    return error
