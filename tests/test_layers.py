@@ -50,7 +50,7 @@ BRANCH_USERS = {
     "reference": {"reference"},
 }
 
-BASE_MODULES = {"errors", "words", "_version", "concepts", "output"}
+BASE_MODULES = {"errors", "words", "_version", "concepts", "output", "provenance"}
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ from standoff.model.claims_grammar import (
     form_of,
     remove_form,
 )
+from standoff.provenance import Provenance
 from standoff.words import plural
 
 if TYPE_CHECKING:
@@ -463,6 +464,7 @@ class ClaimResult:
     id: str
     variant: str
     verdicts: tuple[Verdict, ...]
+    provenance: Provenance | None = None
 
     @property
     def holds(self) -> bool:
@@ -482,7 +484,8 @@ class ClaimResult:
 
     def to_dict(self) -> dict:
         return {"id": self.id, "variant": self.variant, "holds": self.holds,
-                "verdict": self.verdict_text, "verdicts": [v.to_dict() for v in self.verdicts]}
+                "verdict": self.verdict_text, "verdicts": [v.to_dict() for v in self.verdicts],
+                "provenance": None if self.provenance is None else self.provenance.to_dict()}
 
 
 def claim_concepts(claim: Claim, computed: Sequence[str]) -> tuple[str | None, ...]:
@@ -517,7 +520,11 @@ def check_claim(claim_id: str, claim: Claim, analysis: Analysis, variant: str | 
     evaluate = EVALUATORS[form.name]
     verdicts = tuple(evaluate(claim, analysis, concept)
                      for concept in claim_concepts(claim, computed))
-    return ClaimResult(claim_id, variant, verdicts)
+    spec = analysis.conflict.spec
+    provenance = Provenance(tuple(v.concept for v in verdicts if v.concept is not None),
+                            {"claim": claim_id, "check": claim.text}, variant=variant,
+                            title=spec.title, path=spec.file)
+    return ClaimResult(claim_id, variant, verdicts, provenance)
 
 
 def check_claims(analysis: Analysis, variant: str | None = None,

@@ -24,6 +24,7 @@ from standoff.concepts import COALITIONS, Concept, resolve
 from standoff.errors import CapacityError, ParameterError
 from standoff.graph.conflict import Conflict
 from standoff.graph.states import format_bytes, memory_budget
+from standoff.provenance import Provenance, of_model
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
 from standoff.stability.sequences import MAX_MATRIX_STATES
 
@@ -115,6 +116,7 @@ class CoalitionAnalysis:
 
     conflict: Conflict
     coalitions: tuple[CoalitionResult, ...]
+    provenance: Provenance | None = None
 
     @property
     def equilibria(self) -> dict[str, list[int]]:
@@ -141,6 +143,7 @@ class CoalitionAnalysis:
         return {
             "format": "standoff-coalitions/1",
             "title": self.conflict.title,
+            "provenance": None if self.provenance is None else self.provenance.to_dict(),
             "coalitions": [r.to_dict() for r in self.coalitions],
             "equilibria": self.equilibria,
             "text": [r.sentence() for r in self.coalitions],
@@ -246,7 +249,9 @@ def analyze_coalitions(
         }
         results.append(CoalitionResult(conflict, tuple(conflict.dm_ids[i] for i in members),
                                        improvements, stable, engine))
-    return CoalitionAnalysis(conflict, tuple(results))
+    provenance = of_model(conflict.spec, COALITIONS.concept_keys(),
+                          coalitions=[list(r.members) for r in results], min_size=min_size)
+    return CoalitionAnalysis(conflict, tuple(results), provenance)
 
 
 def _explain(result: CoalitionResult, state: int,

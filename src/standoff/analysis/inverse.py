@@ -47,6 +47,7 @@ import numpy as np
 from standoff.concepts import INVERSE, label, parse_concepts
 from standoff.errors import ParameterError
 from standoff.graph.conflict import Conflict
+from standoff.provenance import Provenance, of_model
 from standoff.stability import kernel
 from standoff.stability.coalition import legal_reach
 
@@ -85,6 +86,7 @@ class InverseResult:
     methods: dict[str, str]
     conditions: dict[str, list[str]]
     examples: dict[str, list[dict[str, list[int]]]]
+    provenance: Provenance | None = None
 
     def sentences(self) -> list[str]:
         c = self.conflict
@@ -105,6 +107,7 @@ class InverseResult:
         return {
             "format": "standoff-inverse/1",
             "title": self.conflict.title,
+            "provenance": None if self.provenance is None else self.provenance.to_dict(),
             "state": self.state,
             "vary": list(self.vary),
             "given": [{"dm": d, "prefers": a, "to": b} for d, a, b in self.given],
@@ -579,6 +582,10 @@ def inverse_analysis(
         methods=methods,
         conditions={k: _conditions(setup, k) for k in concepts},
         examples=found,
+        provenance=of_model(conflict.spec, concepts, state=state,
+                            vary=[conflict.dm_ids[d] for d in varied_t],
+                            given=[list(g) for g in given_out], examples=examples,
+                            method=method),
     )
 
 

@@ -38,6 +38,7 @@ from standoff.analysis.result import Analysis, analyze
 from standoff.concepts import label as concept_label
 from standoff.errors import ModelError, ParameterError
 from standoff.graph.conflict import Conflict
+from standoff.provenance import Provenance, of_model
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
 from standoff.stability.common import improvement_graphs
 
@@ -447,6 +448,7 @@ class StatusQuoAnalysis:
     paths: tuple[EvolutionPath, ...]
     unreachable: tuple[int, ...]
     paths_omitted: int = 0
+    provenance: Provenance | None = None
 
     @property
     def at_start(self) -> list[str]:
@@ -502,6 +504,7 @@ class StatusQuoAnalysis:
         return {
             "format": "standoff-paths/1",
             "title": self.conflict.title,
+            "provenance": None if self.provenance is None else self.provenance.to_dict(),
             "status_quo": self.start,
             "moves": self.moves,
             "coalitions": self.coalitions,
@@ -591,6 +594,9 @@ def status_quo_analysis(
         paths=tuple(paths),
         unreachable=tuple(unreachable),
         paths_omitted=omitted,
+        provenance=of_model(conflict.spec, analysis.concepts, moves=moves,
+                            coalitions=coalitions, start=s0 + 1,
+                            targets=None if targets is None else chosen),
     )
 
 

@@ -29,6 +29,7 @@ from standoff.concepts import (
 from standoff.concepts import label as concept_label
 from standoff.concepts import parse_concepts as _parse_concepts
 from standoff.graph.conflict import Conflict
+from standoff.provenance import Provenance, of_model
 from standoff.stability import kernel
 
 #: About this many state ids at most appear in ``repr(analysis)`` (shared by the concepts).
@@ -73,12 +74,14 @@ class Analysis:
         stable: ``stable[concept][i, s]`` is True when state ``s`` (0-based) is stable for
             decision maker ``i``.
         version: the standoff version that computed it.
+        provenance: how it was computed (concepts, variant, model, version).
     """
 
     conflict: Conflict
     concepts: tuple[str, ...]
     stable: MappingProxyType
     version: str = __version__
+    provenance: Provenance | None = None
     _explained: dict = field(default_factory=dict, repr=False)
 
     # -- checks on arguments --------------------------------------------------------------
@@ -169,6 +172,11 @@ class Analysis:
         return explain(self.conflict, int(state), dm if isinstance(dm, str) else int(dm),
                        concept)
 
+    def _provenance(self) -> Provenance:
+        """The provenance given by :func:`analyze`, or (for an Analysis built by hand) the
+        one its conflict and concepts imply."""
+        return self.provenance or of_model(self.conflict.spec, self.concepts)
+
     # -- views ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The ``standoff-analysis/1`` JSON document (see docs/cli.md)."""
@@ -186,6 +194,7 @@ class Analysis:
             "title": c.title,
             "view": c.spec.view,
             "standoff_version": self.version,
+            "provenance": self._provenance().to_dict(),
             "concepts": list(self.concepts),
             "decision_makers": list(c.dm_ids),
             "options": [
@@ -291,7 +300,8 @@ def analyze(
         stable[key] = matrix
     if progress is not None:
         progress(done, total, "done")
-    return Analysis(conflict, keys, MappingProxyType(stable))
+    return Analysis(conflict, keys, MappingProxyType(stable),
+                    provenance=of_model(conflict.spec, keys))
 
 
 # -- the stability table as data, and the notebook's view -------------------------------------

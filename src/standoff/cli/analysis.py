@@ -155,8 +155,8 @@ def analyze_command(
     if format is Format.json:
         if len(results) == 1:
             doc = results[0][1].to_dict()
-            if variant is not None:
-                doc["variant"] = variant
+            if variant is not None:  # the variant the result records it was computed on
+                doc["variant"] = doc["provenance"]["variant"]
         else:
             doc = variants_json(
                 results[0][1].conflict.title,

@@ -95,8 +95,9 @@ def _write(sections: list[_Section], key: str, format: Format, output: Path | No
     if format is Format.json:
         if len(sections) == 1:
             doc = sections[0].to_dict()
-            if labelled:
-                doc["variant"] = sections[0].name
+            if labelled:  # as the result records it, when it carries its provenance
+                provenance = doc.get("provenance") or {}
+                doc["variant"] = provenance.get("variant", sections[0].name)
         else:
             doc = variants_json(sections[0].conflict.title,
                                 [(x.name, x.conflict, key, x.to_dict()) for x in sections])
