@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from cli_runner import run
 from conftest import EXAMPLES
 from evolution_helpers import any_conflicts, compiled
@@ -105,6 +106,7 @@ def _check_path(conflict, path, start, improving):
     assert at == path.target - 1
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_conflicts(max_dms=3, max_options=6))
 def test_reachability_and_shortest_paths_match_reference(model):
