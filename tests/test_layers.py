@@ -2,7 +2,7 @@
 
 The pipeline, bottom to top::
 
-    base (errors, words, _version, concepts) → model → graph → stability → analysis
+    base (errors, words, _version, concepts, provenance) → model → graph → stability → analysis
         → the package facade (standoff/__init__) → report → cli, web
 
 ``bargaining`` is a branch of its own: it may use the base and ``model`` (the file reader),

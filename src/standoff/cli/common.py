@@ -149,6 +149,7 @@ OPTION_OF_PARAMETER = {
     "coalitions": "--coalition",
     "name": "--variant",
     "names": "--variant",
+    "samples": "--monte-carlo",
 }
 
 
