@@ -8,7 +8,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-CASES = ROOT.parent / "shared" / "cases" / "gmcr"
+SHARED = ROOT.parent / "shared"
+CASES = SHARED / "cases" / "gmcr"
+
+#: Why a test that needs the shared reference cases is skipped when they are absent.
+SHARED_REASON = (f"needs the shared reference cases in {CASES} (the project's ../shared "
+                 "folder beside the repository; not part of a bare checkout)")
+#: Mark for tests that read ``../shared``: skipped, saying why, when it is absent.
+needs_shared = pytest.mark.skipif(not CASES.is_dir(), reason=SHARED_REASON)
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "scale.py"
 
 
@@ -25,6 +27,7 @@ def test_quick_benchmark_prints_a_table():
     assert any("| seq " in line for line in lines) and any("| total " in line for line in lines)
 
 
+@pytest.mark.slow
 def test_quick_bargaining_benchmark_prints_a_table():
     """Every forecast model on both cases, and Monte Carlo on one worker and on all cores
     giving the same distribution (the chunks carry their own seeds)."""

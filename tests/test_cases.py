@@ -13,12 +13,12 @@ import json
 
 import numpy as np
 import pytest
-from conftest import CASES, EXAMPLES
+from conftest import CASES, EXAMPLES, needs_shared
 
 import standoff
 from standoff.concepts import CATALOGUE, INDIVIDUAL
 
-pytestmark = pytest.mark.skipif(not CASES.exists(), reason="shared/cases/gmcr not present")
+pytestmark = needs_shared
 
 # example file, case file, and the case's sources (cited from the case file)
 CASE_FILES = {

@@ -19,15 +19,16 @@ from model_builders import spec_from_dict
 
 import standoff
 from standoff.analysis.claims import (
-    ClaimForm,
     Verdict,
     check_claims,
-    parse_claim,
     register_form,
+    select,
+    unregister_form,
     variant_summary,
 )
 from standoff.analysis.variants import compile_variant
 from standoff.errors import ModelError
+from standoff.model.claims_grammar import ClaimContext, ClaimForm, parse_claim
 
 PD = {
     "format": "standoff/1",
@@ -161,21 +162,19 @@ def test_parse_forms(text, form, concepts):
 
 def test_more_forms_can_be_registered():
     def evaluate(claim, analysis, concept):
-        ok = bool(claim.subject.select(analysis.conflict).any())
+        ok = bool(select(claim.subject, analysis.conflict).any())
         return Verdict(concept, ok, f"{'Holds' if ok else 'Fails'}: feasible.")
 
     form = register_form(ClaimForm("feasible", "STATEMENT is feasible",
                                    re.compile(r"(?P<subject>.+?)\s+is\s+feasible", re.I),
-                                   evaluate, uses_concepts=False))
+                                   uses_concepts=False), evaluate)
     try:
         r = verdicts(pd({"c": "p1.defect and p2.defect is feasible"}))["c"]
         assert r.holds and r.verdicts[0].concept is None
         with pytest.raises(ModelError, match="does not depend on a solution concept"):
             pd({"c": "p1.defect is feasible under nash"})
     finally:
-        from standoff.analysis import claims as module
-
-        module.FORMS.remove(form)
+        unregister_form(form.name)
 
 
 # -- located errors --------------------------------------------------------------------------
@@ -242,7 +241,6 @@ def test_bad_claims_are_located(tmp_path, old, new, line, phrases):
 
 
 def test_parse_claim_reports_positions():
-    from standoff.analysis.claims import ClaimContext
     from standoff.model.expressions import ExpressionError
 
     def resolve(name, pos):

@@ -14,7 +14,7 @@ import json
 import numpy as np
 import pytest
 from cli_runner import run
-from conftest import CASES, EXAMPLES
+from conftest import CASES, EXAMPLES, needs_shared
 from evolution_helpers import any_conflicts, compiled
 from hypothesis import HealthCheck, given, settings
 
@@ -42,7 +42,7 @@ def test_elmira_moe_uniroyal_golden():
     assert "5 (NYNNY)" in str(why) and "8 (YNYNY)" in str(why)
 
 
-@pytest.mark.skipif(not CASES.exists(), reason="shared/cases/gmcr not present")
+@needs_shared
 def test_elmira_every_coalition_matches_the_case_file():
     recorded = json.loads((CASES / "gmcr_elmira.json").read_text())["computed_results"][
         "coalition_analysis_all_subsets"]
@@ -97,6 +97,7 @@ def test_grand_coalition_has_no_sanctions():
     assert r.stable["cnash"] == r.stable["cgmr"] == r.stable["csmr"] == r.stable["cseq"]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_conflicts(max_dms=3, max_options=6))
 def test_coalition_concepts_match_reference(model):

@@ -39,6 +39,7 @@ def _compile(model: dict):
     return spec, conflict
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.one_of(conflicts(), conflicts(product=True)))
 def test_states_and_moves_match_reference(model):
@@ -60,6 +61,7 @@ def test_states_and_moves_match_reference(model):
                 assert conflict.prefers(i, s, t) == ref.prefers(reference, dm, s + 1, t + 1)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.one_of(conflicts(), conflicts(product=True)))
 def test_stability_matches_reference(model):
@@ -76,6 +78,7 @@ def concept_name(key: str) -> str:
     return CATALOGUE[key].label
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(st.one_of(conflicts(max_dms=4, max_options=7), conflicts(max_dms=4, product=True)))
 def test_reachability_kernel_matches_legal_sequences(model):
@@ -97,6 +100,7 @@ def test_reachability_kernel_matches_legal_sequences(model):
                 assert floor[s] == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(conflicts(max_dms=3, max_options=6))
 def test_explanations_agree_with_verdicts(model):
@@ -127,6 +131,7 @@ def test_explanations_agree_with_verdicts(model):
                     assert conflict.ranks[i, at] <= conflict.ranks[i, state - 1]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(conflicts(max_dms=4, max_options=9, product=True))
 def test_product_spaces_use_implicit_moves_and_agree(model):
@@ -147,6 +152,7 @@ def test_product_spaces_use_implicit_moves_and_agree(model):
             assert set(result.stable_states(concept, dm)) == oracle(reference, dm), (concept, dm)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.one_of(conflicts(max_dms=4, max_options=7), conflicts(max_dms=4, product=True)))
 def test_all_states_reach_matrix_matches_reference(model):

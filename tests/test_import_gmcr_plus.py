@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from cli_runner import run
-from conftest import CASES
+from conftest import CASES, SHARED_REASON
 
 import standoff
 from standoff.errors import ModelError
@@ -29,7 +29,7 @@ def case(name: str) -> dict:
     """A reference case: the shared copy, else skip (the files are not in the repository)."""
     path = CASES / name
     if not path.is_file():
-        pytest.skip(f"reference case {path} not available")
+        pytest.skip(f"{SHARED_REASON}: {name} is not there")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

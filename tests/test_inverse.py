@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from cli_runner import run
 from conftest import EXAMPLES
 from evolution_helpers import any_conflicts, compiled
@@ -79,6 +80,7 @@ def test_parse_given_and_errors():
     assert bad.code == 2 and "Traceback" not in bad.err
 
 
+@pytest.mark.slow
 def test_two_varied_decision_makers_fall_back_to_enumeration_for_seq():
     conflict = standoff.load(SYRIA)
     result = inverse_analysis(conflict, 2, ["syria", "iraq"], concepts=["nash", "seq"],
@@ -92,6 +94,7 @@ def test_two_varied_decision_makers_fall_back_to_enumeration_for_seq():
     assert smart == brute
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_conflicts(max_dms=3, max_options=4), st.data())
 def test_smart_counts_match_brute_force_reference(model, data):

@@ -14,7 +14,7 @@ import json
 import numpy as np
 import pytest
 from cli_runner import run
-from conftest import CASES, EXAMPLES
+from conftest import CASES, EXAMPLES, needs_shared
 from evolution_helpers import any_conflicts, compiled
 from hypothesis import HealthCheck, given, settings
 from model_builders import spec_from_dict
@@ -40,7 +40,7 @@ CASES_L = {
 }
 
 
-@pytest.mark.skipif(not CASES.exists(), reason="shared/cases/gmcr not present")
+@needs_shared
 @pytest.mark.parametrize("example", sorted(CASES_L))
 def test_l1_to_l6_reproduce_the_case_files(example):
     conflict = standoff.load(EXAMPLES / f"{example}.yaml")
@@ -153,6 +153,7 @@ def test_explanation_gives_the_line_of_play():
     assert nm.stable == bool(nonmyopic_stable(conflict, 0)[0])
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_conflicts(max_dms=2, max_options=6))
 def test_limited_move_matches_reference(model):

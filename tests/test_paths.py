@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from cli_runner import run
 from conftest import EXAMPLES
 from evolution_helpers import any_conflicts, compiled
@@ -26,6 +27,7 @@ from standoff.analysis.paths import (
     shortest_path,
     status_quo_analysis,
 )
+from standoff.report.evolution import status_quo_markdown
 
 ELMIRA = EXAMPLES / "elmira.yaml"
 
@@ -65,7 +67,7 @@ def test_library_api_and_views():
     assert "Local government moves to 5 (NYNNY) (lg.insist→Y)" in str(result)
     table = result.evolution_table(result.paths[0])
     assert table[-1] == ["moved", "", "lg"]
-    assert "| lg.insist | N | Y\\* |" in result.to_markdown()  # "*" escaped for Markdown
+    assert "| lg.insist | N | Y\\* |" in status_quo_markdown(result)  # "*" escaped for Markdown
     assert select_states(conflict, "accept and insist") == [7, 8]
     assert select_states(conflict, "uniroyal.abandon") == [9]
 
@@ -104,6 +106,7 @@ def _check_path(conflict, path, start, improving):
     assert at == path.target - 1
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_conflicts(max_dms=3, max_options=6))
 def test_reachability_and_shortest_paths_match_reference(model):
@@ -162,5 +165,5 @@ def test_markdown_escapes_model_text(tmp_path):
         "title: Elmira groundwater contamination", 'title: "Elmira <script>x</script>"')
     path = tmp_path / "odd.yaml"
     path.write_text(text, encoding="utf-8")
-    page = standoff.analysis.paths.status_quo_analysis(standoff.load(path)).to_markdown()
+    page = status_quo_markdown(standoff.analysis.paths.status_quo_analysis(standoff.load(path)))
     assert "<script>" not in page and "&lt;script&gt;" in page

@@ -28,10 +28,10 @@ import dataclasses
 import json
 from collections.abc import Callable
 from itertools import permutations
-from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CASES, SHARED_REASON
 
 from standoff.reference import (
     CONCEPTS,
@@ -53,13 +53,10 @@ from standoff.reference import (
     vector_from_pattern,
 )
 
-CASES_DIR = Path(__file__).resolve().parents[2] / "shared" / "cases" / "gmcr"
+CASES_DIR = CASES
 
 if not CASES_DIR.is_dir():
-    pytest.skip(
-        f"shared GMCR case files not found at {CASES_DIR} (expected shared/ beside the repo)",
-        allow_module_level=True,
-    )
+    pytest.skip(SHARED_REASON, allow_module_level=True)
 
 DIRECTION_OF = {"both": "both", "only_N_to_Y": "take", "only_Y_to_N": "drop"}
 

@@ -74,3 +74,40 @@ class CapacityError(ModelError):
     Raised before anything large is allocated; the message gives the estimated state count
     and memory.
     """
+
+
+@dataclass
+class ParameterError(ModelError):
+    """A bad argument of a library function, named by its parameter.
+
+    The library speaks of parameters, never of command-line options: ``parameter`` is the
+    name of the argument at fault (``moves``), the message says what is wrong with it and
+    the hint lists the values allowed. Printed by itself, the error is located at
+    ``moves=``; the command line reports it at its own option instead
+    (:meth:`for_option`, with one table of parameter → option in :mod:`standoff.cli.common`).
+
+    >>> print(ParameterError("unknown kind of move 'all'", parameter="moves",
+    ...                      hint="use one of: ui, any"))
+    moves=: error: unknown kind of move 'all'
+      fix: use one of: ui, any
+    """
+
+    parameter: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.file is None and self.parameter is not None:
+            self.file = f"{self.parameter}="
+        super().__post_init__()
+
+    def for_option(self, option: str) -> ModelError:
+        """The same error located at the command-line option ``option`` (``--moves``)."""
+        return ModelError(self.message, file=option, line=self.line, column=self.column,
+                          hint=self.hint)
+
+
+class NoFeasibleStateError(ModelError):
+    """A model whose feasibility constraints exclude every state."""
+
+
+class StatusQuoInfeasibleError(ModelError):
+    """A model whose status quo is excluded by its feasibility constraints."""

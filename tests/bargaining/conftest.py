@@ -57,5 +57,7 @@ def write(tmp_path):
 def deu3_path() -> Path:
     p = _deu3_path()
     if p is None:
-        pytest.skip("DEU III copy not found (set STANDOFF_DEU3)")
+        pytest.skip(f"needs the DEU III data set: {SHARED / 'data' / 'deu3' / 'deu3.csv'} (the "
+                    "project's ../shared folder beside the repository), or STANDOFF_DEU3 "
+                    "set to a copy")
     return p

@@ -8,7 +8,7 @@ import pytest
 
 from standoff.bargaining import load_model
 from standoff.bargaining.montecarlo import MAX_SAMPLES, monte_carlo
-from standoff.errors import ModelError
+from standoff.errors import ParameterError
 
 RANGED = """bargaining:
   actors: [{id: A}, {id: B}]
@@ -59,11 +59,15 @@ def test_refused_without_ranges_or_with_too_many_draws(write, run):
                   .replace("bargaining:\n", "bargaining:\n  source: A citation, not a file\n"))
     r = run("forecast", fixed, "--monte-carlo", "20", "--workers", "1")
     assert r.exit_code == 2
-    assert r.output.startswith(f"{fixed}: error: --monte-carlo needs uncertain inputs")
+    assert r.output.startswith(f"{fixed}: error: a Monte Carlo forecast needs uncertain "
+                                 "inputs")
     assert "position_range" in r.output and "Traceback" not in r.output
     m = load_model(write("m.yaml", RANGED))
-    with pytest.raises(ModelError, match="between 1 and"):
+    with pytest.raises(ParameterError, match="between 1 and") as caught:
         monte_carlo(m, "compromise", MAX_SAMPLES + 1, workers=1)
+    assert caught.value.parameter == "samples" and "--" not in str(caught.value)
+    r = run("forecast", write("m2.yaml", RANGED), "--monte-carlo", str(MAX_SAMPLES + 1))
+    assert r.exit_code == 2 and r.output.startswith("--monte-carlo: error: "), r.output
 
 
 def test_text_output_shows_quantiles_and_histogram(write, run):

@@ -21,9 +21,10 @@ import numpy as np
 
 from standoff.analysis.paths import all_coalitions
 from standoff.concepts import COALITIONS, Concept, resolve
-from standoff.errors import CapacityError, ModelError
+from standoff.errors import CapacityError, ParameterError
 from standoff.graph.conflict import Conflict
 from standoff.graph.states import format_bytes, memory_budget
+from standoff.provenance import Provenance, of_model
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
 from standoff.stability.sequences import MAX_MATRIX_STATES
 
@@ -115,6 +116,7 @@ class CoalitionAnalysis:
 
     conflict: Conflict
     coalitions: tuple[CoalitionResult, ...]
+    provenance: Provenance | None = None
 
     @property
     def equilibria(self) -> dict[str, list[int]]:
@@ -141,32 +143,11 @@ class CoalitionAnalysis:
         return {
             "format": "standoff-coalitions/1",
             "title": self.conflict.title,
+            "provenance": None if self.provenance is None else self.provenance.to_dict(),
             "coalitions": [r.to_dict() for r in self.coalitions],
             "equilibria": self.equilibria,
             "text": [r.sentence() for r in self.coalitions],
         }
-
-    def to_markdown(self, variant: str | None = None, note: str | None = None) -> str:
-        """The coalition table as Markdown, model text escaped; ``variant`` names a variant
-        in the title, ``note`` (Markdown) is a line under it."""
-        from standoff.report.markdown import md_text
-
-        c = self.conflict
-        suffix = f" — variant {md_text(variant)}" if variant is not None else ""
-        lines = [f"# Coalition analysis: {md_text(c.title)}{suffix}", ""]
-        if note:
-            lines += [note + ".", ""]
-        lines += ["| coalition | coalitional improvements | "
-                  + " | ".join(k.label for k in COALITIONS.concepts()) + " |",
-                  "|---|---|" + "---|" * len(COALITIONS.concept_keys())]
-        for r in self.coalitions:
-            imp = "; ".join(f"{s}→{', '.join(map(str, t))}" for s, t in r.improvements.items())
-            cells = [", ".join(map(str, r.stable[k])) or "none" for k in COALITIONS.concept_keys()]
-            lines.append(f"| {md_text(' + '.join(r.members))} | {imp or 'none'} | "
-                         + " | ".join(cells) + " |")
-        lines += ["", "States stable for every coalition listed: " + "; ".join(
-            f"{resolve(k).label} {v or 'none'}" for k, v in self.equilibria.items())]
-        return "\n".join(lines) + "\n"
 
 
 def parse_coalition(conflict: Conflict, text: str) -> tuple[int, ...]:
@@ -174,10 +155,10 @@ def parse_coalition(conflict: Conflict, text: str) -> tuple[int, ...]:
     parts = [p.strip() for p in text.replace(",", "+").split("+") if p.strip()]
     out = []
     for p in parts:
-        out.append(conflict.dm_option(p, "--coalition", f" in coalition '{text}'"))
+        out.append(conflict.dm_parameter(p, "coalitions", f" in coalition '{text}'"))
     if not out:
-        raise ModelError(f"empty coalition '{text}'", file="--coalition",
-                         hint="e.g. --coalition moe+uniroyal")
+        raise ParameterError(f"empty coalition '{text}'", parameter="coalitions",
+                             hint="name decision maker ids joined by '+', e.g. moe+uniroyal")
     return tuple(sorted(set(out)))
 
 
@@ -263,7 +244,9 @@ def analyze_coalitions(
         }
         results.append(CoalitionResult(conflict, tuple(conflict.dm_ids[i] for i in members),
                                        improvements, stable, engine))
-    return CoalitionAnalysis(conflict, tuple(results))
+    provenance = of_model(conflict.spec, COALITIONS.concept_keys(),
+                          coalitions=[list(r.members) for r in results], min_size=min_size)
+    return CoalitionAnalysis(conflict, tuple(results), provenance)
 
 
 def _explain(result: CoalitionResult, state: int,

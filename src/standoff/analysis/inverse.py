@@ -45,8 +45,9 @@ from typing import Any
 import numpy as np
 
 from standoff.concepts import INVERSE, label, parse_concepts
-from standoff.errors import ModelError
+from standoff.errors import ParameterError
 from standoff.graph.conflict import Conflict
+from standoff.provenance import Provenance, of_model
 from standoff.stability import kernel
 from standoff.stability.coalition import legal_reach
 
@@ -85,6 +86,7 @@ class InverseResult:
     methods: dict[str, str]
     conditions: dict[str, list[str]]
     examples: dict[str, list[dict[str, list[int]]]]
+    provenance: Provenance | None = None
 
     def sentences(self) -> list[str]:
         c = self.conflict
@@ -105,6 +107,7 @@ class InverseResult:
         return {
             "format": "standoff-inverse/1",
             "title": self.conflict.title,
+            "provenance": None if self.provenance is None else self.provenance.to_dict(),
             "state": self.state,
             "vary": list(self.vary),
             "given": [{"dm": d, "prefers": a, "to": b} for d, a, b in self.given],
@@ -410,9 +413,9 @@ def count_orders(m: int, constraints: frozenset[Constraint]) -> int:
     involved = sorted({s for pair in constraints for s in pair})
     c = len(involved)
     if c > MAX_CONSTRAINED_STATES:
-        raise ModelError(
-            f"the --given constraints name {c} states; counting the rankings that meet "
-            f"them is limited to {MAX_CONSTRAINED_STATES}", file="--given",
+        raise ParameterError(
+            f"the given constraints name {c} states; counting the rankings that meet "
+            f"them is limited to {MAX_CONSTRAINED_STATES}", parameter="given",
             hint="give fewer constraints, or constraints on fewer distinct states")
     index = {st: k for k, st in enumerate(involved)}
     local = frozenset((index[a], index[b]) for a, b in constraints)
@@ -478,33 +481,34 @@ def inverse_analysis(
     concepts = tuple(c.key for c in parse_concepts(concepts, INVERSE))
     m = conflict.state_count
     if not 1 <= state <= m:
-        raise ModelError(f"state {state} does not exist", file="--state",
-                         hint=f"states are numbered 1 to {m}")
+        raise ParameterError(f"state {state} does not exist", parameter="state",
+                             hint=f"states are numbered 1 to {m}")
     star = state - 1
     if not vary:
-        raise ModelError("no decision maker to vary", file="--vary",
-                         hint=f"name one or more of: {', '.join(conflict.dm_ids)}")
+        raise ParameterError("no decision maker to vary", parameter="vary",
+                             hint=f"name one or more of: {', '.join(conflict.dm_ids)}")
     varied = []
     for d in vary:
-        i = conflict.dm_option(d, "--vary")
+        i = conflict.dm_parameter(d, "vary")
         if i not in varied:
             varied.append(i)
     varied_t = tuple(sorted(varied))
     constraints: dict[int, set[Constraint]] = {d: set() for d in varied_t}
     given_out = []
     for dm, a, b in given:
-        i = conflict.dm_option(dm, "--given", " in a constraint")
+        i = conflict.dm_parameter(dm, "given", " in a constraint")
         if i not in constraints:
-            raise ModelError(f"'{conflict.dm_ids[i]}' is not varied, so a constraint on its "
-                             "ranking has no effect", file="--given",
-                             hint="add it to --vary, or drop the constraint")
+            raise ParameterError(f"'{conflict.dm_ids[i]}' is not varied, so a constraint on "
+                                 "its ranking has no effect", parameter="given",
+                                 hint="add it to the decision makers varied, or drop the "
+                                 "constraint")
         for x in (a, b):
             if not 1 <= x <= m:
-                raise ModelError(f"state {x} does not exist", file="--given",
-                                 hint=f"states are numbered 1 to {m}")
+                raise ParameterError(f"state {x} does not exist", parameter="given",
+                                     hint=f"states are numbered 1 to {m}")
         if a == b:
-            raise ModelError(f"a state cannot be preferred to itself ({a})", file="--given",
-                             hint="write e.g. 'syria prefers 1 to 3'")
+            raise ParameterError(f"a state cannot be preferred to itself ({a})",
+                                 parameter="given", hint="write e.g. 'syria prefers 1 to 3'")
         constraints[i].add((a - 1, b - 1))
         given_out.append((conflict.dm_ids[i], a, b))
     frozen = {d: frozenset(v) for d, v in constraints.items()}
@@ -521,8 +525,8 @@ def inverse_analysis(
         per_dm_total = {d: count_orders(m, frozen[d]) for d in varied_t}
     total = prod(per_dm_total.values())
     if total == 0:
-        raise ModelError("the constraints contradict each other: no ranking meets them all",
-                         file="--given", hint="check the constraints for a cycle")
+        raise ParameterError("the constraints contradict each other: no ranking meets them "
+                             "all", parameter="given", hint="check the constraints for a cycle")
 
     counts: dict[str, int] = {}
     methods: dict[str, str] = {}
@@ -538,12 +542,12 @@ def inverse_analysis(
             methods[k] = "inclusion–exclusion" if setup.used_clauses else "down-set sum"
     if pending:
         if total > MAX_ENUMERATION:
-            raise ModelError(
+            raise ParameterError(
                 f"counting {', '.join(pending)} would list {_big(total)} ranking profiles "
                 f"one by one, more than the limit of {MAX_ENUMERATION:,}",
-                file="--vary",
-                hint="vary fewer decision makers, or add --given constraints to narrow the "
-                "rankings",
+                parameter="vary",
+                hint="vary fewer decision makers, or give constraints on their rankings to "
+                "narrow them",
             )
         for k in pending:
             counts[k] = 0
@@ -569,6 +573,10 @@ def inverse_analysis(
         methods=methods,
         conditions={k: _conditions(setup, k) for k in concepts},
         examples=found,
+        provenance=of_model(conflict.spec, concepts, state=state,
+                            vary=[conflict.dm_ids[d] for d in varied_t],
+                            given=[list(g) for g in given_out], examples=examples,
+                            method=method),
     )
 
 
@@ -695,8 +703,8 @@ def parse_given(text: str) -> tuple[str, int, int]:
             k = words.index("prefers_gt")
             dm, a, b = " ".join(words[: k - 1]), int(words[k - 1]), int(words[k + 1])
     except (ValueError, IndexError):
-        raise ModelError(f"cannot read the constraint '{text}'", file="--given",
-                         hint="write 'DM prefers A to B' with state numbers, e.g. "
+        raise ParameterError(f"cannot read the constraint '{text}'", parameter="given",
+                             hint="write 'DM prefers A to B' with state numbers, e.g. "
                          "'syria prefers 1 to 3'") from None
     return dm, a, b
 

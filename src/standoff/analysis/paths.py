@@ -36,8 +36,9 @@ import numpy as np
 
 from standoff.analysis.result import Analysis, analyze
 from standoff.concepts import label as concept_label
-from standoff.errors import ModelError
+from standoff.errors import ModelError, ParameterError
 from standoff.graph.conflict import Conflict, is_int
+from standoff.provenance import Provenance, of_model
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
 from standoff.stability.common import improvement_graphs
 
@@ -128,27 +129,29 @@ def _start(conflict: Conflict, start: int | None) -> int:
     """0-based start state: ``start`` (1-based id) or the model's status quo."""
     if start is not None:
         if not 1 <= start <= conflict.state_count:
-            raise ModelError(f"state {start} does not exist", file="--from",
-                             hint=f"states are numbered 1 to {conflict.state_count}")
+            raise ParameterError(f"state {start} does not exist", parameter="start",
+                                 hint=f"states are numbered 1 to {conflict.state_count}")
         return start - 1
     if conflict.status_quo is None:
         raise ModelError(
             "the model has no status quo to start from",
             file=conflict.spec.file,
             hint="add 'status_quo: [options taken today]' to the model file, or give a "
-            "starting state with --from STATE",
+            "starting state (start= in the library, --from STATE on the command line)",
         )
     return conflict.status_quo
 
 
 def _check_moves(moves: str, coalitions: bool) -> None:
     if moves not in MOVE_KINDS:
-        raise ModelError(f"unknown kind of move '{moves}'", file="--moves",
-                         hint="use --moves ui (unilateral improvements) or --moves any")
+        raise ParameterError(f"unknown kind of move {moves!r}", parameter="moves",
+                             hint="use one of: 'ui' (unilateral improvements, the default), "
+                             "'any' (any unilateral move)")
     if coalitions and moves != "ui":
-        raise ModelError("coalitional steps are improvements; they cannot be combined with "
-                         "--moves any", file="--coalitions",
-                         hint="use --coalitions with --moves ui (the default)")
+        raise ParameterError("moves of any kind cannot be combined with coalitional steps, "
+                             "which are improvements", parameter="moves",
+                             hint="with coalitions, allow only unilateral improvements "
+                             "('ui', the default)")
 
 
 # -- search over (state, last mover) ---------------------------------------------------------
@@ -343,8 +346,8 @@ def shortest_path(
     _check_moves(moves, coalitions)
     s0 = _start(conflict, start)
     if not 1 <= target <= conflict.state_count:
-        raise ModelError(f"state {target} does not exist", file="--to",
-                         hint=f"states are numbered 1 to {conflict.state_count}")
+        raise ParameterError(f"state {target} does not exist", parameter="target",
+                             hint=f"states are numbered 1 to {conflict.state_count}")
     if coalitions:
         groups = all_coalitions(conflict)
         parent = _coalition_search(conflict, s0, groups)
@@ -386,8 +389,8 @@ def select_states(conflict: Conflict, selector: str) -> list[int]:
     if text.isdigit():
         state = int(text)
         if not 1 <= state <= conflict.state_count:
-            raise ModelError(f"state {state} does not exist", file="--to",
-                             hint=f"states are numbered 1 to {conflict.state_count}")
+            raise ParameterError(f"state {state} does not exist", parameter="selector",
+                                 hint=f"states are numbered 1 to {conflict.state_count}")
         return [state]
     from standoff.model.expressions import ExpressionError, parse
 
@@ -407,14 +410,14 @@ def select_states(conflict: Conflict, selector: str) -> list[int]:
     try:
         expr = parse(text, resolve)
     except ExpressionError as exc:
-        raise ModelError(f"bad statement '{text}': {exc.message}", file="--to",
-                         hint=exc.hint or "write a state number or a statement over options, "
+        raise ParameterError(f"bad statement '{text}': {exc.message}", parameter="selector",
+                             hint=exc.hint or "write a state number or a statement over options, "
                          "e.g. 'accept and not insist'") from None
     chosen = [s + 1 for s in range(conflict.state_count)
               if expr.evaluate([bool(v) for v in conflict.option_values(s)])]
     if not chosen:
-        raise ModelError(f"no state satisfies '{text}'", file="--to",
-                         hint="'standoff states MODEL' lists the states and their options")
+        raise ParameterError(f"no state satisfies '{text}'", parameter="selector",
+                             hint="'standoff states MODEL' lists the states and their options")
     return chosen
 
 
@@ -445,6 +448,7 @@ class StatusQuoAnalysis:
     paths: tuple[EvolutionPath, ...]
     unreachable: tuple[int, ...]
     paths_omitted: int = 0
+    provenance: Provenance | None = None
 
     @property
     def at_start(self) -> list[str]:
@@ -500,6 +504,7 @@ class StatusQuoAnalysis:
         return {
             "format": "standoff-paths/1",
             "title": self.conflict.title,
+            "provenance": None if self.provenance is None else self.provenance.to_dict(),
             "status_quo": self.start,
             "moves": self.moves,
             "coalitions": self.coalitions,
@@ -533,29 +538,6 @@ class StatusQuoAnalysis:
             rows.append(row)
         rows.append(["moved"] + [""] + [step.dm for step in path.steps])
         return rows
-
-    def to_markdown(self, variant: str | None = None, note: str | None = None) -> str:
-        """The analysis as Markdown; model text (titles, names) is escaped. ``variant`` names
-        a variant in the title, ``note`` (Markdown) is a line under it."""
-        from standoff.report.markdown import md_text
-
-        c = self.conflict
-        suffix = f" — variant {md_text(variant)}" if variant is not None else ""
-        lines = [f"# Status quo analysis: {md_text(c.title)}{suffix}", ""]
-        if note:
-            lines += [note + ".", ""]
-        lines += [f"- {md_text(s)}" for s in self.sentences()[: 1 + len(self.reachable_equilibria)]]
-        for p in self.paths:
-            lines += ["", f"## Path to {md_text(c.show(p.target - 1))}", "",
-                      md_text(p.sentence(c)), ""]
-            rows = self.evolution_table(p)
-            lines.append("| " + " | ".join(md_text(x) for x in rows[0]) + " |")
-            lines.append("|" + "---|" * len(rows[0]))
-            lines += ["| " + " | ".join(md_text(x) for x in r) + " |" for r in rows[1:]]
-        if self.unreachable:
-            lines += ["", "Not reachable: "
-                      + md_text(", ".join(c.show(t - 1) for t in self.unreachable))]
-        return "\n".join(lines) + "\n"
 
 
 def status_quo_analysis(
@@ -624,6 +606,9 @@ def status_quo_analysis(
         paths=tuple(paths),
         unreachable=tuple(unreachable),
         paths_omitted=omitted,
+        provenance=of_model(conflict.spec, analysis.concepts, moves=moves,
+                            coalitions=coalitions, start=s0 + 1,
+                            targets=None if targets is None else chosen),
     )
 
 

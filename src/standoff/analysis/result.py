@@ -8,6 +8,7 @@ verdict (:meth:`Analysis.explain`).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from os import PathLike
@@ -25,9 +26,11 @@ from standoff.concepts import (
     label,
     resolve,
 )
+from standoff.concepts import label as concept_label
 from standoff.concepts import parse_concepts as _parse_concepts
 from standoff.errors import LookupArgumentError
 from standoff.graph.conflict import Conflict, is_int
+from standoff.provenance import Provenance, of_model
 from standoff.stability import kernel
 
 #: About this many state ids at most appear in ``repr(analysis)`` (shared by the concepts).
@@ -59,12 +62,14 @@ class Analysis:
         stable: ``stable[concept][i, s]`` is True when state ``s`` (0-based) is stable for
             decision maker ``i``.
         version: the standoff version that computed it.
+        provenance: how it was computed (concepts, variant, model, version).
     """
 
     conflict: Conflict
     concepts: tuple[str, ...]
     stable: MappingProxyType
     version: str = __version__
+    provenance: Provenance | None = None
     _explained: dict = field(default_factory=dict, repr=False)
 
     # -- checks on arguments --------------------------------------------------------------
@@ -141,6 +146,11 @@ class Analysis:
         return explain(self.conflict, int(state), dm if isinstance(dm, str) else int(dm),
                        concept)
 
+    def _provenance(self) -> Provenance:
+        """The provenance given by :func:`analyze`, or (for an Analysis built by hand) the
+        one its conflict and concepts imply."""
+        return self.provenance or of_model(self.conflict.spec, self.concepts)
+
     # -- views ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The ``standoff-analysis/1`` JSON document (see docs/cli.md)."""
@@ -158,6 +168,7 @@ class Analysis:
             "title": c.title,
             "view": c.spec.view,
             "standoff_version": self.version,
+            "provenance": self._provenance().to_dict(),
             "concepts": list(self.concepts),
             "decision_makers": list(c.dm_ids),
             "options": [
@@ -190,8 +201,6 @@ class Analysis:
     def _repr_html_(self) -> str:
         """The notebook view: a summary and at most :data:`MAX_SHOWN_STATES` rows (every
         row when the model is that small; otherwise the status quo and equilibria)."""
-        from standoff.report.tables import analysis_html
-
         return analysis_html(self)
 
     def __repr__(self) -> str:
@@ -265,4 +274,92 @@ def analyze(
         stable[key] = matrix
     if progress is not None:
         progress(done, total, "done")
-    return Analysis(conflict, keys, MappingProxyType(stable))
+    return Analysis(conflict, keys, MappingProxyType(stable),
+                    provenance=of_model(conflict.spec, keys))
+
+
+# -- the stability table as data, and the notebook's view -------------------------------------
+# The header and rows (strings) of the stability table: rows are states (id and Y/N/–
+# pattern), one column per concept and decision maker (✓ stable, · not) and a last column
+# naming the concepts under which the state is an equilibrium. Every rendering of the table
+# (standoff.report.tables, the HTML and Markdown reports) starts from these; analysis_html is
+# the small HTML view a notebook shows (Analysis._repr_html_), kept here because the result
+# object must provide it itself.
+YES, NO = "✓", "·"
+
+#: A bounded view (the notebook's, the terminal's) shows at most this many states.
+MAX_TABLE_STATES = 100
+
+
+def stability_rows(
+    result: Analysis, states: list[int] | None = None
+) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the stability table, for ``states`` (0-based; default: all)."""
+    c = result.conflict
+    header = ["state", "pattern"]
+    for concept in result.concepts:
+        for dm in c.dm_ids:
+            header.append(f"{concept_label(concept)} {dm}")
+    header.append("equilibrium under")
+    eq = {k: result.equilibrium_mask(k) for k in result.concepts}
+    rows = []
+    for s in range(c.state_count) if states is None else states:
+        label = str(s + 1) + (" (status quo)" if c.status_quo == s else "")
+        row = [label, c.pattern(s)]
+        for concept in result.concepts:
+            for i in range(len(c.dm_ids)):
+                row.append(YES if result.stable[concept][i, s] else NO)
+        row.append(", ".join(concept_label(k) for k in result.concepts if eq[k][s]))
+        rows.append(row)
+    return header, rows
+
+
+def shown_states(result: Analysis, limit: int = MAX_TABLE_STATES) -> list[int] | None:
+    """The states (0-based) a bounded view shows: None (every state) when there are at most
+    ``limit``; otherwise the status quo first, then equilibria under any concept, at most
+    ``limit`` states in all, in state order."""
+    c = result.conflict
+    if c.state_count <= limit:
+        return None
+    marked = np.zeros(c.state_count, dtype=bool)
+    for k in result.concepts:
+        marked |= result.equilibrium_mask(k)
+    chosen = [] if c.status_quo is None else [c.status_quo]
+    for s in np.flatnonzero(marked)[: limit + 1]:
+        if len(chosen) >= limit:
+            break
+        if int(s) not in chosen:
+            chosen.append(int(s))
+    return sorted(chosen)
+
+
+def analysis_html(result: Analysis) -> str:
+    """An HTML summary and stability table (used by notebooks through ``_repr_html_``).
+
+    Models of more than :data:`MAX_TABLE_STATES` states show only the status quo and up to
+    that many equilibria, and say how many states are left out and how to get them all.
+    """
+    c = result.conflict
+    states = shown_states(result)
+    header, rows = stability_rows(result, states)
+    sq = "" if c.status_quo is None else f", status quo {html.escape(c.show(c.status_quo))}"
+    parts = [f"<p><b>{html.escape(c.title)}</b>: {c.state_count:,} states, "
+             f"{len(c.dm_ids)} decision makers{sq}</p>"]
+    if states is not None:
+        n_eq = int(np.logical_or.reduce([result.equilibrium_mask(k)
+                                         for k in result.concepts]).sum())
+        which = "the first equilibria" if n_eq > len(states) - (c.status_quo is not None) \
+            else "the equilibria"
+        counts = "; ".join(f"{html.escape(concept_label(k))} {len(v):,}"
+                           for k, v in result.equilibria.items())
+        parts.append(f"<p>Equilibria: {counts}. The table shows {len(states):,} of "
+                     f"{c.state_count:,} states (the status quo and {which}); "
+                     f"{c.state_count - len(states):,} states are not shown. Every state is "
+                     "in <code>.to_frame()</code> and <code>.to_dict()</code>.</p>")
+    parts += ["<table>", "<thead><tr>"]
+    parts += [f"<th>{html.escape(h)}</th>" for h in header]
+    parts.append("</tr></thead><tbody>")
+    for row in rows:
+        parts.append("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in row) + "</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)

@@ -23,7 +23,12 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from standoff.errors import ModelError
+from standoff.errors import (
+    ModelError,
+    NoFeasibleStateError,
+    ParameterError,
+    StatusQuoInfeasibleError,
+)
 from standoff.graph import DEFAULT_MAX_STATES, Conflict, compile_model
 from standoff.graph.states import group_ok
 from standoff.model.loader import BASE_VARIANT, ModelSpec, VariantSpec
@@ -130,11 +135,12 @@ def variant_chain(spec: ModelSpec, name: str) -> list[VariantSpec]:
     return chain[::-1]
 
 
-def unknown_variant(spec: ModelSpec, name: str) -> ModelError:
-    """The error for ``--variant NAME`` naming no variant of the model."""
+def unknown_variant(spec: ModelSpec, name: str, parameter: str = "name") -> ParameterError:
+    """The error for a variant name (the argument ``parameter``) naming no variant of the
+    model."""
     known = ", ".join(variant_names(spec))
-    return ModelError(f"the model has no variant '{name}'", file="--variant",
-                      hint=f"use one of: {known}")
+    return ParameterError(f"the model has no variant '{name}'", parameter=parameter,
+                          hint=f"use one of: {known}")
 
 
 def compile_variant(spec: ModelSpec, name: str,
@@ -150,24 +156,25 @@ def compile_variant(spec: ModelSpec, name: str,
         raise unknown_variant(spec, name) from None
     try:
         return compile_model(variant_model, max_states=max_states)
-    except ModelError as exc:
+    except NoFeasibleStateError as exc:
         variant = base_spec(spec).variant_spec(name)
         if variant is None:
             raise
-        if "no state is feasible" in exc.message:
-            line, column = spec.locations.find(variant.path)
-            raise ModelError(f"in variant '{name}': {exc.message}", file=exc.file, line=line,
-                             column=column, hint="check the variant's 'feasibility: add:' "
-                             "constraints") from None
-        if _STATUS_QUO_INFEASIBLE in exc.message and variant_model.status_quo is not None:
-            raise _status_quo_error(spec, name, variant_model.status_quo) from None
+        line, column = spec.locations.find(variant.path)
+        raise ModelError(f"in variant '{name}': {exc.message}", file=exc.file, line=line,
+                         column=column, hint="check the variant's 'feasibility: add:' "
+                         "constraints") from None
+    except StatusQuoInfeasibleError:
+        if base_spec(spec).variant_spec(name) is None or variant_model.status_quo is None:
+            raise
+        raise _status_quo_error(spec, name, variant_model.status_quo) from None
+    except ModelError as exc:
+        if base_spec(spec).variant_spec(name) is None:
+            raise
         if exc.message.startswith(f"in variant '{name}'"):
             raise
         raise dataclasses.replace(exc, message=f"in variant '{name}': {exc.message}") \
             from None
-
-
-_STATUS_QUO_INFEASIBLE = "the status quo is not a feasible state"
 
 
 def _status_quo_error(spec: ModelSpec, name: str, status_quo: tuple[int, ...]) -> ModelError:
@@ -220,6 +227,10 @@ def variant_conflicts(conflict_or_spec: Conflict | ModelSpec,
     else:
         spec, given = conflict_or_spec, None
     wanted: Sequence[str] = tuple(names) if names is not None else variant_names(spec)
+    known = variant_names(base_spec(spec))
+    for name in wanted:  # before anything is compiled
+        if name not in known:
+            raise unknown_variant(spec, name, "names")
     out = {}
     for name in wanted:
         if given is not None and given.spec.variant == name:

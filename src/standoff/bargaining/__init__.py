@@ -18,7 +18,8 @@ Models (one module each, all plain functions over a :class:`BargainingModel`):
 
 from __future__ import annotations
 
-from standoff.bargaining.inputs import BargainingModel, Issue, Stance, load_model
+from standoff.bargaining.importers import load_model
+from standoff.bargaining.inputs import BargainingModel, Issue, Stance
 from standoff.bargaining.registry import MODELS, run_model
 from standoff.bargaining.results import Forecast, IssueForecast
 

@@ -17,7 +17,8 @@
   and power in [0, 1]. Power may differ per issue; it becomes the stance's capability.
 
 Both readers were written from the format descriptions; every malformed line raises a
-:class:`~standoff.errors.ModelError` naming the file, line and column.
+:class:`~standoff.errors.ModelError` naming the file, line and column. :func:`load_model`
+reads any of these or a YAML/JSON bargaining file (:mod:`standoff.bargaining.inputs`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from standoff.bargaining.inputs import LIMIT, Actor, BargainingModel, Issue, Stance
+from standoff.bargaining.inputs import LIMIT, Actor, BargainingModel, Issue, Stance, load_yaml
 from standoff.errors import ModelError
 from standoff.model.files import MAX_DATA_BYTES, read_user_text
 
@@ -340,3 +341,24 @@ def load_decide_tsv(path: str | Path) -> BargainingModel:
                          file=file, line=1, column=1, hint="give at least one actor power > 0")
     return BargainingModel(title=title, actors=actors, issues=tuple(issues), source=file,
                             path=file)
+
+
+def load_model(path: str | Path, input_format: str = "auto") -> BargainingModel:
+    """Read a bargaining model from YAML/JSON, a KTAB CSV or a decide TSV file.
+
+    ``input_format`` is ``auto`` (by content and extension), ``yaml``, ``ktab`` or ``decide``.
+    """
+    fmt = input_format
+    p = Path(path)
+    if fmt == "auto":
+        fmt = sniff(p)
+    if fmt == "yaml":
+        return load_yaml(p)
+    if fmt == "ktab":
+        return load_ktab_csv(p)
+    if fmt == "decide":
+        return load_decide_tsv(p)
+    raise ModelError(
+        f"unknown input format '{input_format}'", file=str(path),
+        hint="use one of: auto, yaml, ktab, decide",
+    )

@@ -503,26 +503,3 @@ def load_yaml(path: str | Path) -> BargainingModel:
     """Read a YAML or JSON bargaining file (a ``bargaining:`` section or the section alone)."""
     data, locs = load_document(path)
     return from_data(data, locs)
-
-
-def load_model(path: str | Path, input_format: str = "auto") -> BargainingModel:
-    """Read a bargaining model from YAML/JSON, a KTAB CSV or a decide TSV file.
-
-    ``input_format`` is ``auto`` (by content and extension), ``yaml``, ``ktab`` or ``decide``.
-    """
-    from standoff.bargaining import importers
-
-    fmt = input_format
-    p = Path(path)
-    if fmt == "auto":
-        fmt = importers.sniff(p)
-    if fmt == "yaml":
-        return load_yaml(p)
-    if fmt == "ktab":
-        return importers.load_ktab_csv(p)
-    if fmt == "decide":
-        return importers.load_decide_tsv(p)
-    raise ModelError(
-        f"unknown input format '{input_format}'", file=str(path),
-        hint="use one of: auto, yaml, ktab, decide",
-    )

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from standoff.bargaining.inputs import BargainingModel
-from standoff.errors import ModelError
+from standoff.errors import ModelError, ParameterError
 
 CHUNK = 50
 MAX_SAMPLES = 1_000_000
@@ -64,16 +64,16 @@ def monte_carlo(model: BargainingModel, name: str, samples: int, rounds: int | N
     ranged = any(s.position_range or s.salience_range for i in model.issues for s in i.stances)
     if not ranged:
         raise ModelError(
-            "--monte-carlo needs uncertain inputs, but no stance in the file gives a "
+            "a Monte Carlo forecast needs uncertain inputs, but no stance in the file gives a "
             "position_range or salience_range, so every draw would repeat the same forecast",
             file=model.path,
             hint="add e.g. 'position_range: [40, 60]' or 'salience_range: [0.3, 0.7]' to the "
                  "stances you are unsure of (docs/bargaining.md, Monte Carlo)",
         )
     if not 1 <= samples <= MAX_SAMPLES:
-        raise ModelError(
-            f"--monte-carlo {samples}: the number of draws must lie between 1 and "
-            f"{MAX_SAMPLES:,}",
+        raise ParameterError(
+            f"{samples} draws: the number of draws must lie between 1 and {MAX_SAMPLES:,}",
+            parameter="samples",
             hint="a few thousand draws settle the 5-95 % interval to about a percent",
         )
     sizes = [CHUNK] * (samples // CHUNK) + ([samples % CHUNK] if samples % CHUNK else [])

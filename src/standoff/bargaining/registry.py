@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 from standoff.bargaining.inputs import BargainingModel
 from standoff.bargaining.options import option_error
 from standoff.bargaining.results import Forecast
+from standoff.provenance import Provenance
 
 
 def _compromise(model: BargainingModel, rounds: int | None, **opts: Any) -> Forecast:
@@ -88,4 +90,7 @@ def run_model(model: BargainingModel, name: str, rounds: int | str | None = None
                              hint="e.g. --rounds 10") from None
         if rounds < 0:
             raise option_error(f"rounds={rounds} must be at least 0", hint="e.g. --rounds 10")
-    return MODELS[name](model, rounds, **options)
+    forecast = MODELS[name](model, rounds, **options)
+    parameters = {"rounds": rounds, **forecast.options}
+    provenance = Provenance((name,), parameters, title=model.title, path=model.path)
+    return dataclasses.replace(forecast, provenance=provenance)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from standoff.provenance import Provenance
+
 
 @dataclass(frozen=True)
 class IssueForecast:
@@ -34,6 +36,9 @@ class Forecast:
     issues: dict[str, IssueForecast]
     options: dict[str, Any] = field(default_factory=dict)
     citation: str = ""
+    #: how it was computed (model, options, input file, standoff version); set by
+    #: :func:`standoff.bargaining.run_model`
+    provenance: Provenance | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The fixed JSON shape ``{"model": NAME, "issues": {ID: {"forecast", "rounds"}}}``."""
@@ -41,6 +46,7 @@ class Forecast:
             "model": self.model,
             "options": self.options,
             "citation": self.citation,
+            "provenance": None if self.provenance is None else self.provenance.to_dict(),
             "issues": {
                 k: {
                     "forecast": v.forecast,

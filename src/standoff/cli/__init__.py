@@ -45,11 +45,13 @@ def _register() -> None:
 
 
 def fail(error: ModelError | CapacityError) -> None:
-    """Print ``error`` to standard error and exit with code 2 (control characters quoted
-    from a model file shown as visible escapes, see :func:`standoff.output.terminal_text`)."""
+    """Print ``error`` to standard error and exit with code 2 (an error about a library
+    parameter is reported at the option that set it; control characters quoted from a
+    model file shown as visible escapes, see :func:`standoff.output.terminal_text`)."""
+    from standoff.cli.common import as_option_error
     from standoff.output import terminal_text
 
-    sys.stderr.write(terminal_text(error.render()) + "\n")
+    sys.stderr.write(terminal_text(as_option_error(error).render()) + "\n")
     raise SystemExit(2)
 
 

@@ -52,15 +52,16 @@ def select_variants(model: Path, max_states: int, variant: str | None, all_varia
                     default_all: bool = False) -> list[tuple[str, object]]:
     """``[(variant name, compiled conflict)]`` as selected by --variant / --all-variants
     (default: the model as written, or every variant when ``default_all``)."""
-    from standoff.analysis.variants import variant_conflicts, variant_names
+    from standoff.analysis.variants import compile_variant, variant_conflicts, variant_names
+    from standoff.model import read_model
 
-    conflict = load_conflict(model, max_states)
     if variant is not None and all_variants:
         raise ModelError("--variant and --all-variants cannot be used together",
                          file="--variant", hint="give one of them")
-    if variant is not None:
-        names: tuple[str, ...] = (variant,)
-    elif all_variants or default_all:
+    if variant is not None:  # only that variant is compiled, not the model as written first
+        return [(variant, compile_variant(read_model(model), variant, max_states))]
+    conflict = load_conflict(model, max_states)
+    if all_variants or default_all:
         names = variant_names(conflict.spec)
     else:
         return [("base", conflict)]
@@ -165,8 +166,8 @@ def analyze_command(
     if format is Format.json:
         if len(results) == 1:
             doc = results[0][1].to_dict()
-            if variant is not None:
-                doc["variant"] = variant
+            if variant is not None:  # the variant the result records it was computed on
+                doc["variant"] = doc["provenance"]["variant"]
         else:
             doc = variants_json(
                 results[0][1].conflict.title,

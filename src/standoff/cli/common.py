@@ -15,7 +15,7 @@ from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.text import Text
 
-from standoff.errors import ModelError
+from standoff.errors import ModelError, ParameterError
 from standoff.output import (
     WriteFailure,
     has_control,
@@ -216,9 +216,38 @@ def check_dm_and_state(conflict: Any, variant: str, dm: str, state: int,
                        labelled: bool, model: Path) -> None:
     """Refuse an unknown ``--dm`` or a ``STATE`` outside the (variant's) model, naming the
     variant when several are analysed (``labelled``)."""
-    conflict.dm_option(dm, "--dm")
+    try:
+        conflict.dm_parameter(dm, "dm")
+    except ParameterError as error:
+        raise error.for_option("--dm") from None
     if not 1 <= state <= conflict.state_count:
         where = f" in variant {variant}" if labelled else ""
         raise ModelError(f"state {state} does not exist{where}", file="STATE",
                          hint=f"states are numbered 1 to {conflict.state_count}; "
                          f"'standoff states {model}' lists them")
+
+
+#: The command-line option of each library parameter that a command passes on from an
+#: option: a :class:`~standoff.errors.ParameterError` about the parameter is reported at the
+#: option (``--moves: error: ...``), not at ``moves=``.
+OPTION_OF_PARAMETER = {
+    "moves": "--moves",
+    "start": "--from",
+    "target": "--to",
+    "selector": "--to",
+    "state": "--state",
+    "vary": "--vary",
+    "given": "--given",
+    "coalitions": "--coalition",
+    "name": "--variant",
+    "names": "--variant",
+    "samples": "--monte-carlo",
+}
+
+
+def as_option_error(error: ModelError) -> ModelError:
+    """``error`` as the command line reports it: a :class:`ParameterError` located at the
+    option that set the parameter (:data:`OPTION_OF_PARAMETER`); any other error as it is."""
+    if isinstance(error, ParameterError) and error.parameter in OPTION_OF_PARAMETER:
+        return error.for_option(OPTION_OF_PARAMETER[error.parameter])
+    return error

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -103,8 +104,9 @@ def _write(sections: list[_Section], key: str, format: Format, output: Path | No
     if format is Format.json:
         if len(sections) == 1:
             doc = sections[0].to_dict()
-            if labelled:
-                doc["variant"] = sections[0].name
+            if labelled:  # as the result records it, when it carries its provenance
+                provenance = doc.get("provenance") or {}
+                doc["variant"] = provenance.get("variant", sections[0].name)
         else:
             doc = variants_json(sections[0].conflict.title,
                                 [(x.name, x.conflict, key, x.to_dict()) for x in sections])
@@ -193,6 +195,7 @@ def paths_command(
     """
     from standoff.analysis import analyze
     from standoff.analysis.paths import select_states, status_quo_analysis
+    from standoff.report.evolution import status_quo_markdown
 
     keys = parse_concepts_option(concepts, example="nash,seq")
     if output is not None:
@@ -204,7 +207,8 @@ def paths_command(
             targets = sorted({s for selector in to for s in select_states(conflict, selector)})
         result = status_quo_analysis(conflict, analyze(conflict, keys), moves.value,
                                      coalitions, targets, start)
-        sections.append(_Section(name, conflict, result.to_dict, result.to_markdown,
+        sections.append(_Section(name, conflict, result.to_dict,
+                                 partial(status_quo_markdown, result),
                                  render=lambda console, r=result: _print_paths(r, console)))
     _write(sections, "paths", format, output, labelled=len(sections) > 1 or variant is not None)
 
@@ -257,6 +261,7 @@ def coalitions_command(
     With --all-variants, one section per variant (state numbers are each variant's own).
     """
     from standoff.analysis.coalitions import analyze_coalitions
+    from standoff.report.evolution import coalitions_markdown
 
     keys = parse_concepts_option(concept, "--concept", "cseq", COALITIONS)
     if len(keys) != 1:
@@ -281,7 +286,7 @@ def coalitions_command(
                 found))
         else:
             sections.append(_Section(
-                name, conflict, result.to_dict, result.to_markdown,
+                name, conflict, result.to_dict, partial(coalitions_markdown, result),
                 render=lambda console, r=result: _print_coalitions(r, console)))
     key = "coalitions" if explain is None else "explanations"
     _write(sections, key, format, output, labelled)

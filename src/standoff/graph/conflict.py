@@ -12,7 +12,14 @@ from functools import cached_property
 
 import numpy as np
 
-from standoff.errors import CapacityError, LookupArgumentError, ModelError
+from standoff.errors import (
+    CapacityError,
+    LookupArgumentError,
+    ModelError,
+    NoFeasibleStateError,
+    ParameterError,
+    StatusQuoInfeasibleError,
+)
 from standoff.graph.moves import CosetMoves, Moves, unilateral_moves
 from standoff.graph.preferences import rank_matrix
 from standoff.graph.states import (
@@ -111,15 +118,17 @@ class Conflict:
         raise LookupArgumentError(f"unknown decision maker '{dm}'",
                                   hint=f"use one of: {', '.join(ids)}")
 
-    def dm_option(self, text: str, option: str, within: str = "") -> int:
-        """:meth:`dm_index` for a decision maker typed in a command-line ``option``
-        (e.g. ``"--dm"``): an unknown or ambiguous one is a :class:`ModelError` located
-        at the option, with the same message and fix. ``within`` is appended to the
-        message (e.g. ``" in coalition 'a+b'"``)."""
+    def dm_parameter(self, text: str, parameter: str, within: str = "") -> int:
+        """:meth:`dm_index` for a decision maker given to a library ``parameter`` (e.g.
+        ``"vary"``): an unknown or ambiguous one is a
+        :class:`~standoff.errors.ParameterError` naming the parameter (the command line
+        reports it at its own option), with the same message and fix. ``within`` is
+        appended to the message (e.g. ``" in coalition 'a+b'"``)."""
         try:
             return self.dm_index(text)
         except LookupArgumentError as error:
-            raise ModelError(error.message + within, file=option, hint=error.hint) from None
+            raise ParameterError(error.message + within, parameter=parameter,
+                                 hint=error.hint) from None
 
     # -- states ----------------------------------------------------------------------------
     def state_index(self, s: object) -> int:
@@ -188,12 +197,12 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
     """Enumerate states, build each decision maker's moves and rank its preferences."""
     space = enumerate_states(spec, max_states=max_states)
     if space.size == 0:
-        raise spec.error(
+        raise _as(NoFeasibleStateError, spec.error(
             ("feasibility",),
             "no state is feasible: the constraints exclude every combination of options",
             "relax 'exactly_one'/'infeasible' constraints; check that 'infeasible' lists what "
             "can NOT happen",
-        )
+        ))
 
     implicit = implicit_dms(spec, space.product is not None)
     needed = estimate_memory(spec, space.size, implicit)
@@ -230,14 +239,19 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
         pattern = sum(1 << k for k in spec.status_quo)
         sq = int(space.state_of(np.array([pattern], dtype=np.uint64))[0])
         if sq < 0:
-            raise spec.error(
+            raise _as(StatusQuoInfeasibleError, spec.error(
                 ("status_quo",),
                 "the status quo is not a feasible state",
                 "list exactly the options taken today; check them against the feasibility "
                 "constraints",
-            )
+            ))
         status_quo = sq
     return Conflict(spec, space, tuple(moves), ranks, status_quo)
+
+
+def _as(kind: type[ModelError], error: ModelError) -> ModelError:
+    """``error`` as an error of the more specific type ``kind`` (same message and place)."""
+    return kind(error.message, error.file, error.line, error.column, error.hint)
 
 
 def _show(space: StateSpace, s: int) -> str:

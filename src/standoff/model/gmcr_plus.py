@@ -55,6 +55,7 @@ import yaml
 
 from standoff.errors import ModelError
 from standoff.model import yamlio
+from standoff.model.claims_grammar import RESERVED_DM_IDS
 from standoff.model.expressions import KEYWORDS
 from standoff.model.files import read_user_text
 
@@ -227,8 +228,6 @@ class _Importer:
                           "format as standoff knows it has no such key)")
 
     def unique_id(self, name: str, prefix: str) -> str:
-        from standoff.analysis.claims import RESERVED_DM_IDS
-
         base = _slug(name, prefix)
         if base in RESERVED_DM_IDS:
             base = f"{prefix}{base}"

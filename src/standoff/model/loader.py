@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from standoff.concepts import UnknownConceptError
 from standoff.errors import ModelError
 from standoff.model import schema
+from standoff.model.claims_grammar import RESERVED_DM_IDS, Claim, ClaimContext, parse_claim
 from standoff.model.expressions import Expr, ExpressionError, parse
 from standoff.model.files import MAX_SOURCE_BYTES, read_user_text
 from standoff.model.yamlio import Locations, load_document
@@ -95,12 +96,13 @@ class CollapseSpec:
 class ClaimSpec:
     """A claim of the model file: its id, the sentence it formalises and its parsed check.
 
-    ``claim`` is a :class:`standoff.analysis.claims.Claim`.
+    ``claim`` is the parsed sentence (:mod:`standoff.model.claims_grammar`); its meaning
+    over an analysis is :mod:`standoff.analysis.claims`.
     """
 
     id: str
     check: str
-    claim: Any
+    claim: Claim
     text: str | None
     evidence: Evidence | None
     path: DocPath
@@ -623,11 +625,9 @@ def _claims(
     model: schema.ModelFile, names: _Names, locs: Locations, reader: _Reader
 ) -> tuple[ClaimSpec, ...]:
     """Parse every claim's check sentence (the claim language of
-    :mod:`standoff.analysis.claims`) and check its evidence."""
+    :mod:`standoff.model.claims_grammar`) and check its evidence."""
     if not model.claims:
         return ()
-    from standoff.analysis.claims import ClaimContext, parse_claim
-
     ctx = ClaimContext(names, tuple(model.decision_makers),
                        has_status_quo=model.status_quo is not None)
     out = []
@@ -799,8 +799,6 @@ def _check_variant_state_numbers(
 
 def _check_dm_not_reserved(dm_id: str, locs: Locations) -> None:
     """Refuse a decision maker id that the claim language reads as one of its own words."""
-    from standoff.analysis.claims import RESERVED_DM_IDS
-
     meaning = RESERVED_DM_IDS.get(dm_id.lower())
     if meaning is not None:
         words = ", ".join(sorted(RESERVED_DM_IDS))

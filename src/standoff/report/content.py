@@ -113,7 +113,7 @@ MAX_REPORT_EQUILIBRIA = 50
 def report_states(run: VariantRun) -> tuple[list[int], str | None]:
     """The states (0-based) a report's state and stability tables show, and a note saying
     what is left out and how to get it (None when every state is shown)."""
-    from standoff.report.tables import shown_states
+    from standoff.analysis.result import shown_states
 
     c = run.conflict
     shown = shown_states(run.analysis, MAX_REPORT_STATES)

@@ -17,6 +17,7 @@ from html import escape
 
 from standoff._version import __version__
 from standoff.analysis.claims import ClaimResult, Verdict, state_in_words
+from standoff.analysis.result import stability_rows as _rows
 from standoff.report.content import (
     BargainingSection,
     ReportContent,
@@ -38,7 +39,6 @@ from standoff.report.content import (
     zopa_sentences,
 )
 from standoff.report.svg import state_graph_svg
-from standoff.report.tables import _rows
 
 SECTIONS = (
     ("model", "The model in words"),

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from standoff._version import __version__
 from standoff.analysis.claims import state_in_words
+from standoff.analysis.result import stability_rows as _rows
 from standoff.output import terminal_text
 from standoff.report.content import (
     BargainingSection,
@@ -36,7 +37,6 @@ from standoff.report.content import (
     zopa_sentences,
 )
 from standoff.report.html import BARGAINING_SECTION, SECTIONS
-from standoff.report.tables import _rows
 
 
 class Md(str):

@@ -8,45 +8,19 @@ equilibrium (stable for every decision maker).
 from __future__ import annotations
 
 import csv
-import html
 import io
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from standoff.analysis.result import MAX_TABLE_STATES, NO, YES
+from standoff.analysis.result import stability_rows as _rows
 from standoff.concepts import label as concept_label
 
 if TYPE_CHECKING:
     from standoff.analysis.result import Analysis
 
-YES, NO = "✓", "·"
-
-
-MAX_TABLE_STATES = 100
 MAX_LISTED = 50
-
-
-def _rows(
-    result: Analysis, states: list[int] | None = None
-) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the stability table, for ``states`` (0-based; default: all)."""
-    c = result.conflict
-    header = ["state", "pattern"]
-    for concept in result.concepts:
-        for dm in c.dm_ids:
-            header.append(f"{concept_label(concept)} {dm}")
-    header.append("equilibrium under")
-    eq = {k: result.equilibrium_mask(k) for k in result.concepts}
-    rows = []
-    for s in range(c.state_count) if states is None else states:
-        label = str(s + 1) + (" (status quo)" if c.status_quo == s else "")
-        row = [label, c.pattern(s)]
-        for concept in result.concepts:
-            for i in range(len(c.dm_ids)):
-                row.append(YES if result.stable[concept][i, s] else NO)
-        row.append(", ".join(concept_label(k) for k in result.concepts if eq[k][s]))
-        rows.append(row)
-    return header, rows
 
 
 def option_legend(result: Analysis) -> list[str]:
@@ -111,57 +85,6 @@ def analysis_csv(result: Analysis, variant: str | None = None, header: bool = Tr
     for k, (state, row) in enumerate(flags.iterrows()):
         writer.writerow([*lead, state, patterns[k], *row])
     return buf.getvalue()
-
-
-def shown_states(result: Analysis, limit: int = MAX_TABLE_STATES) -> list[int] | None:
-    """The states (0-based) a bounded view shows: None (every state) when there are at most
-    ``limit``; otherwise the status quo first, then equilibria under any concept, at most
-    ``limit`` states in all, in state order."""
-    c = result.conflict
-    if c.state_count <= limit:
-        return None
-    marked = np.zeros(c.state_count, dtype=bool)
-    for k in result.concepts:
-        marked |= result.equilibrium_mask(k)
-    chosen = [] if c.status_quo is None else [c.status_quo]
-    for s in np.flatnonzero(marked)[: limit + 1]:
-        if len(chosen) >= limit:
-            break
-        if int(s) not in chosen:
-            chosen.append(int(s))
-    return sorted(chosen)
-
-
-def analysis_html(result: Analysis) -> str:
-    """An HTML summary and stability table (used by notebooks through ``_repr_html_``).
-
-    Models of more than :data:`MAX_TABLE_STATES` states show only the status quo and up to
-    that many equilibria, and say how many states are left out and how to get them all.
-    """
-    c = result.conflict
-    states = shown_states(result)
-    header, rows = _rows(result, states)
-    sq = "" if c.status_quo is None else f", status quo {html.escape(c.show(c.status_quo))}"
-    parts = [f"<p><b>{html.escape(c.title)}</b>: {c.state_count:,} states, "
-             f"{len(c.dm_ids)} decision makers{sq}</p>"]
-    if states is not None:
-        n_eq = int(np.logical_or.reduce([result.equilibrium_mask(k)
-                                         for k in result.concepts]).sum())
-        which = "the first equilibria" if n_eq > len(states) - (c.status_quo is not None) \
-            else "the equilibria"
-        counts = "; ".join(f"{html.escape(concept_label(k))} {len(v):,}"
-                           for k, v in result.equilibria.items())
-        parts.append(f"<p>Equilibria: {counts}. The table shows {len(states):,} of "
-                     f"{c.state_count:,} states (the status quo and {which}); "
-                     f"{c.state_count - len(states):,} states are not shown. Every state is "
-                     "in <code>.to_frame()</code> and <code>.to_dict()</code>.</p>")
-    parts += ["<table>", "<thead><tr>"]
-    parts += [f"<th>{html.escape(h)}</th>" for h in header]
-    parts.append("</tr></thead><tbody>")
-    for row in rows:
-        parts.append("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in row) + "</tr>")
-    parts.append("</tbody></table>")
-    return "".join(parts)
 
 
 def print_analysis(result: Analysis, console) -> None:
