@@ -164,7 +164,7 @@ class CoalitionAnalysis:
             cells = [", ".join(map(str, r.stable[k])) or "none" for k in COALITIONS.concept_keys()]
             lines.append(f"| {md_text(' + '.join(r.members))} | {imp or 'none'} | "
                          + " | ".join(cells) + " |")
-        lines += ["", "States stable for every coalition listed: " + "; ".join(
+        lines += ["", "States stable for each coalition listed above: " + "; ".join(
             f"{resolve(k).label} {v or 'none'}" for k, v in self.equilibria.items())]
         return "\n".join(lines) + "\n"
 

@@ -614,9 +614,11 @@ def zopa_rows(result: dict) -> list[list[str]]:
     """One row per issue of a ZOPA result: issue, zone, gap, blocking, smallest concession.
 
     A zone made of separate pieces (possible under a qualified majority, where different
-    coalitions accept different outcomes) lists every piece.
+    coalitions accept different outcomes) lists every piece; a zone on an issue the input
+    gives no bounds for says so (it is the whole scale by default).
     """
     rows = []
+    free = set(unbounded_issues(result))
     for iid, z in result["issues"].items():
         pieces = z.get("zones") or ([z["zone"]] if z["zone"] is not None else [])
         if z["zone"] is None:
@@ -627,6 +629,8 @@ def zopa_rows(result: dict) -> list[list[str]]:
                 zone += " (disconnected)"
             if z.get("status_quo_only"):
                 zone += " (status quo only)"
+            if iid in free:
+                zone += " (no bounds given: the whole scale)"
         conc = z.get("concession")
         ctext = "" if not conc else (
             f"meet at {conc['at']:.4g}: "
@@ -635,11 +639,70 @@ def zopa_rows(result: dict) -> list[list[str]]:
     return rows
 
 
-def zopa_sentences(result: dict) -> list[str]:
-    """The across-issues part of a ZOPA result in words."""
+def unbounded_issues(result: dict) -> list[str]:
+    """The issues of a ZOPA result on which the input gives no bounds: no actor has an
+    acceptable range, a reservation point or a status quo there and no ratifier limits
+    it, so every actor's range is the whole scale and the zone is the scale by default."""
+    return [iid for iid, z in result["issues"].items()
+            if all(v == "unconstrained" for v in z.get("range_source", {}).values())
+            and not any("/" in label for label in z.get("ranges", {}))]
+
+
+def _inside(value: float, pieces: Sequence[Sequence[float]]) -> bool:
+    return any(lo - 1e-9 <= value <= hi + 1e-9 for lo, hi in pieces)
+
+
+def zopa_joint_sentence(result: dict) -> str:
+    """Issue by issue, whether a joint zone exists, never claiming one where the input
+    gives no bounds (:func:`unbounded_issues`)."""
     j = result["joint"]
-    out = ["Issue by issue, a joint zone " + ("exists." if j["exists"] else
-           "does not exist (it fails on " + ", ".join(j["failing_issues"]) + ").")]
+    free = unbounded_issues(result)
+    bounded = [i for i in result["issues"] if i not in free]
+    no_bounds = ("no actor gives an acceptable range, a reservation point or a status quo, "
+                 "so the zone is the whole scale by default")
+    if not bounded:
+        return f"The input gives no bounds: {no_bounds}; it says nothing about agreement."
+    free_note = (f"; the input gives no bounds on {', '.join(free)} ({no_bounds})"
+                 if free else "")
+    if j["exists"]:
+        where = f" on {', '.join(bounded)}" if free else ""
+        return f"Issue by issue, a joint zone exists{where}{free_note}."
+    return ("Issue by issue, a joint zone does not exist (it fails on "
+            + ", ".join(j["failing_issues"]) + f"){free_note}.")
+
+
+def zopa_forecast_sentences(result: dict, forecasts: dict) -> list[str]:
+    """For each issue with a zone (and bounds), whether the models' forecasts lie in it:
+    ``Every forecast on timing (…) lies outside the zone [4, 6].``"""
+    out = []
+    free = set(unbounded_issues(result))
+    for iid, z in result["issues"].items():
+        if z["zone"] is None or iid in free:
+            continue
+        pieces = z.get("zones") or [z["zone"]]
+        values = {name: f.issues[iid].forecast for name, f in forecasts.items()
+                  if iid in f.issues}
+        outside = {n: v for n, v in values.items() if not _inside(v, pieces)}
+        if not outside:
+            continue
+        zone = " ∪ ".join(f"[{lo:.4g}, {hi:.4g}]" for lo, hi in pieces)
+        listed = ", ".join(f"{n} {v:.4g}" for n, v in outside.items())
+        if len(outside) == len(values):
+            out.append(f"Every forecast on {iid} ({listed}) lies outside the zone {zone}.")
+        else:
+            out.append(f"On {iid}, {plural(len(outside), 'forecast')} of {len(values)} "
+                       f"({listed}) {'lies' if len(outside) == 1 else 'lie'} outside the "
+                       f"zone {zone}.")
+    return out
+
+
+def zopa_sentences(result: dict, forecasts: dict | None = None) -> list[str]:
+    """The across-issues part of a ZOPA result in words; with ``forecasts`` (model name →
+    :class:`~standoff.bargaining.results.Forecast`), also where they fall outside a zone."""
+    j = result["joint"]
+    out = [zopa_joint_sentence(result)]
+    if forecasts:
+        out += zopa_forecast_sentences(result, forecasts)
     pk = j.get("package") or {}
     coalition = pk.get("coalition")
     everyone = not coalition or not pk.get("outside")

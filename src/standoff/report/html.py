@@ -188,7 +188,8 @@ def bargaining_html(section: BargainingSection) -> list[str]:
     out.append(f"<p>Rule: {escape(str(z['rule']))}.</p>")
     out.append(_table(["issue", "zone", "gap", "blocking", "smallest concession"],
                       zopa_rows(z)))
-    out.append("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in zopa_sentences(z)) + "</ul>")
+    sentences = zopa_sentences(z, section.forecasts)
+    out.append("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in sentences) + "</ul>")
     return out
 
 

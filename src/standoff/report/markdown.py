@@ -161,7 +161,7 @@ def bargaining_markdown(section: BargainingSection,
     z = section.zopa
     out += ["### Zone of possible agreement", "", md_text(f"Rule: {z['rule']}."), ""]
     out += _table(["issue", "zone", "gap", "blocking", "smallest concession"], zopa_rows(z))
-    out += [f"- {md_text(s)}" for s in zopa_sentences(z)] + [""]
+    out += [f"- {md_text(s)}" for s in zopa_sentences(z, section.forecasts)] + [""]
     return out
 
 
