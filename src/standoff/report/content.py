@@ -482,6 +482,14 @@ def claim_sentence(spec: ModelSpec, claim_id: str) -> str:
     raise KeyError(claim_id)
 
 
+def _support(spec: ModelSpec, evidence: Evidence | None) -> str:
+    """`` (the source holds that “…”)`` after a premise in words; nothing when the premise
+    gives no evidence (the evidence section lists those, once)."""
+    if evidence_kind(evidence) == "none" and (evidence is None or evidence.source is None):
+        return ""
+    return f" ({evidence_words(spec, evidence)})"
+
+
 def option_direction(moves: str) -> str:
     return {"both": "can be taken and given up", "take": "once taken, never undone",
             "drop": "can only be given up"}[moves]
@@ -511,7 +519,7 @@ def model_in_words(conflict: Conflict) -> list[tuple[str, list[str]]]:
     for g in spec.groups:
         feas.append(f"{words[g.kind]} {', '.join(spec.options[k].key for k in g.options)}.")
     for stmt in spec.infeasible:
-        feas.append(f"never: {stmt.text} ({evidence_words(spec, stmt.evidence)}).")
+        feas.append(f"never: {stmt.text}{_support(spec, stmt.evidence)}.")
     for c in spec.collapses:
         feas.append(f"states with {c.text} merge into one; other options do not matter there.")
     if not feas:
@@ -534,7 +542,7 @@ def model_in_words(conflict: Conflict) -> list[tuple[str, list[str]]]:
         items = []
         for stmt in pref.statements:
             w = f" [weight {stmt.weight:g}]" if pref.kind == "weights" and stmt.weight else ""
-            items.append(f"{stmt.text}{w} ({evidence_words(spec, stmt.evidence)})")
+            items.append(f"{stmt.text}{w}{_support(spec, stmt.evidence)}")
         prefs.append(f"{name} prefers states where, {form}: " + "; ".join(items) + ".")
     out.append(("What each decision maker prefers", prefs))
     return out

@@ -79,7 +79,7 @@ blockquote{margin:.3rem 0 .3rem 1rem;padding-left:.6rem;border-left:3px solid #b
 details{margin:.3rem 0}summary{cursor:pointer}nav a{margin-right:.8rem}
 .graph,.scroll{overflow-x:auto;max-width:100%}
 .summary{background:#f6f8fa;border:1px solid #d0d7de;padding:.4rem 1rem;border-radius:6px}
-p,li,td,th{overflow-wrap:anywhere}
+p,li{overflow-wrap:anywhere}td code{overflow-wrap:anywhere}
 """
 
 
