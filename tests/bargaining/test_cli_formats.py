@@ -16,22 +16,38 @@ def test_table_is_accepted_as_the_text_format(run):
 
 
 def test_long_runs_elide_middle_rounds_in_the_text_table(run):
-    """Ten rounds do not fit 80 columns: the table keeps the start, the first and the last
-    rounds, marks the gap, and says where to find every round."""
+    """Ten rounds do not fit an 80-column terminal: the table keeps the start, the first and
+    the last rounds, marks the gap, and says where to find every round. Printed to a pipe,
+    every round is shown."""
     from standoff.cli.bargaining import shown_rounds
 
     assert shown_rounds(5, 5) == [0, 1, 2, 3, 4]
     assert shown_rounds(11, 7) == [0, 1, 2, None, 8, 9, 10]
     assert shown_rounds(11, 1) == [0, None, 10]
+    import io
+
+    from standoff.bargaining import load_model, run_model
+    from standoff.cli.bargaining import _print_forecast
+    from standoff.cli.common import make_console
+
+    model = load_model(EXAMPLES / "ec_emissions.yaml")
+    result = run_model(model, "expected_utility", 10, stop="rounds")
+    buffer = io.StringIO()
+    _print_forecast(make_console(file=buffer, width=80), result, model)  # an 80-column terminal
+    output = buffer.getvalue()
+    header = next(ln for ln in output.splitlines() if "start" in ln)
+    assert "r1 " in header and "r10" in header and "…" in header and "r5 " not in header
+    assert "rounds in the middle not shown" in output
+    # fixed decimals, one format for every cell: the round-10 median of the case file
+    assert any(ln.split("│")[1].strip() == "median" and ln.split("│")[-2].strip() == "7.00"
+               for ln in output.splitlines() if ln.count("│") > 2)
+    # to a pipe or a file nothing is cut: every round is shown
     r = run("forecast", EXAMPLES / "ec_emissions.yaml", "--model", "expected_utility",
             "--rounds", "10", "-o", "stop=rounds")
     assert r.exit_code == 0, r.output
     header = next(ln for ln in r.output.splitlines() if "start" in ln)
-    assert "r1 " in header and "r10" in header and "…" in header and "r5 " not in header
-    assert "rounds in the middle not shown" in r.output
-    # fixed decimals, one format for every cell: the round-10 median of the case file
-    assert any(ln.split("│")[1].strip() == "median" and ln.split("│")[-2].strip() == "7.00"
-               for ln in r.output.splitlines() if ln.count("│") > 2)
+    assert all(f"r{k} " in header for k in range(1, 10)) and "r10" in header
+    assert "…" not in header and "not shown" not in r.output
 
 
 def test_errors_name_the_file_even_when_it_cites_a_source(run, write):

@@ -472,6 +472,19 @@ class ClaimResult:
         return all(v.holds for v in self.verdicts)
 
     @property
+    def verdict_word(self) -> str:
+        """The short verdict of this claim in this variant, the one word every view uses
+        (the claims table, the sentences across variants, the report): ``holds`` (under
+        every concept checked), ``fails`` (under none) or ``mixed (k/n)`` (under k of the
+        n concepts)."""
+        yes = sum(v.holds for v in self.verdicts)
+        if yes == len(self.verdicts):
+            return "holds"
+        if yes == 0:
+            return "fails"
+        return f"mixed ({yes}/{len(self.verdicts)})"
+
+    @property
     def verdict_text(self) -> str:
         """``holds``, ``fails``, or ``holds under Nash, GMR; fails under SEQ``."""
         yes = [concept_label(v.concept) for v in self.verdicts if v.holds]
@@ -551,15 +564,24 @@ def _require_analysis(analysis: object, caller: str) -> None:
 
 
 def variant_summary(results: Sequence[ClaimResult]) -> str:
-    """Across variants, for one claim: ``holds in every variant``, ``fails in every
-    variant`` or ``holds only in variants a, b (fails in c)``."""
-    yes = [r.variant for r in results if r.holds]
-    no = [r.variant for r in results if not r.holds]
+    """Across variants, for one claim, in the words of the claims table
+    (:attr:`ClaimResult.verdict_word`): ``holds in every variant``, ``fails in every
+    variant``, ``holds only in variants a, b (mixed in c (3/5); fails in d)``, or, when it
+    holds fully in no variant, ``mixed in c (3/5); fails in d``. A variant where the claim
+    holds under some concepts only is never called failed. One result: its verdict text."""
     if len(results) == 1:
         return results[0].verdict_text
-    if not no:
+    yes = [r.variant for r in results if r.verdict_word == "holds"]
+    no = [r.variant for r in results if r.verdict_word == "fails"]
+    mixed = [f"{r.variant} {r.verdict_word.removeprefix('mixed ')}" for r in results
+             if r.verdict_word.startswith("mixed")]
+    if len(yes) == len(results):
         return "holds in every variant"
-    if not yes:
+    if len(no) == len(results):
         return "fails in every variant"
+    rest = "; ".join(([f"mixed in {', '.join(mixed)}"] if mixed else [])
+                     + ([f"fails in {', '.join(no)}"] if no else []))
+    if not yes:
+        return rest
     word = "variant" if len(yes) == 1 else "variants"
-    return f"holds only in {word} {', '.join(yes)} (fails in {', '.join(no)})"
+    return f"holds only in {word} {', '.join(yes)} ({rest})"

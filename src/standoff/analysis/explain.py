@@ -22,6 +22,7 @@ from standoff.graph.conflict import Conflict, is_int
 from standoff.stability.common import improvement_graphs, opponents
 from standoff.stability.sequences import shortest_legal_sequence
 from standoff.stability.smr import escape_value
+from standoff.words import plural
 
 MAX_SIM_COMBINATIONS = 200_000
 
@@ -194,7 +195,7 @@ def explain(conflict: Conflict, state: int, dm: str | int, concept: str) -> Expl
         )
         if concept == "nash":
             items.append(Deterrence(s1 + 1, False))
-            text.append(move + "; under Nash stability sanctions are not considered.")
+            text.append(move + ".")
             continue
         if concept == "sim":
             try:
@@ -244,7 +245,7 @@ def explain(conflict: Conflict, state: int, dm: str | int, concept: str) -> Expl
             f"better than {show(s)}."
         if concept == "smr":
             if counters:
-                listed = ", ".join(map(str, counters))
+                listed = ", ".join(show(t - 1) for t in counters)
                 sentence += (
                     f" {name}'s counter-moves from there ({listed}) are no better than "
                     f"{show(s)} either."
@@ -265,6 +266,9 @@ def explain(conflict: Conflict, state: int, dm: str | int, concept: str) -> Expl
         else:
             listed = ", ".join(map(str, bad[:-1])) + f" and {bad[-1]}"
             what = f"the moves to {listed} are not deterred"
+        if concept == "nash":  # said once here, not on every move
+            what = (f"{name} has {plural(len(bad), 'unilateral improvement')}, and Nash "
+                    "stability does not consider sanctions")
         head = f"{show(s)} is not {label} stable for {name}: {what}."
     return Explanation(state, conflict.dm_ids[i], concept, stable, tuple(items),
                        (head, *text))

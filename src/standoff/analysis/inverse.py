@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations, product
 from math import factorial, prod
 from typing import Any
@@ -75,6 +75,8 @@ class InverseResult:
         conditions: ``{concept: [sentences]}``: the conditions in words.
         examples: ``{concept: [{dm: ranking best first}]}``: representative profiles,
             those closest to the model's own rankings first.
+        refused: ``{concept: why}``: concepts asked for but not counted, because counting
+            them would list too many profiles one by one (the others are still counted).
     """
 
     conflict: Conflict
@@ -87,6 +89,7 @@ class InverseResult:
     conditions: dict[str, list[str]]
     examples: dict[str, list[dict[str, list[int]]]]
     provenance: Provenance | None = None
+    refused: dict[str, str] = field(default_factory=dict)
 
     def sentences(self) -> list[str]:
         c = self.conflict
@@ -98,6 +101,8 @@ class InverseResult:
             share = n / self.rankings if self.rankings else 0.0
             out.append(f"{c.show(self.state - 1)} is an equilibrium under "
                        f"{label(k)} for {n:,} of them ({share:.1%}).")
+        for k, why in self.refused.items():
+            out.append(f"{label(k)}: {why}.")
         return out
 
     def __str__(self) -> str:
@@ -116,6 +121,7 @@ class InverseResult:
             "methods": self.methods,
             "conditions": self.conditions,
             "examples": self.examples,
+            "refused": self.refused,
             "text": self.sentences(),
         }
 
@@ -540,15 +546,24 @@ def inverse_analysis(
         else:
             counts[k] = value
             methods[k] = "inclusion–exclusion" if setup.used_clauses else "down-set sum"
-    if pending:
-        if total > MAX_ENUMERATION:
+    refused: dict[str, str] = {}
+    if pending and total > MAX_ENUMERATION:
+        # refuse only the concepts that need enumeration; the others are counted
+        why = (f"would list {_big(total)} ranking profiles one by one, more than the limit "
+               f"of {MAX_ENUMERATION:,}")
+        cheap = [k for k in concepts if k not in pending]
+        narrow = ("add --given constraints to narrow the rankings"
+                  + (", or vary fewer decision makers" if len(varied_t) > 1 else ""))
+        if not cheap:
             raise ParameterError(
-                f"counting {', '.join(pending)} would list {_big(total)} ranking profiles "
-                f"one by one, more than the limit of {MAX_ENUMERATION:,}",
-                parameter="vary",
-                hint="vary fewer decision makers, or give constraints on their rankings to "
-                "narrow them",
-            )
+                f"counting {', '.join(label(k) for k in pending)} {why}", parameter="vary",
+                hint=narrow)
+        for k in pending:
+            refused[k] = (f"not counted: it {why}; {narrow} (--concepts "
+                          f"{','.join(cheap)} counts the others alone)")
+        concepts = tuple(cheap)
+        pending = []
+    if pending:
         for k in pending:
             counts[k] = 0
             methods[k] = "enumeration"
@@ -577,6 +592,7 @@ def inverse_analysis(
                             vary=[conflict.dm_ids[d] for d in varied_t],
                             given=[list(g) for g in given_out], examples=examples,
                             method=method),
+        refused=refused,
     )
 
 

@@ -490,12 +490,18 @@ class StatusQuoAnalysis:
             out.append(f"Paths are shown to the {len(self.paths)} nearest targets; "
                        f"{self.paths_omitted:,} more reachable targets are left out "
                        f"({more_hint}).")
-        for t in self.unreachable[:MAX_PATHS]:
-            out.append(f"{c.show(t - 1)} cannot be reached by {self.how}.")
-        if len(self.unreachable) > MAX_PATHS:
-            out.append(f"… and {len(self.unreachable) - MAX_PATHS:,} more targets cannot be "
-                       f"reached by {self.how}.")
+        if self.unreachable:
+            out.append(self.unreachable_sentence())
         return out
+
+    def unreachable_sentence(self) -> str:
+        """The targets that cannot be reached, in one sentence (at most :data:`MAX_PATHS`
+        named, then how many more)."""
+        c = self.conflict
+        named = ", ".join(c.show(t - 1) for t in self.unreachable[:MAX_PATHS])
+        rest = len(self.unreachable) - MAX_PATHS
+        more = f" and {rest:,} more" if rest > 0 else ""
+        return f"Not reachable by {self.how}: {named}{more}."
 
     def __str__(self) -> str:
         return "\n".join(self.sentences())

@@ -147,9 +147,11 @@ def exchange(model: BargainingModel, options: ExchangeOptions | None = None) -> 
     history = [x.copy()]
     outcomes = [_outcomes(x, c * s, has)]
     trades: list[list[dict[str, Any]]] = []
+    stopped = f"reached the round limit ({opt.rounds})"
     for _ in range(opt.rounds):
         x, done = exchange_round(x, s, c, has, width, opt.min_gain)
         if not done:
+            stopped = "no exchange left that both sides gain from"
             break
         history.append(x.copy())
         outcomes.append(_outcomes(x, c * s, has))
@@ -168,6 +170,11 @@ def exchange(model: BargainingModel, options: ExchangeOptions | None = None) -> 
             actors=tuple(actors[i] for i in rows),
             rounds=tuple(tuple(float(h[i, k]) for i in rows) for h in history),
             details={
+                "steps": len(history) - 1,
+                "stopped": stopped,
+                **({"note": "one issue: there is nothing to exchange it for, so the forecast "
+                            "is the capability x salience weighted mean of the positions "
+                            "(the compromise model)"} if K == 1 else {}),
                 "mean": [float(o[k]) for o in outcomes],
                 "exchanges": [t for rnd in trades for t in rnd
                               if issue.id in (t["issue_demanded"], t["issue_supplied"])],

@@ -74,6 +74,7 @@ from standoff.bargaining.inputs import BargainingModel, Issue
 from standoff.bargaining.options import bounded, describe, parse_options
 from standoff.bargaining.results import Forecast, IssueForecast
 from standoff.errors import ModelError
+from standoff.words import plural
 
 _EPS = 1e-12
 
@@ -292,6 +293,8 @@ def forecast_issue(issue: Issue, opt: EUOptions) -> IssueForecast:
     kinds: list[list[str | None]] = []
     risks: list[list[float]] = []
     still = 0
+    stopped = (f"ran every round ({opt.rounds})" if opt.stop == "rounds" else
+               f"reached the round limit ({opt.rounds}) before the {opt.forecast} settled")
     for _ in range(opt.rounds):
         x, data = one_round(x, c, s, rng_of(x), opt)
         history.append(x.copy())
@@ -304,6 +307,8 @@ def forecast_issue(issue: Issue, opt: EUOptions) -> IssueForecast:
         if opt.stop == "stable":
             still = still + 1 if abs(series[-1] - series[-2]) < opt.tolerance * fixed_rng else 0
             if still >= opt.patience:
+                stopped = (f"stable: the {opt.forecast} moved less than {opt.tolerance:g} of "
+                           f"the scale for {plural(opt.patience, 'round')} (stop=stable)")
                 break
     value = medians[-1] if opt.forecast == "median" else means[-1]
     return IssueForecast(
@@ -311,7 +316,8 @@ def forecast_issue(issue: Issue, opt: EUOptions) -> IssueForecast:
         forecast=float(value),
         actors=tuple(issue.actors),
         rounds=tuple(tuple(float(v) for v in h) for h in history),
-        details={"median": medians, "mean": means, "offers_taken": kinds, "risk": risks},
+        details={"median": medians, "mean": means, "offers_taken": kinds, "risk": risks,
+                 "steps": len(history) - 1, "stopped": stopped},
     )
 
 

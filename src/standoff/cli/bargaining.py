@@ -105,12 +105,22 @@ def shown_rounds(n: int, fit: int) -> list[int | None]:
     return [*range(head), None, *range(n - tail, n)]
 
 
-def _print_forecast(console: Console, forecast: Any) -> None:
+def _print_forecast(console: Console, forecast: Any, model: Any = None) -> None:
+    """A forecast on the terminal: the file's title, the model, and per issue the forecast
+    beside the recorded outcome (when the file gives one), the positions by round and why
+    the run stopped."""
+    if model is not None:
+        console.print(Text(model.title, style="bold"))
     console.print(Text.assemble(("model:", "bold"), f" {forecast.model}   ({forecast.citation})"))
     if forecast.options:
         console.print("options: " + ", ".join(f"{k}={v}" for k, v in forecast.options.items()))
     for iid, res in forecast.issues.items():
-        table = Table(title=f"issue {iid}: forecast {res.forecast:.4g}")
+        outcome = None
+        if model is not None:
+            outcome = next((i.outcome for i in model.issues if i.id == iid), None)
+        recorded = "" if outcome is None else f", recorded outcome {outcome:.4g}"
+        console.print(Text(f"issue {iid}: forecast {res.forecast:.4g}{recorded}", style="bold"))
+        table = Table()
         n = len(res.rounds)
         names = [*res.actors, "median", "mean"]
         name_width = min(16, max(len(a) for a in names))
@@ -137,6 +147,8 @@ def _print_forecast(console: Console, forecast: Any) -> None:
             if "note" in res.details:
                 console.print(f"note: {res.details['note']}")
             continue
+        if "note" in res.details:
+            console.print(f"note: {res.details['note']}")
         for r in columns:
             label = "…" if r is None else ("start" if r == 0 else f"r{r}")
             table.add_column(label, justify="right", no_wrap=True)
@@ -154,7 +166,7 @@ def _print_forecast(console: Console, forecast: Any) -> None:
                           "FILE.svg give every round)")
         if "stopped" in res.details:
             steps = res.details["steps"]
-            console.print(f"stopped after {steps} step{'s' if steps != 1 else ''}: "
+            console.print(f"stopped after {steps} round{'s' if steps != 1 else ''}: "
                           f"{res.details['stopped']}")
 
 
@@ -260,7 +272,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(forecast_csv(result), nl=False)
             return
         console = make_console()
-        _print_forecast(console, result)
+        _print_forecast(console, result, m)
         if samples:
             _print_monte_carlo(console, payload["monte_carlo"])
         if plot is not None:
@@ -362,10 +374,9 @@ def register(app: typer.Typer) -> None:
             table.add_row(*row)
         console.print(table)
         j = result["joint"]
-        console.print(
-            f"issue by issue: a joint zone {'exists' if j['exists'] else 'does not exist'}"
-            + ("" if j["exists"] else f" (fails on {', '.join(j['failing_issues'])})")
-        )
+        from standoff.report.content import zopa_joint_sentence
+
+        console.print(zopa_joint_sentence(result))
         if "package" in j and j["package"].get("exists") is not None:
             pk = j["package"]
             who = "every actor"

@@ -119,7 +119,7 @@ def claims_markdown(content) -> str:
     """The claims table and witnesses as Markdown; model text (title, view, variant names,
     claim sentences, witnesses) escaped with :func:`~standoff.report.markdown.md_text`, the
     checks in code spans."""
-    from standoff.report.content import claim_sentence
+    from standoff.report.content import claim_sentence, verdict_phrase
     from standoff.report.markdown import md_code, md_text
 
     spec = content.spec
@@ -130,7 +130,7 @@ def claims_markdown(content) -> str:
     out += ["| claim | check | " + " | ".join(names) + " | across variants |",
             "|" + "---|" * (len(names) + 3)]
     for claim in spec.claims:
-        cells = [md_text(r.verdict_text) for r in content.claim_results(claim.id)]
+        cells = [md_text(r.verdict_word) for r in content.claim_results(claim.id)]
         check = md_code(claim.check).replace("|", "\\|")
         out.append(f"| {md_text(claim.id)} | {check} | " + " | ".join(cells)
                    + f" | {md_text(content.claim_summary(claim.id))} |")
@@ -142,7 +142,7 @@ def claims_markdown(content) -> str:
         out += [f"## {md_text(claim.id)}", "",
                 md_text(sentence[:1].upper() + sentence[1:] + "."), ""]
         for r in content.claim_results(claim.id):
-            out.append(f"- **{md_text(r.variant)}**: {md_text(r.verdict_text)}")
+            out.append(f"- **{md_text(r.variant)}**: {md_text(verdict_phrase(r))}")
             for depth, line in _witness_lines(r):
                 out.append("  " * depth + f"  - {md_text(line)}")
         out.append("")
@@ -163,18 +163,16 @@ def _witness_lines(result) -> list[tuple[int, str]]:
 
 
 def _cell(result) -> Text:
-    """A short verdict for the terminal table: holds, fails or mixed (k/n)."""
-    yes = sum(v.holds for v in result.verdicts)
-    if yes == len(result.verdicts):
-        return Text("holds", style="green")
-    if yes == 0:
-        return Text("fails", style="red")
-    return Text(f"mixed ({yes}/{len(result.verdicts)})", style="yellow")
+    """The verdict word of the claims table (:attr:`ClaimResult.verdict_word`: holds, fails
+    or mixed (k/n)), coloured."""
+    word = result.verdict_word
+    style = {"holds": "green", "fails": "red"}.get(word, "yellow")
+    return Text(word, style=style)
 
 
 def print_claims(content, console: Console) -> None:
     """The claims table (verdict per variant) and, per claim, the witnesses."""
-    from standoff.report.content import claim_sentence
+    from standoff.report.content import claim_sentence, verdict_phrase
 
     spec = content.spec
     console.print(Text.assemble((terminal_text(spec.title), "bold"),
@@ -186,9 +184,9 @@ def print_claims(content, console: Console) -> None:
                       "docs/claims.md).")
         return
     table = Table()
-    table.add_column("claim", no_wrap=True)
+    table.add_column("claim", overflow="fold")
     for run in content.runs:
-        table.add_column(run.name, no_wrap=True)
+        table.add_column(run.name, overflow="fold")
     for claim in spec.claims:
         table.add_row(claim.id, *(_cell(r) for r in content.claim_results(claim.id)))
     console.print(table)
@@ -210,7 +208,7 @@ def print_claims(content, console: Console) -> None:
         console.print(f"  checked as: {claim.check}", highlight=False, markup=False)
         console.print(f"  verdict: {content.claim_summary(claim.id)}", highlight=False)
         for r in content.claim_results(claim.id):
-            console.print(f"  [{r.variant}] {r.verdict_text}", highlight=False, markup=False)
+            console.print(f"  [{r.variant}] {verdict_phrase(r)}", highlight=False, markup=False)
             for depth, line in _witness_lines(r):
                 console.print("    " * (depth + 1) + line, highlight=False, markup=False)
 

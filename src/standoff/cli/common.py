@@ -26,8 +26,10 @@ from standoff.output import (
     terminal_text,
 )
 
-#: Width of rich tables written to a file (a file has no terminal to take it from).
-FILE_WIDTH = 200
+#: Width of text written to a pipe or a file, which has no terminal to take a width from:
+#: wide enough that no line is wrapped and no table cell is cut; tables still take only the
+#: width they need.
+FILE_WIDTH = 100_000
 
 
 def safe_rich_text(text: Text) -> Text:
@@ -71,8 +73,15 @@ class SafeConsole(Console):
 
 def make_console(**kwargs: Any) -> Console:
     """The one console factory of the command line: a :class:`SafeConsole`, which prints
-    model text literally (no rich markup) and with control characters made visible."""
-    return SafeConsole(markup=False, highlight=False, **kwargs)
+    model text literally (no rich markup) and with control characters made visible.
+
+    On a terminal, text fits the terminal's width. Printed to a pipe or a file (no terminal,
+    no ``width`` given), nothing is hard-wrapped: lines are as long as their text and tables
+    as wide as their cells (:data:`FILE_WIDTH`), so no cell is cut to an ellipsis."""
+    console = SafeConsole(markup=False, highlight=False, **kwargs)
+    if "width" not in kwargs and not console.is_terminal:
+        console.width = FILE_WIDTH
+    return console
 
 
 def load_conflict(model: Path, max_states: int):

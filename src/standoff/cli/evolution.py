@@ -230,8 +230,8 @@ def _print_paths(result, console: Console) -> None:
             table.add_row(*row)
         console.print(table)
         console.print(path.sentence(c), highlight=False)
-    for t in result.unreachable:
-        console.print(f"{c.show(t - 1)} cannot be reached by {result.how}.", highlight=False)
+    if result.unreachable:
+        console.print(result.unreachable_sentence(), highlight=False)
 
 
 # -- coalitions ------------------------------------------------------------------------------
@@ -292,6 +292,23 @@ def coalitions_command(
     _write(sections, key, format, output, labelled)
 
 
+def coalitions_analysed(result) -> str:
+    """Which coalitions the "stable for each" lines speak of, exactly: the ones analysed,
+    and which sizes were not (a state listed there need not be stable for a decision maker
+    alone, which is a coalition of one)."""
+    groups = [" + ".join(r.members) for r in result.coalitions]
+    n = len(result.conflict.dm_ids)
+    sizes = {len(r.members) for r in result.coalitions}
+    left = [k for k in range(1, n + 1) if k not in sizes]
+    text = (f"States stable for each of the {len(groups)} coalitions analysed "
+            f"({'; '.join(groups)})" if len(groups) != 1 else
+            f"States stable for the one coalition analysed ({groups[0]})")
+    if left:
+        words = {1: "single decision makers"}
+        text += "; not analysed: " + ", ".join(words.get(k, f"coalitions of {k}") for k in left)
+    return text + ":"
+
+
 def _print_coalitions(result, console: Console) -> None:
     """The coalition stability table and the states stable for every coalition."""
     conflict = result.conflict
@@ -311,10 +328,11 @@ def _print_coalitions(result, console: Console) -> None:
             cut |= len(r.stable[k]) > TABLE_ITEMS
         table.add_row(" + ".join(r.members), imp or "none", *cells)
     console.print(table)
+    console.print(coalitions_analysed(result), highlight=False)
     for k, states in result.equilibria.items():
         shown = _abridged([conflict.show(s - 1) for s in states], ", ")
         cut |= len(states) > TABLE_ITEMS
-        console.print(f"  {label(k):<6} stable for every coalition: "
+        console.print(f"  {label(k):<6} stable for each of them: "
                       + (shown or "none"), highlight=False)
     if cut:
         console.print(f"Long lists show their first {TABLE_ITEMS} entries; "

@@ -2,8 +2,8 @@
 
 :func:`build_report` analyses the model and each selected variant and checks its claims;
 the helpers below put the model into words. Text about a premise never states the
-source's view as a fact: a quoted premise reads "the commentary holds that …" (the source
-id standing in for "commentary"), an unsupported one "assumption: …".
+source's view as a fact: a quoted premise reads "<the source's title> holds that …", an
+unsupported one "assumption: …".
 """
 
 from __future__ import annotations
@@ -157,12 +157,206 @@ def evolution_of(content: ReportContent):
     return status_quo_analysis(base.conflict, base.analysis)
 
 
+# -- the bottom line -------------------------------------------------------------------------
+#: States listed by name in one sentence of the bottom line before "and N more".
+MAX_BOTTOM_LINE_STATES = 8
+
+
+@dataclass(frozen=True)
+class BottomLine:
+    """What a report says first, before any table.
+
+    ``claims``: sentences on the claims (how many follow everywhere, which fail in the
+    model as written and what they say, which depend on the variant or the concept), each
+    in the words of the claims table (:func:`verdict_phrase`, :func:`variant_summary`);
+    ``outcomes``: the equilibria of the model as written and where the status quo can
+    move; ``missing``: one line saying what the model does not have (evidence, claims,
+    variants, a status quo), or None.
+    """
+
+    claims: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    missing: str | None
+
+
+def _as_written(run: VariantRun) -> str:
+    return "the model as written" if run.name == "base" else f"variant {run.name}"
+
+
+def _states_listed(conflict: Conflict, states: Sequence[int]) -> str:
+    """States (1-based) as ``9 (NYNYN), 18 (NYNYY)``, at most
+    :data:`MAX_BOTTOM_LINE_STATES` of them, then "and N more"."""
+    shown = [conflict.show(s - 1) for s in states[:MAX_BOTTOM_LINE_STATES]]
+    rest = len(states) - len(shown)
+    return ", ".join(shown) + (f" and {rest:,} more" if rest else "")
+
+
+def _concepts_words(keys: Sequence[str], every: Sequence[str]) -> str:
+    if len(keys) == len(every) and len(every) > 1:
+        return "every concept"
+    return ", ".join(concept_name(k) for k in keys)
+
+
+def claims_bottom_line(content: ReportContent) -> list[str]:
+    """The claims in a few sentences, each saying what the claims table says."""
+    spec = content.spec
+    if not spec.claims:
+        return []
+    base = content.base
+    where = _as_written(base)
+    everywhere, failing, depending = [], [], []
+    for claim in spec.claims:
+        results = content.claim_results(claim.id)
+        words = {r.verdict_word for r in results}
+        base_word = next(r.verdict_word for r in results if r.variant == base.name)
+        if words == {"holds"}:
+            everywhere.append(claim.id)
+        elif base_word == "fails":
+            failing.append(claim)
+        else:
+            depending.append(claim)
+    scope = (f"under {', '.join(concept_name(k) for k in content.concepts)}"
+             + (f", in {plural(len(content.runs), 'variant')}" if len(content.runs) > 1 else ""))
+    counts = [f"{len(everywhere):,} "
+              + ("follows" if len(everywhere) == 1 else "follow")
+              + (" everywhere" if len(content.runs) > 1 else "") + " under every concept",
+              f"{len(failing):,} {'fails' if len(failing) == 1 else 'fail'} in {where}"]
+    if depending:
+        counts.append(f"{len(depending):,} {'depends' if len(depending) == 1 else 'depend'} "
+                      + ("on the variant or the concept" if len(content.runs) > 1
+                         else "on the concept"))
+    out = [f"{plural(len(spec.claims), 'claim')} checked {scope}: " + "; ".join(counts) + "."]
+    if everywhere:
+        out.append("Follows " + ("in every variant " if len(content.runs) > 1 else "")
+                   + "under every concept: " + ", ".join(everywhere) + ".")
+    for claim in failing:
+        sentence = claim_sentence(spec, claim.id)
+        text = (f"Fails in {where}: {claim.id} ({sentence[:1].upper() + sentence[1:]}) "
+                f"fails under every concept checked there")
+        if len(content.runs) > 1:
+            text += f"; across variants it {content.claim_summary(claim.id)}"
+        out.append(text + ".")
+    for claim in depending:
+        if len(content.runs) > 1:
+            out.append(f"Depends on the variant or the concept: {claim.id} "
+                       f"{content.claim_summary(claim.id)}.")
+        else:
+            r = content.claim_results(claim.id)[0]
+            out.append(f"Depends on the concept: {claim.id} is {verdict_phrase(r)}.")
+    return out
+
+
+def outcomes_bottom_line(content: ReportContent) -> list[str]:
+    """The equilibria of the model as written (grouped by the concepts they hold under) and
+    where the status quo can move."""
+    run = content.base
+    c = run.conflict
+    concepts = run.analysis.concepts
+    where = _as_written(run)
+    by_state: dict[int, list[str]] = {}
+    for k in concepts:
+        for s in run.analysis.equilibria[k]:
+            by_state.setdefault(s, []).append(k)
+    out = []
+    if not by_state:
+        out.append(f"Equilibria of {where}: none under "
+                   f"{', '.join(concept_name(k) for k in concepts)}.")
+    else:
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for s, keys in sorted(by_state.items()):
+            groups.setdefault(tuple(keys), []).append(s)
+        parts = [f"{_states_listed(c, states)} under {_concepts_words(keys, concepts)}"
+                 for keys, states in sorted(groups.items(), key=lambda kv: -len(kv[0]))]
+        out.append(f"Equilibria of {where}: " + "; ".join(parts) + ".")
+    if c.status_quo is None:
+        return out
+    from standoff.analysis.claims import state_in_words
+
+    sq_text = f"The status quo is {state_in_words(c, c.status_quo)}."
+    sq = evolution_of(content)
+    if sq is None:
+        out.append(f"{sq_text} {evolution_missing(content)}")
+        return out
+    at = sq.at_start
+    if at:
+        sq_text += f" It is itself an equilibrium under {_concepts_words(at, concepts)}."
+    others = len(sq.reachable) - 1
+    reach: dict[int, list[str]] = {}
+    for k, states in sq.reachable_equilibria.items():
+        for s in states:
+            if s != sq.start:
+                reach.setdefault(s, []).append(k)
+    if others <= 0:
+        move = f"No legal sequence of {sq.how} leads away from it."
+    else:
+        move = (f"Legal sequences of {sq.how} lead from it to "
+                f"{plural(others, 'other state')}")
+        if reach:
+            shown = [f"{c.show(s - 1)} ({_concepts_words(keys, concepts)})"
+                     for s, keys in sorted(reach.items())[:MAX_BOTTOM_LINE_STATES]]
+            rest = len(reach) - len(shown)
+            move += ("; the equilibria among them: " + ", ".join(shown)
+                     + (f" and {rest:,} more" if rest else "") + ".")
+        else:
+            move += ", none of them an equilibrium."
+    out.append(f"{sq_text} {move}")
+    return out
+
+
+def missing_line(content: ReportContent) -> str | None:
+    """One line naming what the model does not have (evidence for its premises, claims,
+    variants, a status quo), so that the report can leave those sections out; None when
+    it has all of them."""
+    spec = content.spec
+    lacks = []
+    if not has_evidence(content):
+        lacks.append("no evidence for its premises (no quotes, no stated assumptions)")
+    if not spec.claims:
+        lacks.append("no claims to check")
+    if len(variant_names(spec)) <= 1:
+        lacks.append("no variants")
+    if content.base.conflict.status_quo is None:
+        lacks.append("no status quo")
+    if not lacks:
+        return None
+    listed = lacks[0] if len(lacks) == 1 else ", ".join(lacks[:-1]) + " and " + lacks[-1]
+    return f"This model has {listed}; the report leaves out the sections they would fill."
+
+
+def bottom_line(content: ReportContent) -> BottomLine:
+    """The report's opening summary (see :class:`BottomLine`)."""
+    return BottomLine(tuple(claims_bottom_line(content)), tuple(outcomes_bottom_line(content)),
+                      missing_line(content))
+
+
+def has_evidence(content: ReportContent) -> bool:
+    """Whether some premise or claim of the model cites a quote or states an assumption."""
+    return any(r.kind != "none" for r in evidence_rows(content.spec))
+
+
 # -- words -----------------------------------------------------------------------------------
 def source_label(spec: ModelSpec, source: str | None) -> str:
-    """How a source is named in running text: ``the commentary`` for id ``commentary``."""
+    """How a source is named in running text: its ``title`` from ``sources:`` (``Commentary
+    on the Istanbul talks, dated 8 June 2025``), never its id turned into words; ``the
+    source`` when the id is unknown or missing. The title is written as given, so a sentence
+    that starts with it keeps its capital."""
     if source is None:
         return "the source"
-    return "the " + source.replace("_", " ").replace("-", " ")
+    entry = (getattr(spec, "sources", None) or {}).get(source)
+    title = getattr(entry, "title", None)
+    if isinstance(title, str) and title.strip():
+        return " ".join(title.split())
+    return "the source"
+
+
+def verdict_phrase(result: ClaimResult) -> str:
+    """One claim in one variant as the claims table says it, with the concepts when it is
+    mixed: ``holds``, ``fails``, ``mixed (3/5): holds under Nash, SEQ, SIM; fails under GMR,
+    SMR``."""
+    word = result.verdict_word
+    if word in ("holds", "fails"):
+        return word
+    return f"{word}: {result.verdict_text}"
 
 
 def evidence_words(spec: ModelSpec, evidence: Evidence | None) -> str:
@@ -288,6 +482,14 @@ def claim_sentence(spec: ModelSpec, claim_id: str) -> str:
     raise KeyError(claim_id)
 
 
+def _support(spec: ModelSpec, evidence: Evidence | None) -> str:
+    """`` (the source holds that “…”)`` after a premise in words; nothing when the premise
+    gives no evidence (the evidence section lists those, once)."""
+    if evidence_kind(evidence) == "none" and (evidence is None or evidence.source is None):
+        return ""
+    return f" ({evidence_words(spec, evidence)})"
+
+
 def option_direction(moves: str) -> str:
     return {"both": "can be taken and given up", "take": "once taken, never undone",
             "drop": "can only be given up"}[moves]
@@ -317,7 +519,7 @@ def model_in_words(conflict: Conflict) -> list[tuple[str, list[str]]]:
     for g in spec.groups:
         feas.append(f"{words[g.kind]} {', '.join(spec.options[k].key for k in g.options)}.")
     for stmt in spec.infeasible:
-        feas.append(f"never: {stmt.text} ({evidence_words(spec, stmt.evidence)}).")
+        feas.append(f"never: {stmt.text}{_support(spec, stmt.evidence)}.")
     for c in spec.collapses:
         feas.append(f"states with {c.text} merge into one; other options do not matter there.")
     if not feas:
@@ -340,7 +542,7 @@ def model_in_words(conflict: Conflict) -> list[tuple[str, list[str]]]:
         items = []
         for stmt in pref.statements:
             w = f" [weight {stmt.weight:g}]" if pref.kind == "weights" and stmt.weight else ""
-            items.append(f"{stmt.text}{w} ({evidence_words(spec, stmt.evidence)})")
+            items.append(f"{stmt.text}{w}{_support(spec, stmt.evidence)}")
         prefs.append(f"{name} prefers states where, {form}: " + "; ".join(items) + ".")
     out.append(("What each decision maker prefers", prefs))
     return out
@@ -420,9 +622,11 @@ def zopa_rows(result: dict) -> list[list[str]]:
     """One row per issue of a ZOPA result: issue, zone, gap, blocking, smallest concession.
 
     A zone made of separate pieces (possible under a qualified majority, where different
-    coalitions accept different outcomes) lists every piece.
+    coalitions accept different outcomes) lists every piece; a zone on an issue the input
+    gives no bounds for says so (it is the whole scale by default).
     """
     rows = []
+    free = set(unbounded_issues(result))
     for iid, z in result["issues"].items():
         pieces = z.get("zones") or ([z["zone"]] if z["zone"] is not None else [])
         if z["zone"] is None:
@@ -433,6 +637,8 @@ def zopa_rows(result: dict) -> list[list[str]]:
                 zone += " (disconnected)"
             if z.get("status_quo_only"):
                 zone += " (status quo only)"
+            if iid in free:
+                zone += " (no bounds given: the whole scale)"
         conc = z.get("concession")
         ctext = "" if not conc else (
             f"meet at {conc['at']:.4g}: "
@@ -441,11 +647,70 @@ def zopa_rows(result: dict) -> list[list[str]]:
     return rows
 
 
-def zopa_sentences(result: dict) -> list[str]:
-    """The across-issues part of a ZOPA result in words."""
+def unbounded_issues(result: dict) -> list[str]:
+    """The issues of a ZOPA result on which the input gives no bounds: no actor has an
+    acceptable range, a reservation point or a status quo there and no ratifier limits
+    it, so every actor's range is the whole scale and the zone is the scale by default."""
+    return [iid for iid, z in result["issues"].items()
+            if all(v == "unconstrained" for v in z.get("range_source", {}).values())
+            and not any("/" in label for label in z.get("ranges", {}))]
+
+
+def _inside(value: float, pieces: Sequence[Sequence[float]]) -> bool:
+    return any(lo - 1e-9 <= value <= hi + 1e-9 for lo, hi in pieces)
+
+
+def zopa_joint_sentence(result: dict) -> str:
+    """Issue by issue, whether a joint zone exists, never claiming one where the input
+    gives no bounds (:func:`unbounded_issues`)."""
     j = result["joint"]
-    out = ["Issue by issue, a joint zone " + ("exists." if j["exists"] else
-           "does not exist (it fails on " + ", ".join(j["failing_issues"]) + ").")]
+    free = unbounded_issues(result)
+    bounded = [i for i in result["issues"] if i not in free]
+    no_bounds = ("no actor gives an acceptable range, a reservation point or a status quo, "
+                 "so the zone is the whole scale by default")
+    if not bounded:
+        return f"The input gives no bounds: {no_bounds}; it says nothing about agreement."
+    free_note = (f"; the input gives no bounds on {', '.join(free)} ({no_bounds})"
+                 if free else "")
+    if j["exists"]:
+        where = f" on {', '.join(bounded)}" if free else ""
+        return f"Issue by issue, a joint zone exists{where}{free_note}."
+    return ("Issue by issue, a joint zone does not exist (it fails on "
+            + ", ".join(j["failing_issues"]) + f"){free_note}.")
+
+
+def zopa_forecast_sentences(result: dict, forecasts: dict) -> list[str]:
+    """For each issue with a zone (and bounds), whether the models' forecasts lie in it:
+    ``Every forecast on timing (…) lies outside the zone [4, 6].``"""
+    out = []
+    free = set(unbounded_issues(result))
+    for iid, z in result["issues"].items():
+        if z["zone"] is None or iid in free:
+            continue
+        pieces = z.get("zones") or [z["zone"]]
+        values = {name: f.issues[iid].forecast for name, f in forecasts.items()
+                  if iid in f.issues}
+        outside = {n: v for n, v in values.items() if not _inside(v, pieces)}
+        if not outside:
+            continue
+        zone = " ∪ ".join(f"[{lo:.4g}, {hi:.4g}]" for lo, hi in pieces)
+        listed = ", ".join(f"{n} {v:.4g}" for n, v in outside.items())
+        if len(outside) == len(values):
+            out.append(f"Every forecast on {iid} ({listed}) lies outside the zone {zone}.")
+        else:
+            out.append(f"On {iid}, {plural(len(outside), 'forecast')} of {len(values)} "
+                       f"({listed}) {'lies' if len(outside) == 1 else 'lie'} outside the "
+                       f"zone {zone}.")
+    return out
+
+
+def zopa_sentences(result: dict, forecasts: dict | None = None) -> list[str]:
+    """The across-issues part of a ZOPA result in words; with ``forecasts`` (model name →
+    :class:`~standoff.bargaining.results.Forecast`), also where they fall outside a zone."""
+    j = result["joint"]
+    out = [zopa_joint_sentence(result)]
+    if forecasts:
+        out += zopa_forecast_sentences(result, forecasts)
     pk = j.get("package") or {}
     coalition = pk.get("coalition")
     everyone = not coalition or not pk.get("outside")

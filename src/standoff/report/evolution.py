@@ -38,8 +38,7 @@ def status_quo_markdown(result: StatusQuoAnalysis, variant: str | None = None,
         lines.append("|" + "---|" * len(rows[0]))
         lines += ["| " + " | ".join(md_text(x) for x in r) + " |" for r in rows[1:]]
     if result.unreachable:
-        lines += ["", "Not reachable: "
-                  + md_text(", ".join(c.show(t - 1) for t in result.unreachable))]
+        lines += ["", md_text(result.unreachable_sentence())]
     return "\n".join(lines) + "\n"
 
 
@@ -60,6 +59,6 @@ def coalitions_markdown(result: CoalitionAnalysis, variant: str | None = None,
         cells = [", ".join(map(str, r.stable[k])) or "none" for k in keys]
         lines.append(f"| {md_text(' + '.join(r.members))} | {imp or 'none'} | "
                      + " | ".join(cells) + " |")
-    lines += ["", "States stable for every coalition listed: " + "; ".join(
+    lines += ["", "States stable for each coalition listed above: " + "; ".join(
         f"{concept_label(k)} {v or 'none'}" for k, v in result.equilibria.items())]
     return "\n".join(lines) + "\n"

@@ -1,10 +1,16 @@
 """A self-contained HTML report: one file, inline CSS and SVG, no script, no network.
 
-Sections (each an ``<h2>`` with a stable ``id``): ``model`` (the model in words),
-``evidence`` (each premise → its quote, or "assumption" with its reason), ``states``,
-``stability`` (per decision maker and concept), ``equilibria``, ``claims`` (verdicts per
-concept and variant, witnesses in plain language), ``variants`` (side by side) and
-``graph`` (the state graph as inline SVG, :mod:`standoff.report.svg`); when the model
+Sections (each an ``<h2>`` with a stable ``id``), the answer first: ``summary`` (the bottom
+line: which claims follow, which fail and where, which depend on the variant or the
+concept; the equilibria and where the status quo can move; what the model does not have),
+``claims`` (verdicts per concept and variant, witnesses in plain language), ``model`` (the
+model in words), ``evidence`` (each premise → its quote, or "assumption" with its reason),
+``equilibria``, ``evolution``, ``variants`` (side by side), then the detailed tables
+``states`` and ``stability`` (per decision maker and concept) and ``graph`` (the state graph
+as inline SVG, :mod:`standoff.report.svg`). Sections the model has nothing for (no claims,
+no evidence, no variants, no status quo) are left out; the summary says so in one line.
+Every table sits in its own horizontally scrolling container, so a wide one (the stability
+grid) never widens the page. When the model
 file has a ``bargaining:`` section, ``bargaining`` (every model's forecast, the round tables,
 the positions-by-round plots and the zone of possible agreement). A file with only a
 ``bargaining:`` section gets a report of that section alone
@@ -18,10 +24,11 @@ from html import escape
 from standoff._version import __version__
 from standoff.analysis.claims import ClaimResult, Verdict, state_in_words
 from standoff.analysis.result import stability_rows as _rows
+from standoff.analysis.variants import variant_names
 from standoff.report.content import (
     BargainingSection,
     ReportContent,
-    VariantRun,
+    bottom_line,
     claim_sentence,
     concept_name,
     equilibria_text,
@@ -30,25 +37,28 @@ from standoff.report.content import (
     evolution_missing,
     evolution_of,
     forecast_rows,
+    has_evidence,
     listed_equilibria,
     model_in_words,
     paths_more_hint,
     report_states,
     round_rows,
+    verdict_phrase,
     zopa_rows,
     zopa_sentences,
 )
 from standoff.report.svg import state_graph_svg
 
 SECTIONS = (
+    ("summary", "Bottom line"),
+    ("claims", "Claims"),
     ("model", "The model in words"),
     ("evidence", "Evidence: where each premise comes from"),
-    ("states", "States"),
-    ("stability", "Stability per decision maker and concept"),
     ("equilibria", "Equilibria"),
     ("evolution", "Evolution from the status quo"),
-    ("claims", "Claims"),
     ("variants", "Variants side by side"),
+    ("states", "States"),
+    ("stability", "Stability per decision maker and concept"),
     ("graph", "State graph"),
 )
 
@@ -67,8 +77,14 @@ th{background:#f3f3f3}code,.pattern{font-family:ui-monospace,Menlo,Consolas,mono
 .assumption{color:#8a4b00}.none{color:#a00}.note{color:#555;font-size:.9rem}
 blockquote{margin:.3rem 0 .3rem 1rem;padding-left:.6rem;border-left:3px solid #bbb;color:#333}
 details{margin:.3rem 0}summary{cursor:pointer}nav a{margin-right:.8rem}
-.graph{overflow-x:auto}
+.graph,.scroll{overflow-x:auto;max-width:100%}
+.summary{background:#f6f8fa;border:1px solid #d0d7de;padding:.4rem 1rem;border-radius:6px}
+p,li{overflow-wrap:anywhere}td code{overflow-wrap:anywhere}
 """
+
+
+#: The start of a table in its own scrolling container (closed by ``</table></div>``).
+_OPEN = '<div class="scroll"><table><thead><tr>'
 
 
 def _cls(holds: bool, mixed: bool = False) -> str:
@@ -93,15 +109,8 @@ def render_html(content: ReportContent) -> str:
         "<nav>" + "".join(f'<a href="#{k}">{escape(t)}</a>' for k, t in _nav(content))
         + "</nav>",
     ]
-    parts += _model(content)
-    parts += _evidence(content)
-    parts += _states(base)
-    parts += _stability(base)
-    parts += _equilibria(content)
-    parts += _evolution(content)
-    parts += _claims(content)
-    parts += _variants(content)
-    parts += _graph(content)
+    for key in present_sections(content):
+        parts += _render_table()[key](content)
     if content.bargaining is not None:
         parts += bargaining_html(content.bargaining)
     parts.append(f'<p class="note">Made by standoff {escape(__version__)} from '
@@ -111,15 +120,38 @@ def render_html(content: ReportContent) -> str:
     return "\n".join(parts) + "\n"
 
 
+def present_sections(content: ReportContent) -> list[str]:
+    """The keys of the sections this report has, in :data:`SECTIONS` order: no claims
+    section without claims, no evidence section when nothing cites evidence, no variants
+    section for the model alone, no evolution section without a status quo."""
+    skip = set()
+    if not content.spec.claims:
+        skip.add("claims")
+    if not has_evidence(content):
+        skip.add("evidence")
+    if len(content.runs) <= 1 and len(variant_names(content.spec)) <= 1:
+        skip.add("variants")
+    if content.base.conflict.status_quo is None:
+        skip.add("evolution")
+    return [k for k, _ in SECTIONS if k not in skip]
+
+
 def _nav(content: ReportContent) -> tuple[tuple[str, str], ...]:
-    return SECTIONS + ((BARGAINING_SECTION,) if content.bargaining is not None else ())
+    titles = dict(SECTIONS)
+    shown = tuple((k, titles[k]) for k in present_sections(content))
+    return shown + ((BARGAINING_SECTION,) if content.bargaining is not None else ())
+
+
+def _scroll(table: str) -> str:
+    """A table in its own horizontally scrolling container."""
+    return f'<div class="scroll">{table}</div>'
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{escape(x)}</td>" for x in row) + "</tr>"
                    for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return _scroll(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
 def bargaining_html(section: BargainingSection) -> list[str]:
@@ -148,7 +180,7 @@ def bargaining_html(section: BargainingSection) -> list[str]:
                        + (f"; stopped after {res.details['steps']} steps: "
                           f"{escape(str(res.details['stopped']))}"
                           if "stopped" in res.details else "") + ".</p>")
-            out.append('<div class="graph">' + _table(*round_rows(res)) + "</div>")
+            out.append(_table(*round_rows(res)))
         out.append(f'<div class="graph plot" id="plot-{escape(name)}">'
                    + rounds_svg(f).strip() + "</div>")
     z = section.zopa
@@ -156,7 +188,8 @@ def bargaining_html(section: BargainingSection) -> list[str]:
     out.append(f"<p>Rule: {escape(str(z['rule']))}.</p>")
     out.append(_table(["issue", "zone", "gap", "blocking", "smallest concession"],
                       zopa_rows(z)))
-    out.append("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in zopa_sentences(z)) + "</ul>")
+    sentences = zopa_sentences(z, section.forecasts)
+    out.append("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in sentences) + "</ul>")
     return out
 
 
@@ -192,14 +225,27 @@ def _evolution(content: ReportContent) -> list[str]:
     for path in sq.paths:
         rows = sq.evolution_table(path)
         out.append(f"<h3>Path to {escape(content.base.conflict.show(path.target - 1))}</h3>")
-        out.append("<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in rows[0])
+        out.append(_OPEN + "".join(f"<th>{escape(h)}</th>" for h in rows[0])
                    + "</tr></thead><tbody>")
         for row in rows[1:]:
             out.append("<tr>" + "".join(f"<td>{escape(x)}</td>" for x in row) + "</tr>")
-        out.append("</tbody></table>")
+        out.append("</tbody></table></div>")
     out.append('<p class="note">Legal sequences of unilateral improvements (no decision maker '
                "moves twice in a row); * marks an option that changed. Li, Kilgour &amp; Hipel "
                "(2005).</p>")
+    return out
+
+
+def _summary(content: ReportContent) -> list[str]:
+    """The bottom line: the claims, the equilibria and the status quo, what is missing."""
+    line = bottom_line(content)
+    out = [_h2("summary"), '<div class="summary">']
+    if line.claims:
+        out.append("<ul>" + "".join(f"<li>{escape(t)}</li>" for t in line.claims) + "</ul>")
+    out.append("<ul>" + "".join(f"<li>{escape(t)}</li>" for t in line.outcomes) + "</ul>")
+    if line.missing:
+        out.append(f'<p class="note">{escape(line.missing)}</p>')
+    out.append("</div>")
     return out
 
 
@@ -223,7 +269,7 @@ def _evidence(content: ReportContent) -> list[str]:
         out.append("<p>The model has no statements to support.</p>")
         return out
     out.append(f"<p>{escape(evidence_summary(rows))}</p>")
-    out.append("<table><thead><tr><th>where</th><th>statement</th><th>evidence</th>"
+    out.append(_OPEN + "<th>where</th><th>statement</th><th>evidence</th>"
                "</tr></thead><tbody>")
     for r in rows:
         if r.kind == "quote":
@@ -237,7 +283,7 @@ def _evidence(content: ReportContent) -> list[str]:
             ev += f'<div class="note">{escape(r.note)}</div>'
         statement = escape(r.statement) if r.prose else f"<code>{escape(r.statement)}</code>"
         out.append(f"<tr><td>{escape(r.where)}</td><td>{statement}</td><td>{ev}</td></tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return out
 
 
@@ -248,17 +294,18 @@ def _source(content: ReportContent, source: str | None) -> str:
     return label[0].upper() + label[1:]
 
 
-def _states(run: VariantRun) -> list[str]:
+def _states(content: ReportContent) -> list[str]:
+    run = content.base
     c = run.conflict
     out = [_h2("states"), "<p>Pattern positions (Y taken, N not taken, – irrelevant): "
            + "; ".join(f"{k + 1}. <code>{escape(key)}</code>"
                        for k, key in enumerate(c.option_keys)) + ".</p>"]
-    out.append("<table><thead><tr><th>state</th><th>pattern</th><th>options taken</th>"
-               + "".join(f"<th>rank for {escape(d)}</th>" for d in c.dm_ids)
-               + "</tr></thead><tbody>")
     shown, note = report_states(run)
     if note:
         out.append(f'<p class="note">{escape(note)}</p>')
+    out.append(_OPEN + "<th>state</th><th>pattern</th><th>options taken</th>"
+               + "".join(f"<th>rank for {escape(d)}</th>" for d in c.dm_ids)
+               + "</tr></thead><tbody>")
     for s in shown:
         cls = ' class="sq"' if c.status_quo == s else ""
         words = state_in_words(c, s).split(": ", 1)[1]
@@ -267,24 +314,25 @@ def _states(run: VariantRun) -> list[str]:
                    f"<td>{escape(words)}</td>"
                    + "".join(f"<td>{int(c.ranks[i, s])}</td>" for i in range(len(c.dm_ids)))
                    + "</tr>")
-    out.append("</tbody></table><p class=\"note\">Rank: higher is preferred; equal ranks "
+    out.append("</tbody></table></div><p class=\"note\">Rank: higher is preferred; equal ranks "
                "tie.</p>")
     return out
 
 
-def _stability(run: VariantRun) -> list[str]:
+def _stability(content: ReportContent) -> list[str]:
+    run = content.base
     shown, note = report_states(run)
     header, rows = _rows(run.analysis, shown)
     out = [_h2("stability"), "<p>✓ stable for that decision maker under that concept, · not "
            "stable. A state stable for every decision maker is an equilibrium.</p>"]
     if note:
         out.append(f'<p class="note">{escape(note)}</p>')
-    out.append("<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header)
+    out.append(_OPEN + "".join(f"<th>{escape(h)}</th>" for h in header)
                + "</tr></thead><tbody>")
     for row in rows:
         cls = ' class="eq"' if row[-1] else ""
         out.append(f"<tr{cls}>" + "".join(f"<td>{escape(x)}</td>" for x in row) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return out
 
 
@@ -315,30 +363,29 @@ def _verdict_block(v: Verdict) -> str:
 def _claims(content: ReportContent) -> list[str]:
     out = [_h2("claims")]
     spec = content.spec
-    if not spec.claims:
-        out.append("<p>The model states no claims.</p>")
-        return out
     names = [run.name for run in content.runs]
-    out.append("<table><thead><tr><th>claim</th><th>check</th>"
+    out.append(_OPEN + "<th>claim</th><th>check</th>"
                + "".join(f"<th>{escape(n)}</th>" for n in names)
                + "<th>across variants</th></tr></thead><tbody>")
     for claim in spec.claims:
         results = content.claim_results(claim.id)
         cells = []
         for r in results:
-            mixed = not r.holds and any(v.holds for v in r.verdicts)
-            cells.append(f'<td class="{_cls(r.holds, mixed)}">{escape(r.verdict_text)}</td>')
+            word = r.verdict_word
+            mixed = word.startswith("mixed")
+            detail = f'<div class="note">{escape(r.verdict_text)}</div>' if mixed else ""
+            cells.append(f'<td class="{_cls(r.holds, mixed)}"><b>{escape(word)}</b>{detail}</td>')
         out.append(f'<tr><td><a href="#claim-{escape(claim.id)}">{escape(claim.id)}</a></td>'
                    f"<td><code>{escape(claim.check)}</code></td>{''.join(cells)}"
                    f"<td>{escape(content.claim_summary(claim.id))}</td></tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     for claim in spec.claims:
         results = content.claim_results(claim.id)
         out.append(f'<h3 id="claim-{escape(claim.id)}">{escape(claim.id)}</h3>')
         out.append(f"<p>{escape(_capital(claim_sentence(spec, claim.id)))}.</p>")
         out.append(f"<p>Checked as <code>{escape(claim.check)}</code>: "
                    f"<b>{escape(content.claim_summary(claim.id))}</b>.</p>")
-        if len(results) > 1 and len({r.holds for r in results}) > 1:
+        if len(results) > 1 and len({r.verdict_word for r in results}) > 1:
             out.append("<p>The verdict depends on assumptions that differ between "
                        "variants (see <a href=\"#variants\">Variants</a>).</p>")
         for r in results:
@@ -349,7 +396,7 @@ def _claims(content: ReportContent) -> list[str]:
 def _result_block(r: ClaimResult, content: ReportContent) -> str:
     run = next(x for x in content.runs if x.name == r.variant)
     head = f"In variant <b>{escape(r.variant)}</b> ({escape(run.description)}): " \
-        f"{escape(r.verdict_text)}"
+        f"{escape(verdict_phrase(r))}"
     shown: set[bool] = set()
     blocks = []
     for v in r.verdicts:
@@ -373,14 +420,20 @@ def _variants(content: ReportContent) -> list[str]:
     if len(content.runs) > 1:
         out.append('<p class="note">State numbers can differ between variants that change '
                    "feasibility; the option patterns do not.</p>")
-    out.append("<table><thead><tr><th>concept</th>"
+    out.append(_OPEN + "<th>concept</th>"
                + "".join(f"<th>{escape(r.name)}</th>" for r in content.runs)
                + "</tr></thead><tbody>")
     for concept in content.concepts:
         cells = "".join(f"<td>{escape(equilibria_text(r, concept))}</td>" for r in content.runs)
         out.append(f"<tr><td>{escape(concept_name(concept))} equilibria</td>{cells}</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return out
+
+
+def _render_table() -> dict:
+    return {"summary": _summary, "claims": _claims, "model": _model, "evidence": _evidence,
+            "equilibria": _equilibria, "evolution": _evolution, "variants": _variants,
+            "states": _states, "stability": _stability, "graph": _graph}
 
 
 def _graph(content: ReportContent) -> list[str]:

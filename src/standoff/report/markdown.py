@@ -19,6 +19,7 @@ from standoff.output import terminal_text
 from standoff.report.content import (
     BargainingSection,
     ReportContent,
+    bottom_line,
     claim_sentence,
     concept_name,
     equilibria_text,
@@ -33,10 +34,11 @@ from standoff.report.content import (
     report_states,
     round_rows,
     source_label,
+    verdict_phrase,
     zopa_rows,
     zopa_sentences,
 )
-from standoff.report.html import BARGAINING_SECTION, SECTIONS
+from standoff.report.html import BARGAINING_SECTION, SECTIONS, present_sections
 
 
 class Md(str):
@@ -159,7 +161,7 @@ def bargaining_markdown(section: BargainingSection,
     z = section.zopa
     out += ["### Zone of possible agreement", "", md_text(f"Rule: {z['rule']}."), ""]
     out += _table(["issue", "zone", "gap", "blocking", "smallest concession"], zopa_rows(z))
-    out += [f"- {md_text(s)}" for s in zopa_sentences(z)] + [""]
+    out += [f"- {md_text(s)}" for s in zopa_sentences(z, section.forecasts)] + [""]
     return out
 
 
@@ -180,22 +182,54 @@ def render_markdown(content: ReportContent, svg_name: str | None = None,
     """The whole report as Markdown; ``svg_name`` is the state-graph file to link to,
     ``bargaining_svgs`` the positions-by-round plots of the bargaining section.
 
+    The sections are those of the HTML report, in its order (the bottom line and the claims
+    first, the detailed tables last) and with the same ones left out when the model has
+    nothing for them (:func:`standoff.report.html.present_sections`).
+
     Every piece of text taken from the model goes through :func:`md_text` (or
     :func:`md_code`), and every link target through :func:`md_link_target`.
     """
-    titles = dict(SECTIONS)
-    base = content.base
-    c = base.conflict
-    spec = content.spec
+    c = content.base.conflict
     out = [f"# {md_text(c.title)}", "",
            "*standoff takes no side. The model encodes one view of the conflict; sentences in "
            "quotation marks are what its source holds, not statements of fact.*", ""]
+    titles = dict(SECTIONS)
+    for key in present_sections(content):
+        out += [f"## {titles[key]}", ""]
+        if key == "graph":
+            if svg_name:
+                out += [md_image(f"State graph of {c.title}", svg_name), ""]
+            else:
+                out += ["(The state graph is drawn in the HTML report.)", ""]
+        else:
+            out += _MD_SECTIONS[key](content)
+    if content.bargaining is not None:
+        out += bargaining_markdown(content.bargaining, bargaining_svgs)
+    out.append(f"<sub>standoff {__version__}; concepts "
+               f"{md_text(', '.join(concept_name(k) for k in content.concepts))}.</sub>")
+    return "\n".join(out) + "\n"
 
-    out += [f"## {titles['model']}", ""]
-    for heading, sentences in model_in_words(c):
+
+def _md_summary(content: ReportContent) -> list[str]:
+    line = bottom_line(content)
+    out = [f"- {md_text(t)}" for t in line.claims]
+    if out:
+        out.append("")
+    out += [f"- {md_text(t)}" for t in line.outcomes] + [""]
+    if line.missing:
+        out += [f"*{md_text(line.missing)}*", ""]
+    return out
+
+
+def _md_model(content: ReportContent) -> list[str]:
+    out: list[str] = []
+    for heading, sentences in model_in_words(content.base.conflict):
         out += [f"### {md_text(heading)}", ""] + [f"- {md_text(s)}" for s in sentences] + [""]
+    return out
 
-    out += [f"## {titles['evidence']}", ""]
+
+def _md_evidence(content: ReportContent) -> list[str]:
+    spec = content.spec
     ev_rows = evidence_rows(spec)
     rows: list[list[str]] = []
     for r in ev_rows:
@@ -207,13 +241,14 @@ def render_markdown(content: ReportContent, svg_name: str | None = None,
             ev = "no evidence given"
         statement = r.statement if r.prose else md_code(r.statement)
         rows.append([r.where, statement, ev + (f" ({r.note})" if r.note else "")])
-    if rows:
-        out += [md_text(evidence_summary(ev_rows)), ""]
-        out += _table(["where", "statement", "evidence"], rows)
-    else:
-        out += ["The model has no statements to support.", ""]
+    return [md_text(evidence_summary(ev_rows)), "", *_table(["where", "statement", "evidence"],
+                                                            rows)]
 
-    out += [f"## {titles['states']}", ""]
+
+def _md_states(content: ReportContent) -> list[str]:
+    base = content.base
+    c = base.conflict
+    out: list[str] = []
     rows = []
     shown, note = report_states(base)
     if note:
@@ -226,70 +261,76 @@ def render_markdown(content: ReportContent, svg_name: str | None = None,
                   rows)
     out += ["Pattern positions: " + "; ".join(f"{k + 1}. {md_code(key)}"
                                               for k, key in enumerate(c.option_keys)) + ".", ""]
+    return out
 
-    out += [f"## {titles['stability']}", ""]
+
+def _md_stability(content: ReportContent) -> list[str]:
+    base = content.base
+    shown, note = report_states(base)
     header, srows = _rows(base.analysis, shown)
-    if note:
-        out += [md_text(note), ""]
-    out += _table(header, srows)
+    return ([md_text(note), ""] if note else []) + _table(header, srows)
 
-    out += [f"## {titles['equilibria']}", ""]
+
+def _md_equilibria(content: ReportContent) -> list[str]:
+    base = content.base
+    c = base.conflict
+    out = []
     for concept in base.analysis.concepts:
         states = base.analysis.equilibria[concept]
         head, more = listed_equilibria(states)
         words = "; ".join([*(state_in_words(c, s - 1) for s in head), *([more] if more else [])])
         out.append(f"- **{md_text(concept_name(concept))}**: " + (md_text(words) or "none"))
-    out.append("")
+    return out + [""]
 
-    out += [f"## {titles['evolution']}", ""]
+
+def _md_evolution(content: ReportContent) -> list[str]:
+    c = content.base.conflict
     sq = evolution_of(content)
     if sq is None:
-        out += [md_text(evolution_missing(content)), ""]
-    else:
-        out += [f"- {md_text(t)}" for t in sq.sentences(paths_more_hint(spec))] + [""]
-        for path in sq.paths:
-            table = sq.evolution_table(path)
-            out += [f"### Path to {md_text(c.show(path.target - 1))}", ""]
-            out += _table(table[0], table[1:])
+        return [md_text(evolution_missing(content)), ""]
+    out = [f"- {md_text(t)}" for t in sq.sentences(paths_more_hint(content.spec))] + [""]
+    for path in sq.paths:
+        table = sq.evolution_table(path)
+        out += [f"### Path to {md_text(c.show(path.target - 1))}", ""]
+        out += _table(table[0], table[1:])
+    return out
 
-    out += [f"## {titles['claims']}", ""]
-    if not spec.claims:
-        out += ["The model states no claims.", ""]
-    else:
-        names = [run.name for run in content.runs]
-        crows = [[claim.id, md_code(claim.check),
-                  *(r.verdict_text for r in content.claim_results(claim.id)),
-                  content.claim_summary(claim.id)] for claim in spec.claims]
-        out += _table(["claim", "check", *names, "across variants"], crows)
-        for claim in spec.claims:
-            sentence = claim_sentence(spec, claim.id)
-            out += [f"### {md_text(claim.id)}", "",
-                    md_text(sentence[:1].upper() + sentence[1:] + "."), "",
-                    f"Checked as {md_code(claim.check)}: "
-                    f"**{md_text(content.claim_summary(claim.id))}**.", ""]
-            for r in content.claim_results(claim.id):
-                out.append(f"- Variant **{md_text(r.variant)}**: {md_text(r.verdict_text)}.")
-                shown: set[bool] = set()
-                for v in r.verdicts:
-                    out.append(f"  - {md_text(v.summary)}")
-                    if v.holds not in shown:
-                        shown.add(v.holds)
-                        out += [f"    - {md_text(d)}" for d in v.details]
-            out.append("")
 
-    out += [f"## {titles['variants']}", ""]
-    out += [f"- **{md_text(r.name)}**: {md_text(r.description)}" for r in content.runs] + [""]
+def _md_claims(content: ReportContent) -> list[str]:
+    spec = content.spec
+    names = [run.name for run in content.runs]
+    crows = [[claim.id, md_code(claim.check),
+              *(r.verdict_word for r in content.claim_results(claim.id)),
+              content.claim_summary(claim.id)] for claim in spec.claims]
+    out = _table(["claim", "check", *names, "across variants"], crows)
+    out += ["holds: under every concept checked; fails: under none; mixed (k/n): under k of "
+            "the n concepts.", ""]
+    for claim in spec.claims:
+        sentence = claim_sentence(spec, claim.id)
+        out += [f"### {md_text(claim.id)}", "",
+                md_text(sentence[:1].upper() + sentence[1:] + "."), "",
+                f"Checked as {md_code(claim.check)}: "
+                f"**{md_text(content.claim_summary(claim.id))}**.", ""]
+        for r in content.claim_results(claim.id):
+            out.append(f"- Variant **{md_text(r.variant)}**: {md_text(verdict_phrase(r))}.")
+            shown: set[bool] = set()
+            for v in r.verdicts:
+                out.append(f"  - {md_text(v.summary)}")
+                if v.holds not in shown:
+                    shown.add(v.holds)
+                    out += [f"    - {md_text(d)}" for d in v.details]
+        out.append("")
+    return out
+
+
+def _md_variants(content: ReportContent) -> list[str]:
+    out = [f"- **{md_text(r.name)}**: {md_text(r.description)}" for r in content.runs] + [""]
     vrows = [[f"{concept_name(k)} equilibria", *(equilibria_text(r, k) for r in content.runs)]
              for k in content.concepts]
-    out += _table(["concept", *(r.name for r in content.runs)], vrows)
+    return out + _table(["concept", *(r.name for r in content.runs)], vrows)
 
-    out += [f"## {titles['graph']}", ""]
-    if svg_name:
-        out += [md_image(f"State graph of {c.title}", svg_name), ""]
-    else:
-        out += ["(The state graph is drawn in the HTML report.)", ""]
-    if content.bargaining is not None:
-        out += bargaining_markdown(content.bargaining, bargaining_svgs)
-    out.append(f"<sub>standoff {__version__}; concepts "
-               f"{md_text(', '.join(concept_name(k) for k in content.concepts))}.</sub>")
-    return "\n".join(out) + "\n"
+
+_MD_SECTIONS = {"summary": _md_summary, "claims": _md_claims, "model": _md_model,
+                "evidence": _md_evidence, "equilibria": _md_equilibria,
+                "evolution": _md_evolution, "variants": _md_variants, "states": _md_states,
+                "stability": _md_stability}

@@ -38,7 +38,7 @@ stabilities with multiple DMs); standoff implements none of them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -200,6 +200,7 @@ class LimitedMoveExplanation:
     moves: tuple[AnticipatedMove, ...]
     chosen: AnticipatedMove | None
     sentences: tuple[str, ...]
+    concept: str = ""  # the concept explained: "nm", or "" for L(horizon)
 
     def __str__(self) -> str:
         return "\n".join(self.sentences)
@@ -216,7 +217,7 @@ class LimitedMoveExplanation:
         return {
             "state": self.state,
             "dm": self.dm,
-            "concept": f"l{self.horizon}",
+            "concept": self.concept or f"l{self.horizon}",
             "horizon": self.horizon,
             "stable": self.stable,
             "moves": [move(a) for a in self.moves],
@@ -269,7 +270,7 @@ def explain_limited_move(
         f"move{'s' if horizon > 1 else ''} ahead (alternating, {name} first)."
     ]
     for m in moves:
-        play = ", ".join(f"{d} {f}→{t}" for d, f, t in m.line)
+        play = ", ".join(f"{d} {f}→{conflict.show(t - 1)}" for d, f, t in m.line)
         sentences.append(
             f"Moving to {conflict.show(m.move - 1)} is anticipated to end at "
             f"{conflict.show(m.outcome - 1)} ({play}), which {name} "
@@ -301,7 +302,19 @@ def explain_concept(
         i = conflict.dm_index(dm)
         horizon = next((h for h in range(first, first + period)
                         if not limited_move_stable(conflict, i, h)[state - 1]), first)
-        return explain_limited_move(conflict, state, dm, horizon)
+        ex = explain_limited_move(conflict, state, dm, horizon)
+        name = conflict.spec.dms[i].name
+        cycle = f"the anticipation repeats from horizon {first} with period {period}"
+        if ex.stable:
+            why = f"it is L(h) stable for every horizon h from {first} on ({cycle})"
+        else:
+            why = (f"it is not L({horizon}) stable, and {cycle}, so it is unstable at "
+                   "arbitrarily long horizons")
+        head = (f"{conflict.show(state - 1)} {'is' if ex.stable else 'is not'} NM "
+                f"(non-myopically) stable for {name}: {why}. At horizon {horizon} "
+                f"({horizon} move{'s' if horizon > 1 else ''} ahead, alternating, {name} "
+                "first):")
+        return replace(ex, sentences=(head, *ex.sentences[1:]), concept="nm")
     return explain_limited_move(conflict, state, dm, record.horizon)
 
 
