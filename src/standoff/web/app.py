@@ -9,6 +9,7 @@ OpenAPI at ``/api/openapi.json``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 import threading
@@ -180,8 +181,13 @@ def create_app(folder: str | Path, token: str | None = None,
     token = token or secrets.token_urlsafe(24)
     jobs = Jobs()
     compiled = _Compiled()
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        jobs.shutdown()
+
     app = FastAPI(
-        title="standoff workbench",
+        title="standoff workbench", lifespan=lifespan,
         summary="A JSON API over standoff: validate, analyse, explain, graph, save, report.",
         docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
     )
@@ -191,10 +197,6 @@ def create_app(folder: str | Path, token: str | None = None,
     app.add_middleware(_Guard, token=token, max_body=MAX_BODY_BYTES)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts or [
         "127.0.0.1", "localhost", "[::1]", "::1"])
-
-    @app.on_event("shutdown")
-    def _stop_jobs() -> None:
-        jobs.shutdown()
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:

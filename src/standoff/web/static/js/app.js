@@ -49,7 +49,9 @@ function showError(error) {
   fill($("error-where"), where);
   fill($("error-message"), error.message);
   fill($("error-fix"), error.fix ? `fix: ${error.fix}` : "");
+  const moved = error.line !== editor.errorLine;
   editor.mark(error.line, error.text || error.message);
+  if (error.line && moved) editor.reveal(error.line);
 }
 
 function schedule(delay = 350) {

@@ -54,7 +54,6 @@ export class StateGraph {
     this.cy = window.cytoscape({
       container: $("graph"),
       elements: this.elements,
-      wheelSensitivity: 0.3,
       style: [
         { selector: "node", style: { label: "data(label)", "text-wrap": "wrap", "text-valign": "center", "text-halign": "center",
           "font-size": 10, "font-family": "DejaVu Sans Mono, monospace", width: 46, height: 46, "background-color": "#e8ebf0",
