@@ -109,31 +109,38 @@ class _Guard:
                 if size > self.max_body:
                     await self._too_large(scope, receive, send)
                     return
+        # read the whole body first (it is small by then), counting the bytes as they
+        # arrive, so a body sent without Content-Length is limited too
+        chunks: list[bytes] = []
         received = 0
-        limit = self.max_body
-
-        async def counted():
-            nonlocal received
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise _BodyTooLarge
-            return message
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_body:
+                await self._too_large(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
 
-        try:
-            await self.app(scope, counted, send)
-        except _BodyTooLarge:
-            await self._too_large(scope, receive, send)
+        async def replay():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
     async def _too_large(self, scope, receive, send) -> None:
         await _plain_error(413, f"the request is larger than {self.max_body // 2**20} MiB",
                            "a model file is at most "
                            f"{library.MAX_FILE_BYTES // 2**20} MiB")(scope, receive, send)
-
-
-class _BodyTooLarge(Exception):
-    pass
 
 
 def _token_of(scope) -> str | None:
