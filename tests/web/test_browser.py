@@ -147,7 +147,7 @@ def test_clicking_a_state_in_the_graph_explains_it(server, browser):
     open_page(browser, url, "elmira.yaml")
     tab(browser, "graph")
     conflict = standoff.load(folder / "elmira.yaml")
-    state = standoff.analyze(conflict).equilibria["seq"][0]
+    state = conflict.status_quo + 1  # not SEQ stable for lg: the sentences name its move
     WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(
         "return window.standoffWorkbench.graph.nodeCentre(arguments[0]) !== null", state))
     centre = browser.execute_script(

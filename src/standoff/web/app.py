@@ -190,6 +190,7 @@ def create_app(folder: str | Path, token: str | None = None,
     compiled = _Compiled()
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
+        jobs.warm()
         yield
         jobs.shutdown()
 

@@ -25,11 +25,21 @@ MAX_KEPT = 32
 Task = Callable[[dict[str, Any], Callable[[int, int, str], None]], dict[str, Any]]
 
 
+#: Modules the fork server imports once, so that each job starts without importing them.
+PRELOAD = ["standoff", "standoff.web.library", "standoff.analysis.claims",
+           "standoff.analysis.paths", "standoff.analysis.variants", "standoff.report.content",
+           "standoff.report.svg", "standoff.stability"]
+
+
+def _nothing() -> None:
+    """A process that does nothing (starts the fork server ahead of the first job)."""
+
+
 def _context():
     """The fork-server context (with standoff preloaded) where the platform has one."""
     try:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["standoff", "standoff.web.library"])
+        ctx.set_forkserver_preload(PRELOAD)
         return ctx
     except ValueError:  # pragma: no cover - platforms without fork servers
         return multiprocessing.get_context("spawn")
@@ -158,6 +168,16 @@ class Jobs:
             if len(self._jobs) <= MAX_KEPT:
                 break
             del self._jobs[job.id]
+
+    def warm(self) -> None:
+        """Start the fork server now (in the background), so the first job starts fast."""
+
+        def start() -> None:
+            process = self._ctx.Process(target=_nothing, daemon=True)
+            process.start()
+            process.join()
+
+        threading.Thread(target=start, daemon=True).start()
 
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
