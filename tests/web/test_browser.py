@@ -222,3 +222,25 @@ def test_a_model_with_script_in_its_names_runs_no_script(server, browser):
     tab(browser, "rankings")
     assert HANDLER_NAME in browser.find_element(By.ID, "rankings").text
     shot(browser, "hostile-names")
+
+
+def test_reordering_a_preference_in_the_form_updates_yaml_and_table(server, browser):
+    url, folder = server
+    open_page(browser, url, "elmira.yaml")
+    tab(browser, "form")
+    WebDriverWait(browser, WAIT).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#form ol[data-preferences='uniroyal'] li"))
+    shot(browser, "form-elmira")
+    before = analysed_count(browser)
+    first = browser.find_element(By.CSS_SELECTOR, "#form ol[data-preferences='uniroyal'] li")
+    first.find_element(By.CSS_SELECTOR, "button[title='move down']").click()
+    wait_analysed(browser, before)
+    text = browser.find_element(By.ID, "editor").get_attribute("value")
+    assert "prioritize: [not abandon, modify iff accept, not insist, delay iff not insist]" \
+        in text
+    expected = library_stability(library_analysis(folder, "elmira.yaml", text))
+    tab(browser, "stability")
+    assert page_stability(browser) == expected
+    items = browser.find_elements(By.CSS_SELECTOR, "#form ol[data-preferences='uniroyal'] li code")
+    assert [i.get_attribute("textContent") for i in items][:2] == ["not abandon",
+                                                                  "modify iff accept"]

@@ -60,6 +60,12 @@ class ExplainRequest(ModelText):
                                 "sim).")
 
 
+class FormChange(ModelText):
+    change: dict[str, Any] = Field(description="One edit: {op: set | add_option | "
+                                   "move_preference | set_weight | set_status_quo, ...} "
+                                   "(docs/workbench.md).")
+
+
 class SaveRequest(BaseModel):
     text: str = Field(description="The text to write.")
 
@@ -364,6 +370,27 @@ def create_app(folder: str | Path, token: str | None = None,
         safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem)
         return Response(html, media_type="text/html; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="{safe}.html"'})
+
+    @app.post("/api/form", summary="The form's fields, read from the model text")
+    def form(body: ModelText):
+        from standoff.web.forms import form_document
+
+        try:
+            name, _ = located(body.text, body.path)
+            return form_document(body.text, name)
+        except ModelError as error:
+            return failure(error)
+
+    @app.post("/api/form/apply", summary="Make one form edit in the model text")
+    def apply_form(body: FormChange):
+        from standoff.web.forms import apply_change, form_document
+
+        try:
+            name, _ = located(body.text, body.path)
+            text = apply_change(body.text, name, body.change)
+            return {"text": text, "form": form_document(text, name)}
+        except ModelError as error:
+            return failure(error)
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app

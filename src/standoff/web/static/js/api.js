@@ -36,5 +36,7 @@ export const api = {
   poll: (id) => call("GET", `/api/jobs/${encodeURIComponent(id)}`),
   cancel: (id) => call("DELETE", `/api/jobs/${encodeURIComponent(id)}`),
   explain: (text, path, state) => call("POST", "/api/explain", { text, path, state }),
+  form: (text, path) => call("POST", "/api/form", { text, path }),
+  applyForm: (text, path, change) => call("POST", "/api/form/apply", { text, path, change }),
   report: (text, path) => call("POST", "/api/report", { text, path }, true),
 };

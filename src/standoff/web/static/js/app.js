@@ -2,6 +2,7 @@
 import { api, ApiError } from "./api.js";
 import { $, fill, h } from "./dom.js";
 import { Editor } from "./editor.js";
+import { renderForm } from "./forms.js";
 import { StateGraph } from "./graph.js";
 import { renderClaims, renderExplanation, renderOverview, renderRankings, renderStability, renderVariants } from "./views.js";
 
@@ -70,6 +71,7 @@ async function check() {
     return failed(e);
   }
   if (generation !== state.generation) return;
+  refreshForm(text, generation);
   if (!answer.ok) {
     showError(answer.errors[0]);
     status(answer.errors[0].kind === "capacity" ? "model too large" : "model has an error", "bad");
@@ -77,6 +79,24 @@ async function check() {
   }
   showError(null);
   analyse(text, generation);
+}
+
+async function refreshForm(text, generation) {
+  let form = null;
+  try { form = await api.form(text, state.path); } catch (e) { form = null; }
+  if (generation === state.generation) renderForm(form, editForm);
+}
+
+async function editForm(change) {
+  try {
+    const answer = await api.applyForm(editor.text, state.path, change);
+    const scroll = editor.area.scrollTop;
+    editor.text = answer.text;
+    editor.area.scrollTop = scroll;
+    editor.sync();
+    renderForm(answer.form, editForm);
+    schedule(0);
+  } catch (e) { failed(e); }
 }
 
 async function analyse(text, generation) {
