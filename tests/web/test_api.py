@@ -80,7 +80,7 @@ def test_openapi_lists_every_endpoint(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     for path in ("/api/models", "/api/models/{path}", "/api/validate", "/api/analyze",
                  "/api/jobs", "/api/jobs/{job_id}", "/api/explain", "/api/graph",
-                 "/api/report"):
+                 "/api/report", "/api/form", "/api/form/apply"):
         assert path in paths
 
 

@@ -207,7 +207,7 @@ def test_a_model_with_script_in_its_names_runs_no_script(server, browser):
     conflict = standoff.load(folder / "hostile.yaml")
     assert conflict.title == SCRIPT_NAME
     open_page(browser, url, "hostile.yaml")
-    for name in ("overview", "stability", "rankings", "claims", "variants", "graph"):
+    for name in ("overview", "form", "stability", "rankings", "claims", "variants", "graph"):
         tab(browser, name)
     browser.execute_script("window.standoffWorkbench.graph.onState(1)")
     WebDriverWait(browser, WAIT).until(
@@ -221,6 +221,10 @@ def test_a_model_with_script_in_its_names_runs_no_script(server, browser):
     assert browser.find_element(By.ID, "model-title").text == SCRIPT_NAME
     tab(browser, "rankings")
     assert HANDLER_NAME in browser.find_element(By.ID, "rankings").text
+    tab(browser, "form")
+    names = browser.find_elements(By.CSS_SELECTOR, "#form input[data-field='name']")
+    assert [n.get_attribute("value") for n in names] == [f"{HANDLER_NAME} {d.id}"
+                                                        for d in spec.dms]
     shot(browser, "hostile-names")
 
 
