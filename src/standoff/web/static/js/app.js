@@ -100,7 +100,11 @@ async function editForm(change) {
 }
 
 async function analyse(text, generation) {
-  if (state.job) { const old = state.job; state.job = null; api.cancel(old).catch(() => {}); }
+  if (state.job) { // stop the analysis of the previous text before starting this one
+    const old = state.job;
+    state.job = null;
+    await api.cancel(old).catch(() => {});
+  }
   let job;
   try {
     job = await api.startJob(text, state.path);
