@@ -464,3 +464,24 @@ def test_nothing_outside_the_folder_changed(client, folder):
     client.put("/api/models/..%2Felmira.yaml", json={"text": "title: x\n"})
     assert sorted(p.name for p in folder.parent.iterdir()) == outside
     assert os.listdir(folder).count("elmira.yaml.bak") == 1
+
+
+def test_evidence_sources_outside_the_folder_are_not_read(client, folder, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the launch code is 1234")
+    name = "istanbul-2025/istanbul-2025.yaml"
+    text = read(folder, name)
+    assert "file: commentary-2025-06-08.txt" in text
+    leaking = text.replace("file: commentary-2025-06-08.txt", "file: ../../secret.txt")
+    for response in (client.post("/api/validate", json={"text": leaking, "path": name}),
+                     client.post("/api/jobs", json={"text": leaking, "path": name})):
+        body = response.json()
+        if "id" in body:
+            body = wait_job(client, body["id"])
+            error = body["error"]
+        else:
+            (error,) = body["errors"]
+        assert error["message"] == ("source file '../../secret.txt' of source 'commentary' "
+                                    "lies outside the folder the workbench serves")
+        assert error["line"] == text.splitlines().index(
+            next(x for x in text.splitlines() if "file: commentary" in x)) + 1

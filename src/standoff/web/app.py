@@ -167,14 +167,14 @@ class _Compiled:
         self._items: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, text: str, name: str, base: Path, max_states: int):
+    def get(self, text: str, name: str, base: Path, max_states: int, root: Path):
         key = hashlib.sha256("\x00".join([text, name, str(base), str(max_states)])
                              .encode()).hexdigest()
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        conflict = library.compile_text(text, name, base, max_states)
+        conflict = library.compile_text(text, name, base, max_states, root)
         with self._lock:
             self._items[key] = conflict
             while len(self._items) > CACHE_SIZE:
@@ -239,7 +239,7 @@ def create_app(folder: str | Path, token: str | None = None,
 
     def conflict_of(body: ModelText):
         name, base = located(body.text, body.path)
-        return compiled.get(body.text, name, base, max_states)
+        return compiled.get(body.text, name, base, max_states, served.root)
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
@@ -311,7 +311,7 @@ def create_app(folder: str | Path, token: str | None = None,
             return failure(error)
         try:
             job = jobs.start(library.analysis_task, {
-                "text": body.text, "name": name, "base": str(base),
+                "text": body.text, "name": name, "base": str(base), "root": str(served.root),
                 "concepts": body.concepts, "max_states": max_states})
         except JobsFull:
             return _plain_error(429, "too many analyses are running",

@@ -56,12 +56,14 @@ def text_too_large(text: str, name: str) -> ModelError | None:
     return None
 
 
-def read_model_text(text: str, name: str, base: Path) -> ModelSpec:
+def read_model_text(text: str, name: str, base: Path, root: Path | None = None) -> ModelSpec:
     """Validate model text as :func:`standoff.read_model` validates a file named ``name``
     in folder ``base``; raise the same located :class:`ModelError`.
 
     Thin mirror of ``read_model`` (which takes only a path): parse with the loader's YAML
-    reader, check the top level, validate the schema and build the spec.
+    reader, check the top level, validate the schema and build the spec. With ``root``,
+    evidence source files (``sources: NAME: file:``) must lie inside that folder: the
+    workbench reads nothing outside the folder it serves.
     """
     from pydantic import ValidationError
 
@@ -92,13 +94,23 @@ def read_model_text(text: str, name: str, base: Path) -> ModelSpec:
         model = schema.ModelFile.model_validate(data)
     except ValidationError as exc:
         raise loader._pydantic_error(exc, locs) from None
+    if root is not None:
+        for source, entry in model.sources.items():
+            if entry.file is not None and not (base / entry.file).resolve().is_relative_to(
+                    root.resolve()):
+                raise locs.error(
+                    ("sources", source, "file"),
+                    f"source file '{entry.file}' of source '{source}' lies outside the folder "
+                    "the workbench serves",
+                    "copy the source text into that folder and give its path relative to "
+                    "the model file")
     return loader.build_spec(model, locs, base, data)
 
 
 def compile_text(text: str, name: str, base: Path,
-                 max_states: int = DEFAULT_MAX_STATES) -> Conflict:
+                 max_states: int = DEFAULT_MAX_STATES, root: Path | None = None) -> Conflict:
     """Validate and compile model text (see :func:`read_model_text`)."""
-    return compile_model(read_model_text(text, name, base), max_states=max_states)
+    return compile_model(read_model_text(text, name, base, root), max_states=max_states)
 
 
 def summary(conflict: Conflict) -> dict[str, Any]:
@@ -355,9 +367,11 @@ def model_name(path: str | None) -> str:
 
 def analysis_task(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """The job run in a worker process: compile the model text and build the workbench
-    document (payload: ``text``, ``name``, ``base``, ``concepts``, ``max_states``)."""
+    document (payload: ``text``, ``name``, ``base``, ``root``, ``concepts``,
+    ``max_states``)."""
     progress(0, 1, "compiling the model")
+    root = payload.get("root")
     conflict = compile_text(payload["text"], payload["name"], Path(payload["base"]),
-                            payload["max_states"])
+                            payload["max_states"], None if root is None else Path(root))
     return workbench_document(conflict, payload.get("concepts"), progress,
                               payload["max_states"])
