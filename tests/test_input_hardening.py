@@ -22,6 +22,7 @@ from cli_runner import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import standoff
 from standoff.analysis import variants as variant_analysis
 from standoff.bargaining import deu3, importers
 from standoff.errors import ModelError
@@ -478,3 +479,14 @@ def test_state_numbers_in_a_long_chain_are_checked_against_the_first_change(tmp_
     # v0, first in the file, extends (through 298 others) the variant that changes
     # feasibility, so it is the one reported
     assert "variant 'v0' changes feasibility" in err and "in the model as written" in err
+
+
+def test_a_syntax_error_at_the_end_of_the_file_is_placed_on_its_last_line(tmp_path):
+    """libyaml reports an unclosed flow at the end of a file with no final newline on the
+    line after the last one; editors (and the workbench gutter) cannot show that line."""
+    for ending in ("", "\n"):
+        path = tmp_path / "eof.yaml"
+        path.write_text("format: standoff/1\nclaims: {c1: {check: [" + ending)
+        with pytest.raises(standoff.ModelError) as caught:
+            standoff.load(path)
+        assert (caught.value.line, caught.value.column) == (2, 23)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from standoff.model import schema
 from standoff.model.claims_grammar import RESERVED_DM_IDS, Claim, ClaimContext, parse_claim
 from standoff.model.expressions import Expr, ExpressionError, parse
 from standoff.model.files import MAX_SOURCE_BYTES, read_user_text
-from standoff.model.yamlio import Locations, load_document
+from standoff.model.yamlio import Locations, load_document, parse_text
 
 DocPath = tuple[str | int, ...]
 
@@ -477,6 +478,23 @@ class _Reader:
 def read_model(path: str | Path) -> ModelSpec:
     """Read and validate a model file; raise a located ModelError on any problem."""
     data, locs = load_document(path)
+    return model_from_document(data, locs, Path(path).resolve().parent)
+
+
+def read_model_text(text: str, name: str, base: Path) -> ModelSpec:
+    """Validate model ``text`` as :func:`read_model` validates a file called ``name`` in the
+    folder ``base`` (where relative source files are looked up); the same located errors.
+    """
+    data, locs = parse_text(text[1:] if text.startswith("\ufeff") else text, name)
+    return model_from_document(data, locs, base)
+
+
+def model_from_document(data: Any, locs: Locations, base: Path,
+                        check: Callable[[schema.ModelFile], None] | None = None) -> ModelSpec:
+    """The model of a parsed document (``data`` with its ``locs``): the top level checked,
+    the schema validated, names resolved and statements parsed. ``check``, if given, sees
+    the validated file before anything is resolved (the workbench refuses source files
+    outside its folder there)."""
     if not isinstance(data, dict):
         raise locs.error((), "a model file must be a mapping of keys to values",
                          "start with 'format: standoff/1' (see examples/)")
@@ -495,7 +513,9 @@ def read_model(path: str | Path) -> ModelSpec:
         model = schema.ModelFile.model_validate(data)
     except ValidationError as exc:
         raise _pydantic_error(exc, locs) from None
-    return build_spec(model, locs, Path(path).resolve().parent, data)
+    if check is not None:
+        check(model)
+    return build_spec(model, locs, base, data)
 
 
 def build_spec(

@@ -466,6 +466,20 @@ def _check_characters(text: str, file: str) -> None:
     )
 
 
+def _within_text(text: str, line: int, column: int) -> tuple[int, int]:
+    """``line``:``column`` (1-based) moved back onto the text: libyaml places an error at
+    the end of the stream on the line after a last line that has no newline, which an
+    editor cannot show; such a position becomes the end of the last line."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    if not lines:
+        return 1, 1
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, column
+
+
 def parse_text(text: str, file: str) -> tuple[Any, Locations]:
     """Parse YAML (or JSON, which YAML reads too) text; raise :class:`ModelError` on bad syntax,
     on characters YAML does not allow, and on a document too large or too deep (see the
@@ -492,6 +506,8 @@ def parse_text(text: str, file: str) -> tuple[Any, Locations]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
+        if line is not None and col is not None:
+            line, col = _within_text(text, line, col)
         problem = exc.problem or exc.context or "invalid syntax"
         if "Unicode character escape" in problem:  # libyaml: \uD800 and the like
             raise surrogate_error(file, line, col) from None

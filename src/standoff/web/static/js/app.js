@@ -1,0 +1,243 @@
+// The workbench page: open, edit, check, analyse, explain, save, export.
+import { api, ApiError } from "./api.js";
+import { $, fill, h } from "./dom.js";
+import { Editor } from "./editor.js";
+import { renderForm } from "./forms.js";
+import { StateGraph } from "./graph.js";
+import { renderClaims, renderExplanation, renderOverview, renderRankings, renderStability, renderVariants } from "./views.js";
+
+const NEW_MODEL = `format: standoff/1
+title: New conflict
+decision_makers:
+  a:
+    name: First decision maker
+    options:
+      act: {text: Take the action}
+  b:
+    name: Second decision maker
+    options:
+      respond: {text: Respond}
+preferences:
+  a:
+    prioritize: [act, not respond]
+  b:
+    prioritize: [respond iff act]
+status_quo: []
+`;
+
+const state = { path: null, result: null, job: null, checkTimer: null, generation: 0, explained: null };
+const editor = new Editor(() => schedule());
+const graph = new StateGraph((s) => explainState(s));
+window.standoffWorkbench = { state, graph, editor }; // for the browser tests
+
+function status(text, kind = "") {
+  const node = $("status");
+  node.className = kind;
+  fill(node, text);
+}
+
+function showError(error) {
+  const box = $("error-box");
+  if (!error) {
+    box.hidden = true;
+    box.removeAttribute("data-line");
+    editor.mark(null);
+    return;
+  }
+  box.hidden = false;
+  const where = error.line ? `line ${error.line}${error.column ? `, column ${error.column}` : ""}` : (error.file || "");
+  box.dataset.line = error.line || "";
+  fill($("error-where"), where);
+  fill($("error-message"), error.message);
+  fill($("error-fix"), error.fix ? `fix: ${error.fix}` : "");
+  const moved = error.line !== editor.errorLine;
+  editor.mark(error.line, error.text || error.message);
+  if (error.line && moved) editor.reveal(error.line);
+}
+
+function schedule(delay = 350) {
+  clearTimeout(state.checkTimer);
+  $("panes").classList.add("stale");
+  state.checkTimer = setTimeout(check, delay);
+}
+
+async function check() {
+  const generation = ++state.generation;
+  const text = editor.text;
+  let answer;
+  try {
+    answer = await api.validate(text, state.path);
+  } catch (e) {
+    return failed(e);
+  }
+  if (generation !== state.generation) return;
+  refreshForm(text, generation);
+  if (!answer.ok) {
+    showError(answer.errors[0]);
+    status(answer.errors[0].kind === "capacity" ? "model too large" : "model has an error", "bad");
+    return;
+  }
+  showError(null);
+  analyse(text, generation);
+}
+
+async function refreshForm(text, generation) {
+  let form = null;
+  try { form = await api.form(text, state.path); } catch (e) { form = null; }
+  if (generation === state.generation) renderForm(form, editForm);
+}
+
+async function editForm(change) {
+  try {
+    const answer = await api.applyForm(editor.text, state.path, change);
+    const scroll = editor.area.scrollTop;
+    editor.text = answer.text;
+    editor.area.scrollTop = scroll;
+    editor.sync();
+    renderForm(answer.form, editForm);
+    schedule(0);
+  } catch (e) { failed(e); }
+}
+
+async function analyse(text, generation) {
+  if (state.job) { // stop the analysis of the previous text before starting this one
+    const old = state.job;
+    state.job = null;
+    await api.cancel(old).catch(() => {});
+  }
+  let job;
+  try {
+    job = await api.startJob(text, state.path);
+  } catch (e) { return failed(e); }
+  if (generation !== state.generation) { api.cancel(job.id).catch(() => {}); return; }
+  state.job = job.id;
+  status("analysing…");
+  $("job").hidden = false;
+  while (state.job === job.id) {
+    const p = job.progress;
+    $("progress").max = Math.max(p.total, 1);
+    $("progress").value = p.done;
+    fill($("progress-label"), p.label);
+    if (job.state !== "running") break;
+    await new Promise((r) => setTimeout(r, 150));
+    try { job = await api.poll(job.id); } catch (e) { return failed(e); }
+  }
+  if (state.job !== job.id) return; // superseded or cancelled
+  state.job = null;
+  $("job").hidden = true;
+  if (job.state === "done") {
+    show(job.result);
+    status(`analysed in ${job.seconds.toFixed(1)} s`, "good");
+  } else if (job.state === "failed") {
+    showError(job.error);
+    status(job.error.kind === "capacity" ? "model too large" : "analysis failed", "bad");
+  } else {
+    status("analysis cancelled");
+  }
+}
+
+function show(result) {
+  state.result = result;
+  $("panes").classList.remove("stale");
+  renderOverview(result);
+  renderStability(result, explainState);
+  renderRankings(result);
+  renderClaims(result);
+  renderVariants(result);
+  if (typeof window.cytoscape === "function") graph.show(result);
+  document.body.dataset.analysed = String(Number(document.body.dataset.analysed || 0) + 1);
+}
+
+async function explainState(s) {
+  state.explained = s;
+  try {
+    const doc = await api.explain(editor.text, state.path, s);
+    if (state.explained === s) renderExplanation(doc);
+  } catch (e) { failed(e); }
+}
+
+function failed(e) {
+  if (e instanceof ApiError) {
+    if (e.error && e.error.line) showError(e.error);
+    status(e.error && e.error.text ? e.error.text : e.message, "bad");
+  } else {
+    status(`cannot reach the workbench server: ${e.message}`, "bad");
+  }
+}
+
+async function refreshList(selected) {
+  const list = await api.models();
+  const select = $("file-select");
+  fill(select, h("option", { value: "" }, "(choose a file)"),
+    list.models.map((m) => h("option", { value: m.path }, m.path)));
+  select.value = selected || "";
+}
+
+async function open(path) {
+  try {
+    const doc = await api.read(path);
+    state.path = doc.path;
+    $("path-input").value = doc.path;
+    editor.text = doc.text;
+    const url = new URL(window.location.href);
+    url.searchParams.set("file", doc.path);
+    window.history.replaceState(null, "", url);
+    status(`opened ${doc.path}`);
+    schedule(0);
+  } catch (e) { failed(e); }
+}
+
+$("file-select").addEventListener("change", (e) => { if (e.target.value) open(e.target.value); });
+$("new-button").addEventListener("click", () => {
+  state.path = null;
+  $("file-select").value = "";
+  $("path-input").value = "";
+  editor.text = NEW_MODEL;
+  status("new model (not saved yet)");
+  schedule(0);
+});
+$("save-button").addEventListener("click", async () => {
+  const path = $("path-input").value.trim();
+  if (!path) { status("type a file name in 'Save as' first (e.g. my-model.yaml)", "bad"); $("path-input").focus(); return; }
+  try {
+    const saved = await api.save(path, editor.text);
+    state.path = saved.path;
+    await refreshList(saved.path);
+    status(`saved ${saved.path}` + (saved.backup ? ` (previous version in ${saved.backup})` : ""), "good");
+  } catch (e) { failed(e); }
+});
+$("report-button").addEventListener("click", async () => {
+  status("writing the report…");
+  try {
+    const response = await api.report(editor.text, state.path);
+    const blob = await response.blob();
+    const link = h("a", { href: URL.createObjectURL(blob), download: (state.path || "untitled").replace(/.*\//, "").replace(/\.[^.]*$/, "") + ".html" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    status("report exported", "good");
+  } catch (e) { failed(e); }
+});
+$("cancel-button").addEventListener("click", () => {
+  if (!state.job) return;
+  const id = state.job;
+  state.job = null;
+  $("job").hidden = true;
+  api.cancel(id).then(() => status("analysis cancelled")).catch(failed);
+});
+for (const tab of document.querySelectorAll("#tabs button")) {
+  tab.addEventListener("click", () => {
+    for (const t of document.querySelectorAll("#tabs button")) t.classList.toggle("active", t === tab);
+    for (const p of document.querySelectorAll(".pane")) p.classList.toggle("active", p.id === `pane-${tab.dataset.tab}`);
+    if (tab.dataset.tab === "graph") graph.resize();
+  });
+}
+
+(async () => {
+  try {
+    const wanted = new URLSearchParams(window.location.search).get("file");
+    await refreshList(wanted);
+    if (wanted) await open(wanted);
+    else status("choose a model, or start a new one");
+  } catch (e) { failed(e); }
+})();
