@@ -196,3 +196,50 @@ def test_float_weights_rank_like_the_statement_order_sum(model):
                 assert conflict.prefers(i, s, t) == ref.prefers(reference, dm, s + 1, t + 1)
         ranks = conflict.ranks[i]
         assert set(np.unique(ranks)) == set(range(int(ranks.max()) + 1))  # dense
+
+
+@st.composite
+def free_product_conflicts(draw, max_dms: int = 3):
+    """Product spaces in which every option can be taken and dropped: every decision
+    maker's moves are implicit cosets (the closed forms of GMR and SMR apply)."""
+    model = draw(conflicts(max_dms=max_dms, max_options=8, product=True))
+    for dm in model["decision_makers"].values():
+        for option in dm["options"].values():
+            option["moves"] = "both"
+    return model
+
+
+@settings(max_examples=80, deadline=None)
+@given(free_product_conflicts())
+def test_closed_forms_match_general_kernels_and_reference(model):
+    """GMR = rank ≥ maximin and SMR = rank ≥ minimax on free product spaces (docstrings of
+    standoff.stability.gmr/smr), and the coset form of the sanction test
+    (improvement_escapes), agree with the general (state, last mover) kernel and with the
+    literal reference."""
+    from standoff.stability import gmr_stable, seq_stable, smr_stable
+    from standoff.stability.common import improvement_graphs, unsanctioned
+    from standoff.stability.reachability import coset_axes, improvement_escapes
+    from standoff.stability.smr import escape_value
+
+    spec, conflict = _compile(model)
+    assert coset_axes(conflict.moves) is not None
+    reference = ref.build(reference_spec(spec))
+    ui = improvement_graphs(conflict)
+    for i, dm in enumerate(conflict.dm_ids):
+        others = [j for j in range(len(conflict.dm_ids)) if j != i]
+        rank = conflict.ranks[i]
+        general = {
+            "gmr": group_reach_minimum([conflict.moves[j] for j in others], rank),
+            "smr": group_reach_minimum([conflict.moves[j] for j in others],
+                                       escape_value(conflict, i)),
+            "seq": group_reach_minimum([ui[j] for j in others], rank),
+        }
+        fast = {"gmr": gmr_stable, "smr": smr_stable, "seq": seq_stable}
+        for concept, floor in general.items():
+            expected = ~unsanctioned(conflict, i, floor)
+            np.testing.assert_array_equal(
+                ~improvement_escapes(conflict.moves[i], rank, floor), expected)
+            mine = fast[concept](conflict, i)
+            np.testing.assert_array_equal(mine, expected, err_msg=concept)
+            oracle = CONCEPTS[concept](reference, dm)
+            assert {int(s) + 1 for s in np.flatnonzero(mine)} == oracle, (concept, dm)
