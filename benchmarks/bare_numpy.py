@@ -57,8 +57,10 @@ def load(path: Path) -> tuple[list[int], dict[str, int], list[list[tuple[list[st
     return counts, bit, prefs
 
 
-def compile_bare(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """States (bit patterns, uint64) and ranks (decision makers × states, int32)."""
+def compile_bare(path: Path, timings: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """States (bit patterns, uint64) and ranks (decision makers × states, int32); CPU
+    seconds of the score and rank steps are added to ``timings`` if given."""
+    timings = {} if timings is None else timings
     counts, bit, prefs = load(path)
     n_dms = len(counts)
     offsets = np.cumsum([0, *counts])
@@ -79,6 +81,7 @@ def compile_bare(path: Path) -> tuple[np.ndarray, np.ndarray]:
 
     ranks = np.empty((n_dms, m), dtype=np.int32)
     for d, statements in enumerate(prefs):
+        clock = time.process_time()
         groups: dict[tuple[int, ...], np.ndarray] = {}
         for names, weight in statements:
             sel = column(bit[names[0]])
@@ -90,12 +93,15 @@ def compile_bare(path: Path) -> tuple[np.ndarray, np.ndarray]:
         for part in groups.values():
             score += part
         flat = score.reshape(-1)
+        timings["scores"] = timings.get("scores", 0.0) + time.process_time() - clock
+        clock = time.process_time()
         order = np.argsort(flat)
         ordered = flat[order]
         new = np.empty(m, dtype=bool)
         new[0] = True
         np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
         ranks[d, order] = np.cumsum(new, dtype=np.int32) - 1
+        timings["ranks"] = timings.get("ranks", 0.0) + time.process_time() - clock
     return patterns, ranks
 
 
@@ -125,8 +131,10 @@ def main() -> None:
     args = parser.parse_args()
     counts, _, _ = load(args.model)
     t0, c0 = time.perf_counter(), time.process_time()
-    _, ranks = compile_bare(args.model)
+    steps: dict = {}
+    _, ranks = compile_bare(args.model, steps)
     rows = [("compile", time.perf_counter() - t0, time.process_time() - c0)]
+    rows += [(f"  {k}", float("nan"), v) for k, v in steps.items()]
     for name, kernel in (("nash", nash_bare), ("gmr", gmr_bare), ("smr", smr_bare)):
         t, c = time.perf_counter(), time.process_time()
         for d in range(len(counts)):

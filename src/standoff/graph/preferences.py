@@ -289,6 +289,7 @@ def scores(pref: PreferenceSpec, space: StateSpace, dm_id: str, show,
 
 
 SMALL_RANGE_FACTOR = 4
+CHUNK = 1 << 20  # elements per block of the pairwise passes (bounds temporary memory)
 
 
 def sort_order(values: np.ndarray) -> np.ndarray:
@@ -317,17 +318,23 @@ def sort_order(values: np.ndarray) -> np.ndarray:
     if exact:
         keys &= index_mask
         return keys
-    quantised = keys >> np.int64(bits)
-    shared = quantised[1:] == quantised[:-1]
-    keys &= index_mask
-    order = keys
+    shared = np.empty(m - 1, dtype=bool)
+    for a in range(0, m - 1, CHUNK):  # neighbours with equal quantised keys, in chunks
+        b = min(a + CHUNK, m - 1)
+        np.less(keys[a + 1 : b + 1] ^ keys[a:b], np.int64(1) << np.int64(bits), out=shared[a:b])
+    positions = None
     if shared.any():
         member = np.zeros(m, dtype=bool)
         member[1:] |= shared
         member[:-1] |= shared
         positions = np.flatnonzero(member)
+        quantised = keys[positions] >> np.int64(bits)
+    del shared
+    keys &= index_mask
+    order = keys
+    if positions is not None:
         states = order[positions]
-        by = np.lexsort((values[states], quantised[positions]))
+        by = np.lexsort((values[states], quantised))
         order[positions] = states[by]
     return order
 
@@ -360,22 +367,28 @@ def dense_ranks(values: np.ndarray, order: np.ndarray | None = None) -> np.ndarr
     return ranks
 
 
-def _repaired_ranks(pref: PreferenceSpec, space: StateSpace, grouped: np.ndarray) -> np.ndarray:
-    """Dense ranks of the statement-order sums ``S``, from the grouped sums ``F``.
+def _repaired_ranks(pref: PreferenceSpec, space: StateSpace,
+                    evaluator: StatementEvaluator) -> np.ndarray:
+    """Dense ranks of the statement-order sums ``S``, from the grouped sums ``F``
+    (:meth:`StatementEvaluator.weighted_sum_by_axes`).
 
     ``|F − S| <= E`` (module docstring): states more than ``2E`` apart in ``F`` keep their
     order and are distinct in ``S``; runs of states closer than that (in the order of ``F``)
     are re-scored with ``S`` and ordered by it."""
     weights = [float(stmt.weight) for stmt in pref.statements]  # type: ignore[arg-type]
+    grouped = evaluator.weighted_sum_by_axes(list(pref.statements), weights)
     k = len(weights) + 2
     u = 2.0 ** -53
     error = 2 * (k * u / (1 - k * u)) * sum(abs(w) for w in weights)
     threshold = 4 * error * (1 + 1e-6)
     m = grouped.shape[0]
     order = sort_order(grouped)
-    ordered = grouped[order]
-    close = (ordered[1:] - ordered[:-1]) <= threshold
-    del ordered
+    close = np.empty(max(m - 1, 0), dtype=bool)
+    for a in range(0, m - 1, CHUNK):
+        b = min(a + CHUNK, m - 1)
+        ordered = grouped[order[a : b + 1]]
+        np.less_equal(ordered[1:] - ordered[:-1], threshold, out=close[a:b])
+    del grouped
     new = np.ones(m, dtype=np.int32)
     new[0] = 0
     if close.any():
@@ -403,16 +416,19 @@ def rank_matrix(space: StateSpace, show) -> np.ndarray:
     evaluator = StatementEvaluator(space)
     ranks = np.empty((len(spec.preferences), space.size), dtype=np.int64)
     for d, pref in enumerate(spec.preferences):
-        values = scores(pref, space, spec.dms[d].id, show, evaluator)
         reassociated = (
             pref.kind == "weights" and evaluator.product
             and all(stmt.state is None for stmt in pref.statements)
         )
-        if reassociated and not _exactly_summable(
-                [float(stmt.weight) for stmt in pref.statements]):  # type: ignore[arg-type]
-            ranks[d] = _repaired_ranks(pref, space, values)
-            continue
-        if values.dtype.kind == "f" and reassociated:
+        if reassociated:
+            for stmt in pref.statements:
+                _check_weight(stmt, space, spec.dms[d].id)
+            weights = [float(stmt.weight) for stmt in pref.statements]  # type: ignore[arg-type]
+            if not _exactly_summable(weights):
+                ranks[d] = _repaired_ranks(pref, space, evaluator)
+                continue
+        values = scores(pref, space, spec.dms[d].id, show, evaluator)
+        if reassociated:
             # exactly summable: the sums are multiples of a power of two below 2^53
             values = _as_integers(values, pref)
         ranks[d] = dense_ranks(values)
