@@ -169,7 +169,7 @@ class StatementEvaluator:
             axes = tuple(sorted({self.axis_of[k][0] for k in stmt.expr.options()}))
             groups.setdefault(axes, []).append((stmt.expr, w))
         ndim = len(self.shape)
-        total = np.zeros(self.shape, dtype=dtype)
+        total = None
         for axes, items in groups.items():
             masks = dict.fromkeys(axes, 0)
             for expr, _ in items:
@@ -193,12 +193,16 @@ class StatementEvaluator:
             for expr, w in items:
                 sel = self.evaluate(expr, compressed)
                 part += np.where(sel, dtype(w), dtype(0))
-            index = tuple(
-                inverse[a].reshape([-1 if b == a else 1 for b in range(ndim)]) if a in axes
-                else np.zeros([1] * ndim, dtype=np.intp)
-                for a in range(ndim)
-            )
-            total += part[index]
+            for axis in axes:  # expand each compressed axis to every choice on it
+                part = np.take(part, inverse[axis].reshape(-1), axis=axis)
+            if total is None and part.shape == self.shape:
+                total = part
+            else:
+                if total is None:
+                    total = np.zeros(self.shape, dtype=dtype)
+                total += part
+        if total is None:
+            total = np.zeros(self.shape, dtype=dtype)
         return total.reshape(-1)
 
 
