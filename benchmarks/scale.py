@@ -143,6 +143,7 @@ def run_one(path: Path, concepts: str, clock=time.perf_counter) -> dict:
         t = clock()
         standoff.analyze(conflict, concept)
         times[concept] = clock() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before counting ranks
     distinct = min(len(np.unique(conflict.ranks[i])) for i in range(len(conflict.dm_ids)))
     return {
         "states": conflict.state_count,
@@ -150,7 +151,7 @@ def run_one(path: Path, concepts: str, clock=time.perf_counter) -> dict:
         "load": t_load,
         "concepts": times,
         "distinct_ranks": distinct,
-        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mib": peak,
     }
 
 

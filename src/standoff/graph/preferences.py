@@ -296,19 +296,25 @@ SMALL_RANGE_FACTOR = 4
 CHUNK = 1 << 20  # elements per block of the pairwise passes (bounds temporary memory)
 
 
-def sort_order(values: np.ndarray) -> np.ndarray:
+def sort_order(values: np.ndarray, near: float | None = None):
     """An order that sorts ``values`` (ties in any order), by one sort of 64-bit keys that
     carry the state index in their low bits (cheaper than an argsort).
 
     Integer values whose range fits are packed exactly; floats are packed by a monotone
-    quantisation (non-decreasing in the value, as correctly rounded arithmetic is), and the
-    runs of equal quantised keys are then put in order by the values themselves."""
+    quantisation ``q = floor((v - low) * scale)`` (non-decreasing in ``v``, as correctly
+    rounded arithmetic is), and the runs of equal ``q`` are then put in order by the values
+    themselves. With ``near`` (floats only), also returns, for each pair of neighbours in
+    that order, whether they may lie within ``near`` of each other: ``q`` is within
+    ``1 + 2^-13`` of the exact ``(v - low) * scale``, so neighbours whose ``q`` differ by
+    more than ``near * scale + 2`` are further apart than ``near``."""
     m = values.shape[0]
     if m == 0:
-        return np.zeros(0, dtype=np.int64)
+        order = np.zeros(0, dtype=np.int64)
+        return order if near is None else (order, np.zeros(0, dtype=bool))
     bits = max(1, (m - 1).bit_length())
     low, high = values.min(), values.max()
     exact = values.dtype.kind in "iu" and int(high) - int(low) < 2 ** (63 - bits)
+    assert near is None or not exact
     if exact:
         keys = (values - low).astype(np.int64)
     else:
@@ -322,17 +328,23 @@ def sort_order(values: np.ndarray) -> np.ndarray:
     if exact:
         keys &= index_mask
         return keys
+    shift = np.int64(bits)
     shared = np.empty(m - 1, dtype=bool)
-    for a in range(0, m - 1, CHUNK):  # neighbours with equal quantised keys, in chunks
+    candidate = np.empty(m - 1, dtype=bool) if near is not None else None
+    limit = near * scale + 2 if near is not None else 0.0
+    for a in range(0, m - 1, CHUNK):  # differences of neighbouring q, in blocks
         b = min(a + CHUNK, m - 1)
-        np.less(keys[a + 1 : b + 1] ^ keys[a:b], np.int64(1) << np.int64(bits), out=shared[a:b])
+        dq = (keys[a + 1 : b + 1] >> shift) - (keys[a:b] >> shift)
+        np.equal(dq, 0, out=shared[a:b])
+        if candidate is not None:
+            np.less_equal(dq, limit, out=candidate[a:b])
     positions = None
     if shared.any():
         member = np.zeros(m, dtype=bool)
         member[1:] |= shared
         member[:-1] |= shared
         positions = np.flatnonzero(member)
-        quantised = keys[positions] >> np.int64(bits)
+        quantised = keys[positions] >> shift
     del shared
     keys &= index_mask
     order = keys
@@ -340,7 +352,7 @@ def sort_order(values: np.ndarray) -> np.ndarray:
         states = order[positions]
         by = np.lexsort((values[states], quantised))
         order[positions] = states[by]
-    return order
+    return order if near is None else (order, candidate)
 
 
 def dense_ranks(values: np.ndarray, order: np.ndarray | None = None) -> np.ndarray:
@@ -371,8 +383,8 @@ def dense_ranks(values: np.ndarray, order: np.ndarray | None = None) -> np.ndarr
     return ranks
 
 
-def _repaired_ranks(pref: PreferenceSpec, space: StateSpace,
-                    evaluator: StatementEvaluator) -> np.ndarray:
+def _repaired_ranks(pref: PreferenceSpec, space: StateSpace, evaluator: StatementEvaluator,
+                    out: np.ndarray | None = None) -> np.ndarray:
     """Dense ranks of the statement-order sums ``S``, from the grouped sums ``F``
     (:meth:`StatementEvaluator.weighted_sum_by_axes`).
 
@@ -386,13 +398,12 @@ def _repaired_ranks(pref: PreferenceSpec, space: StateSpace,
     error = 2 * (k * u / (1 - k * u)) * sum(abs(w) for w in weights)
     threshold = 4 * error * (1 + 1e-6)
     m = grouped.shape[0]
-    order = sort_order(grouped)
-    close = np.empty(max(m - 1, 0), dtype=bool)
-    for a in range(0, m - 1, CHUNK):
-        b = min(a + CHUNK, m - 1)
-        ordered = grouped[order[a : b + 1]]
-        np.less_equal(ordered[1:] - ordered[:-1], threshold, out=close[a:b])
-    del grouped
+    order, candidate = sort_order(grouped, near=threshold)
+    close = np.zeros(max(m - 1, 0), dtype=bool)
+    pairs = np.flatnonzero(candidate)
+    del candidate
+    close[pairs] = grouped[order[pairs + 1]] - grouped[order[pairs]] <= threshold
+    del grouped, pairs
     new = np.ones(m, dtype=np.int32)
     new[0] = 0
     if close.any():
@@ -409,7 +420,7 @@ def _repaired_ranks(pref: PreferenceSpec, space: StateSpace,
         same = np.zeros(positions.shape[0], dtype=bool)
         same[1:] = (runs[1:] == runs[:-1]) & (exact[1:] == exact[:-1])
         new[positions[same]] = 0
-    ranks = np.empty(m, dtype=np.int64)
+    ranks = np.empty(m, dtype=np.int64) if out is None else out
     ranks[order] = np.cumsum(new, dtype=np.int32 if m < 2**31 else np.int64)
     return ranks
 
@@ -429,7 +440,7 @@ def rank_matrix(space: StateSpace, show) -> np.ndarray:
                 _check_weight(stmt, space, spec.dms[d].id)
             weights = [float(stmt.weight) for stmt in pref.statements]  # type: ignore[arg-type]
             if not _exactly_summable(weights):
-                ranks[d] = _repaired_ranks(pref, space, evaluator)
+                _repaired_ranks(pref, space, evaluator, out=ranks[d])
                 continue
         values = scores(pref, space, spec.dms[d].id, show, evaluator)
         if reassociated:
