@@ -81,8 +81,16 @@ def improvement_escapes(moves: Moves, rank: np.ndarray, floor: np.ndarray) -> np
     only, not the improvements ``R_i⁺``, so on implicit coset moves it is one reduction
     along an axis instead of a sort of every coset by rank.
     """
+    from standoff.graph.moves import CosetMoves
+
     rank = np.asarray(rank, dtype=np.int64)
-    return moves.max_over(np.minimum(rank, floor), empty=-1) > rank
+    capped = np.minimum(rank, floor)
+    if isinstance(moves, CosetMoves):
+        # s itself may join the maximum: min(rank(s), floor(s)) <= rank(s) never counts
+        shape = moves.shape
+        best = capped.reshape(shape).max(axis=1, keepdims=True)
+        return (best > rank.reshape(shape)).reshape(-1)
+    return moves.max_over(capped, empty=-1) > rank
 
 
 def coset_axes(moves: Sequence[Moves]) -> tuple[int, ...] | None:
