@@ -354,6 +354,8 @@ def unilateral_moves(space, own: int, take: int, drop: int) -> MoveGraph:
         src = np.concatenate(srcs) if srcs else np.zeros(0, dtype=np.int64)
         dst = np.concatenate(dsts) if dsts else np.zeros(0, dtype=np.int64)
         return MoveGraph.from_edges(m, src, dst, unique=False)
+    if space.lookup is not None:
+        return _moves_by_lookup(space, masks, take, drop)
     counts = np.zeros(m, dtype=np.int64)
     for d in masks:
         ok, _ = targets_of(d)
@@ -367,4 +369,52 @@ def unilateral_moves(space, own: int, take: int, drop: int) -> MoveGraph:
         where = cursor[ok]
         targets[where] = t[ok]
         cursor[ok] += 1
+    return MoveGraph(start, targets)
+
+
+CACHED_MASK_ENTRIES = 1 << 28  # booleans kept between the counting and the writing pass
+
+
+def _moves_by_lookup(space, masks: list[int], take: int, drop: int) -> MoveGraph:
+    """:func:`unilateral_moves` for state spaces without collapsed states that keep a table
+    from every bit pattern to its state: a flip of the options in ``d`` leads from pattern
+    ``v`` to ``lookup[v ^ d]`` (a different state, as patterns are distinct), and it is
+    allowed unless it flips an option against its direction (``blocked``, computed once).
+    The first pass counts each state's moves and keeps which flips are allowed; the
+    second writes the targets in the same order (flip masks in ``masks`` order)."""
+    lookup = space.lookup
+    m = space.size
+    codes = space.patterns.astype(np.int64)
+    restricted = take | drop
+    blocked = None
+    if restricted:
+        v = space.patterns
+        blocked = ((np.uint64(take) & v) | (np.uint64(drop) & ~v)).astype(np.int64)
+    keep = len(masks) * m <= CACHED_MASK_ENTRIES
+
+    def allowed(d: int) -> np.ndarray:
+        ok = lookup[codes ^ np.int64(d)] >= 0
+        if blocked is not None and d & restricted:
+            ok &= (blocked & np.int64(d)) == 0
+        return ok
+
+    counts = np.zeros(m, dtype=np.int64)
+    kept = []
+    for d in masks:
+        ok = allowed(d)
+        counts += ok
+        if keep:
+            kept.append(ok)
+    start = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(counts, out=start[1:])
+    del counts
+    targets = np.empty(int(start[-1]), dtype=np.int32 if m < 2**31 else np.int64)
+    cursor = start[:-1].copy()
+    for n, d in enumerate(masks):
+        ok = kept[n] if keep else allowed(d)
+        src = np.flatnonzero(ok)
+        targets[cursor[src]] = lookup[codes[src] ^ np.int64(d)]
+        cursor[src] += 1
+        if keep:
+            kept[n] = None
     return MoveGraph(start, targets)

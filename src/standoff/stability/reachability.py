@@ -69,3 +69,36 @@ def group_reach_minimum(
     for c in current[1:]:
         np.minimum(out, c, out=out)
     return out
+
+
+def improvement_escapes(moves: Moves, rank: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """States from which the mover has an unsanctioned unilateral improvement.
+
+    "Some ``s1 ∈ R_i⁺(s)`` has ``floor[s1] > rank(s)``" is the same as
+    "``max over t ∈ R_i(s) of min(rank(t), floor(t)) > rank(s)``": a ``t`` with
+    ``min(rank(t), floor(t)) > rank(s)`` has ``rank(t) > rank(s)`` (it is an improvement)
+    and ``floor(t) > rank(s)``, and conversely. The right-hand side needs the moves ``R_i``
+    only, not the improvements ``R_i⁺``, so on implicit coset moves it is one reduction
+    along an axis instead of a sort of every coset by rank.
+    """
+    from standoff.graph.moves import CosetMoves
+
+    rank = np.asarray(rank, dtype=np.int64)
+    capped = np.minimum(rank, floor)
+    if isinstance(moves, CosetMoves):
+        # s itself may join the maximum: min(rank(s), floor(s)) <= rank(s) never counts
+        shape = moves.shape
+        best = capped.reshape(shape).max(axis=1, keepdims=True)
+        return (best > rank.reshape(shape)).reshape(-1)
+    return moves.max_over(capped, empty=-1) > rank
+
+
+def coset_axes(moves: Sequence[Moves]) -> tuple[int, ...] | None:
+    """If every decision maker's moves are implicit cosets of one product space, the shape
+    that puts each decision maker on its own axis (the last decision maker first, so axis
+    ``len(moves) - 1 - d`` belongs to decision maker ``d``); None otherwise."""
+    from standoff.graph.moves import CosetMoves
+
+    if not moves or not all(isinstance(g, CosetMoves) for g in moves):
+        return None
+    return tuple(g.radix for g in reversed(moves))  # type: ignore[union-attr]

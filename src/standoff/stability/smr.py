@@ -7,6 +7,19 @@ every ``s1 ∈ R_i⁺(s)`` there is ``s2 ∈ R_{N∖i}(s1)`` with ``s2 ≾_i s``
 Implementation: a sanction state ``s2`` qualifies iff
 ``escape(s2) = max(rank_i(s2), max over R_i(s2) of rank_i) <= rank_i(s)``, so SMR is GMR
 with ``escape`` in place of ``rank_i`` in the reachability minimum.
+
+Closed form on product spaces with free moves (issue 17; notation of
+:mod:`standoff.stability.gmr`):
+
+    s is SMR for i  ⟺  r_i(s) ≥ min over x_H of (max over x_i of r[x_i, x_H]),
+
+the minimax of *i*. Reasoning: ``escape`` is the maximum of ``r`` over *i*'s whole axis,
+``e(x_H)``, and does not depend on ``x_i``. *s* is unstable iff some ``t`` in *i*'s coset
+has ``min(r_i(t), floor(t)) > r_i(s)`` with ``floor(t)`` the minimum of ``e`` over
+``R_H(t)``, which is every opponents' choice, except perhaps ``x_H(t)`` itself. The
+maximum over *i*'s coset is ``min(max over x_i of r[x_i, x_H], floor) = min(e(x_H),
+floor)``, the minimum of ``e`` over all opponents' choices, whichever ``x_H`` is excluded
+from ``floor``. As the minimax is at least the maximin, SMR ⊆ GMR, as it must be.
 """
 
 from __future__ import annotations
@@ -14,8 +27,9 @@ from __future__ import annotations
 import numpy as np
 
 from standoff.graph.conflict import Conflict
+from standoff.graph.moves import CosetMoves
 from standoff.stability.common import opponents, unsanctioned
-from standoff.stability.reachability import group_reach_minimum
+from standoff.stability.reachability import coset_axes, group_reach_minimum, improvement_escapes
 
 
 def escape_value(conflict: Conflict, dm: int) -> np.ndarray:
@@ -24,8 +38,20 @@ def escape_value(conflict: Conflict, dm: int) -> np.ndarray:
     return np.maximum(rank, conflict.moves[dm].max_over(rank))
 
 
+def minimax_level(ranks: np.ndarray, shape: tuple[int, ...], dm: int) -> int:
+    """``min over x_H of max over x_i of r[x_i, x_H]`` on a product space."""
+    r = ranks.reshape(shape)
+    return int(r.max(axis=len(shape) - 1 - dm).min())
+
+
 def smr_stable(conflict: Conflict, dm: int) -> np.ndarray:
     """Boolean array over states: SMR stable for decision maker ``dm``."""
+    rank = conflict.ranks[dm]
+    shape = coset_axes(conflict.moves)
+    if shape is not None:
+        return rank >= minimax_level(rank, shape, dm)
     group = [conflict.moves[j] for j in opponents(conflict, dm)]
     floor = group_reach_minimum(group, escape_value(conflict, dm))
+    if isinstance(conflict.moves[dm], CosetMoves):
+        return ~improvement_escapes(conflict.moves[dm], rank, floor)
     return ~unsanctioned(conflict, dm, floor)
