@@ -13,8 +13,8 @@ import json
 
 from cli_runner import run
 from conftest import EXAMPLES
-from evolution_helpers import any_conflicts, compiled
-from hypothesis import HealthCheck, assume, given, settings
+from evolution_helpers import compiled, few_state_conflicts
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import standoff
@@ -93,10 +93,12 @@ def test_two_varied_decision_makers_fall_back_to_enumeration_for_seq():
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(any_conflicts(max_dms=3, max_options=4), st.data())
+@given(few_state_conflicts(max_dms=3, max_options=4, max_states=5), st.data())
 def test_smart_counts_match_brute_force_reference(model, data):
+    """2 to 5 states (at most 5! rankings to brute-force), generated to size rather than
+    filtered: filtering bigger models out failed Hypothesis's health check at random."""
     conflict, reference = compiled(model)
-    assume(2 <= conflict.state_count <= 5)
+    assert 2 <= conflict.state_count <= 5
     state = data.draw(st.integers(1, conflict.state_count))
     dm = data.draw(st.sampled_from(conflict.dm_ids))
     given_ = []
