@@ -10,6 +10,7 @@ directions, feasibility groups, infeasible statements, collapsed states and pref
 from __future__ import annotations
 
 import pytest
+from conftest import example_count
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from model_builders import reference_spec, spec_from_dict
@@ -23,7 +24,7 @@ from standoff.stability.reachability import group_reach_minimum
 
 CONCEPTS = {"nash": ref.nash, "gmr": ref.gmr, "smr": ref.smr, "seq": ref.seq, "sim": ref.sim}
 SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=example_count(150), deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 
@@ -71,7 +72,7 @@ def concept_name(key: str) -> str:
     return {"nash": "Nash", "gmr": "GMR", "smr": "SMR", "seq": "SEQ", "sim": "SIM"}[key]
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=example_count(80), deadline=None)
 @given(st.one_of(conflicts(max_dms=4, max_options=7), conflicts(max_dms=4, product=True)))
 def test_reachability_kernel_matches_legal_sequences(model):
     """min over R_H(s) of a value equals the minimum over the reference's R_H(s)."""
@@ -92,7 +93,7 @@ def test_reachability_kernel_matches_legal_sequences(model):
                 assert floor[s] == expected
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=example_count(60), deadline=None)
 @given(conflicts(max_dms=3, max_options=6))
 def test_explanations_agree_with_verdicts(model):
     """Every explanation's verdict equals the engine's, and its sanctioning sequences are
@@ -122,7 +123,7 @@ def test_explanations_agree_with_verdicts(model):
                     assert conflict.ranks[i, at] <= conflict.ranks[i, state - 1]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=example_count(60), deadline=None)
 @given(conflicts(max_dms=4, max_options=9, product=True))
 def test_product_spaces_use_implicit_moves_and_agree(model):
     """Product state spaces take the implicit coset path (no stored moves) for decision
@@ -142,7 +143,7 @@ def test_product_spaces_use_implicit_moves_and_agree(model):
             assert set(result.stable_states(concept, dm)) == oracle(reference, dm), (concept, dm)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=example_count(60), deadline=None)
 @given(st.one_of(conflicts(max_dms=4, max_options=7), conflicts(max_dms=4, product=True)))
 def test_all_states_reach_matrix_matches_reference(model):
     """R_H(s) and R_H⁺(s) for every s at once (bitset fixed point) equal the reference's

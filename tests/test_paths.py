@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from cli_runner import run
-from conftest import EXAMPLES
+from conftest import EXAMPLES, example_count
 from evolution_helpers import any_conflicts, compiled
 from hypothesis import HealthCheck, given, settings
 
@@ -104,7 +104,8 @@ def _check_path(conflict, path, start, improving):
     assert at == path.target - 1
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=example_count(60), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(any_conflicts(max_dms=3, max_options=6))
 def test_reachability_and_shortest_paths_match_reference(model):
     conflict, reference = compiled(model)
@@ -121,7 +122,8 @@ def test_reachability_and_shortest_paths_match_reference(model):
                 _check_path(conflict, path, start - 1, moves == "ui")
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=example_count(30), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(any_conflicts(max_dms=3, max_options=5))
 def test_coalitional_reachability_matches_reference(model):
     conflict, reference = compiled(model)
