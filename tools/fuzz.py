@@ -17,9 +17,10 @@ imported, or with ``--spawn`` a fresh ``python -m standoff``) with its address s
 - timeout: still running at the time limit (killed).
 
 Each failing input is written to ``--out`` (default ``fuzz-failures/``), at most ``--keep``
-per distinct failure (exception type, innermost standoff frame, command), as a folder with
-the input files, ``command.sh`` to rerun it, the error output and a description. A summary
-with the counts and the distinct failures is printed and written to ``summary.json``.
+per distinct failure (exception type and innermost standoff frame; a timeout by command and
+seed file), as a folder with the input files, ``command.sh`` to rerun it, the error output
+and a description. A summary with the counts and the distinct failures (with the commands
+they occurred in) is printed and written to ``summary.json``.
 
     python tools/fuzz.py --minutes 60
     python tools/fuzz.py --cases 500 --seed 7 --out /tmp/fuzz
@@ -166,24 +167,25 @@ def _exception_type(err: str) -> str:
 
 
 def classify(argv: list[str], status: int | None, timed_out: bool, err: str,
-             seconds: float) -> Result:
-    """Sort one run into :data:`CATEGORIES`, with a signature for distinct failures."""
+             seconds: float, seed: str = "?") -> Result:
+    """Sort one run into :data:`CATEGORIES`, with a signature for distinct failures: the
+    exception type and the innermost frame in standoff (the command is recorded apart); for
+    a timeout, the command and the seed file."""
     command = argv[0] if argv else "?"
     if timed_out:
-        return Result("timeout", f"timeout in {command}", None, seconds, err)
+        return Result("timeout", f"timeout in {command} on {seed}", None, seconds, err)
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         return Result("memory blow-up", f"killed by signal {number} in {command}", None,
                       seconds, err)
     code = os.WEXITSTATUS(status)
     if "MemoryError" in err:
-        return Result("memory blow-up", f"MemoryError at {_innermost_frame(err)} in {command}",
+        return Result("memory blow-up", f"MemoryError at {_innermost_frame(err)}",
                       code, seconds, err)
     allowed = {0, 1, 2} if "--strict" in argv else {0, 2}
     if "Traceback (most recent call last)" in err or code not in allowed:
         kind = _exception_type(err) if "Traceback" in err else f"exit code {code}"
-        return Result("traceback", f"{kind} at {_innermost_frame(err)} in {command}", code,
-                      seconds, err)
+        return Result("traceback", f"{kind} at {_innermost_frame(err)}", code, seconds, err)
     if code == 2 and re.search(r"Usage: |Try '.*--help' for help", err):
         return Result("usage error", "", code, seconds, err)
     if code == 2:
@@ -299,12 +301,14 @@ def main(argv: list[str] | None = None) -> int:
                 seconds = time.monotonic() - begin
                 err = (folder / "stderr.txt").read_text("utf-8", "replace") if (
                     folder / "stderr.txt").exists() else ""
-                result = classify(case.argv, status, timed_out, err, seconds)
+                result = classify(case.argv, status, timed_out, err, seconds, case.seed)
                 counts[result.category] += 1
                 if result.category in FAILURES:
                     entry = distinct.setdefault(result.signature, {
-                        "category": result.category, "count": 0, "kept": []})
+                        "category": result.category, "count": 0, "commands": [], "kept": []})
                     entry["count"] += 1
+                    if case.argv[0] not in entry["commands"]:
+                        entry["commands"].append(case.argv[0])
                     if len(entry["kept"]) < args.keep:
                         saved = _save(case, run_argv, folder, result, args.out, number)
                         entry["kept"].append(str(saved))
@@ -322,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
     print(f"{number} runs in {elapsed / 60:.1f} minutes (seed {seed}): {_line(counts)}")
     for signature, entry in summary["distinct_failures"].items():
-        print(f"  {entry['count']:5d}  {entry['category']}: {signature}")
+        print(f"  {entry['count']:5d}  {entry['category']}: {signature} "
+              f"({', '.join(entry['commands'])})")
     return 1 if any(counts[c] for c in FAILURES) else 0
 
 
