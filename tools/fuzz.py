@@ -47,8 +47,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # fork safety and a fair share of cores
-os.environ.setdefault("COLUMNS", "100")
 
 CATEGORIES = ("ok", "clean refusal", "usage error", "traceback", "memory blow-up", "timeout")
 FAILURES = ("traceback", "memory blow-up", "timeout")
@@ -83,6 +81,7 @@ def _child(argv: list[str], folder: Path, memory: int) -> None:
     try:
         _limit_resources(memory)
         os.chdir(folder)
+        os.environ["COLUMNS"] = "100"  # the same line width for every run
         for fd, name in ((1, "stdout.txt"), (2, "stderr.txt")):
             target = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(target, fd)
@@ -122,7 +121,8 @@ def _start(argv: list[str], folder: Path, memory: int, spawn: bool) -> int:
         return pid
     import subprocess
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONIOENCODING": "utf-8:strict"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONIOENCODING": "utf-8:strict",
+           "COLUMNS": "100"}
     with open(folder / "stdout.txt", "wb") as out, open(folder / "stderr.txt", "wb") as err:
         process = subprocess.Popen(
             [sys.executable, "-m", "standoff", *argv], cwd=folder, env=env,
@@ -336,4 +336,5 @@ def _line(counts: collections.Counter) -> str:
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy: fork safety, one core
     sys.exit(main())
