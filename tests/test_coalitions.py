@@ -14,7 +14,7 @@ import json
 import numpy as np
 import pytest
 from cli_runner import run
-from conftest import CASES, EXAMPLES, needs_shared
+from conftest import CASES, EXAMPLES, example_count, needs_shared
 from evolution_helpers import any_conflicts, compiled
 from hypothesis import HealthCheck, given, settings
 
@@ -98,7 +98,8 @@ def test_grand_coalition_has_no_sanctions():
 
 
 @pytest.mark.slow
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=example_count(60), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(any_conflicts(max_dms=3, max_options=6))
 def test_coalition_concepts_match_reference(model):
     conflict, reference = compiled(model)
@@ -112,7 +113,8 @@ def test_coalition_concepts_match_reference(model):
                 reference, r.members, concept), (r.members, concept)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=example_count(30), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(any_conflicts(max_dms=3, max_options=6))
 def test_coalition_explanations_agree_with_verdicts(model):
     conflict, _ = compiled(model)

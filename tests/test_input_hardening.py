@@ -362,7 +362,7 @@ def test_long_iff_chain_of_the_reproducer_checks_and_analyses(loader):
     assert result.code == 0 and "Nash" in result.out
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(max_examples=60, deadline=None)
 @given(st.sampled_from(["if", "iff"]),
        st.lists(st.integers(0, 2), min_size=2, max_size=40),
        st.lists(st.booleans(), min_size=3, max_size=3))

@@ -14,7 +14,7 @@ import json
 import numpy as np
 import pytest
 from cli_runner import run
-from conftest import CASES, EXAMPLES, needs_shared
+from conftest import CASES, EXAMPLES, example_count, needs_shared
 from evolution_helpers import any_conflicts, compiled
 from hypothesis import HealthCheck, given, settings
 from model_builders import spec_from_dict
@@ -154,7 +154,8 @@ def test_explanation_gives_the_line_of_play():
 
 
 @pytest.mark.slow
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=example_count(60), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(any_conflicts(max_dms=2, max_options=6))
 def test_limited_move_matches_reference(model):
     conflict, reference = compiled(model)

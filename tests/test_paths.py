@@ -12,7 +12,7 @@ import json
 
 import pytest
 from cli_runner import run
-from conftest import EXAMPLES
+from conftest import EXAMPLES, example_count
 from evolution_helpers import any_conflicts, compiled
 from hypothesis import HealthCheck, given, settings
 
@@ -107,7 +107,8 @@ def _check_path(conflict, path, start, improving):
 
 
 @pytest.mark.slow
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=example_count(60), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(any_conflicts(max_dms=3, max_options=6))
 def test_reachability_and_shortest_paths_match_reference(model):
     conflict, reference = compiled(model)
@@ -124,7 +125,8 @@ def test_reachability_and_shortest_paths_match_reference(model):
                 _check_path(conflict, path, start - 1, moves == "ui")
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=example_count(30), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(any_conflicts(max_dms=3, max_options=5))
 def test_coalitional_reachability_matches_reference(model):
     conflict, reference = compiled(model)
