@@ -20,7 +20,8 @@ in a last column (the order inside a column follows the neighbours on the left, 
 keep arrows short); ``grid`` places states on the options (the column is the choice of some
 decision makers, the row that of the others, so one decision maker's moves run along a row);
 ``spring`` is networkx's Kamada–Kawai layout (needs networkx, the ``graph`` extra).
-``auto`` is ``grid``, whose rows and columns carry the options' meaning.
+``auto`` is ``grid`` (whose rows and columns carry the options' meaning) when every state
+is drawn, and ``layered`` (the neighbourhood of the status quo) when the graph is cut down.
 
 Large graphs (more than ``limit`` states) show the status quo, the evolution paths, the
 equilibria (strongest first) and the status quo's one-move neighbours, and the picture says
@@ -36,6 +37,7 @@ takes the conflict duck-typed (it needs ``state_count``, ``moves``, ``ranks``,
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
@@ -59,6 +61,9 @@ ALL_FILL, SOME_FILL = "#1a7f37", "#a6dba0"
 RADIUS = 17
 COL_W, ROW_H, MARGIN, TOP = 170, 96, 36, 78
 MAX_ROWS = 8  # states per column in the layered layout before a column is split
+#: Above this many pairs of states joined only by moves that improve for nobody, those
+#: grey lines are left out (the legend says how many).
+MAX_GREY = 60
 
 
 def _attr(value: object) -> str:
@@ -333,10 +338,11 @@ def _grid(conflict: Any, states: list[int]) -> dict[int, tuple[float, float]]:
         down = tuple(i for i in range(n_dm) if i not in across)
         cols = sorted({key(s, across) for s in states})
         rows = sorted({key(s, down) for s in states})
-        if len(cols) * COL_W > 1180 and best is not None:
-            continue
-        score = abs(math.log(len(cols) * COL_W / (len(rows) * ROW_H)) - math.log(2.2))
-        if best is None or score < best[0] - 1e-9:
+        too_wide = len(cols) * COL_W > 1180  # wider than a report page
+        score = (too_wide, abs(math.log(len(cols) * COL_W / (len(rows) * ROW_H))
+                               - math.log(2.2)))
+        if best is None or score[0] < best[0][0] or (
+                score[0] == best[0][0] and score[1] < best[0][1] - 1e-9):
             best = (score, across, down, cols, rows)
     assert best is not None
     _, across, down, cols, rows = best
@@ -492,7 +498,9 @@ def draw_state_graph(
     path_states = list(dict.fromkeys(s for move in sorted(path_moves) for s in move))
     shown, note = select_states(conflict, strength, path_states, movers, limit)
     if layout == "auto":
-        layout = "grid"
+        cut = len(shown) < conflict.state_count
+        layout = "layered" if cut and steps is not None and conflict.status_quo is not None \
+            else "grid"
     headings: list[tuple[float, str]] = []
     if layout == "layered":
         if steps is None or conflict.status_quo is None:
@@ -560,6 +568,9 @@ def draw_state_graph(
                               arrow_start=(b, a) in directions,
                               tip=f"{who}: move {a + 1} ↔ {b + 1}, an improvement for "
                               "nobody who makes it"))
+    hidden = 0
+    if len(grey) > MAX_GREY:  # too many to read: the improvements are what matters
+        hidden, grey = len(grey), []
     shapes += halos + grey + arrows
     # --- states
     n_concepts = len(equilibria)
@@ -605,7 +616,8 @@ def draw_state_graph(
                 text = f"improvement by {spec_dms[i].name}"
             elif kind == "grey":
                 shapes.append(Curve((lx, ly, lx + 17, ly, lx + 34, ly), GREY, 1.2))
-                text = "a move that improves for nobody who makes it"
+                text = ("a move that improves for nobody who makes it" if not hidden else
+                        f"moves that improve for nobody: {hidden} pairs, not drawn")
             elif kind == "path":
                 shapes.append(Curve((lx, ly, lx + 17, ly, lx + 34, ly), PATH_COLOUR, 9,
                                     opacity=0.55))
@@ -622,8 +634,10 @@ def draw_state_graph(
             shapes.append(Label(lx + 46, ly + 4.5, text, 13))
     height = graph_bottom + line_h * max(len(rows_left), len(rows_right)) + 6
     if note:
-        shapes.append(Label(MARGIN, height + 6, note, 13, colour="#8a4b00", bold=True))
-        height += 24
+        for line in textwrap.wrap(note, width=max(60, int((width - 2 * MARGIN) / 7.4))):
+            shapes.append(Label(MARGIN, height + 6, line, 13, colour="#8a4b00", bold=True))
+            height += 20
+        height += 4
     picture_svg = _svg(shapes, width, height, title)
     return StateGraphPicture(picture_svg, tuple(shown), conflict.state_count - len(shown),
                              note, title, width, height, tuple(shapes), network)

@@ -444,8 +444,10 @@ def _graph(content: ReportContent) -> list[str]:
            "concepts under which it is an equilibrium. Arrows are unilateral improvements, "
            "coloured by the decision maker who would make them; grey lines join states "
            "whose moves improve for nobody who can make them. The orange band follows the "
-           "shortest evolution from the status quo to the equilibria it can reach; columns "
-           "count the improvements needed to get there.</p>"]
+           "shortest evolution from the status quo to the equilibria it can reach. A large "
+           "graph shows the status quo's neighbourhood and the equilibria, in columns by "
+           "the number of moves from the status quo, and says how many states it leaves "
+           "out.</p>"]
     for k, run in enumerate(content.runs):
         name = "" if len(content.runs) == 1 else f" — variant {run.name}"
         picture = state_graph_svg(run.analysis,
