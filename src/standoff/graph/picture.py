@@ -552,8 +552,10 @@ def draw_state_graph(
     for (a, b), found in sorted(pairs.items()):
         improving = [m for m in found if m[3]]
         pts = _curve(pos[a], pos[b], a, b, box)
-        if any((s, t) in path_moves for _, s, t, _ in found):
-            halos.append(Curve(pts, PATH_COLOUR, 9, opacity=0.55))
+        for _, s, t, _ in found:
+            if (s, t) in path_moves:
+                halos.append(Curve(pts, PATH_COLOUR, 9, opacity=0.55,
+                                   tip=f"evolution path from the status quo: {s + 1} → {t + 1}"))
         if improving:
             for i, s, t, _ in improving:
                 forward = s == a
