@@ -42,6 +42,7 @@ from standoff.errors import ModelError, ParameterError
 from standoff.graph.conflict import Conflict, is_int
 from standoff.provenance import Provenance, of_model
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
+from standoff.words import html_lines, html_table
 
 MOVE_KINDS = ("ui", "any")
 MAX_PATHS = 50
@@ -435,6 +436,29 @@ class StatusQuoAnalysis:
 
     def __str__(self) -> str:
         return "\n".join(self.sentences())
+
+    _COLUMNS = ("target", "step", "mover", "from", "to", "changes")
+
+    def _rows(self) -> list[list[object]]:
+        return [[p.target, k + 1, step.dm, step.source, step.target, step.changes()]
+                for p in self.paths for k, step in enumerate(p.steps)]
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame: one row per step of each path (the target the path leads
+        to, the step's number, who moves, from and to which state, the options changed)."""
+        import pandas as pd
+
+        return pd.DataFrame(self._rows(), columns=list(self._COLUMNS))
+
+    def _repr_html_(self) -> str:
+        c = self.conflict
+        lines = self.sentences()[: 1 + len(self.reachable_equilibria) + bool(self.at_start)]
+        if self.paths_omitted:
+            lines.append(f"{self.paths_omitted:,} more reachable targets are left out.")
+        if self.unreachable:
+            lines.append(self.unreachable_sentence())
+        table = html_table(list(self._COLUMNS), self._rows()) if self.paths else ""
+        return html_lines(f"Status quo analysis: {c.title}", lines) + table
 
     def to_dict(self) -> dict[str, Any]:
         return {
