@@ -24,7 +24,8 @@ from standoff.report.html import render_html
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SVG = "{http://www.w3.org/2000/svg}"
 MOVE = re.compile(r"(?P<who>.+) improves: (?P<s>\d+) → (?P<t>\d+)")
-GREY = re.compile(r"(?P<who>.+): move (?P<a>\d+) ↔ (?P<b>\d+), an improvement for nobody who makes it")
+GREY = re.compile(r"(?P<who>.+): move (?P<a>\d+) ↔ (?P<b>\d+), "
+                  r"an improvement for nobody who makes it")
 PATH = re.compile(r"evolution path from the status quo: (?P<s>\d+) → (?P<t>\d+)")
 
 

@@ -495,6 +495,9 @@ class ClaimResult:
             return "fails"
         return f"holds under {', '.join(yes)}; fails under {', '.join(no)}"
 
+    def __repr__(self) -> str:
+        return f"<ClaimResult {self.id} ({self.variant}): {self.verdict_text}>"
+
     def to_frame(self) -> Any:
         """A pandas DataFrame: one row per concept the claim was checked under (concept,
         holds, vacuous, the verdict's sentence, the witness states)."""

@@ -141,6 +141,10 @@ class CoalitionAnalysis:
                 return r
         raise KeyError(f"coalition {sorted(key)} was not analysed")
 
+    def __repr__(self) -> str:
+        return (f"<CoalitionAnalysis of {self.conflict.title!r}: "
+                f"{len(self.coalitions)} coalitions; .to_frame() for the table>")
+
     def to_frame(self) -> Any:
         """A pandas DataFrame: one row per coalition analysed (its members, its coalitional
         improvements, and per coalition concept the states stable for it)."""

@@ -74,6 +74,12 @@ class Explanation:
     def __str__(self) -> str:
         return "\n".join(self.sentences)
 
+    def __repr__(self) -> str:
+        verdict = "stable" if self.stable else "not stable"
+        return (f"<Explanation: state {self.state} {verdict} for {self.dm} under "
+                f"{label(self.concept)}; {len(self.improvements)} improvement(s); "
+                "print() it for the reasons, .to_frame() for the table>")
+
     def _rows(self) -> list[list[object]]:
         return [[d.improvement, d.sanctioned,
                  "; ".join(f"{s.dm}: {s.source}→{s.target}" for s in d.sequence),

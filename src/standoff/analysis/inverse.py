@@ -109,6 +109,11 @@ class InverseResult:
     def __str__(self) -> str:
         return "\n".join(self.sentences())
 
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{label(k)} {n:,}" for k, n in self.counts.items())
+        return (f"<InverseResult: state {self.state}, varying {', '.join(self.vary)}: "
+                f"equilibrium under {counts} of {self.rankings:,} rankings>")
+
     def _rows(self) -> list[list[object]]:
         rows: list[list[object]] = []
         for k, n in self.counts.items():

@@ -437,6 +437,11 @@ class StatusQuoAnalysis:
     def __str__(self) -> str:
         return "\n".join(self.sentences())
 
+    def __repr__(self) -> str:
+        return (f"<StatusQuoAnalysis of {self.conflict.title!r} from state {self.start}: "
+                f"{len(self.reachable)} reachable states, {len(self.paths)} paths, "
+                f"{len(self.unreachable)} targets unreachable; print() it or .to_frame()>")
+
     _COLUMNS = ("target", "step", "mover", "from", "to", "changes")
 
     def _rows(self) -> list[list[object]]:

@@ -41,6 +41,10 @@ class Forecast:
     #: :func:`standoff.bargaining.run_model`
     provenance: Provenance | None = None
 
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k} {significant(v.forecast):g}" for k, v in self.issues.items())
+        return f"<Forecast by the {self.model} model: {shown}>"
+
     def to_frame(self) -> Any:
         """A pandas DataFrame: one row per issue with the forecast (4 significant digits;
         ``.issues`` keeps every digit), the number of rounds run and, where the model

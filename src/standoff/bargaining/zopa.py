@@ -283,6 +283,19 @@ class ZopaResult(dict):
 
         return pd.DataFrame(self._rows(), columns=list(self._COLUMNS))
 
+    def __repr__(self) -> str:
+        parts = []
+        free = set(self.unbounded())
+        for k, v in self["issues"].items():
+            zone = v.get("zone")
+            if k in free:
+                parts.append(f"{k}: no bounds given")
+            elif zone is None:
+                parts.append(f"{k}: no zone (gap {significant(v.get('gap') or 0.0):g})")
+            else:
+                parts.append(f"{k}: {significant(zone[0]):g} to {significant(zone[1]):g}")
+        return f"<ZopaResult ({self['rule']}): {'; '.join(parts)}; .to_frame() or as a dict>"
+
     def _repr_html_(self) -> str:
         joint = self["joint"]
         free = self.unbounded()
