@@ -202,3 +202,10 @@ def test_conflict_graph_and_show_without_an_argument():
     assert list(frame.index) == list(range(1, conflict.state_count + 1))
     assert frame.loc[1, "status_quo"]
     assert conflict.show(0) == "1 (NYNNN)"
+
+
+def test_pictures_on_one_page_do_not_share_ids():
+    content = build_report(standoff.load(EXAMPLES / "istanbul-2025" / "istanbul-2025.yaml"))
+    page = render_html(content)
+    ids = re.findall(r'<marker id="([^"]+)"', page)
+    assert ids and len(ids) == len(set(ids))

@@ -36,6 +36,7 @@ takes the conflict duck-typed (it needs ``state_count``, ``moves``, ``ranks``,
 
 from __future__ import annotations
 
+import hashlib
 import math
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -96,6 +97,7 @@ class Disc:
     tip: str = ""
     label: str = ""
     label_colour: str = "#000000"
+    label_size: float = 14.0
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,7 @@ class StateGraphPicture:
                                     zorder=3))
                 if shape.label:
                     ax.text(shape.x, shape.y, shape.label, ha="center", va="center",
-                            fontsize=13 * pt, color=shape.label_colour, zorder=4,
+                            fontsize=shape.label_size * pt, color=shape.label_colour, zorder=4,
                             fontweight="bold")
             else:
                 ax.text(shape.x, shape.y, shape.text, fontsize=shape.size * pt,
@@ -234,7 +236,9 @@ class StateGraphPicture:
 def _svg(shapes: Sequence[Shape], width: float, height: float, title: str) -> str:
     colours = sorted({s.colour for s in shapes if isinstance(s, Curve)
                       and (s.arrow_start or s.arrow_end)})
-    marker = {c: f"a{k}" for k, c in enumerate(colours)}
+    # ids unique to this picture: a page may inline several (one per variant)
+    prefix = "m" + hashlib.sha1(f"{title}|{len(shapes)}".encode()).hexdigest()[:8]
+    marker = {c: f"{prefix}-{k}" for k, c in enumerate(colours)}
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" '
            f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
            'font-family="Helvetica, Arial, sans-serif" class="state-graph">',
@@ -262,7 +266,8 @@ def _svg(shapes: Sequence[Shape], width: float, height: float, title: str) -> st
                        f'stroke-linecap="round"{extra}>{tip}</path>')
         elif isinstance(s, Disc):
             tip = f"<title>{escape(s.tip)}</title>" if s.tip else ""
-            label = (f'<text x="{s.x:.1f}" y="{s.y + 5:.1f}" font-size="14" '
+            label = (f'<text x="{s.x:.1f}" y="{s.y + s.label_size * 0.36:.1f}" '
+                     f'font-size="{s.label_size:g}" '
                      f'font-weight="bold" text-anchor="middle" fill="{s.label_colour}">'
                      f"{escape(s.label)}</text>") if s.label else ""
             out.append(f'<g>{tip}<circle cx="{s.x:.1f}" cy="{s.y:.1f}" r="{s.r:g}" '
@@ -294,7 +299,11 @@ def select_states(conflict: Any, strength: np.ndarray, path_states: Sequence[int
     if sq is not None:
         for i in movers:
             neighbours.extend(int(t) for t in conflict.moves[i].of(sq))
-    order = ([] if sq is None else [sq]) + list(path_states) + equilibria + neighbours
+    # the status quo and the paths first; then the equilibria and the neighbours share
+    # what is left (half each), and either takes the other's unused share
+    half = max(1, (limit - 1 - len(path_states)) // 2)
+    order = ([] if sq is None else [sq]) + list(path_states) + equilibria[:half] \
+        + neighbours[:half] + equilibria[half:] + neighbours[half:]
     chosen: dict[int, None] = {}
     for s in order:
         if len(chosen) >= limit:
@@ -514,6 +523,12 @@ def draw_state_graph(
         pos = _grid(conflict, shown)
     title = title or f"{conflict.title}: state graph"
     spec_dms = conflict.spec.dms
+    # --- widen the columns for long option patterns
+    pattern_w = 9 + 7.6 * max(len(conflict.pattern(s)) for s in shown)
+    stretch = max(1.0, (pattern_w + 2 * RADIUS) / COL_W)
+    if stretch > 1:
+        pos = {s: (x * stretch, y) for s, (x, y) in pos.items()}
+        headings = [(x * stretch, text) for x, text in headings]
     # --- moves: one curve per pair of states joined by a shown decision maker's move
     keep = set(shown)
     pairs: dict[tuple[int, int], list[tuple[int, int, int, bool]]] = {}
@@ -537,7 +552,7 @@ def draw_state_graph(
     pos = {s: (x + left, y + top) for s, (x, y) in pos.items()}
     box = (box[0] + left, box[1] + top, box[2] + left, box[3] + top)
     reach = (reach[0] + top, reach[1] + top)
-    text_right = max(x for x, _ in pos.values()) + 95
+    text_right = max(x for x, _ in pos.values()) + max(95.0, pattern_w + 12)
     shapes: list[Shape] = [Label(MARGIN, 28, title, 17, bold=True)]
     filtered = len(movers) < n_dm
     if filtered:
@@ -586,8 +601,10 @@ def draw_state_graph(
             tip += ", the status quo"
             shapes.append(Disc(x, y, RADIUS + 6, "none", PATH_COLOUR, 4.5))
         tip += f"; equilibrium under {', '.join(under)}" if under else "; not an equilibrium"
-        shapes.append(Disc(x, y, RADIUS, fill, "#333333", 1.5, tip=tip, label=str(s + 1),
-                           label_colour="#ffffff" if fill == ALL_FILL else "#000000"))
+        number = str(s + 1)
+        shapes.append(Disc(x, y, RADIUS, fill, "#333333", 1.5, tip=tip, label=number,
+                           label_colour="#ffffff" if fill == ALL_FILL else "#000000",
+                           label_size={1: 14, 2: 14, 3: 13, 4: 11}.get(len(number), 9)))
         shapes.append(Label(x + 9, y + RADIUS + 14, conflict.pattern(s), 12.5,
                             mono=True, colour="#333333"))
         if under:
