@@ -209,3 +209,11 @@ def test_pictures_on_one_page_do_not_share_ids():
     page = render_html(content)
     ids = re.findall(r'<marker id="([^"]+)"', page)
     assert ids and len(ids) == len(set(ids))
+
+
+def test_marking_some_concepts_only(elmira):
+    picture = elmira.plot(concepts="nash")
+    node_tips = [t for t in titles(picture.svg) if re.match(r"\d+ \(", t)]
+    marked = {int(t.split(" ", 1)[0]) for t in node_tips if "equilibrium under Nash" in t}
+    assert marked == set(elmira.equilibria["nash"])
+    assert not any("GMR" in t for t in node_tips)
