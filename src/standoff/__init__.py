@@ -14,8 +14,13 @@ from pathlib import Path
 
 from standoff._version import __version__
 from standoff.analysis import Analysis, Explanation, analyze
-from standoff.errors import CapacityError, ModelError
+from standoff.analysis.claims import check_claims
+from standoff.analysis.coalitions import analyze_coalitions
+from standoff.analysis.inverse import inverse_analysis
+from standoff.analysis.paths import status_quo_analysis
+from standoff.errors import CapacityError, LookupArgumentError, ModelError, ParameterError
 from standoff.graph import DEFAULT_MAX_STATES, Conflict, compile_model
+from standoff.graph.picture import StateGraphPicture
 from standoff.model import ModelSpec, read_model
 
 
@@ -43,11 +48,24 @@ __all__ = [
     "CapacityError",
     "Conflict",
     "Explanation",
+    "LookupArgumentError",
     "ModelError",
     "ModelSpec",
+    "ParameterError",
+    "StateGraphPicture",
     "__version__",
     "analyze",
+    "analyze_coalitions",
+    "check_claims",
     "compile_model",
+    "inverse_analysis",
     "load",
     "read_model",
+    "status_quo_analysis",
 ]
+
+
+def __dir__() -> list[str]:
+    """Only the public API (``__all__``), not the submodules and helpers imported here;
+    subpackages (``standoff.bargaining``, ``standoff.report``…) are imported by name."""
+    return sorted(__all__)

@@ -51,7 +51,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -69,7 +69,7 @@ from standoff.model.claims_grammar import (
     remove_form,
 )
 from standoff.provenance import Provenance
-from standoff.words import plural
+from standoff.words import html_lines, html_table, plural
 
 if TYPE_CHECKING:
     from standoff.analysis.result import Analysis
@@ -495,6 +495,26 @@ class ClaimResult:
             return "fails"
         return f"holds under {', '.join(yes)}; fails under {', '.join(no)}"
 
+    def __repr__(self) -> str:
+        return f"<ClaimResult {self.id} ({self.variant}): {self.verdict_text}>"
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame: one row per concept the claim was checked under (concept,
+        holds, vacuous, the verdict's sentence, the witness states)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [[concept_label(v.concept), v.holds, v.vacuous, v.summary,
+              ", ".join(map(str, v.witnesses))] for v in self.verdicts],
+            columns=["concept", "holds", "vacuous", "summary", "witnesses"])
+
+    def _repr_html_(self) -> str:
+        title = f"Claim {self.id} ({self.variant}): {self.verdict_word}"
+        return html_lines(title, []) + html_table(
+            ["concept", "verdict", "why"],
+            [[concept_label(v.concept), "holds" if v.holds else "fails", v.summary]
+             for v in self.verdicts])
+
     def to_dict(self) -> dict:
         return {"id": self.id, "variant": self.variant, "holds": self.holds,
                 "verdict": self.verdict_text, "verdicts": [v.to_dict() for v in self.verdicts],
@@ -541,6 +561,29 @@ def check_claim(claim_id: str, claim: Claim, analysis: Analysis, variant: str | 
     return ClaimResult(claim_id, variant, verdicts, provenance)
 
 
+class ClaimResults(list):
+    """The results of several claims: a list of :class:`ClaimResult` that also shows
+    itself as one table in a notebook and gives a DataFrame (one row per claim and
+    variant: the verdict word and, per concept, holds or fails)."""
+
+    def to_frame(self) -> Any:
+        import pandas as pd
+
+        rows = []
+        for r in self:
+            row: dict[str, Any] = {"claim": r.id, "variant": r.variant,
+                                   "verdict": r.verdict_word}
+            for v in r.verdicts:
+                row[concept_label(v.concept)] = "holds" if v.holds else "fails"
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def _repr_html_(self) -> str:
+        return html_table(["claim", "variant", "verdict", "why (first concept)"],
+                          [[r.id, r.variant, r.verdict_text,
+                            r.verdicts[0].summary if r.verdicts else ""] for r in self])
+
+
 def check_claims(analysis: Analysis, variant: str | None = None,
                  default_concepts: Sequence[str] | None = None) -> list[ClaimResult]:
     """Evaluate every claim of the analysed model (``spec.claims``), labelled ``variant``
@@ -549,8 +592,8 @@ def check_claims(analysis: Analysis, variant: str | None = None,
     _require_analysis(analysis, "check_claims")
     if default_concepts is not None:  # refuse an unknown concept even without claims
         default_concepts = tuple(c.key for c in parse_concepts(default_concepts, STABILITY))
-    return [check_claim(spec.id, spec.claim, analysis, variant, default_concepts)
-            for spec in analysis.conflict.spec.claims]
+    return ClaimResults(check_claim(spec.id, spec.claim, analysis, variant, default_concepts)
+                        for spec in analysis.conflict.spec.claims)
 
 
 def _require_analysis(analysis: object, caller: str) -> None:

@@ -21,12 +21,14 @@ import numpy as np
 
 from standoff.analysis.paths import all_coalitions
 from standoff.concepts import COALITIONS, Concept, resolve
+from standoff.concepts import label as concept_label
 from standoff.errors import CapacityError, ParameterError
 from standoff.graph.conflict import Conflict
 from standoff.graph.states import format_bytes, memory_budget
 from standoff.provenance import Provenance, of_model
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
 from standoff.stability.sequences import MAX_MATRIX_STATES
+from standoff.words import html_lines, html_table
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,37 @@ class CoalitionAnalysis:
             if set(r.members) == key:
                 return r
         raise KeyError(f"coalition {sorted(key)} was not analysed")
+
+    def __repr__(self) -> str:
+        return (f"<CoalitionAnalysis of {self.conflict.title!r}: "
+                f"{len(self.coalitions)} coalitions; .to_frame() for the table>")
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame: one row per coalition analysed (its members, its coalitional
+        improvements, and per coalition concept the states stable for it)."""
+        import pandas as pd
+
+        return pd.DataFrame([self._row(r) for r in self.coalitions],
+                            columns=self._header())
+
+    def _header(self) -> list[str]:
+        return ["coalition", "coalitional improvements",
+                *(record.label for record in COALITIONS.concepts())]
+
+    def _row(self, r: CoalitionResult) -> list[str]:
+        improvements = "; ".join(f"{s}→{', '.join(map(str, t))}"
+                                 for s, t in r.improvements.items())
+        return [" + ".join(r.members), improvements or "none",
+                *(", ".join(map(str, r.stable[k])) or "none"
+                  for k in COALITIONS.concept_keys())]
+
+    def _repr_html_(self) -> str:
+        eq = "; ".join(f"{concept_label(k)} {', '.join(map(str, v)) or 'none'}"
+                       for k, v in self.equilibria.items())
+        title = f"Coalition analysis: {self.conflict.title}"
+        return (html_lines(title, [f"Coalitions analysed: {len(self.coalitions)}; states "
+                                   f"stable for every one of them: {eq}."])
+                + html_table(self._header(), [self._row(r) for r in self.coalitions]))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import product
+from typing import Any
 
 import numpy as np
 
-from standoff.concepts import FORESIGHT, STABILITY, resolve
+from standoff.concepts import FORESIGHT, STABILITY, label, resolve
 from standoff.errors import LookupArgumentError
 from standoff.graph.conflict import Conflict, is_int
 from standoff.stability.common import improvement_graphs, opponents
 from standoff.stability.sequences import shortest_legal_sequence
 from standoff.stability.smr import escape_value
-from standoff.words import plural
+from standoff.words import html_lines, html_table, plural
 
 MAX_SIM_COMBINATIONS = 200_000
 
@@ -72,6 +73,35 @@ class Explanation:
 
     def __str__(self) -> str:
         return "\n".join(self.sentences)
+
+    def __repr__(self) -> str:
+        verdict = "stable" if self.stable else "not stable"
+        return (f"<Explanation: state {self.state} {verdict} for {self.dm} under "
+                f"{label(self.concept)}; {len(self.improvements)} improvement(s); "
+                "print() it for the reasons, .to_frame() for the table>")
+
+    def _rows(self) -> list[list[object]]:
+        return [[d.improvement, d.sanctioned,
+                 "; ".join(f"{s.dm}: {s.source}→{s.target}" for s in d.sequence),
+                 d.outcome, ", ".join(map(str, d.counter_moves))]
+                for d in self.improvements]
+
+    _COLUMNS = ("improvement to", "sanctioned", "sanction", "sanction ends in",
+                "counter-moves")
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame: one row per unilateral improvement of the decision maker,
+        whether it is sanctioned, by which moves, the state the sanction ends in and (SMR)
+        the counter-moves."""
+        import pandas as pd
+
+        return pd.DataFrame(self._rows(), columns=list(self._COLUMNS))
+
+    def _repr_html_(self) -> str:
+        verdict = "stable" if self.stable else "not stable"
+        title = f"State {self.state}: {verdict} for {self.dm} under {label(self.concept)}"
+        table = html_table(list(self._COLUMNS), self._rows()) if self.improvements else ""
+        return html_lines(title, list(self.sentences)) + table
 
     def to_dict(self) -> dict:
         return {

@@ -28,17 +28,15 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-import numpy as np
-
+from standoff.analysis.graphdata import attribute_names as _attribute_names
+from standoff.analysis.graphdata import check_moves as _check_moves
+from standoff.analysis.graphdata import node_values as _node_values
 from standoff.analysis.result import Analysis
 from standoff.concepts import label as concept_label
 from standoff.errors import CapacityError
+from standoff.graph.picture import Move, state_moves
 
-#: Most moves written to a GraphML or DOT file (a picture of more is unreadable and the
-#: file would be hundreds of megabytes); the CSV has no edges and no such limit.
-MAX_EXPORT_MOVES = 1_000_000
 #: Most rows of the tidy CSV (states × decision makers × concepts).
 MAX_CSV_ROWS = 10_000_000
 
@@ -47,38 +45,9 @@ FORMATS = ("graphml", "dot", "csv")
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-@dataclass(frozen=True)
-class Move:
-    """One unilateral move: 0-based states, the mover's index, whether it improves."""
-
-    source: int
-    target: int
-    mover: int
-    improvement: bool
-
-
 def moves(result: Analysis) -> Iterator[Move]:
     """Every unilateral move of every decision maker, by mover, then source, then target."""
-    c = result.conflict
-    for i, graph in enumerate(c.moves):
-        explicit = graph.materialize()
-        sources = explicit.sources()
-        targets = np.asarray(explicit.targets, dtype=np.int64)
-        better = c.ranks[i, targets] > c.ranks[i, sources]
-        for s, t, b in zip(sources.tolist(), targets.tolist(), better.tolist(), strict=True):
-            yield Move(int(s), int(t), i, bool(b))
-
-
-def _check_moves(result: Analysis, what: str) -> None:
-    count = result.conflict.move_count()
-    if count > MAX_EXPORT_MOVES:
-        raise CapacityError(
-            f"the state graph has {count:,} moves, more than the {MAX_EXPORT_MOVES:,} a "
-            f"{what} export writes",
-            file=result.conflict.spec.file,
-            hint="export the verdicts as CSV (--format csv), which has one row per state, "
-            "decision maker and concept and no edges",
-        )
+    return state_moves(result.conflict)
 
 
 def _xml_text(value: str) -> str:
@@ -87,42 +56,6 @@ def _xml_text(value: str) -> str:
     return (clean.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;")
             .replace("\t", "&#9;"))
-
-
-def _attribute_names(result: Analysis) -> list[tuple[str, str, str]]:
-    """``(name, GraphML type, description)`` of every node attribute, in order."""
-    c = result.conflict
-    names = [("state", "int", "state number"),
-             ("pattern", "string", "option pattern: Y taken, N not taken, – irrelevant"),
-             ("taken", "string", "options taken"),
-             ("status_quo", "boolean", "the status quo")]
-    names += [(f"rank_{dm}", "int", f"preference rank for {dm}: higher is preferred")
-              for dm in c.dm_ids]
-    for concept in result.concepts:
-        label = concept_label(concept)
-        names += [(f"{concept}_{dm}", "boolean", f"{label} stable for {dm}") for dm in c.dm_ids]
-        names.append((f"{concept}_equilibrium", "boolean", f"{label} equilibrium"))
-    return names
-
-
-def _node_values(result: Analysis) -> list[dict[str, object]]:
-    """The attributes of every state, as :func:`_attribute_names` names them."""
-    c = result.conflict
-    equilibria = {k: result.equilibrium_mask(k) for k in result.concepts}
-    rows = []
-    for s in range(c.state_count):
-        row: dict[str, object] = {
-            "state": s + 1, "pattern": c.pattern(s), "taken": ", ".join(c.taken(s)),
-            "status_quo": c.status_quo == s,
-        }
-        for i, dm in enumerate(c.dm_ids):
-            row[f"rank_{dm}"] = int(c.ranks[i, s])
-        for concept in result.concepts:
-            for i, dm in enumerate(c.dm_ids):
-                row[f"{concept}_{dm}"] = bool(result.stable[concept][i, s])
-            row[f"{concept}_equilibrium"] = bool(equilibria[concept][s])
-        rows.append(row)
-    return rows
 
 
 def _shown(value: object) -> str:

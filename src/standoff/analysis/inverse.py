@@ -50,6 +50,7 @@ from standoff.graph.conflict import Conflict
 from standoff.provenance import Provenance, of_model
 from standoff.stability import kernel
 from standoff.stability.coalition import legal_reach
+from standoff.words import html_lines, html_table
 
 MAX_SMART_STATES = 16
 """Down-set sums handle models up to this many states (2^(m−1) subsets)."""
@@ -107,6 +108,40 @@ class InverseResult:
 
     def __str__(self) -> str:
         return "\n".join(self.sentences())
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{label(k)} {n:,}" for k, n in self.counts.items())
+        return (f"<InverseResult: state {self.state}, varying {', '.join(self.vary)}: "
+                f"equilibrium under {counts} of {self.rankings:,} rankings>")
+
+    def _rows(self) -> list[list[object]]:
+        rows: list[list[object]] = []
+        for k, n in self.counts.items():
+            share = n / self.rankings if self.rankings else 0.0
+            rows.append([label(k), n, self.rankings, round(100 * share, 1), self.methods.get(k)])
+        rows += [[label(k), None, self.rankings, None, f"not counted: {why}"]
+                 for k, why in self.refused.items()]
+        return rows
+
+    _COLUMNS = ("concept", "rankings where it is an equilibrium", "rankings", "share (%)",
+                "method")
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame: one row per concept: how many of the rankings considered
+        make the state an equilibrium, of how many, the share in percent (one decimal) and
+        how the count was obtained (or why it was not counted)."""
+        import pandas as pd
+
+        return pd.DataFrame(self._rows(), columns=list(self._COLUMNS))
+
+    def _repr_html_(self) -> str:
+        sentences = self.sentences()
+        return (html_lines(f"Inverse analysis of state {self.state}: {self.conflict.title}",
+                           sentences[:1])
+                + html_table(list(self._COLUMNS),
+                             [[r[0], f"{r[1]:,}" if r[1] is not None else "",
+                               f"{r[2]:,}", "" if r[3] is None else f"{r[3]:.1f}", r[4]]
+                              for r in self._rows()]))
 
     def to_dict(self) -> dict[str, Any]:
         return {

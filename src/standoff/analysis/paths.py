@@ -35,12 +35,14 @@ from typing import Any
 import numpy as np
 
 from standoff.analysis.result import Analysis, analyze
+from standoff.analysis.search import LegalSearch as _Search
+from standoff.analysis.search import legal_search as _search
 from standoff.concepts import label as concept_label
 from standoff.errors import ModelError, ParameterError
 from standoff.graph.conflict import Conflict, is_int
 from standoff.provenance import Provenance, of_model
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
-from standoff.stability.common import improvement_graphs
+from standoff.words import html_lines, html_table
 
 MOVE_KINDS = ("ui", "any")
 MAX_PATHS = 50
@@ -157,84 +159,13 @@ def _check_moves(moves: str, coalitions: bool) -> None:
 # -- search over (state, last mover) ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Search:
-    """Breadth-first search result: ``level[j, t]`` is the fewest steps of a legal sequence
-    from the start ending with ``j`` moving to ``t`` (−1 if none); ``parent[j, t]`` and
-    ``parent_mover[j, t]`` give the node it came from (mover −1 is the start)."""
-
-    start: int
-    level: np.ndarray
-    parent: np.ndarray
-    parent_mover: np.ndarray
-
-
-def _search(conflict: Conflict, start: int, improving: bool) -> _Search:
-    """Level-synchronous breadth-first search over (state, last mover) from ``start``.
-
-    Each level asks every decision maker's move structure for the states one move away
-    from the frontier states it may move from (those whose last mover was someone else),
-    so implicit coset moves are never listed edge by edge."""
-    key = ("status_quo_search", start, improving)
-    if key in conflict._cache:
-        return conflict._cache[key]
-    n, m = len(conflict.dm_ids), conflict.state_count
-    structures = improvement_graphs(conflict) if improving else conflict.moves
-    level = np.full((n, m), -1, dtype=np.int64)
-    parent = np.full((n, m), -1, dtype=np.int64)
-    parent_mover = np.full((n, m), -1, dtype=np.int64)
-    frontier = np.zeros((n, m), dtype=bool)
-    depth = 0
-    while True:
-        depth += 1
-        new = np.zeros((n, m), dtype=bool)
-        for j in range(n):
-            if depth == 1:
-                origin = np.zeros(m, dtype=bool)
-                origin[start] = True
-            else:
-                origin = np.any(np.delete(frontier, j, axis=0), axis=0)
-                if not origin.any():
-                    continue
-            sources_of = structures[j].successors(origin)
-            reached = (sources_of >= 0) & (level[j] < 0)
-            if not reached.any():
-                continue
-            targets = np.flatnonzero(reached)
-            sources = sources_of[targets]
-            level[j][targets] = depth
-            parent[j][targets] = sources
-            new[j][targets] = True
-            if depth > 1:
-                movers = np.full(targets.shape[0], -1, dtype=np.int64)
-                for k in range(n):
-                    if k == j:
-                        continue
-                    hit = (movers < 0) & frontier[k][sources]
-                    movers[hit] = k
-                parent_mover[j][targets] = movers
-        if not new.any():
-            break
-        frontier = new
-    result = _Search(start, level, parent, parent_mover)
-    conflict._cache[key] = result
-    return result
-
-
 def _path_from_search(conflict: Conflict, search: _Search, target: int) -> EvolutionPath | None:
     if target == search.start:
         return EvolutionPath(search.start + 1, target + 1, ())
-    levels = search.level[:, target]
-    if not (levels >= 0).any():
+    raw = search.moves_to(target)
+    if raw is None:
         return None
-    j = int(np.argmin(np.where(levels >= 0, levels, np.iinfo(np.int64).max)))
-    raw = []
-    t = target
-    while j >= 0:
-        s = int(search.parent[j, t])
-        raw.append((j, s, t))
-        j, t = int(search.parent_mover[j, t]), s
-    steps = tuple(_step(conflict, (conflict.dm_ids[j],), s, t) for j, s, t in reversed(raw))
+    steps = tuple(_step(conflict, (conflict.dm_ids[j],), s, t) for j, s, t in raw)
     return EvolutionPath(search.start + 1, target + 1, steps)
 
 
@@ -505,6 +436,34 @@ class StatusQuoAnalysis:
 
     def __str__(self) -> str:
         return "\n".join(self.sentences())
+
+    def __repr__(self) -> str:
+        return (f"<StatusQuoAnalysis of {self.conflict.title!r} from state {self.start}: "
+                f"{len(self.reachable)} reachable states, {len(self.paths)} paths, "
+                f"{len(self.unreachable)} targets unreachable; print() it or .to_frame()>")
+
+    _COLUMNS = ("target", "step", "mover", "from", "to", "changes")
+
+    def _rows(self) -> list[list[object]]:
+        return [[p.target, k + 1, step.dm, step.source, step.target, step.changes()]
+                for p in self.paths for k, step in enumerate(p.steps)]
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame: one row per step of each path (the target the path leads
+        to, the step's number, who moves, from and to which state, the options changed)."""
+        import pandas as pd
+
+        return pd.DataFrame(self._rows(), columns=list(self._COLUMNS))
+
+    def _repr_html_(self) -> str:
+        c = self.conflict
+        lines = self.sentences()[: 1 + len(self.reachable_equilibria) + bool(self.at_start)]
+        if self.paths_omitted:
+            lines.append(f"{self.paths_omitted:,} more reachable targets are left out.")
+        if self.unreachable:
+            lines.append(self.unreachable_sentence())
+        table = html_table(list(self._COLUMNS), self._rows()) if self.paths else ""
+        return html_lines(f"Status quo analysis: {c.title}", lines) + table
 
     def to_dict(self) -> dict[str, Any]:
         return {

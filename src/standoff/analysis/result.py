@@ -198,6 +198,26 @@ class Analysis:
         frame = pd.DataFrame(data, index=pd.RangeIndex(1, c.state_count + 1, name="state"))
         return frame
 
+    def plot(self, decision_makers=None, concepts=None, paths: bool = True,
+             limit: int | None = None, layout: str = "auto", title: str | None = None):
+        """The state graph as a picture (:func:`standoff.analysis.plot.plot`): unilateral
+        improvements as arrows coloured by decision maker, equilibria marked per concept,
+        the evolution paths from the status quo highlighted. The object returned shows
+        itself in a notebook, ``.save("graph.svg")`` (or ``.png``/``.pdf`` with matplotlib)
+        writes it, ``.to_networkx()`` gives the graph. ``decision_makers`` keeps those
+        decision makers' moves only; ``limit`` is the most states drawn (default 40)."""
+        from standoff.analysis.plot import MAX_NODES, plot
+
+        return plot(self, decision_makers, concepts, paths,
+                    MAX_NODES if limit is None else limit, layout, title)
+
+    def to_networkx(self):
+        """The state graph as a networkx ``DiGraph`` with the attributes of the GraphML
+        export (:func:`standoff.analysis.graphdata.to_networkx`); needs networkx."""
+        from standoff.analysis.graphdata import to_networkx
+
+        return to_networkx(self)
+
     def _repr_html_(self) -> str:
         """The notebook view: a summary and at most :data:`MAX_SHOWN_STATES` rows (every
         row when the model is that small; otherwise the status quo and equilibria)."""

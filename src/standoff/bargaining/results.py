@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from standoff.provenance import Provenance
+from standoff.words import html_lines, html_table, significant
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,30 @@ class Forecast:
     #: how it was computed (model, options, input file, standoff version); set by
     #: :func:`standoff.bargaining.run_model`
     provenance: Provenance | None = None
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k} {significant(v.forecast):g}" for k, v in self.issues.items())
+        return f"<Forecast by the {self.model} model: {shown}>"
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame: one row per issue with the forecast (4 significant digits;
+        ``.issues`` keeps every digit), the number of rounds run and, where the model
+        records it, why the run stopped."""
+        import pandas as pd
+
+        return pd.DataFrame(self._rows(), columns=["issue", "forecast", "rounds", "stopped"])
+
+    def _rows(self) -> list[list[object]]:
+        return [[k, significant(v.forecast), max(len(v.rounds) - 1, 0),
+                 v.details.get("stopped")]
+                for k, v in self.issues.items()]
+
+    def _repr_html_(self) -> str:
+        lines = [self.citation] if self.citation else []
+        lines += list(dict.fromkeys(v.details["note"] for v in self.issues.values()
+                                    if v.details.get("note")))
+        return html_lines(f"Forecast by the {self.model} model", lines) + html_table(
+            ["issue", "forecast", "rounds", "stopped"], self._rows())
 
     def to_json(self) -> dict[str, Any]:
         """The fixed JSON shape ``{"model": NAME, "issues": {ID: {"forecast", "rounds"}}}``."""

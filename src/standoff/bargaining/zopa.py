@@ -62,6 +62,7 @@ import numpy as np
 
 from standoff.bargaining.inputs import AgreementRule, BargainingModel, Issue, Stance
 from standoff.errors import ModelError
+from standoff.words import html_lines, html_table, significant
 
 _EPS = 1e-9
 
@@ -251,8 +252,66 @@ def issue_zone(issue: Issue, rule: AgreementRule | None = None) -> dict[str, Any
     return out
 
 
+class ZopaResult(dict):
+    """The result of :func:`zopa`: the JSON shape as a dict (``rule``, ``issues``,
+    ``joint``), which also shows itself as a table in a notebook and gives a DataFrame
+    (one row per issue: the zone's ends to 4 significant digits, whether it is connected,
+    and when there is no zone the gap and the actors blocking)."""
+
+    _COLUMNS = ("issue", "zone from", "zone to", "connected", "gap", "blocking", "bounds")
+
+    def unbounded(self) -> list[str]:
+        """The issues on which no actor gives an acceptable range, a reservation or a
+        status quo: their zone is the whole scale by default and says nothing."""
+        return [k for k, v in self["issues"].items()
+                if all(src == "unconstrained" for src in v["range_source"].values())]
+
+    def _rows(self) -> list[list[object]]:
+        rows: list[list[object]] = []
+        free = set(self.unbounded())
+        for k, v in self["issues"].items():
+            zone = v.get("zone")
+            rows.append([k, None if zone is None else significant(zone[0]),
+                         None if zone is None else significant(zone[1]),
+                         v.get("connected"), significant(v.get("gap") or 0.0),
+                         ", ".join(v.get("blocking") or []),
+                         "none given: the whole scale" if k in free else "given"])
+        return rows
+
+    def to_frame(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame(self._rows(), columns=list(self._COLUMNS))
+
+    def __repr__(self) -> str:
+        parts = []
+        free = set(self.unbounded())
+        for k, v in self["issues"].items():
+            zone = v.get("zone")
+            if k in free:
+                parts.append(f"{k}: no bounds given")
+            elif zone is None:
+                parts.append(f"{k}: no zone (gap {significant(v.get('gap') or 0.0):g})")
+            else:
+                parts.append(f"{k}: {significant(zone[0]):g} to {significant(zone[1]):g}")
+        return f"<ZopaResult ({self['rule']}): {'; '.join(parts)}; .to_frame() or as a dict>"
+
+    def _repr_html_(self) -> str:
+        joint = self["joint"]
+        free = self.unbounded()
+        if free and len(free) == len(self["issues"]):
+            line = "The input gives no bounds on any issue; it says nothing about agreement."
+        elif joint["exists"]:
+            line = "Every issue has a zone (below)" + (
+                f"; the input gives no bounds on {', '.join(free)}." if free else ".")
+        else:
+            line = ("No zone on: " + ", ".join(joint["failing_issues"]) + ".")
+        return html_lines(f"Zone of possible agreement ({self['rule']})", [line]) + \
+            html_table(list(self._COLUMNS), self._rows())
+
+
 def zopa(model: BargainingModel, rule: AgreementRule | None = None, *,
-         max_coalitions: int | None = None, strict: bool = False) -> dict[str, Any]:
+         max_coalitions: int | None = None, strict: bool = False) -> ZopaResult:
     """Zones on every issue and across issues: the fixed JSON shape of ``standoff zopa``.
 
     ``max_coalitions`` bounds the package-deal search under a qualified majority (see
@@ -277,4 +336,4 @@ def zopa(model: BargainingModel, rule: AgreementRule | None = None, *,
             if strict:
                 raise
             joint["package"] = {"exists": None, "note": err.message}
-    return {"rule": rule.rule, "issues": issues, "joint": joint}
+    return ZopaResult(rule=rule.rule, issues=issues, joint=joint)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import overload
 
 import numpy as np
 
@@ -21,6 +22,14 @@ from standoff.errors import (
     StatusQuoInfeasibleError,
 )
 from standoff.graph.moves import CosetMoves, Moves, unilateral_moves
+from standoff.graph.picture import (
+    MAX_NODES,
+    StateGraphPicture,
+    draw_state_graph,
+    networkx_graph,
+    state_attributes,
+    state_moves,
+)
 from standoff.graph.preferences import rank_matrix
 from standoff.graph.states import (
     DEFAULT_MAX_STATES,
@@ -31,6 +40,7 @@ from standoff.graph.states import (
     implicit_dms,
     memory_budget,
 )
+from standoff.graph.views import StateTable
 from standoff.model.loader import ModelSpec
 
 
@@ -163,9 +173,46 @@ class Conflict:
             "–" if x is None else ("Y" if x else "N") for x in self.option_values(s)
         )
 
-    def show(self, s: int) -> str:
-        """``"5 (NYNNY)"``: a state as users see it, by id and pattern (``s`` 0-based)."""
+    @overload
+    def show(self) -> StateTable: ...
+    @overload
+    def show(self, s: int) -> str: ...
+
+    def show(self, s: int | None = None) -> str | StateTable:
+        """``"5 (NYNNY)"``: a state as users see it, by id and pattern (``s`` 0-based).
+
+        Without ``s``, a table of every state (:class:`~standoff.graph.views.StateTable`:
+        pattern, options taken, status quo, each decision maker's rank), which prints as
+        text, shows as HTML in a notebook and gives a DataFrame with ``.to_frame()``."""
+        if s is None:
+            return StateTable(self)
         return f"{self.state_index(s) + 1} ({self.pattern(s)})"
+
+    def graph(self, decision_makers=None, limit: int = MAX_NODES, layout: str = "auto",
+              title: str | None = None) -> StateGraphPicture:
+        """The state graph as a picture (:mod:`standoff.graph.picture`): unilateral
+        improvements as arrows coloured by decision maker, other moves grey, the status quo
+        ringed. Equilibria and evolution paths need an analysis: ``analyze(conflict)
+        .plot()`` draws the same picture with them. ``decision_makers`` (ids, names or
+        0-based indices) keeps those decision makers' moves only."""
+        if isinstance(decision_makers, str | int):
+            decision_makers = [decision_makers]
+        movers = None if decision_makers is None else sorted(
+            {self.dm_index(d) for d in decision_makers})
+        if isinstance(limit, bool) or not isinstance(limit, int):
+            raise TypeError(f"limit is a number of states (an int), not {limit!r}")
+        if limit < 1:
+            raise ParameterError(f"limit must be at least 1, not {limit}", parameter="limit",
+                                 hint="e.g. limit=40 (the default)")
+        return draw_state_graph(self, movers=movers, limit=limit, layout=layout, title=title,
+                                network=self.to_networkx)
+
+    def to_networkx(self):
+        """The state graph as a networkx ``DiGraph`` (nodes: state numbers with ``pattern``,
+        ``taken``, ``status_quo``, ``rank_DM``; edges: ``mover``, ``improvement``), the
+        attributes of the GraphML export without verdicts; needs networkx."""
+        return networkx_graph({"title": self.title}, state_attributes(self),
+                              state_moves(self), self.dm_ids)
 
     def taken(self, s: int) -> list[str]:
         """Keys of the options taken in state ``s`` (0-based)."""

@@ -78,6 +78,7 @@ th{background:#f3f3f3}code,.pattern{font-family:ui-monospace,Menlo,Consolas,mono
 blockquote{margin:.3rem 0 .3rem 1rem;padding-left:.6rem;border-left:3px solid #bbb;color:#333}
 details{margin:.3rem 0}summary{cursor:pointer}nav a{margin-right:.8rem}
 .graph,.scroll{overflow-x:auto;max-width:100%}
+.graph svg{max-width:100%;height:auto}
 .summary{background:#f6f8fa;border:1px solid #d0d7de;padding:.4rem 1rem;border-radius:6px}
 p,li{overflow-wrap:anywhere}td code{overflow-wrap:anywhere}
 """
@@ -437,13 +438,24 @@ def _render_table() -> dict:
 
 
 def _graph(content: ReportContent) -> list[str]:
-    out = [_h2("graph")]
-    run = content.base
-    picture = state_graph_svg(run.analysis, title=f"{run.conflict.title}: state graph")
-    out.append('<p>Each circle is a state (its number; its option pattern beside it). '
-               'Curves are unilateral moves, coloured by the decision maker who makes them; '
-               'an arrow at both ends means the move can be made either way.</p>')
-    if picture.note:
-        out.append(f'<p class="note">{escape(picture.note)}</p>')
-    out.append(f'<div class="graph">{picture.svg}</div>')
+    """One picture per variant (the base open, the others folded)."""
+    out = [_h2("graph"),
+           "<p>Each circle is a state: its number, its option pattern under it, and the "
+           "concepts under which it is an equilibrium. Arrows are unilateral improvements, "
+           "coloured by the decision maker who would make them; grey lines join states "
+           "whose moves improve for nobody who can make them. The orange band follows the "
+           "shortest evolution from the status quo to the equilibria it can reach. A large "
+           "graph shows the status quo's neighbourhood and the equilibria, in columns by "
+           "the number of moves from the status quo, and says how many states it leaves "
+           "out.</p>"]
+    for k, run in enumerate(content.runs):
+        name = "" if len(content.runs) == 1 else f" — variant {run.name}"
+        picture = state_graph_svg(run.analysis,
+                                  title=f"{run.conflict.title}: state graph{name}")
+        body = f'<div class="graph">{picture.svg}</div>'
+        if k == 0:
+            out.append(body)
+        else:
+            out.append(f"<details><summary>State graph of variant {escape(run.name)}: "
+                       f"{escape(run.description)}</summary>{body}</details>")
     return out
