@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +12,15 @@ from rich.table import Table
 from rich.text import Text
 
 from standoff.cli.analysis import AllVariantsOption, MaxStates, ModelPath, VariantOption
-from standoff.cli.common import OutputFile, check_writable, make_console, write_files
+from standoff.cli.common import (
+    OutputFile,
+    OutputOption,
+    ProgressBar,
+    check_writable,
+    emit,
+    emit_rendered,
+    write_files,
+)
 from standoff.errors import ModelError
 from standoff.output import json_text, terminal_text
 
@@ -21,6 +28,11 @@ from standoff.output import json_text, terminal_text
 class ClaimsFormat(StrEnum):
     table = "table"
     json = "json"
+    markdown = "markdown"
+
+
+class ReportFormat(StrEnum):
+    html = "html"
     markdown = "markdown"
 
 
@@ -57,8 +69,10 @@ def claims_command(
                      "(default: nash,gmr,smr,seq,sim)."),
     ] = None,
     format: Annotated[
-        ClaimsFormat, typer.Option("--format", "-f", help="Output format.")
+        ClaimsFormat, typer.Option("--format", "-f", help="Output format: table (plain "
+                                   "text), json or markdown.")
     ] = ClaimsFormat.table,
+    output: OutputOption = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit with code 1 when a claim fails.")
     ] = False,
@@ -73,15 +87,19 @@ def claims_command(
     from standoff.report.content import build_report
 
     keys = _concepts(concepts)
+    if output is not None:
+        check_writable([output], inputs=[model])
     conflict = load(model, max_states=max_states)
     names = _selected_variants(conflict, variant, all_variants)
-    content = build_report(conflict, keys, names, max_states=max_states)
+    with ProgressBar("checking claims") as progress:
+        content = build_report(conflict, keys, names, max_states=max_states,
+                               progress=progress)
     if format is ClaimsFormat.json:
-        sys.stdout.write(json_text(claims_json(content)))
+        emit(json_text(claims_json(content)), output)
     elif format is ClaimsFormat.markdown:
-        sys.stdout.write(claims_markdown(content))
+        emit(claims_markdown(content), output)
     else:
-        print_claims(content, make_console(soft_wrap=False))
+        emit_rendered(lambda console: print_claims(content, console), output)
     if strict and content.any_claim_fails:
         raise typer.Exit(1)
 
@@ -218,8 +236,15 @@ def report_command(
         help="Model file (YAML or JSON); a bargaining-only file may also be a KTAB CSV or a "
         "decide TSV.", show_default=False)],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="FILE.html or FILE.md to write.")
+        Path, typer.Option("--output", "-o", help="The report file to write: FILE.html or "
+                           "FILE.md.", show_default=False)
     ],
+    format: Annotated[
+        ReportFormat | None, typer.Option(
+            "--format", "-f", help="Output format: html or markdown. Taken from the --output "
+            "file's extension (.html or .htm, .md or .markdown) when not given.",
+            show_default=False)
+    ] = None,
     concepts: Annotated[
         str | None,
         typer.Option("--concepts", "-c", help="Concepts (default: nash,gmr,smr,seq,sim)."),
@@ -246,12 +271,16 @@ def report_command(
     from standoff.report.svg import state_graph_svg
 
     suffix = output.suffix.lower()
-    if suffix not in (".html", ".htm", ".md", ".markdown"):
-        raise ModelError(f"cannot tell the report format from '{output.name}'",
-                         file="--output", hint="name the file FILE.html or FILE.md")
-    markdown = suffix in (".md", ".markdown")
+    if format is None:
+        if suffix not in (".html", ".htm", ".md", ".markdown"):
+            raise ModelError(f"cannot tell the report format from '{output.name}'",
+                             file="--output", hint="name the file FILE.html or FILE.md, or "
+                             "give --format html or markdown")
+        format = ReportFormat.markdown if suffix in (".md", ".markdown") else ReportFormat.html
+    markdown = format is ReportFormat.markdown
+    suffix = ".md" if markdown else ".html"
     check_writable([output], inputs=[model])
-    kind = _report_kind(model)
+    kind = report_kind(model)
     if kind == "bargaining":
         _bargaining_report(model, output, suffix)
         return
@@ -260,7 +289,9 @@ def report_command(
     keys = _concepts(concepts)
     conflict = load(model, max_states=max_states)
     names = _selected_variants(conflict, variant, all_variants)
-    content = build_report(conflict, keys, names, max_states=max_states)
+    with ProgressBar("analysing") as progress:
+        content = build_report(conflict, keys, names, max_states=max_states,
+                               progress=progress)
     if kind == "both":
         content = replace(content, bargaining=_bargaining_section(model))
     if not markdown:
@@ -281,7 +312,7 @@ def report_command(
 _GRAPH = " (the state graph written beside the report)"
 
 
-def _report_kind(model: Path) -> str:
+def report_kind(model: Path) -> str:
     """``graph`` (a GMCR model), ``both`` (with a bargaining section) or ``bargaining``.
 
     KTAB CSV and decide TSV files, and YAML/JSON files with a ``bargaining:`` section but no

@@ -9,8 +9,9 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.text import Text
@@ -193,6 +194,108 @@ def write_files(files: Sequence[OutputFile], option: str = "--output",
     except WriteFailure as err:
         what = next((w for p, _, w in files if p == err.path), "")
         raise _cannot_write(err.path, err.reason, option, what) from None
+
+
+#: ``-o/--output FILE``: the output file, the same option on every command.
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write the output to this file instead of printing it.",
+    show_default=False)]
+
+#: Other spellings of a ``--format`` name, kept for compatibility: the bargaining commands
+#: called the plain-text layout ``text``; every command now calls it ``table``.
+FORMAT_ALIASES = {"text": "table"}
+
+
+def format_option(choices: Sequence[str], help: str, default: str = "table") -> Any:
+    """A ``-f/--format`` option taking one of ``choices`` (the same names on every command:
+    ``table``, ``json``, ``markdown``, ``csv``…); :func:`parse_format` reads its value."""
+    return typer.Option("--format", "-f", metavar="[" + "|".join(choices) + "]", help=help,
+                        show_default=default)
+
+
+def parse_format(value: str, choices: Sequence[str], option: str = "--format") -> str:
+    """The format named by ``value`` (a name of ``choices`` or an alias of
+    :data:`FORMAT_ALIASES`, any case); anything else is an error located at ``option``."""
+    name = value.strip().lower()
+    name = FORMAT_ALIASES.get(name, name) if name not in choices else name
+    if name not in choices:
+        raise ModelError(f"unknown output format '{value}'", file=option,
+                         hint="choose " + ", ".join(choices[:-1]) + " or " + choices[-1]
+                         if len(choices) > 1 else f"the only format here is {choices[0]}")
+    return name
+
+
+def to_file(output: Path | None) -> bool:
+    """Whether ``output`` names a file (not standard output, ``-`` or ``/dev/stdout``)."""
+    return output is not None and standard_stream(output) is None
+
+
+#: The byte-order mark that starts a CSV file, so spreadsheets read it as UTF-8.
+CSV_BOM = "\ufeff"
+
+
+def csv_output(text: str, output: Path | None) -> str:
+    """CSV ``text`` as it is written to ``output``: one rule for every CSV of the command
+    line. Written to a file (``-o FILE.csv``) it starts with a UTF-8 byte-order mark, so a
+    spreadsheet reads the en dash of an irrelevant option, or a name with accents, as UTF-8
+    rather than in the system's code page; printed on standard output (for a pipe, another
+    program) it has no mark."""
+    return CSV_BOM + text if to_file(output) and not text.startswith(CSV_BOM) else text
+
+
+def emit_csv(text: str, output: Path | None, option: str = "--output") -> None:
+    """Print CSV ``text`` or write it to ``output`` with a byte-order mark
+    (:func:`csv_output`)."""
+    emit(csv_output(text, output), output, option)
+
+
+class ProgressBar:
+    """Progress of a long run on standard error, on a terminal only.
+
+    A callable ``(done, total, label)``, the hook the engine and the backtest call before
+    each step (a concept for one decision maker, a case). On a terminal (standard error is
+    a TTY) the bar starts at once, so it is on the screen within a fraction of a second; its
+    spinner and elapsed time keep moving while a long step runs (rich redraws it from its
+    own thread), and it is removed when the run ends. Written to a pipe or a file, it prints
+    nothing. Use it as a context manager: ``with ProgressBar("analysing") as progress:``.
+    """
+
+    def __init__(self, description: str = "working", stream: Any = None) -> None:
+        self.description = description
+        self.stream = stream
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> ProgressBar:
+        stream = self.stream if self.stream is not None else sys.stderr
+        if not stream.isatty():
+            return self
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        console = make_console(file=stream)
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                            MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                            transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task(self.description, total=None)
+        return self
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total,
+                            description=f"{self.description}: {label}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
 
 
 def emit(text: str, output: Path | None, option: str = "--output") -> None:
