@@ -226,8 +226,9 @@ def parse_format(value: str, choices: Sequence[str], option: str = "--format") -
 
 
 def to_file(output: Path | None) -> bool:
-    """Whether ``output`` names a file (not standard output, ``-`` or ``/dev/stdout``)."""
-    return output is not None and standard_stream(output) is None
+    """Whether ``output`` names a regular file, new or existing (not standard output, ``-``,
+    ``/dev/stdout``, a FIFO or a device, which stream to another program)."""
+    return output is not None and not is_special(output)
 
 
 #: The byte-order mark that starts a CSV file, so spreadsheets read it as UTF-8.
@@ -238,8 +239,8 @@ def csv_output(text: str, output: Path | None) -> str:
     """CSV ``text`` as it is written to ``output``: one rule for every CSV of the command
     line. Written to a file (``-o FILE.csv``) it starts with a UTF-8 byte-order mark, so a
     spreadsheet reads the en dash of an irrelevant option, or a name with accents, as UTF-8
-    rather than in the system's code page; printed on standard output (for a pipe, another
-    program) it has no mark."""
+    rather than in the system's code page; printed on standard output or written to a FIFO
+    (for a pipe, another program) it has no mark."""
     return CSV_BOM + text if to_file(output) and not text.startswith(CSV_BOM) else text
 
 
