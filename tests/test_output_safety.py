@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run
-from markdown_it import MarkdownIt
 from conftest import EXAMPLES, ROOT
+from markdown_it import MarkdownIt
 
 from standoff import output as output_module
 from standoff.cli.common import make_console, write_files
