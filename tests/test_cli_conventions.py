@@ -353,3 +353,22 @@ def test_nearest_passage_measures_the_distance():
     near = nearest_passage("one two\nthree four five\nsix", "three for five")
     assert near is not None and near.line == 2 and 0.8 < near.similarity < 1.0
     assert nearest_passage("", "a quote") is None
+
+
+def test_progress_moves_within_sim(monkeypatch):
+    """The million-state SIM run showed one step per decision maker for a minute: SIM now
+    reports each chunk of states it works through (chunks made small here)."""
+    import standoff
+    from standoff.stability import sim
+
+    conflict = standoff.load(ELMIRA)
+    whole = standoff.analyze(conflict, "sim").stable["sim"].copy()
+    monkeypatch.setattr(sim, "CHUNK_COMBINATIONS", 4)
+    conflict = standoff.load(ELMIRA)
+    labels: list[str] = []
+    result = standoff.analyze(conflict, "sim",
+                              progress=lambda done, total, what: labels.append(what))
+    assert (result.stable["sim"] == whole).all()
+    parts = [x for x in labels if ", part " in x]
+    assert parts and parts[0].startswith("SIM for ") and parts[-1] != parts[0]
+    assert any(re.search(r"part 2 of \d+$", x) for x in parts)
