@@ -21,6 +21,7 @@ from standoff.cli.common import (
     emit_rendered,
     emit_text,
     load_conflict,
+    model_kind,
 )
 from standoff.concepts import STABILITY, Scope, UnknownConceptError, parse_concepts
 from standoff.errors import ModelError
@@ -196,11 +197,9 @@ def check_command(
     read and checked as the forecast command reads it. A bad file gives a message with its
     file and line, and exit code 2.
     """
-    from standoff.cli.claims import report_kind
-
     if output is not None:
         check_writable([output], inputs=[model])
-    kind = report_kind(model)
+    kind = model_kind(model)
     entries: list[dict] = []
     if kind != "bargaining":
         selected = select_variants(model, max_states, variant, all_variants, default_all=True)

@@ -19,6 +19,7 @@ from standoff.cli.common import (
     check_writable,
     emit,
     emit_rendered,
+    model_kind,
     write_files,
 )
 from standoff.errors import ModelError
@@ -280,7 +281,7 @@ def report_command(
     markdown = format is ReportFormat.markdown
     suffix = ".md" if markdown else ".html"
     check_writable([output], inputs=[model])
-    kind = report_kind(model)
+    kind = model_kind(model)
     if kind == "bargaining":
         _bargaining_report(model, output, suffix)
         return
@@ -310,29 +311,6 @@ def report_command(
 
 #: What the SVG beside a Markdown report is, for error messages.
 _GRAPH = " (the state graph written beside the report)"
-
-
-def report_kind(model: Path) -> str:
-    """``graph`` (a GMCR model), ``both`` (with a bargaining section) or ``bargaining``.
-
-    KTAB CSV and decide TSV files, and YAML/JSON files with a ``bargaining:`` section but no
-    decision makers (or whose top level is the section itself: actors and issues), are
-    bargaining-only. Anything else goes to the graph-model loader, which reports what is
-    missing.
-    """
-    from standoff.bargaining import importers
-    from standoff.model.yamlio import load_document
-
-    if importers.sniff(model) != "yaml":
-        return "bargaining"
-    data, _ = load_document(model)
-    if not isinstance(data, dict):
-        return "graph"
-    if "bargaining" in data:
-        return "both" if "decision_makers" in data else "bargaining"
-    if "actors" in data and "issues" in data and "decision_makers" not in data:
-        return "bargaining"
-    return "graph"
 
 
 def _bargaining_section(model: Path):

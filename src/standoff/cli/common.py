@@ -96,6 +96,29 @@ def load_conflict(model: Path, max_states: int):
         return load(model, max_states=max_states)
 
 
+def model_kind(model: Path) -> str:
+    """``graph`` (a GMCR model), ``both`` (with a bargaining section) or ``bargaining``.
+
+    KTAB CSV and decide TSV files, and YAML/JSON files with a ``bargaining:`` section but no
+    decision makers (or whose top level is the section itself: actors and issues), are
+    bargaining-only. Anything else goes to the graph-model loader, which reports what is
+    missing.
+    """
+    from standoff.bargaining import importers
+    from standoff.model.yamlio import load_document
+
+    if importers.sniff(model) != "yaml":
+        return "bargaining"
+    data, _ = load_document(model)
+    if not isinstance(data, dict):
+        return "graph"
+    if "bargaining" in data:
+        return "both" if "decision_makers" in data else "bargaining"
+    if "actors" in data and "issues" in data and "decision_makers" not in data:
+        return "bargaining"
+    return "graph"
+
+
 def render_text(render: Callable[[Console], None], width: int = FILE_WIDTH) -> str:
     """What ``render`` prints on a console, as plain text (rendered in memory)."""
     buffer = io.StringIO()
