@@ -372,3 +372,23 @@ def test_progress_moves_within_sim(monkeypatch):
     parts = [x for x in labels if ", part " in x]
     assert parts and parts[0].startswith("SIM for ") and parts[-1] != parts[0]
     assert any(re.search(r"part 2 of \d+$", x) for x in parts)
+
+
+def test_check_reads_the_bargaining_section_of_a_graph_model(tmp_path):
+    """Before: 'ok' for the graph model, the broken bargaining section never read."""
+    path = tmp_path / "both.yaml"
+    path.write_text(ELMIRA.read_text(encoding="utf-8") + (
+        "bargaining:\n  title: t\n  actors:\n    - {id: A, capability: 1}\n"
+        "    - {id: B, capability: 1}\n  issues:\n    - id: i\n      scale: [0, 1]\n"
+        "      positions:\n        A: {position: 0, salience: 1}\n"
+        "        B: {position: 1, salince: 1}\n"), encoding="utf-8")
+    done = run("check", path)
+    line = 1 + path.read_text(encoding="utf-8").splitlines().index(
+        "        B: {position: 1, salince: 1}")
+    assert done.code == 2 and done.err.startswith(f"{path}:{line}:"), done.err
+    assert "did you mean 'salience'" in done.err
+    path.write_text(path.read_text(encoding="utf-8").replace("salince", "salience"),
+                    encoding="utf-8")
+    done = run("check", path)
+    assert done.code == 0 and ": ok: 3 decision makers" in done.out
+    assert "bargaining: ok: 2 actors, 1 issue (0 with a recorded outcome)" in done.out

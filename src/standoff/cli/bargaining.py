@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -45,8 +46,6 @@ def _settings(values: list[str] | None, old: list[str] | None) -> list[str]:
     """The ``--set`` values, then any given with the deprecated ``--option`` (a note on
     standard error says so)."""
     if old:
-        import sys
-
         sys.stderr.write("note: --option is now --set (short -s); -o means --output on every "
                          "command\n")
     return [*(values or ()), *(old or ())]

@@ -229,13 +229,6 @@ OutputOption = Annotated[Path | None, typer.Option(
 FORMAT_ALIASES = {"text": "table"}
 
 
-def format_option(choices: Sequence[str], help: str, default: str = "table") -> Any:
-    """A ``-f/--format`` option taking one of ``choices`` (the same names on every command:
-    ``table``, ``json``, ``markdown``, ``csv``…); :func:`parse_format` reads its value."""
-    return typer.Option("--format", "-f", metavar="[" + "|".join(choices) + "]", help=help,
-                        show_default=default)
-
-
 def parse_format(value: str, choices: Sequence[str], option: str = "--format") -> str:
     """The format named by ``value`` (a name of ``choices`` or an alias of
     :data:`FORMAT_ALIASES`, any case); anything else is an error located at ``option``."""
