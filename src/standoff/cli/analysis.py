@@ -22,6 +22,7 @@ from standoff.cli.common import (
     emit_text,
     load_conflict,
     model_kind,
+    spinner,
 )
 from standoff.concepts import STABILITY, Scope, UnknownConceptError, parse_concepts
 from standoff.errors import ModelError
@@ -61,13 +62,15 @@ def select_variants(model: Path, max_states: int, variant: str | None, all_varia
         raise ModelError("--variant and --all-variants cannot be used together",
                          file="--variant", hint="give one of them")
     if variant is not None:  # only that variant is compiled, not the model as written first
-        return [(variant, compile_variant(read_model(model), variant, max_states))]
+        with spinner(f"compiling variant {variant} of {model} …"):
+            return [(variant, compile_variant(read_model(model), variant, max_states))]
     conflict = load_conflict(model, max_states)
     if all_variants or default_all:
         names = variant_names(conflict.spec)
     else:
         return [("base", conflict)]
-    return list(variant_conflicts(conflict, names, max_states=max_states).items())
+    with spinner(f"compiling the variants of {model} …"):
+        return list(variant_conflicts(conflict, names, max_states=max_states).items())
 
 
 def variant_heading(conflict, name: str) -> str:

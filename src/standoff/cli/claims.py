@@ -19,6 +19,7 @@ from standoff.cli.common import (
     check_writable,
     emit,
     emit_rendered,
+    load_conflict,
     model_kind,
     write_files,
 )
@@ -84,13 +85,12 @@ def claims_command(
     Every variant is checked unless --variant names one. Exit code 0 whatever the verdicts;
     with --strict, 1 when some claim fails.
     """
-    from standoff import load
     from standoff.report.content import build_report
 
     keys = _concepts(concepts)
     if output is not None:
         check_writable([output], inputs=[model])
-    conflict = load(model, max_states=max_states)
+    conflict = load_conflict(model, max_states)
     names = _selected_variants(conflict, variant, all_variants)
     with ProgressBar("checking claims") as progress:
         content = build_report(conflict, keys, names, max_states=max_states,
@@ -265,7 +265,6 @@ def report_command(
     """
     from dataclasses import replace
 
-    from standoff import load
     from standoff.report.content import build_report
     from standoff.report.html import render_html
     from standoff.report.markdown import render_markdown
@@ -288,7 +287,7 @@ def report_command(
     if markdown:
         check_writable([(output.with_suffix(".svg"), _GRAPH)], inputs=[model])
     keys = _concepts(concepts)
-    conflict = load(model, max_states=max_states)
+    conflict = load_conflict(model, max_states)
     names = _selected_variants(conflict, variant, all_variants)
     with ProgressBar("analysing") as progress:
         content = build_report(conflict, keys, names, max_states=max_states,

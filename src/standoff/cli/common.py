@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -85,14 +86,23 @@ def make_console(**kwargs: Any) -> Console:
     return console
 
 
+@contextlib.contextmanager
+def spinner(what: str) -> Iterator[None]:
+    """A spinner on standard error saying ``what`` is being done, on a terminal only (it
+    is removed when the block ends); nothing in a pipe or a file."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    with make_console(stderr=True).status(what):
+        yield
+
+
 def load_conflict(model: Path, max_states: int):
     """Load and compile a model file, with a spinner on a terminal (large models take a
     while to compile)."""
     from standoff import load
 
-    if not sys.stderr.isatty():
-        return load(model, max_states=max_states)
-    with make_console(stderr=True).status(f"compiling {model} …"):
+    with spinner(f"compiling {model} …"):
         return load(model, max_states=max_states)
 
 
