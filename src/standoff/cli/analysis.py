@@ -361,7 +361,7 @@ def explain_command(
         "--concept", help="The solution concept: nash, gmr, smr, seq, sim, nm or L(h) such "
         "as l2.")] = "seq",
     format: Annotated[Format, typer.Option(
-        "--format", "-f", metavar="[table|json|markdown]",
+        "--format", "-f", metavar="<table|json|markdown>",
         help="Output format: table (plain text), json or markdown; an explanation has no CSV "
         "form.",
     )] = Format.table,

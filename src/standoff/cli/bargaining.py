@@ -227,7 +227,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         option: Annotated[
             list[str] | None,
-            typer.Option("--set", "-s", metavar="NAME=VALUE", help=_SET_HELP,
+            typer.Option("--set", "-s", metavar="<NAME=VALUE>", help=_SET_HELP,
                          show_default=False),
         ] = None,
         old_option: Annotated[
@@ -236,7 +236,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         fmt: Annotated[
             str,
-            typer.Option("--format", "-f", metavar="[table|json|csv]", help="Output format: "
+            typer.Option("--format", "-f", metavar="<table|json|csv>", help="Output format: "
                          "table (plain text; 'text' is accepted too), json or csv (positions "
                          "by round, long form)."),
         ] = "table",
@@ -325,7 +325,7 @@ def register(app: typer.Typer) -> None:
         ],
         fmt: Annotated[
             str,
-            typer.Option("--format", "-f", metavar="[table|json]", help="Output format: "
+            typer.Option("--format", "-f", metavar="<table|json>", help="Output format: "
                          "table (plain text; 'text' is accepted too) or json."),
         ] = "table",
         output: OutputOption = None,
@@ -429,7 +429,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         fmt: Annotated[
             str,
-            typer.Option("--format", "-f", metavar="[table|json]", help="Output format: "
+            typer.Option("--format", "-f", metavar="<table|json>", help="Output format: "
                          "table (plain text; 'text' is accepted too) or json."),
         ] = "table",
         output: OutputOption = None,
@@ -451,7 +451,7 @@ def register(app: typer.Typer) -> None:
         option: Annotated[
             list[str] | None,
             typer.Option(
-                "--set", "-s", metavar="MODEL.NAME=VALUE",
+                "--set", "-s", metavar="<MODEL.NAME=VALUE>",
                 help="Set an option of one model, e.g. spatial.victory=square (repeatable); "
                 "a bare NAME=VALUE goes to expected_utility.", show_default=False,
             ),
