@@ -245,9 +245,9 @@ def parse_format(value: str, choices: Sequence[str], option: str = "--format") -
     name = value.strip().lower()
     name = FORMAT_ALIASES.get(name, name) if name not in choices else name
     if name not in choices:
-        raise ModelError(f"unknown output format '{value}'", file=option,
-                         hint="choose " + ", ".join(choices[:-1]) + " or " + choices[-1]
-                         if len(choices) > 1 else f"the only format here is {choices[0]}")
+        hint = (f"the only format here is {choices[0]}" if len(choices) == 1 else
+                "choose " + ", ".join(choices[:-1]) + " or " + choices[-1])
+        raise ModelError(f"unknown output format '{value}'", file=option, hint=hint)
     return name
 
 
