@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 from cli_runner import run
 from conftest import EXAMPLES, ROOT
+from markdown_it import MarkdownIt
 
 from standoff import output as output_module
 from standoff.cli.common import make_console, write_files
@@ -176,7 +177,7 @@ def test_a_symbolic_link_is_written_through_and_kept(tmp_path):
     result = run("analyze", ELMIRA, "-f", "csv", "-o", link)
     assert result.code == 0, result.err
     assert link.is_symlink() and link.resolve() == real.resolve()
-    assert real.read_text(encoding="utf-8").startswith("state,pattern,")
+    assert real.read_text(encoding="utf-8").startswith("\ufeffstate,pattern,")  # CSV: a BOM
     assert stat.S_IMODE(real.stat().st_mode) == 0o604
     assert _leftovers(tmp_path) == []
 
@@ -325,9 +326,15 @@ MARKDOWN_COMMANDS = [
 ]
 
 TAGS = ("title", "view", "dm", "option", "claim", "variant")
-#: What must not appear: HTML, a comment's end, an unescaped pipe or emphasis.
-RAW = ["<b>", "</b>", "<script", "-->", *(f"{t}|pipe" for t in TAGS),
-       *(f"*{t}*" for t in TAGS)]
+#: What must not appear: HTML, a comment's end, an unescaped pipe or emphasis, an entity.
+RAW = ["<b>", "</b>", "-->", *(f"{t}|pipe" for t in TAGS), *(f"*{t}*" for t in TAGS),
+       "&lt;", "&gt;", "&amp;"]
+
+
+def commonmark_html(text: str) -> str:
+    """Markdown rendered by a CommonMark renderer that lets raw HTML through (as GitHub's
+    and most viewers' first pass does) with GitHub tables."""
+    return MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
 
 
 @pytest.fixture(scope="module")
@@ -340,8 +347,13 @@ def hostile_model(tmp_path_factory) -> Path:
 def _assert_no_raw_model_text(text: str) -> None:
     for raw in RAW:
         assert raw not in text, f"{raw!r} printed raw:\n{text}"
-    assert "&lt;script&gt;" in text  # the model text is there, escaped
+    assert not re.search(r"(?<!\\)<(?:script|/?b>)", text)  # every < of model text escaped
+    assert "\\<script\\>" in text  # the model text is there, backslash-escaped
     assert "\\|pipe" in text
+    html = commonmark_html(text)  # and a CommonMark renderer shows it as text
+    assert not re.search(r"<(script|b|!--)", html), html
+    assert "&lt;script&gt;alert(" in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+    assert "--&gt;" in html
 
 
 @pytest.mark.parametrize("command", MARKDOWN_COMMANDS, ids=" ".join)
@@ -369,13 +381,16 @@ def test_markdown_shows_the_variant_description_outside_any_comment(hostile_mode
     result = run("analyze", hostile_model, "--all-variants", "--format", "markdown")
     assert "<!--" not in result.out
     line = next(x for x in result.out.splitlines() if x.startswith("Variant v: "))
-    assert "--&gt;" in line and "&lt;script&gt;alert('variant')&lt;/script&gt;" in line
+    assert "--\\>" in line and "\\<script\\>alert('variant')\\</script\\>" in line
+    assert "&lt;" not in result.out and "&gt;" not in result.out
 
 
 def test_quotes_are_escaped_in_claims_markdown():
     result = run("claims", REPRO / "07b_quote_inject.yaml", "--format", "markdown")
     assert result.code == 0, result.err
-    assert "<img" not in result.out and "&lt;img src=http" in result.out
+    assert "&lt;" not in result.out and not re.search(r"(?<!\\)<img", result.out)
+    assert "\\<img src=http" in result.out
+    assert "<img" not in commonmark_html(result.out)
 
 
 # -- 4. terminal output: control characters made visible -----------------------------------

@@ -162,8 +162,9 @@ def test_markdown_report_escapes_model_text(tmp_path):
     content = build_report(load_text(tmp_path, INJECTED))
     md = render_markdown(content, "x.svg")
     for raw in ("<script", "<b>", "<i>", "<img", "<u>", "_em_", "*star*", "[link]"):
-        assert raw not in md, raw
-    assert "Variant &lt;script&gt;alert(1)&lt;/script&gt;" in md
+        assert not re.search(r"(?<!\\)" + re.escape(raw), md), raw  # escaped with a \\
+    assert "Variant \\<script\\>alert(1)\\</script\\>" in md
+    assert "&lt;" not in md and "&amp;" not in md  # no HTML entity in the Markdown
     html = markdown_html(md)
     tags = set(re.findall(r"<([a-z0-9]+)", html))
     assert not tags & {"script", "b", "i", "u", "a", "em"} - {"em"}
@@ -186,7 +187,8 @@ def test_markdown_report_escapes_model_text(tmp_path):
 def test_markdown_helpers():
     from standoff.report.markdown import md_code, md_text
 
-    assert md_text("a <b> & c") == "a &lt;b&gt; &amp; c"
+    assert md_text("a <b> & c") == r"a \<b\> \& c"
+    assert md_text("x --> y &amp; <!-- z") == r"x --\> y \&amp; \<!-- z"
     assert md_text("x|y *z* snake_case _lead") == r"x\|y \*z\* snake_case \_lead"
     assert md_text("1. first") == r"1\. first" and md_text("- item") == r"\- item"
     assert md_text("two\nlines") == "two lines"
@@ -197,7 +199,7 @@ def test_analyze_markdown_escapes_model_text(tmp_path):
     path = tmp_path / "m.yaml"
     path.write_text(INJECTED, encoding="utf-8")
     out = run("analyze", path, "-f", "markdown").out
-    assert "<b>" not in out and "<i>" not in out and out.startswith("# Ti\\*tle\\* &lt;b&gt;")
+    assert "<b>" not in out and "<i>" not in out and out.startswith("# Ti\\*tle\\* \\<b\\>")
 
 
 # -- 4. Analysis checks its arguments -----------------------------------------------------------

@@ -154,15 +154,15 @@ def test_model_names_and_options_on_the_command_line(write, run):
     r = run("backtest", "deu3", "--data", path, "--models", "")
     assert r.exit_code == 2 and "no model to score" in r.output
     # an option reaches the model it names, and is refused if that model is not scored
-    r = run("backtest", "deu3", "--data", path, "--models", "spatial", "-o",
+    r = run("backtest", "deu3", "--data", path, "--models", "spatial", "-s",
             "spatial.victory=cubic")
     assert r.exit_code == 2 and "victory='cubic' is not one of" in r.output
-    r = run("backtest", "deu3", "--data", path, "--models", "spatial", "-o", "q=0.5")
+    r = run("backtest", "deu3", "--data", path, "--models", "spatial", "-s", "q=0.5")
     assert r.exit_code == 2 and "expected_utility is not among the models" in r.output
-    r = run("backtest", "deu3", "--data", path, "--models", "weighted_mean", "-o",
+    r = run("backtest", "deu3", "--data", path, "--models", "weighted_mean", "-s",
             "median.x=1")
     assert r.exit_code == 2 and "'median' takes no options" in r.output
-    ok = run("backtest", "deu3", "--data", path, "--models", "spatial", "-o",
+    ok = run("backtest", "deu3", "--data", path, "--models", "spatial", "-s",
              "spatial.victory=square", "--format", "json")
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.output)["options"]["spatial"] == {"victory": "square"}

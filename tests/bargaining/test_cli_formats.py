@@ -43,7 +43,7 @@ def test_long_runs_elide_middle_rounds_in_the_text_table(run):
                for ln in output.splitlines() if ln.count("│") > 2)
     # to a pipe or a file nothing is cut: every round is shown
     r = run("forecast", EXAMPLES / "ec_emissions.yaml", "--model", "expected_utility",
-            "--rounds", "10", "-o", "stop=rounds")
+            "--rounds", "10", "-s", "stop=rounds")
     assert r.exit_code == 0, r.output
     header = next(ln for ln in r.output.splitlines() if "start" in ln)
     assert all(f"r{k} " in header for k in range(1, 10)) and "r10" in header
@@ -74,7 +74,7 @@ def test_forecast_csv_is_long_form_positions_by_round(run):
     import json
 
     args = ("forecast", EXAMPLES / "ec_emissions.yaml", "-m", "expected_utility",
-            "--rounds", "3", "-o", "stop=rounds")
+            "--rounds", "3", "-s", "stop=rounds")
     rows = list(csv.DictReader(io.StringIO(run(*args, "--format", "csv").output)))
     data = json.loads(run(*args, "--format", "json").output)["issues"]["timing"]
     assert len(rows) == 4 * 10 + 1
@@ -82,4 +82,4 @@ def test_forecast_csv_is_long_form_positions_by_round(run):
     assert float(be_round_2["position"]) == data["rounds"][2][data["actors"].index("BE")]
     assert rows[-1]["round"] == "forecast" and float(rows[-1]["position"]) == data["forecast"]
     bad = run("zopa", EXAMPLES / "ec_emissions.yaml", "--format", "csv")
-    assert bad.exit_code == 2 and "text (or table) or json" in bad.output
+    assert bad.exit_code == 2 and "choose table or json" in bad.output

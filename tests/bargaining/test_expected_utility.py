@@ -140,22 +140,22 @@ def test_booleans_read_both_ways():
 
 def test_rounds_as_an_option_or_a_flag_but_not_both(run):
     ec = EXAMPLES / "ec_emissions.yaml"
-    a = run("forecast", ec, "-m", "expected_utility", "-o", "rounds=3", "-o", "stop=rounds",
+    a = run("forecast", ec, "-m", "expected_utility", "-s", "rounds=3", "-s", "stop=rounds",
             "--format", "json")
-    b = run("forecast", ec, "-m", "expected_utility", "--rounds", "3", "-o", "stop=rounds",
+    b = run("forecast", ec, "-m", "expected_utility", "--rounds", "3", "-s", "stop=rounds",
             "--format", "json")
     assert a.exit_code == 0 and a.output == b.output
     assert len(json.loads(a.output)["issues"]["timing"]["rounds"]) == 4
-    both = run("forecast", ec, "-m", "expected_utility", "--rounds", "3", "-o", "rounds=2")
+    both = run("forecast", ec, "-m", "expected_utility", "--rounds", "3", "-s", "rounds=2")
     assert both.exit_code == 2 and "given twice" in both.output
-    static = run("forecast", ec, "-m", "compromise", "-o", "rounds=2")
+    static = run("forecast", ec, "-m", "compromise", "-s", "rounds=2")
     assert static.exit_code == 0, static.output
 
 
 def test_forecast_cli_json_rounds_and_plot(run, tmp_path):
     svg = tmp_path / "rounds.svg"
     r = run("forecast", EXAMPLES / "ec_emissions.yaml", "--model", "expected_utility",
-            "--rounds", "3", "-o", "stop=rounds", "--format", "json", "--plot", svg)
+            "--rounds", "3", "-s", "stop=rounds", "--format", "json", "--plot", svg)
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
     assert d["model"] == "expected_utility"
@@ -171,7 +171,7 @@ def test_forecast_cli_json_rounds_and_plot(run, tmp_path):
 
 def test_bad_option_on_cli_exits_2(run):
     r = run("forecast", EXAMPLES / "ec_emissions.yaml", "-m", "expected_utility",
-            "-o", "offer=best")
+            "-s", "offer=best")
     assert r.exit_code == 2 and "not one of" in r.output
-    r = run("forecast", EXAMPLES / "ec_emissions.yaml", "-m", "compromise", "-o", "x=1")
+    r = run("forecast", EXAMPLES / "ec_emissions.yaml", "-m", "compromise", "-s", "x=1")
     assert r.exit_code == 2 and "takes no options" in r.output

@@ -212,7 +212,7 @@ def test_cli_forecast_spatial_json(run):
 
 
 def test_cli_spatial_bad_option(run):
-    r = run("forecast", SOE, "--model", "spatial", "-o", "victory=cubic")
+    r = run("forecast", SOE, "--model", "spatial", "-s", "victory=cubic")
     assert r.exit_code == 2
     assert "victory" in r.output and "Traceback" not in r.output
 
@@ -229,7 +229,7 @@ def test_joint_dimensions_need_complete_positions(run, write):
     r = run("forecast", p, "--model", "spatial")
     assert r.exit_code == 2
     assert "dimensions=separate" in r.output
-    r = run("forecast", p, "--model", "spatial", "-o", "dimensions=separate")
+    r = run("forecast", p, "--model", "spatial", "-s", "dimensions=separate")
     assert r.exit_code == 0, r.output
 
 

@@ -262,7 +262,7 @@ def test_validate_reads_evidence_sources_beside_the_model(client, folder):
     assert quote in text
     wrong = text.replace(quote, "a quote the commentary never wrote")
     error = client.post("/api/validate", json={"text": wrong, "path": name}).json()["errors"][0]
-    assert error["message"] == "the quote is not in source 'commentary'"
+    assert error["message"].startswith("the quote is not in source 'commentary'; the closest ")
 
 
 @pytest.mark.parametrize("body", [{}, {"text": 3}, {"path": "elmira.yaml"}])

@@ -32,6 +32,7 @@ from standoff.errors import LookupArgumentError
 from standoff.graph.conflict import Conflict, is_int
 from standoff.provenance import Provenance, of_model
 from standoff.stability import kernel
+from standoff.stability.common import steps_to
 
 #: About this many state ids at most appear in ``repr(analysis)`` (shared by the concepts).
 MAX_REPR_STATES = 100
@@ -252,7 +253,9 @@ def analyze(
 
     ``conflict`` is a :class:`Conflict` (from :func:`standoff.load`) or the path of a model
     file, which is loaded first. ``concepts`` defaults to Nash, GMR, SMR, SEQ and SIM.
-    ``progress`` is an optional callable ``(done, total, label)`` for progress reporting.
+    ``progress`` is an optional callable ``(done, total, label)`` for progress reporting:
+    called before each concept for each decision maker, and within one that works in parts
+    (SIM over a large model) before each part, the label then saying "part k of n".
     Raises TypeError for arguments of the wrong type,
     :class:`~standoff.concepts.UnknownConceptError` (a ValueError) for unknown concepts, and
     :class:`~standoff.errors.ModelError` for a concept defined for two decision makers in a
@@ -285,9 +288,18 @@ def analyze(
         compute = kernel(key)
         rows = []
         for i in range(n):
-            if progress is not None:  # name the step being worked on
-                progress(done, total, f"{label(key)} for {conflict.dm_ids[i]}")
-            rows.append(compute(conflict, i))
+            step = f"{label(key)} for {conflict.dm_ids[i]}"
+            if progress is None:
+                rows.append(compute(conflict, i))
+            else:  # name the step being worked on, and the parts of a long one (SIM)
+                progress(done, total, step)
+
+                def part(k: int, parts: int, done: int = done, step: str = step) -> None:
+                    if parts > 1:
+                        progress(done, total, f"{step}, part {k + 1} of {parts}")
+
+                with steps_to(part):
+                    rows.append(compute(conflict, i))
             done += 1
         matrix = np.vstack(rows)
         matrix.setflags(write=False)

@@ -98,8 +98,12 @@ def backtest(dataset: DEUDataset, models: Iterable[str] = MODELS, limit: int | N
              eu_options: dict[str, Any] | None = None,
              exchange_options: dict[str, Any] | None = None,
              keep_forecasts: bool = False,
-             model_options: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+             model_options: dict[str, dict[str, Any]] | None = None,
+             progress: Callable[[int, int, str], object] | None = None) -> dict[str, Any]:
     """Run ``models`` on every proposal of ``dataset``; score issues with an outcome.
+
+    ``progress``, when given, is called ``(done, total, label)`` before each proposal (the
+    label is its title) and once at the end, as :func:`standoff.analysis.analyze` calls it.
 
     ``model_options`` maps ``exchange``, ``expected_utility`` or ``spatial`` to that model's
     options (``NAME=VALUE`` strings allowed); ``eu_options`` and ``exchange_options`` are
@@ -133,7 +137,9 @@ def backtest(dataset: DEUDataset, models: Iterable[str] = MODELS, limit: int | N
     proposals = dataset.proposals[:limit] if limit else dataset.proposals
     errors: dict[str, list[float]] = {m: [] for m in names}
     forecasts: list[dict[str, Any]] = []
-    for prop in proposals:
+    for done, prop in enumerate(proposals):
+        if progress is not None:
+            progress(done, len(proposals), prop.title)
         scored = [i for i in prop.issues if i.outcome is not None]
         if not scored:
             continue
@@ -145,6 +151,8 @@ def backtest(dataset: DEUDataset, models: Iterable[str] = MODELS, limit: int | N
                 errors[m].append(results[m][issue.id] - float(issue.outcome))
                 row[m] = results[m][issue.id]
             forecasts.append(row)
+    if progress is not None:
+        progress(len(proposals), len(proposals), "done")
     out: dict[str, Any] = {
         "issues": len(forecasts),
         "models": {m: score(errors[m]) for m in names},

@@ -13,7 +13,7 @@ T = TypeVar("T")
 
 
 def option_error(message: str, hint: str | None = None) -> ModelError:
-    """A problem in a command-line option (``-o NAME=VALUE``, ``--rounds``, ``--model``)."""
+    """A problem in a command-line option (``--set NAME=VALUE``, ``--rounds``, ``--model``)."""
     return ModelError(message, file=COMMAND_LINE, hint=hint)
 
 _TRUE = ("1", "true", "yes", "on")

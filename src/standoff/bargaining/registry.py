@@ -56,7 +56,7 @@ def _spatial(model: BargainingModel, rounds: int | None, **opts: Any) -> Forecas
 def _no_options(name: str, opts: dict[str, Any]) -> None:
     if opts:
         raise option_error(f"the {name} model takes no options (got {', '.join(opts)})",
-                         hint="drop the --option flags")
+                         hint="drop the --set flags")
 
 
 MODELS: dict[str, Callable[..., Forecast]] = {
@@ -73,13 +73,13 @@ def run_model(model: BargainingModel, name: str, rounds: int | str | None = None
     """Run model ``name`` (one of :data:`MODELS`) on every issue of ``model``.
 
     The number of rounds may come as ``rounds`` or as the option ``rounds=N`` (as
-    ``-o rounds=N`` on the command line), not both; static models ignore it.
+    ``--set rounds=N`` on the command line), not both; static models ignore it.
     """
     if name not in MODELS:
         raise option_error(f"unknown model '{name}'", hint="choose one of: " + ", ".join(MODELS))
     if "rounds" in options:
         if rounds is not None:
-            raise option_error("the number of rounds is given twice (--rounds and -o rounds)",
+            raise option_error("the number of rounds is given twice (--rounds and --set rounds)",
                              hint="give it once")
         rounds = options.pop("rounds")
     if rounds is not None:

@@ -123,7 +123,7 @@ class SMPOptions:
         """Build the options from ``NAME=VALUE`` pairs (strings allowed)."""
         opt = parse_options(cls, given, "spatial")
         if opt.rounds < 1:
-            raise ModelError("option rounds must be at least 1", hint="e.g. -o rounds=50")
+            raise ModelError("option rounds must be at least 1", hint="e.g. --set rounds=50")
         if not 0.0 <= opt.tolerance < 1.0:
             raise ModelError("option tolerance must lie in [0, 1)", hint="e.g. -o tolerance=0.02")
         return opt
@@ -431,7 +431,7 @@ def spatial(model: BargainingModel, options: SMPOptions | None = None) -> Foreca
                 f"position on every issue; missing on: {', '.join(missing)}",
                 file=model.path,
                 hint="add the missing positions, or run each issue alone with "
-                     "-o dimensions=separate",
+                     "--set dimensions=separate",
             )
         groups = [ids]
     else:

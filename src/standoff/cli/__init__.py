@@ -8,18 +8,51 @@ every :class:`~standoff.errors.ModelError` into a one-paragraph message and exit
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
+from typer.core import TyperOption
 
+from standoff._version import __version__
 from standoff.errors import CapacityError, ModelError
 
 app = typer.Typer(
     name="standoff",
-    help="Strategic conflict analysis with the Graph Model for Conflict Resolution.",
+    help="Strategic conflict analysis with the Graph Model for Conflict Resolution, and "
+    "forecasts of bargaining over issues on a scale.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"standoff {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option(
+        "--version", help="Print the version of standoff and exit.", callback=_show_version,
+        is_eager=True)] = False,
+) -> None:
+    """Options that come before the command."""
+
+
+_option_type = TyperOption.display_type_rich
+
+
+def _no_flag_type(self: TyperOption, ctx: typer.Context) -> str | None:
+    """The value column of an option in the help: none for a flag (``--strict``,
+    ``--help``), which takes no value; typer would show ``<bool>`` there."""
+    if self.is_flag and not self.count:
+        return None
+    return _option_type(self, ctx)
+
+
+TyperOption.display_type_rich = _no_flag_type  # type: ignore[method-assign]
 
 
 COMMAND_MODULES = ("analysis", "claims", "evolution", "bargaining", "interchange", "serve")

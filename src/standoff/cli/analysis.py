@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
-import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -14,23 +12,28 @@ from typing import Annotated
 import typer
 
 from standoff.cli.common import (
+    OutputOption,
+    ProgressBar,
     check_dm_and_state,
     check_writable,
     emit,
+    emit_csv,
     emit_rendered,
     emit_text,
     load_conflict,
-    make_console,
+    model_kind,
+    spinner,
 )
 from standoff.concepts import STABILITY, Scope, UnknownConceptError, parse_concepts
 from standoff.errors import ModelError
-from standoff.output import csv_text, json_text, terminal_text
+from standoff.output import csv_text, json_text
 
 MaxStates = Annotated[
     int,
     typer.Option("--max-states", help="Refuse models whose state space would exceed this."),
 ]
-ModelPath = Annotated[Path, typer.Argument(help="Model file (YAML or JSON).", show_default=False)]
+ModelPath = Annotated[Path, typer.Argument(help="The model file (YAML or JSON).",
+                                           show_default=False)]
 VariantOption = Annotated[
     str | None,
     typer.Option("--variant", help="Use this variant of the model (see 'variants:'); "
@@ -59,13 +62,15 @@ def select_variants(model: Path, max_states: int, variant: str | None, all_varia
         raise ModelError("--variant and --all-variants cannot be used together",
                          file="--variant", hint="give one of them")
     if variant is not None:  # only that variant is compiled, not the model as written first
-        return [(variant, compile_variant(read_model(model), variant, max_states))]
+        with spinner(f"compiling variant {variant} of {model} …"):
+            return [(variant, compile_variant(read_model(model), variant, max_states))]
     conflict = load_conflict(model, max_states)
     if all_variants or default_all:
         names = variant_names(conflict.spec)
     else:
         return [("base", conflict)]
-    return list(variant_conflicts(conflict, names, max_states=max_states).items())
+    with spinner(f"compiling the variants of {model} …"):
+        return list(variant_conflicts(conflict, names, max_states=max_states).items())
 
 
 def variant_heading(conflict, name: str) -> str:
@@ -83,30 +88,6 @@ def variant_heading_markdown(conflict, name: str) -> str:
     from standoff.report.markdown import md_text
 
     return f"Variant {md_text(name)}: {md_text(describe_variant(conflict.spec, name))}"
-
-
-class _Progress:
-    """A rich progress bar on standard error, shown only once work has taken over 2 s."""
-
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.bar = None
-        self.task = None
-
-    def __call__(self, done: int, total: int, label: str) -> None:
-        if self.bar is None:
-            if time.perf_counter() - self.started < 2.0 or not sys.stderr.isatty():
-                return
-            from rich.progress import Progress
-
-            self.bar = Progress(console=make_console(stderr=True), transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("analysing", total=total)
-        self.bar.update(self.task, completed=done, description=label)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def parse_concepts_option(concepts: str | None, option: str = "--concepts",
@@ -127,15 +108,19 @@ def analyze_command(
         str | None,
         typer.Option("--concepts", "-c", help="Comma-separated: nash,gmr,smr,seq,sim."),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
-    ] = None,
+    format: Annotated[Format, typer.Option(
+        "--format", "-f", help="Output format: table (plain text), json, markdown or csv.",
+    )] = Format.table,
+    output: OutputOption = None,
     max_states: MaxStates = 1 << 22,
     variant: VariantOption = None,
     all_variants: AllVariantsOption = False,
 ) -> None:
-    """Stability of every state for every decision maker, and the equilibria."""
+    """Compute the stability of every state for every decision maker, and the equilibria.
+
+    On a terminal, a progress bar on standard error shows the concept and decision maker
+    being worked on.
+    """
     from standoff.analysis import analyze
     from standoff.report.tables import analysis_csv, analysis_markdown, print_analysis
 
@@ -145,11 +130,8 @@ def analyze_command(
     selected = select_variants(model, max_states, variant, all_variants)
     results = []
     for name, conflict in selected:
-        progress = _Progress()
-        try:
+        with ProgressBar("analysing" if name == "base" else f"variant {name}") as progress:
             results.append((name, analyze(conflict, keys, progress=progress)))
-        finally:
-            progress.close()
     several = len(results) > 1 or variant is not None
     if format is Format.table:
 
@@ -179,8 +161,9 @@ def analyze_command(
                               if several else None, name if several else None)
             for name, result in results)
     else:
-        text = "".join(analysis_csv(result, name if several else None, header=k == 0)
-                       for k, (name, result) in enumerate(results))
+        emit_csv("".join(analysis_csv(result, name if several else None, header=k == 0)
+                         for k, (name, result) in enumerate(results)), output)
+        return
     emit(text, output)
 
 
@@ -193,39 +176,98 @@ def variants_json(title: str, items: list[tuple[str, object, str, dict]]) -> dic
                           key: doc} for name, conflict, key, doc in items]}
 
 
+class CheckFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
 def check_command(
-    model: ModelPath,
+    model: Annotated[Path, typer.Argument(
+        help="The model file (YAML or JSON); a bargaining-only file may also be a KTAB CSV "
+        "or a decide TSV.", show_default=False)],
+    format: Annotated[CheckFormat, typer.Option(
+        "--format", "-f", help="Output format: table (one line per model or variant) or json.",
+    )] = CheckFormat.table,
+    output: OutputOption = None,
     max_states: MaxStates = 1 << 22,
     variant: VariantOption = None,
     all_variants: AllVariantsOption = False,
 ) -> None:
-    """Validate a model file (and every variant) and report its size; exit 2 with a located
-    message if it is bad."""
-    selected = select_variants(model, max_states, variant, all_variants, default_all=True)
-    for name, conflict in selected:
-        moves = sum(g.edge_count for g in conflict.moves)
-        sq = "none" if conflict.status_quo is None else conflict.show(conflict.status_quo)
+    """Validate a model file and every variant, and report their sizes.
+
+    A graph model is compiled (decision makers, options, states, moves, status quo); a
+    bargaining section, or a file that holds only one (also a KTAB CSV or a decide TSV), is
+    read and checked as the forecast command reads it. A bad file gives a message with its
+    file and line, and exit code 2.
+    """
+    if output is not None:
+        check_writable([output], inputs=[model])
+    kind = model_kind(model)
+    entries: list[dict] = []
+    if kind != "bargaining":
+        selected = select_variants(model, max_states, variant, all_variants, default_all=True)
+        for name, conflict in selected:
+            entries.append({
+                "variant": name,
+                "decision_makers": len(conflict.dm_ids),
+                "options": len(conflict.option_keys),
+                "states": conflict.state_count,
+                "unilateral_moves": sum(g.edge_count for g in conflict.moves),
+                "status_quo": None if conflict.status_quo is None
+                else conflict.show(conflict.status_quo),
+                "claims": len(conflict.spec.claims) if name == "base" else None,
+            })
+    bargaining = None
+    if kind != "graph":
+        from standoff.bargaining import load_model
+
+        found = load_model(model)
+        bargaining = {
+            "title": found.title,
+            "actors": len(found.actors),
+            "issues": len(found.issues),
+            "outcomes": sum(1 for i in found.issues if i.outcome is not None),
+            "rule": found.agreement.rule,
+        }
+    if format is CheckFormat.json:
+        doc = {"format": "standoff-check/1", "file": str(model), "ok": True,
+               "graph_model": entries or None, "bargaining": bargaining}
+        emit(json_text(doc), output)
+        return
+    lines = []
+    for entry in entries:
+        name = entry["variant"]
         label = f"{model}: ok" if name == "base" else f"{model}: variant {name}: ok"
-        claims = len(conflict.spec.claims)
-        tail = f"; {claims} claim{'s' if claims != 1 else ''}" if name == "base" and claims \
-            else ""
-        typer.echo(terminal_text(
-            f"{label}: {len(conflict.dm_ids)} decision makers, {len(conflict.option_keys)} "
-            f"options, {conflict.state_count} states, {moves} unilateral moves; status quo "
-            f"{sq}{tail}"
-        ))
+        claims = entry["claims"]
+        tail = f"; {claims} claim{'s' if claims != 1 else ''}" if claims else ""
+        lines.append(
+            f"{label}: {entry['decision_makers']} decision makers, {entry['options']} options, "
+            f"{entry['states']} states, {entry['unilateral_moves']} unilateral moves; status "
+            f"quo {entry['status_quo'] or 'none'}{tail}")
+    if bargaining is not None:
+        n, k = bargaining["issues"], bargaining["outcomes"]
+        lines.append(
+            f"{model}: bargaining: ok: {bargaining['actors']} actors, {n} issue"
+            f"{'s' if n != 1 else ''} ({k} with a recorded outcome); agreement rule "
+            f"{bargaining['rule'].replace('_', ' ')}")
+    emit_text("\n".join(lines) + "\n", output)
 
 
 def states_command(
     model: ModelPath,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    format: Annotated[Format, typer.Option(
+        "--format", "-f", help="Output format: table (plain text), json, markdown or csv.",
+    )] = Format.table,
+    output: OutputOption = None,
     max_states: MaxStates = 1 << 22,
     variant: VariantOption = None,
     all_variants: AllVariantsOption = False,
 ) -> None:
-    """List the states with their numbers, option patterns and each DM's preference rank."""
+    """List the states: number, option pattern and each decision maker's preference rank."""
     from rich.table import Table
 
+    if output is not None:
+        check_writable([output], inputs=[model])
     selected = select_variants(model, max_states, variant, all_variants)
     docs = []
     for name, conflict in selected:
@@ -246,21 +288,26 @@ def states_command(
             doc = {"variant": variant, "states": docs[0][2]}
         else:
             doc = {"variants": [{"variant": name, "states": rows} for name, _, rows in docs]}
-        emit(json_text(doc), None)
+        emit(json_text(doc), output)
     elif format is Format.csv:
-        emit(_states_csv(docs, labelled=len(docs) > 1), None)
+        emit_csv(_states_csv(docs, labelled=len(docs) > 1), output)
     elif format is Format.markdown:
         emit("\n".join(_states_markdown(conflict, rows, name if labelled else None)
-                       for name, conflict, rows in docs), None)
+                       for name, conflict, rows in docs), output)
     else:
-        for name, conflict, rows in docs:
-            suffix = f" — variant {name}" if labelled else ""
-            table = Table(title=f"{conflict.title}{suffix}: states (rank: higher is preferred)")
-            for h in _state_columns(conflict):
-                table.add_column(h)
-            for r in rows:
-                table.add_row(*_state_cells(r, "–"))
-            make_console().print(table)
+
+        def render(console) -> None:
+            for name, conflict, rows in docs:
+                suffix = f" — variant {name}" if labelled else ""
+                table = Table(title=f"{conflict.title}{suffix}: states (rank: higher is "
+                              "preferred)")
+                for h in _state_columns(conflict):
+                    table.add_column(h)
+                for r in rows:
+                    table.add_row(*_state_cells(r, "–"))
+                console.print(table)
+
+        emit_rendered(render, output)
 
 
 def _state_columns(conflict) -> tuple[str, ...]:
@@ -308,13 +355,17 @@ def _states_markdown(conflict, rows: list[dict], variant: str | None) -> str:
 
 def explain_command(
     model: ModelPath,
-    state: Annotated[int, typer.Argument(help="State number.")],
-    dm: Annotated[str, typer.Option("--dm", help="Decision maker id.")],
-    concept: Annotated[str, typer.Option("--concept", help="nash, gmr, smr, seq or sim.")] = "seq",
+    state: Annotated[int, typer.Argument(help="The state's number.")],
+    dm: Annotated[str, typer.Option("--dm", help="The decision maker's id.")],
+    concept: Annotated[str, typer.Option(
+        "--concept", help="The solution concept: nash, gmr, smr, seq, sim, nm or L(h) such "
+        "as l2.")] = "seq",
     format: Annotated[Format, typer.Option(
-        "--format", "-f", metavar="[table|json|markdown]",
-        help="table (plain text), json or markdown; an explanation has no CSV form.",
+        "--format", "-f", metavar="<table|json|markdown>",
+        help="Output format: table (plain text), json or markdown; an explanation has no CSV "
+        "form.",
     )] = Format.table,
+    output: OutputOption = None,
     max_states: MaxStates = 1 << 22,
     variant: VariantOption = None,
     all_variants: AllVariantsOption = False,
@@ -331,6 +382,8 @@ def explain_command(
     if len(keys) != 1:
         raise ModelError(f"--concept takes one concept, not {len(keys)}", file="--concept",
                          hint="e.g. --concept seq; run explain once per concept")
+    if output is not None:
+        check_writable([output], inputs=[model])
     selected = select_variants(model, max_states, variant, all_variants)
     several = len(selected) > 1
     docs: list[dict] = []
@@ -351,11 +404,11 @@ def explain_command(
                          + str(result) + "\n")
     if format is Format.json:
         out = docs[0] if len(docs) == 1 else {"variants": docs}
-        emit(json_text(out), None)
+        emit(json_text(out), output)
     elif format is Format.markdown:
-        emit("\n".join(texts), None)
+        emit("\n".join(texts), output)
     else:
-        emit_text("\n".join(texts), None)
+        emit_text("\n".join(texts), output)
 
 
 def _explanation_markdown(result) -> str:
@@ -366,11 +419,22 @@ def _explanation_markdown(result) -> str:
     return sentences_markdown(result.sentences)
 
 
-def schema_command() -> None:
+class SchemaFormat(StrEnum):
+    json = "json"
+
+
+def schema_command(
+    format: Annotated[SchemaFormat, typer.Option(
+        "--format", "-f", help="Output format: json, the only form of a JSON Schema.",
+    )] = SchemaFormat.json,
+    output: OutputOption = None,
+) -> None:
     """Print the JSON Schema of the model file format standoff/1."""
     from standoff.model.schema import ModelFile
 
-    typer.echo(json.dumps(ModelFile.model_json_schema(), indent=2))
+    if output is not None:
+        check_writable([output])
+    emit(json.dumps(ModelFile.model_json_schema(), indent=2) + "\n", output)
 
 
 def register(app: typer.Typer) -> None:

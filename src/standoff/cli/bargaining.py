@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,10 +15,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from standoff.cli.common import check_not_input, make_console
+from standoff.cli.common import (
+    OutputOption,
+    ProgressBar,
+    check_not_input,
+    check_writable,
+    emit,
+    emit_csv,
+    emit_rendered,
+    parse_format,
+)
 from standoff.errors import COMMAND_LINE, ModelError
 
-_FORMATS = ("text", "table", "json")  # table: the name the GMCR commands use
 DEFAULT_MODELS = "weighted_mean,median_actor,constant_50,exchange,expected_utility"
 
 
@@ -27,11 +36,19 @@ def _fail(error: ModelError) -> None:
     fail(error)
 
 
-def _check_format(fmt: str, extra: tuple[str, ...] = ()) -> None:
-    if fmt not in (*_FORMATS, *extra):
-        choices = ["text (or table)", "json", *extra]
-        raise typer.BadParameter("format must be " + ", ".join(choices[:-1]) + " or "
-                                 + choices[-1])
+#: ``-s/--set NAME=VALUE``: a bargaining model's option. ``--option`` is the old name, still
+#: accepted (and hidden from the help); ``-o`` is ``--output`` on every command.
+_SET_HELP = ("Set an option of the bargaining model, NAME=VALUE (repeatable; see "
+             "docs/bargaining.md).")
+
+
+def _settings(values: list[str] | None, old: list[str] | None) -> list[str]:
+    """The ``--set`` values, then any given with the deprecated ``--option`` (a note on
+    standard error says so)."""
+    if old:
+        sys.stderr.write("note: --option is now --set (short -s); -o means --output on every "
+                         "command\n")
+    return [*(values or ()), *(old or ())]
 
 
 def forecast_csv(forecast: Any) -> str:
@@ -60,7 +77,8 @@ def _parse_options(pairs: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for p in pairs or ():
         if "=" not in p:
-            raise typer.BadParameter(f"option '{p}' must look like NAME=VALUE")
+            raise ModelError(f"'{p}' does not set an option", file="--set",
+                             hint="write NAME=VALUE, e.g. --set rounds=3")
         k, v = p.split("=", 1)
         out[k.strip()] = v.strip()
     return out
@@ -193,55 +211,72 @@ def register(app: typer.Typer) -> None:
     def forecast_cmd(
         model: Annotated[
             Path,
-            typer.Argument(help="bargaining file (YAML/JSON, KTAB CSV, decide TSV)"),
+            typer.Argument(help="The bargaining file (YAML or JSON, KTAB CSV or decide TSV).",
+                           show_default=False),
         ],
         model_name: Annotated[
             str,
             typer.Option(
-                "--model", "-m", help="compromise, median, exchange, expected_utility, spatial"
+                "--model", "-m", help="The bargaining model: compromise, median, exchange, "
+                "expected_utility or spatial."
             ),
         ] = "compromise",
         rounds: Annotated[
             int | None,
-            typer.Option("--rounds", min=0, help="rounds to simulate"),
+            typer.Option("--rounds", min=0, help="The number of rounds to simulate."),
         ] = None,
         option: Annotated[
             list[str] | None,
-            typer.Option("--option", "-o", help="model option NAME=VALUE"),
+            typer.Option("--set", "-s", metavar="<NAME=VALUE>", help=_SET_HELP,
+                         show_default=False),
+        ] = None,
+        old_option: Annotated[
+            list[str] | None,
+            typer.Option("--option", hidden=True, help="The old name of --set."),
         ] = None,
         fmt: Annotated[
             str,
-            typer.Option("--format", help="text, json or csv (positions by round, long form)"),
-        ] = "text",
+            typer.Option("--format", "-f", metavar="<table|json|csv>", help="Output format: "
+                         "table (plain text; 'text' is accepted too), json or csv (positions "
+                         "by round, long form)."),
+        ] = "table",
+        output: OutputOption = None,
         input_format: Annotated[
             str,
-            typer.Option("--input-format", help="auto, yaml, ktab or decide"),
+            typer.Option("--input-format", help="The input file's format: auto, yaml, ktab "
+                         "or decide."),
         ] = "auto",
         plot: Annotated[
             Path | None,
             typer.Option(
-                "--plot", help="write positions by round: FILE.svg, or FILE.png (needs matplotlib)"
+                "--plot", help="Write the positions by round to FILE.svg, or FILE.png (needs "
+                "matplotlib)."
             ),
         ] = None,
         samples: Annotated[
             int,
             typer.Option(
-                "--monte-carlo", min=0, help="Monte Carlo draws over input ranges (0: none)"
+                "--monte-carlo", min=0, help="The number of Monte Carlo draws over the "
+                "input ranges (0: none)."
             ),
         ] = 0,
         seed: Annotated[
             int,
-            typer.Option("--seed", min=0, help="random seed for --monte-carlo (0 or more)"),
+            typer.Option("--seed", min=0, help="The random seed for --monte-carlo (0 or "
+                         "more)."),
         ] = 1,
         workers: Annotated[
             int | None,
-            typer.Option("--workers", min=1, help="processes for --monte-carlo"),
+            typer.Option("--workers", min=1, help="The number of processes for "
+                         "--monte-carlo."),
         ] = None,
     ) -> None:
         """Forecast the outcome of every issue with a bargaining model."""
-        _check_format(fmt, ("csv",))
-        opts = _parse_options(option)
         try:
+            fmt = parse_format(fmt, ("table", "json", "csv"))
+            opts = _parse_options(_settings(option, old_option))
+            if output is not None:
+                check_writable([output], inputs=[model])
             if plot is not None:
                 check_not_input(plot, [model], "--plot")
             from standoff.bargaining import load_model, run_model
@@ -266,65 +301,77 @@ def register(app: typer.Typer) -> None:
             _fail(err)
             return
         if fmt == "json":
-            typer.echo(json.dumps(payload, indent=2))
+            emit(json.dumps(payload, indent=2) + "\n", output)
             return
         if fmt == "csv":
-            typer.echo(forecast_csv(result), nl=False)
+            emit_csv(forecast_csv(result), output)
             return
-        console = make_console()
-        _print_forecast(console, result, m)
-        if samples:
-            _print_monte_carlo(console, payload["monte_carlo"])
-        if plot is not None:
-            console.print(f"plot written to {plot}")
+
+        def render(console: Console) -> None:
+            _print_forecast(console, result, m)
+            if samples:
+                _print_monte_carlo(console, payload["monte_carlo"])
+            if plot is not None:
+                console.print(f"plot written to {plot}")
+
+        emit_rendered(render, output)
 
     @app.command("zopa")
     def zopa_cmd(
         model: Annotated[
             Path,
-            typer.Argument(help="bargaining file (YAML/JSON, KTAB CSV, decide TSV)"),
+            typer.Argument(help="The bargaining file (YAML or JSON, KTAB CSV or decide TSV).",
+                           show_default=False),
         ],
         fmt: Annotated[
             str,
-            typer.Option("--format", help="text or json"),
-        ] = "text",
+            typer.Option("--format", "-f", metavar="<table|json>", help="Output format: "
+                         "table (plain text; 'text' is accepted too) or json."),
+        ] = "table",
+        output: OutputOption = None,
         input_format: Annotated[
             str,
-            typer.Option("--input-format"),
+            typer.Option("--input-format", help="The input file's format: auto, yaml, ktab "
+                         "or decide."),
         ] = "auto",
         rule: Annotated[
             str | None,
-            typer.Option("--rule", help="unanimity or qualified_majority (default: file)"),
+            typer.Option("--rule", help="The agreement rule: unanimity or qualified_majority "
+                         "(default: the file's)."),
         ] = None,
         threshold: Annotated[
             float | None,
             typer.Option(
-                "--threshold", min=0.0, max=1.0, help="qualified-majority share of the weight"
+                "--threshold", min=0.0, max=1.0, help="The share of the weight a qualified "
+                "majority needs."
             ),
         ] = None,
         weight: Annotated[
             str | None,
-            typer.Option("--weight", help="capability or count"),
+            typer.Option("--weight", help="What a qualified majority weighs: capability or "
+                         "count."),
         ] = None,
         veto: Annotated[
             list[str] | None,
-            typer.Option("--veto", help="a veto player (repeatable)"),
+            typer.Option("--veto", help="An actor who holds a veto (repeatable)."),
         ] = None,
         max_coalitions: Annotated[
             int,
             typer.Option(
                 "--max-coalitions",
                 min=1,
-                help="qualified majority: most minimal winning coalitions the package-deal "
-                "search checks before refusing",
+                help="Under a qualified majority, the most minimal winning coalitions the "
+                "package-deal search checks before refusing.",
             ),
         ] = 2000,
     ) -> None:
-        """The zone of possible agreement: per issue and across issues."""
-        _check_format(fmt)
+        """Find the zone of possible agreement, per issue and across issues."""
         from dataclasses import replace
 
         try:
+            fmt = parse_format(fmt, ("table", "json"))
+            if output is not None:
+                check_writable([output], inputs=[model])
             from standoff.bargaining import load_model
             from standoff.bargaining.zopa import zopa
 
@@ -362,113 +409,137 @@ def register(app: typer.Typer) -> None:
             _fail(err)
             return
         if fmt == "json":
-            typer.echo(json.dumps(result, indent=2))
+            emit(json.dumps(result, indent=2) + "\n", output)
             return
-        console = make_console()
-        table = Table(title=f"zone of possible agreement ({result['rule']})")
-        for col in ("issue", "zone", "gap", "blocking", "smallest concession"):
-            table.add_column(col)
-        from standoff.report.content import zopa_rows
-
-        for row in zopa_rows(result):
-            table.add_row(*row)
-        console.print(table)
-        j = result["joint"]
-        from standoff.report.content import zopa_joint_sentence
-
-        console.print(zopa_joint_sentence(result))
-        if "package" in j and j["package"].get("exists") is not None:
-            pk = j["package"]
-            who = "every actor"
-            if pk.get("rule") == "qualified_majority" and pk.get("coalition") is not None:
-                who = "every member of the winning coalition " + ", ".join(pk["coalition"])
-                console.print(
-                    f"package deal: {pk['coalitions_checked']} minimal winning coalition(s) "
-                    f"checked, {len(pk['coalitions_with_package'])} admit a package"
-                )
-            if pk["exists"] and pk.get("vacuous"):
-                console.print(f"package deal: {who} is indifferent to these issues (salience "
-                              "0), so any package within their limits passes")
-            elif pk["exists"]:
-                console.print(
-                    f"package deal strictly better for {who}: "
-                    + ", ".join(f"{k}={v:.4g}" for k, v in pk["outcome"].items())
-                )
-            elif pk.get("rule") == "qualified_majority":
-                console.print("no winning coalition strictly prefers any package to the status "
-                              "quo")
-            else:
-                console.print("no package deal is strictly better than the status quo for all")
+        emit_rendered(lambda console: _print_zopa(console, result), output)
 
     @app.command("backtest")
     def backtest_cmd(
         dataset: Annotated[
             str,
-            typer.Argument(help="dataset name (deu3)"),
+            typer.Argument(help="The dataset's name (deu3)."),
         ] = "deu3",
         data: Annotated[
             Path | None,
             typer.Option(
                 "--data",
-                help="path to deu3.csv (default: $STANDOFF_DEU3 or ../shared/data/deu3/deu3.csv)",
+                help="The path of deu3.csv (default: $STANDOFF_DEU3 or "
+                "../shared/data/deu3/deu3.csv).",
             ),
         ] = None,
         fmt: Annotated[
             str,
-            typer.Option("--format", help="text or json"),
-        ] = "text",
+            typer.Option("--format", "-f", metavar="<table|json>", help="Output format: "
+                         "table (plain text; 'text' is accepted too) or json."),
+        ] = "table",
+        output: OutputOption = None,
         models: Annotated[
             str,
-            typer.Option("--models", help="comma-separated models to score"),
+            typer.Option("--models", help="The models to score, comma-separated."),
         ] = DEFAULT_MODELS,
         capability: Annotated[
             str,
             typer.Option(
-                "--capability", help="equal, gdp (the copy's GDP line) or qmv (Nice Council votes)"
+                "--capability", help="The actors' capability: equal, gdp (the copy's GDP "
+                "line) or qmv (Nice Council votes)."
             ),
         ] = "equal",
         limit: Annotated[
             int | None,
-            typer.Option("--limit", min=1, help="first N proposals only"),
+            typer.Option("--limit", min=1, help="Score the first N proposals only."),
         ] = None,
         option: Annotated[
             list[str] | None,
             typer.Option(
-                "--option", "-o",
-                help="model option MODEL.NAME=VALUE (e.g. spatial.victory=square); a bare "
-                "NAME=VALUE goes to expected_utility",
+                "--set", "-s", metavar="<MODEL.NAME=VALUE>",
+                help="Set an option of one model, e.g. spatial.victory=square (repeatable); "
+                "a bare NAME=VALUE goes to expected_utility.", show_default=False,
             ),
         ] = None,
+        old_option: Annotated[
+            list[str] | None,
+            typer.Option("--option", hidden=True, help="The old name of --set."),
+        ] = None,
     ) -> None:
-        """Score every model on the DEU III issues with a recorded outcome."""
-        _check_format(fmt)
-        if dataset != "deu3":
-            raise typer.BadParameter("only the 'deu3' dataset is available")
+        """Score every model on the DEU III issues with a recorded outcome.
+
+        On a terminal, a progress bar on standard error counts the proposals.
+        """
         try:
+            fmt = parse_format(fmt, ("table", "json"))
+            if dataset != "deu3":
+                raise ModelError(f"unknown dataset '{dataset}'", file="DATASET",
+                                 hint="the only dataset available is deu3")
+            if output is not None:
+                check_writable([output])
             from standoff.bargaining.backtest import backtest
             from standoff.bargaining.deu3 import find_data, load_deu3
 
             chosen = [m.strip() for m in models.split(",") if m.strip()]
-            model_options = _backtest_options(_parse_options(option))
+            model_options = _backtest_options(_parse_options(_settings(option, old_option)))
             path = data or find_data(os.environ.get("STANDOFF_DEU3"))
             ds = load_deu3(path, capability=capability)
-            result = backtest(ds, chosen, limit=limit, model_options=model_options)
+            with ProgressBar("backtest") as progress:
+                result = backtest(ds, chosen, limit=limit, model_options=model_options,
+                                  progress=progress)
         except ModelError as err:
             _fail(err)
             return
         if fmt == "json":
-            typer.echo(json.dumps(result, indent=2))
+            emit(json.dumps(result, indent=2) + "\n", output)
             return
-        console = make_console()
-        table = Table(
-            title=f"DEU III backtest: {result['issues']} issues with an outcome "
-            f"(capability: {capability})"
+        emit_rendered(lambda console: _print_backtest(console, result, capability), output)
+
+
+def _print_backtest(console: Console, result: dict[str, Any], capability: str) -> None:
+    """The backtest's scores, best first, and how the data were treated."""
+    table = Table(
+        title=f"DEU III backtest: {result['issues']} issues with an outcome "
+        f"(capability: {capability})"
+    )
+    for col in ("model", "MAE", "median error", "within 10"):
+        table.add_column(col, justify="right" if col != "model" else "left")
+    for name, s in sorted(result["models"].items(), key=lambda kv: kv[1]["mae"]):
+        table.add_row(
+            name, f"{s['mae']:.2f}", f"{s['median_error']:.2f}", f"{100 * s['within_10']:.1f}%"
         )
-        for col in ("model", "MAE", "median error", "within 10"):
-            table.add_column(col, justify="right" if col != "model" else "left")
-        for name, s in sorted(result["models"].items(), key=lambda kv: kv[1]["mae"]):
-            table.add_row(
-                name, f"{s['mae']:.2f}", f"{s['median_error']:.2f}", f"{100 * s['within_10']:.1f}%"
+    console.print(table)
+    console.print(result["treatment"])
+
+
+def _print_zopa(console: Console, result: dict[str, Any]) -> None:
+    """The zone of possible agreement per issue, then across issues."""
+    table = Table(title=f"zone of possible agreement ({result['rule']})")
+    for col in ("issue", "zone", "gap", "blocking", "smallest concession"):
+        table.add_column(col)
+    from standoff.report.content import zopa_rows
+
+    for row in zopa_rows(result):
+        table.add_row(*row)
+    console.print(table)
+    j = result["joint"]
+    from standoff.report.content import zopa_joint_sentence
+
+    console.print(zopa_joint_sentence(result))
+    if "package" in j and j["package"].get("exists") is not None:
+        pk = j["package"]
+        who = "every actor"
+        if pk.get("rule") == "qualified_majority" and pk.get("coalition") is not None:
+            who = "every member of the winning coalition " + ", ".join(pk["coalition"])
+            console.print(
+                f"package deal: {pk['coalitions_checked']} minimal winning coalition(s) "
+                f"checked, {len(pk['coalitions_with_package'])} admit a package"
             )
-        console.print(table)
-        console.print(result["treatment"])
+        if pk["exists"] and pk.get("vacuous"):
+            console.print(f"package deal: {who} is indifferent to these issues (salience "
+                          "0), so any package within their limits passes")
+        elif pk["exists"]:
+            console.print(
+                f"package deal strictly better for {who}: "
+                + ", ".join(f"{k}={v:.4g}" for k, v in pk["outcome"].items())
+            )
+        elif pk.get("rule") == "qualified_majority":
+            console.print("no winning coalition strictly prefers any package to the status "
+                          "quo")
+        else:
+            console.print("no package deal is strictly better than the status quo for all")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +12,17 @@ from rich.table import Table
 from rich.text import Text
 
 from standoff.cli.analysis import AllVariantsOption, MaxStates, ModelPath, VariantOption
-from standoff.cli.common import OutputFile, check_writable, make_console, write_files
+from standoff.cli.common import (
+    OutputFile,
+    OutputOption,
+    ProgressBar,
+    check_writable,
+    emit,
+    emit_rendered,
+    load_conflict,
+    model_kind,
+    write_files,
+)
 from standoff.errors import ModelError
 from standoff.output import json_text, terminal_text
 
@@ -21,6 +30,11 @@ from standoff.output import json_text, terminal_text
 class ClaimsFormat(StrEnum):
     table = "table"
     json = "json"
+    markdown = "markdown"
+
+
+class ReportFormat(StrEnum):
+    html = "html"
     markdown = "markdown"
 
 
@@ -57,8 +71,10 @@ def claims_command(
                      "(default: nash,gmr,smr,seq,sim)."),
     ] = None,
     format: Annotated[
-        ClaimsFormat, typer.Option("--format", "-f", help="Output format.")
+        ClaimsFormat, typer.Option("--format", "-f", help="Output format: table (plain "
+                                   "text), json or markdown.")
     ] = ClaimsFormat.table,
+    output: OutputOption = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit with code 1 when a claim fails.")
     ] = False,
@@ -69,19 +85,22 @@ def claims_command(
     Every variant is checked unless --variant names one. Exit code 0 whatever the verdicts;
     with --strict, 1 when some claim fails.
     """
-    from standoff import load
     from standoff.report.content import build_report
 
     keys = _concepts(concepts)
-    conflict = load(model, max_states=max_states)
+    if output is not None:
+        check_writable([output], inputs=[model])
+    conflict = load_conflict(model, max_states)
     names = _selected_variants(conflict, variant, all_variants)
-    content = build_report(conflict, keys, names, max_states=max_states)
+    with ProgressBar("checking claims") as progress:
+        content = build_report(conflict, keys, names, max_states=max_states,
+                               progress=progress)
     if format is ClaimsFormat.json:
-        sys.stdout.write(json_text(claims_json(content)))
+        emit(json_text(claims_json(content)), output)
     elif format is ClaimsFormat.markdown:
-        sys.stdout.write(claims_markdown(content))
+        emit(claims_markdown(content), output)
     else:
-        print_claims(content, make_console(soft_wrap=False))
+        emit_rendered(lambda console: print_claims(content, console), output)
     if strict and content.any_claim_fails:
         raise typer.Exit(1)
 
@@ -218,8 +237,15 @@ def report_command(
         help="Model file (YAML or JSON); a bargaining-only file may also be a KTAB CSV or a "
         "decide TSV.", show_default=False)],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="FILE.html or FILE.md to write.")
+        Path, typer.Option("--output", "-o", help="The report file to write: FILE.html or "
+                           "FILE.md.", show_default=False)
     ],
+    format: Annotated[
+        ReportFormat | None, typer.Option(
+            "--format", "-f", help="Output format: html or markdown. Taken from the --output "
+            "file's extension (.html or .htm, .md or .markdown) when not given.",
+            show_default=False)
+    ] = None,
     concepts: Annotated[
         str | None,
         typer.Option("--concepts", "-c", help="Concepts (default: nash,gmr,smr,seq,sim)."),
@@ -239,28 +265,33 @@ def report_command(
     """
     from dataclasses import replace
 
-    from standoff import load
     from standoff.report.content import build_report
     from standoff.report.html import render_html
     from standoff.report.markdown import render_markdown
     from standoff.report.svg import state_graph_svg
 
     suffix = output.suffix.lower()
-    if suffix not in (".html", ".htm", ".md", ".markdown"):
-        raise ModelError(f"cannot tell the report format from '{output.name}'",
-                         file="--output", hint="name the file FILE.html or FILE.md")
-    markdown = suffix in (".md", ".markdown")
+    if format is None:
+        if suffix not in (".html", ".htm", ".md", ".markdown"):
+            raise ModelError(f"cannot tell the report format from '{output.name}'",
+                             file="--output", hint="name the file FILE.html or FILE.md, or "
+                             "give --format html or markdown")
+        format = ReportFormat.markdown if suffix in (".md", ".markdown") else ReportFormat.html
+    markdown = format is ReportFormat.markdown
+    suffix = ".md" if markdown else ".html"
     check_writable([output], inputs=[model])
-    kind = _report_kind(model)
+    kind = model_kind(model)
     if kind == "bargaining":
         _bargaining_report(model, output, suffix)
         return
     if markdown:
         check_writable([(output.with_suffix(".svg"), _GRAPH)], inputs=[model])
     keys = _concepts(concepts)
-    conflict = load(model, max_states=max_states)
+    conflict = load_conflict(model, max_states)
     names = _selected_variants(conflict, variant, all_variants)
-    content = build_report(conflict, keys, names, max_states=max_states)
+    with ProgressBar("analysing") as progress:
+        content = build_report(conflict, keys, names, max_states=max_states,
+                               progress=progress)
     if kind == "both":
         content = replace(content, bargaining=_bargaining_section(model))
     if not markdown:
@@ -279,29 +310,6 @@ def report_command(
 
 #: What the SVG beside a Markdown report is, for error messages.
 _GRAPH = " (the state graph written beside the report)"
-
-
-def _report_kind(model: Path) -> str:
-    """``graph`` (a GMCR model), ``both`` (with a bargaining section) or ``bargaining``.
-
-    KTAB CSV and decide TSV files, and YAML/JSON files with a ``bargaining:`` section but no
-    decision makers (or whose top level is the section itself: actors and issues), are
-    bargaining-only. Anything else goes to the graph-model loader, which reports what is
-    missing.
-    """
-    from standoff.bargaining import importers
-    from standoff.model.yamlio import load_document
-
-    if importers.sniff(model) != "yaml":
-        return "bargaining"
-    data, _ = load_document(model)
-    if not isinstance(data, dict):
-        return "graph"
-    if "bargaining" in data:
-        return "both" if "decision_makers" in data else "bargaining"
-    if "actors" in data and "issues" in data and "decision_makers" not in data:
-        return "bargaining"
-    return "graph"
 
 
 def _bargaining_section(model: Path):

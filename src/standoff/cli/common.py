@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.text import Text
@@ -84,15 +86,47 @@ def make_console(**kwargs: Any) -> Console:
     return console
 
 
+@contextlib.contextmanager
+def spinner(what: str) -> Iterator[None]:
+    """A spinner on standard error saying ``what`` is being done, on a terminal only (it
+    is removed when the block ends); nothing in a pipe or a file."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    with make_console(stderr=True).status(what):
+        yield
+
+
 def load_conflict(model: Path, max_states: int):
     """Load and compile a model file, with a spinner on a terminal (large models take a
     while to compile)."""
     from standoff import load
 
-    if not sys.stderr.isatty():
+    with spinner(f"compiling {model} …"):
         return load(model, max_states=max_states)
-    with make_console(stderr=True).status(f"compiling {model} …"):
-        return load(model, max_states=max_states)
+
+
+def model_kind(model: Path) -> str:
+    """``graph`` (a GMCR model), ``both`` (with a bargaining section) or ``bargaining``.
+
+    KTAB CSV and decide TSV files, and YAML/JSON files with a ``bargaining:`` section but no
+    decision makers (or whose top level is the section itself: actors and issues), are
+    bargaining-only. Anything else goes to the graph-model loader, which reports what is
+    missing.
+    """
+    from standoff.bargaining import importers
+    from standoff.model.yamlio import load_document
+
+    if importers.sniff(model) != "yaml":
+        return "bargaining"
+    data, _ = load_document(model)
+    if not isinstance(data, dict):
+        return "graph"
+    if "bargaining" in data:
+        return "both" if "decision_makers" in data else "bargaining"
+    if "actors" in data and "issues" in data and "decision_makers" not in data:
+        return "bargaining"
+    return "graph"
 
 
 def render_text(render: Callable[[Console], None], width: int = FILE_WIDTH) -> str:
@@ -193,6 +227,102 @@ def write_files(files: Sequence[OutputFile], option: str = "--output",
     except WriteFailure as err:
         what = next((w for p, _, w in files if p == err.path), "")
         raise _cannot_write(err.path, err.reason, option, what) from None
+
+
+#: ``-o/--output FILE``: the output file, the same option on every command.
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write the output to this file instead of printing it.",
+    show_default=False)]
+
+#: Other spellings of a ``--format`` name, kept for compatibility: the bargaining commands
+#: called the plain-text layout ``text``; every command now calls it ``table``.
+FORMAT_ALIASES = {"text": "table"}
+
+
+def parse_format(value: str, choices: Sequence[str], option: str = "--format") -> str:
+    """The format named by ``value`` (a name of ``choices`` or an alias of
+    :data:`FORMAT_ALIASES`, any case); anything else is an error located at ``option``."""
+    name = value.strip().lower()
+    name = FORMAT_ALIASES.get(name, name) if name not in choices else name
+    if name not in choices:
+        hint = (f"the only format here is {choices[0]}" if len(choices) == 1 else
+                "choose " + ", ".join(choices[:-1]) + " or " + choices[-1])
+        raise ModelError(f"unknown output format '{value}'", file=option, hint=hint)
+    return name
+
+
+def to_file(output: Path | None) -> bool:
+    """Whether ``output`` names a regular file, new or existing (not standard output, ``-``,
+    ``/dev/stdout``, a FIFO or a device, which stream to another program)."""
+    return output is not None and not is_special(output)
+
+
+#: The byte-order mark that starts a CSV file, so spreadsheets read it as UTF-8.
+CSV_BOM = "\ufeff"
+
+
+def csv_output(text: str, output: Path | None) -> str:
+    """CSV ``text`` as it is written to ``output``: one rule for every CSV of the command
+    line. Written to a file (``-o FILE.csv``) it starts with a UTF-8 byte-order mark, so a
+    spreadsheet reads the en dash of an irrelevant option, or a name with accents, as UTF-8
+    rather than in the system's code page; printed on standard output or written to a FIFO
+    (for a pipe, another program) it has no mark."""
+    return CSV_BOM + text if to_file(output) and not text.startswith(CSV_BOM) else text
+
+
+def emit_csv(text: str, output: Path | None, option: str = "--output") -> None:
+    """Print CSV ``text`` or write it to ``output`` with a byte-order mark
+    (:func:`csv_output`)."""
+    emit(csv_output(text, output), output, option)
+
+
+class ProgressBar:
+    """Progress of a long run on standard error, on a terminal only.
+
+    A callable ``(done, total, label)``, the hook the engine and the backtest call before
+    each step (a concept for one decision maker, a case). On a terminal (standard error is
+    a TTY) the bar starts at once, so it is on the screen within a fraction of a second; its
+    spinner and elapsed time keep moving while a long step runs (rich redraws it from its
+    own thread), and it is removed when the run ends. Written to a pipe or a file, it prints
+    nothing. Use it as a context manager: ``with ProgressBar("analysing") as progress:``.
+    """
+
+    def __init__(self, description: str = "working", stream: Any = None) -> None:
+        self.description = description
+        self.stream = stream
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> ProgressBar:
+        stream = self.stream if self.stream is not None else sys.stderr
+        if not stream.isatty():
+            return self
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        console = make_console(file=stream)
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                            MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                            transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task(self.description, total=None)
+        return self
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total,
+                            description=f"{self.description}: {label}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
 
 
 def emit(text: str, output: Path | None, option: str = "--output") -> None:

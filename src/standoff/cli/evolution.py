@@ -34,6 +34,8 @@ from standoff.cli.analysis import (
     variants_json,
 )
 from standoff.cli.common import (
+    OutputOption,
+    ProgressBar,
     check_dm_and_state,
     check_writable,
     emit,
@@ -44,19 +46,22 @@ from standoff.concepts import COALITIONS, INVERSE, label
 from standoff.errors import ModelError
 from standoff.output import json_text
 
-ModelPath = Annotated[Path, typer.Argument(help="Model file (YAML or JSON).", show_default=False)]
+ModelPath = Annotated[Path, typer.Argument(help="The model file (YAML or JSON).",
+                                           show_default=False)]
 MaxStates = Annotated[
     int, typer.Option("--max-states", help="Refuse models whose state space would exceed this.")
 ]
-Output = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
-]
+Output = OutputOption
 
 
 class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+
+
+FormatOption = Annotated[Format, typer.Option(
+    "--format", "-f", help="Output format: table (plain text), json or markdown.")]
 
 
 class Moves(StrEnum):
@@ -183,7 +188,7 @@ def paths_command(
     concepts: Annotated[
         str | None, typer.Option("--concepts", "-c", help="Concepts for the equilibria.")
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    format: FormatOption = Format.table,
     output: Output = None,
     max_states: MaxStates = 1 << 22,
     variant: VariantOption = None,
@@ -205,8 +210,10 @@ def paths_command(
         targets = None
         if to:
             targets = sorted({s for selector in to for s in select_states(conflict, selector)})
-        result = status_quo_analysis(conflict, analyze(conflict, keys), moves.value,
-                                     coalitions, targets, start)
+        with ProgressBar("analysing" if name == "base" else f"variant {name}") as progress:
+            analysis = analyze(conflict, keys, progress=progress)
+        result = status_quo_analysis(conflict, analysis, moves.value, coalitions, targets,
+                                     start)
         sections.append(_Section(name, conflict, result.to_dict,
                                  partial(status_quo_markdown, result),
                                  render=lambda console, r=result: _print_paths(r, console)))
@@ -248,9 +255,10 @@ def coalitions_command(
         int | None, typer.Option("--explain", help="Explain this state for each coalition.")
     ] = None,
     concept: Annotated[
-        str, typer.Option("--concept", help="cnash, cgmr, csmr or cseq (for --explain).")
+        str, typer.Option("--concept", help="The coalition concept --explain explains: "
+                          "cnash, cgmr, csmr or cseq.")
     ] = "cnash",
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    format: FormatOption = Format.table,
     output: Output = None,
     max_states: MaxStates = 1 << 22,
     variant: VariantOption = None,
@@ -363,7 +371,7 @@ def inverse_command(
         bool, typer.Option("--enumerate", help="List every ranking instead of counting "
                            "smartly (slow; a check).")
     ] = False,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    format: FormatOption = Format.table,
     output: Output = None,
     max_states: MaxStates = 1 << 22,
     variant: VariantOption = None,
@@ -422,15 +430,16 @@ def _inverse_text(result, markdown: bool, variant: str | None = None,
 
 def lookahead_command(
     model: ModelPath,
-    state: Annotated[int, typer.Argument(help="State number.")],
-    dm: Annotated[str, typer.Option("--dm", help="Decision maker id.")],
+    state: Annotated[int, typer.Argument(help="The state's number.")],
+    dm: Annotated[str, typer.Option("--dm", help="The decision maker's id.")],
     horizon: Annotated[int, typer.Option("--horizon", "-h", help="Moves looked ahead.")] = 2,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    format: FormatOption = Format.table,
+    output: Output = None,
     max_states: MaxStates = 1 << 22,
     variant: VariantOption = None,
     all_variants: AllVariantsOption = False,
 ) -> None:
-    """Explain L(h) stability: each move and the anticipated line of play (2 DMs).
+    """Explain L(h) stability: each move and the anticipated line of play (two DMs only).
 
     With --all-variants, one explanation per variant (STATE is each variant's own number).
     """
@@ -439,6 +448,8 @@ def lookahead_command(
     if horizon < 1:
         raise ModelError("the horizon must be at least 1", file="--horizon",
                          hint="e.g. --horizon 2")
+    if output is not None:
+        check_writable([output], inputs=[model])
     selected = select_variants(model, max_states, variant, all_variants)
     labelled = len(selected) > 1 or variant is not None
     sections = []
@@ -446,7 +457,7 @@ def lookahead_command(
         check_dm_and_state(conflict, name, dm, state, labelled, model)
         result = explain_limited_move(conflict, state, dm, horizon)
         sections.append(_sentences_section(name, conflict, result.to_dict, [result]))
-    _write(sections, "lookahead", format, None, labelled)
+    _write(sections, "lookahead", format, output, labelled)
 
 
 def register(app: typer.Typer) -> None:

@@ -19,7 +19,14 @@ from typing import Annotated
 
 import typer
 
-from standoff.cli.common import check_writable, emit, load_conflict, write_files
+from standoff.cli.common import (
+    OutputOption,
+    ProgressBar,
+    check_writable,
+    emit,
+    emit_csv,
+    load_conflict,
+)
 from standoff.errors import ModelError
 
 import_app = typer.Typer(
@@ -45,12 +52,21 @@ def _refuse_overwriting_input(source: Path, output: Path | None, what: str) -> N
                          hint="choose another --output file; the input is never overwritten")
 
 
+class ImportFormat(StrEnum):
+    yaml = "yaml"
+
+
 def gmcr_plus_command(
     source: Annotated[Path, typer.Argument(help="The GMCR+ project file (.gmcr).",
                                            show_default=False)],
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the model to this file (YAML) instead of printing it.",
+        show_default=False,
     )] = None,
+    format: Annotated[ImportFormat, typer.Option(
+        "--format", "-f", help="Output format: yaml, the model file format (with a comment "
+        "header naming the source file).",
+    )] = ImportFormat.yaml,
 ) -> None:
     """Convert a GMCR+ project file (.gmcr) into a standoff model file.
 
@@ -106,13 +122,12 @@ def export_command(
     model: Annotated[Path, typer.Argument(help="Model file (YAML or JSON).",
                                           show_default=False)],
     format: Annotated[ExportFormat | None, typer.Option(
-        "--format", "-f", help="graphml or dot: the state graph with every verdict; csv: "
-        "one row per state, decision maker and concept. Taken from the --output file's "
-        "extension (.graphml, .dot or .gv, .csv) when not given.", show_default=False,
+        "--format", "-f", help="Output format: graphml or dot (the state graph with every "
+        "verdict) or csv (one row per state, decision maker and concept). Taken from the "
+        "--output file's extension (.graphml, .dot or .gv, .csv) when not given.",
+        show_default=False,
     )] = None,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file instead of printing.",
-    )] = None,
+    output: OutputOption = None,
     concepts: Annotated[str | None, typer.Option(
         "--concepts", "-c", help="Comma-separated concepts to include: nash,gmr,smr,seq,sim.",
     )] = None,
@@ -124,8 +139,11 @@ def export_command(
         "--max-states", help="Refuse models whose state space would exceed this.",
     )] = 1 << 22,
 ) -> None:
-    """Export the stability results for other tools: the state graph (GraphML for yEd,
-    Gephi or networkx; DOT for Graphviz) or a tidy CSV of every verdict."""
+    """Export the stability results for other tools: the state graph or a tidy CSV.
+
+    GraphML (for yEd, Gephi or networkx) and DOT (for Graphviz) hold the state graph with
+    every verdict; the CSV has one row per state, decision maker and concept.
+    """
     from standoff.analysis import analyze
     from standoff.analysis.export import export
     from standoff.cli.analysis import parse_concepts_option
@@ -151,15 +169,13 @@ def export_command(
                                      max_states=max_states)[variant]
     else:
         conflict = load_conflict(model, max_states)
-    result = analyze(conflict, keys)
+    with ProgressBar("analysing") as progress:
+        result = analyze(conflict, keys, progress=progress)
     text = export(result, format.value, variant)
-    if output is None:
-        emit(text, None)
-    elif format is ExportFormat.csv:
-        # a byte-order mark, so spreadsheets read the en dash of irrelevant options as UTF-8
-        write_files([(output, "\ufeff" + text, "")])
+    if format is ExportFormat.csv:  # the command line's one rule: a BOM in a file
+        emit_csv(text, output)
     else:
-        write_files([(output, text, "")])
+        emit(text, output)
 
 
 def register(app: typer.Typer) -> None:

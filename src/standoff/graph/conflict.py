@@ -286,14 +286,43 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
         pattern = sum(1 << k for k in spec.status_quo)
         sq = int(space.state_of(np.array([pattern], dtype=np.uint64))[0])
         if sq < 0:
-            raise _as(StatusQuoInfeasibleError, spec.error(
-                ("status_quo",),
-                "the status quo is not a feasible state",
-                "list exactly the options taken today; check them against the feasibility "
-                "constraints",
-            ))
+            raise _as(StatusQuoInfeasibleError, _status_quo_error(spec, space, pattern))
         status_quo = sq
     return Conflict(spec, space, tuple(moves), ranks, status_quo)
+
+
+def _status_quo_error(spec: ModelSpec, space: StateSpace, pattern: int) -> ModelError:
+    """The error for a status quo that is not a feasible state, at the status quo: which
+    options it takes, and each feasibility constraint it breaks with the line it is on."""
+    taken = [spec.options[k].key for k in range(len(spec.options)) if (pattern >> k) & 1]
+    shown = ", ".join(taken) if taken else "no option"
+    broken = []
+    lines = []
+    for kind, constraint in space.violated(pattern):
+        line, _ = spec.locations.find(constraint.path)
+        at = f" (line {line})" if line is not None else ""
+        if line is not None:
+            lines.append(str(line))
+        if kind == "infeasible":
+            broken.append(f"the infeasible statement '{constraint.text}'{at}")
+        else:
+            names = [spec.options[k].key for k in constraint.options]
+            count = sum(1 for k in constraint.options if (pattern >> k) & 1)
+            broken.append(f"the {kind} group [{', '.join(names)}]{at}, of which it takes "
+                          f"{count}")
+    if not broken:  # not expected: every infeasible pattern breaks some constraint
+        return spec.error(("status_quo",), f"the status quo is not a feasible state ({shown} "
+                          "taken)", "list exactly the options taken today; check them "
+                          "against the feasibility constraints")
+    where = ("the constraint at line " + lines[0] if len(lines) == 1 else
+             "the constraints at lines " + ", ".join(lines) if lines else
+             "the feasibility constraints")
+    return spec.error(
+        ("status_quo",),
+        f"the status quo is not a feasible state: with {shown} taken it breaks "
+        + "; ".join(broken),
+        f"list exactly the options taken today; if they are right, correct {where}",
+    )
 
 
 def _as(kind: type[ModelError], error: ModelError) -> ModelError:

@@ -96,6 +96,22 @@ class StateSpace:
             ok &= ~stmt.expr.evaluate_bits(patterns)
         return ok
 
+    def violated(self, pattern: int) -> list[tuple[str, object]]:
+        """The feasibility constraints one full ``pattern`` breaks, in file order: each as
+        ``(kind, constraint)`` with kind ``exactly_one``, ``at_most_one``, ``at_least_one``
+        (a :class:`~standoff.model.loader.GroupConstraint`) or ``infeasible`` (the
+        :class:`~standoff.model.loader.StatementSpec` that holds for the pattern)."""
+        one = np.array([pattern], dtype=U64)
+        out: list[tuple[str, object]] = []
+        for g in self.spec.groups:
+            if not bool(group_ok(one, g.kind, _mask(g.options))[0]):
+                out.append((g.kind, g))
+        for stmt in self.spec.infeasible:
+            assert stmt.expr is not None
+            if bool(stmt.expr.evaluate_bits(one)[0]):
+                out.append(("infeasible", stmt))
+        return out
+
     def state_of(self, patterns: np.ndarray) -> np.ndarray:
         """The state index (0-based) of each pattern, or -1 where it is infeasible."""
         patterns = np.asarray(patterns, dtype=U64)

@@ -8,13 +8,17 @@ column, what is wrong, how to fix it). Nothing about states is computed here; th
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
-from collections.abc import Callable
+import types
+import typing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+import numpy as np
+from pydantic import BaseModel, ValidationError
 
 from standoff.concepts import UnknownConceptError
 from standoff.errors import ModelError
@@ -187,6 +191,84 @@ def normalise_text(text: str) -> str:
     return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip()
 
 
+@dataclass(frozen=True)
+class Passage:
+    """The passage of a source text nearest to a quote that is not in it.
+
+    Attributes:
+        text: the passage, white space collapsed as in :func:`normalise_text`.
+        line: the line of the source file it starts on (1-based).
+        similarity: how alike quote and passage are, 0 to 1 (difflib's ratio of matching
+            characters, ignoring case): 1 - similarity is how far the quote is from it.
+    """
+
+    text: str
+    line: int
+    similarity: float
+
+
+#: Candidate passages compared character by character, after a fast word-count screen.
+_PASSAGE_CANDIDATES = 8
+
+
+def nearest_passage(source: str, quote: str) -> Passage | None:
+    """The passage of ``source`` (a source file's text as read) closest to ``quote``.
+
+    Passages are runs of as many words as the quote has (two more or fewer are tried
+    too). Every run is screened by how many of the quote's words it holds (a sliding
+    count, linear in the length of the source); the best few are compared with
+    :class:`difflib.SequenceMatcher`, case ignored, and the most similar is returned with
+    the line it starts on. ``None`` when the source has no words.
+    """
+    plain = source.translate(_QUOTES)
+    spans = [(m.start(), m.group()) for m in re.finditer(r"\S+", plain)]
+    wanted = normalise_text(quote).lower().split()
+    if not spans or not wanted:
+        return None
+    words = [w.lower() for _, w in spans]
+    size = min(len(wanted), len(words))
+    need: dict[str, int] = {}
+    for w in wanted:
+        need[w] = need.get(w, 0) + 1
+    # hits[i]: how many of the quote's words the run of ``size`` words at i holds (each
+    # counted at most as often as the quote has it), from running counts per quote word
+    kind = {w: k for k, w in enumerate(need)}
+    ids = np.fromiter((kind.get(w, -1) for w in words), dtype=np.int64, count=len(words))
+    hits = np.zeros(len(words) - size + 1, dtype=np.int64)
+    for w, k in kind.items():
+        running = np.concatenate(([0], np.cumsum(ids == k)))
+        hits += np.minimum(running[size:] - running[:-size], need[w])
+    scores = [(int(hits[i]), int(i)) for i in
+              np.argsort(-hits, kind="stable")[:_PASSAGE_CANDIDATES]]
+    target = " ".join(wanted)
+    best: tuple[float, int, int] | None = None
+    for _, start in scores:
+        for length in {max(1, size - 2), size, size + 2}:
+            end = min(len(words), start + length)
+            ratio = difflib.SequenceMatcher(None, target, " ".join(words[start:end]),
+                                            autojunk=False).ratio()
+            if best is None or ratio > best[0]:
+                best = (ratio, start, end)
+    assert best is not None
+    ratio, start, end = best
+    line = plain.count("\n", 0, spans[start][0]) + 1
+    return Passage(" ".join(w for _, w in spans[start:end]), line, ratio)
+
+
+def _quote_not_found(name: str, file: str, raw: str, quote: str) -> tuple[str, str]:
+    """Message and hint for a quote not in source ``name`` (``raw``: the file's text)."""
+    message = f"the quote is not in source '{name}'"
+    hint = ("copy the words exactly from the source text (white space and the style of quote "
+            "marks may differ; nothing else)")
+    passage = nearest_passage(raw, quote)
+    if passage is None:
+        return message + f": {file} holds no text", hint
+    shown = passage.text if len(passage.text) <= 200 else passage.text[:199] + "…"
+    percent = round(100 * passage.similarity)
+    return (f"{message}; the closest passage ({percent} % similar) is at {file} line "
+            f"{passage.line}: '{shown}'", hint)
+
+
 def _pydantic_error(exc: ValidationError, locs: Locations) -> ModelError:
     """Turn the most specific pydantic error into a located, readable ModelError."""
     best = None
@@ -203,11 +285,16 @@ def _pydantic_error(exc: ValidationError, locs: Locations) -> ModelError:
     if kind == "extra_forbidden":
         key = path[-1]
         parent = path[:-1]
-        return locs.error(
-            path,
-            f"unknown key '{key}' in {'.'.join(map(str, parent)) or 'the top level'}",
-            "check the spelling; the keys allowed are listed in docs/model-format.md",
-        )
+        message = f"unknown key '{key}' in {'.'.join(map(str, parent)) or 'the top level'}"
+        allowed = keys_allowed(schema.ModelFile, err["loc"][:-1])
+        close = difflib.get_close_matches(str(key), allowed, 1, 0.6)
+        if close:
+            return locs.error(path, f"{message} (did you mean '{close[0]}'?)",
+                              f"rename '{key}' to '{close[0]}'")
+        hint = ("check the spelling; the keys allowed here are " + ", ".join(allowed)
+                if allowed else
+                "check the spelling; the keys allowed are listed in docs/model-format.md")
+        return locs.error(path, message, hint)
     if kind == "missing":
         return locs.error(
             path[:-1], f"missing required key '{path[-1]}'",
@@ -230,6 +317,52 @@ def _pydantic_error(exc: ValidationError, locs: Locations) -> ModelError:
         return locs.error(path, f"{where} should be {expected}, not {_describe(value)}",
                           "see docs/model-format.md for what this key holds")
     return locs.error(path, f"{where}: {err['msg']}", "see docs/model-format.md for this key")
+
+
+def _shapes(annotation: Any) -> list[Any]:
+    """``annotation`` without ``Optional``, unions and ``Annotated``: the shapes a value
+    may have (models, ``list[...]``, ``dict[...]``, plain types)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _shapes(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [s for arg in typing.get_args(annotation) if arg is not type(None)
+                for s in _shapes(arg)]
+    return [annotation]
+
+
+def _field_names(model: type[BaseModel]) -> dict[str, Any]:
+    """The keys a model takes as written in a file (aliases where set), with their types."""
+    return {(f.alias or name): f.annotation for name, f in model.model_fields.items()}
+
+
+def keys_allowed(root: type[BaseModel], loc: Sequence[Any]) -> list[str]:
+    """The keys the file schema ``root`` allows in the mapping at pydantic location ``loc``
+    (the location of an unknown key without the key itself), to suggest the nearest one.
+
+    The location is followed through nested models, lists (an index), mappings (a key
+    chosen by the file) and unions (every member that has the next key); parts that name
+    no key (pydantic's markers for a union member or a validator) are passed over."""
+    current: list[Any] = [root]
+    for part in loc:
+        following: list[Any] = []
+        for shape in (s for annotation in current for s in _shapes(annotation)):
+            origin = typing.get_origin(shape)
+            if isinstance(part, int) and origin in (list, tuple):
+                following += [a for a in typing.get_args(shape) if a is not Ellipsis]
+            elif isinstance(shape, type) and issubclass(shape, BaseModel):
+                fields = _field_names(shape)
+                if part in fields:
+                    following.append(fields[part])
+            elif isinstance(part, str) and origin is dict:
+                following.append(typing.get_args(shape)[1])
+        if following:
+            current = following
+    keys: list[str] = []
+    for shape in (s for annotation in current for s in _shapes(annotation)):
+        if isinstance(shape, type) and issubclass(shape, BaseModel):
+            keys += [k for k in _field_names(shape) if k not in keys]
+    return keys
 
 
 _SCALARS = (bool, int, float, datetime.date)
@@ -417,6 +550,7 @@ class _Reader:
         self.locs = locs
         self.base = base
         self.source_texts: dict[str, str] = {}
+        self.raw_texts: dict[str, str] = {}  # as read, for the lines of a nearest passage
 
     def source_text(self, name: str, path: DocPath) -> str | None:
         if name in self.source_texts:
@@ -443,6 +577,7 @@ class _Reader:
                 f"{exc.message}",
                 exc.hint,
             ) from None
+        self.raw_texts[name] = text
         self.source_texts[name] = normalise_text(text)
         return self.source_texts[name]
 
@@ -466,12 +601,10 @@ class _Reader:
             if item.quote is not None:
                 text = self.source_text(item.source, path)
                 if text is not None and normalise_text(item.quote) not in text:
-                    raise self.locs.error(
-                        (*path, "quote"),
-                        f"the quote is not in source '{item.source}'",
-                        "copy the words exactly from the source text (white space and the "
-                        "style of quote marks may differ; nothing else)",
-                    )
+                    message, hint = _quote_not_found(
+                        item.source, str(self.model.sources[item.source].file),
+                        self.raw_texts[item.source], item.quote)
+                    raise self.locs.error((*path, "quote"), message, hint)
         return Evidence(item.source, item.quote, item.assumption, item.note)
 
 

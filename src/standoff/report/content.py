@@ -8,7 +8,7 @@ unsupported one "assumption: …".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from standoff.analysis.claims import ClaimResult, check_claims, concepts_needed, variant_summary
@@ -67,11 +67,13 @@ def build_report(
     concepts: Iterable[str] | None = None,
     variants: Sequence[str] | None = None,
     max_states: int | None = None,
+    progress: Callable[[int, int, str], object] | None = None,
 ) -> ReportContent:
     """Analyse ``conflict`` and the named variants (default: every variant) under
     ``concepts`` (default: Nash, GMR, SMR, SEQ, SIM, plus any a claim names), and check the
     claims in each. An unknown concept raises
-    :class:`~standoff.concepts.UnknownConceptError`."""
+    :class:`~standoff.concepts.UnknownConceptError`. ``progress`` is called as
+    :func:`~standoff.analysis.analyze` calls it, the label naming the variant first."""
     spec = base_spec(conflict.spec)
     default = parse_concepts(concepts)  # the catalogue's keys; DEFAULT_CONCEPTS for None
     needed = concepts_needed([c.claim for c in spec.claims], default)
@@ -79,7 +81,9 @@ def build_report(
     kwargs = {} if max_states is None else {"max_states": max_states}
     runs = []
     for name, variant_conflict in variant_conflicts(conflict, names, **kwargs).items():
-        analysis = analyze(variant_conflict, needed)
+        step = None if progress is None else (
+            lambda done, total, what, name=name: progress(done, total, f"{name}: {what}"))
+        analysis = analyze(variant_conflict, needed, progress=step)
         runs.append(VariantRun(name, describe_variant(spec, name), variant_conflict, analysis,
                                tuple(check_claims(analysis, name, default))))
     return ReportContent(spec, tuple(runs), needed)

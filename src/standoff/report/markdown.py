@@ -46,8 +46,10 @@ class Md(str):
     not escaped again."""
 
 
-#: Characters that mean something to Markdown wherever they stand (backslash first).
-_INLINE = re.compile(r"([\\`*\[\]|~#$])")
+#: Characters that mean something to Markdown wherever they stand: emphasis, code, links,
+#: table cells, headings, maths, and ``<``, ``>``, ``&``, which would start raw HTML, an
+#: autolink, a block quote or a character reference.
+_INLINE = re.compile(r"([\\`*\[\]|~#$<>&])")
 #: ``_`` opens or closes emphasis only at a word boundary; inside a word it is a letter.
 _UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 #: What would start a block (list, heading, rule) at the beginning of a line.
@@ -59,16 +61,19 @@ def md_text(text: object) -> str:
     it reads as the same literal text wherever it is put (a paragraph, a list item, a table
     cell, a heading, an image's alt text).
 
-    ``&``, ``<`` and ``>`` become HTML entities, so no raw HTML passes through; ``\\ ` * [ ]
-    | ~ # $`` and a ``_`` at a word boundary are backslash-escaped (emphasis, code, links,
-    table cells, headings, maths); a leading ``-``, ``+``, ``=`` or ``1.`` cannot start a
-    block; line breaks and tabs become spaces, and other control characters visible escapes
-    (:func:`standoff.output.terminal_text`), so printed Markdown cannot drive a terminal.
+    Every ASCII punctuation character that Markdown gives a meaning is backslash-escaped,
+    which CommonMark reads as the character itself: ``\\ ` * [ ] | ~ # $`` (emphasis, code,
+    links, table cells, headings, maths), ``<``, ``>`` and ``&`` (so no raw HTML, comment,
+    autolink or character reference passes through: ``<script>`` is ``\\<script\\>`` and
+    shows as written) and a ``_`` at a word boundary. No HTML entity is written, so the
+    Markdown source reads as plain text too. A leading ``-``, ``+``, ``=`` or ``1.`` cannot
+    start a block; line breaks and tabs become spaces, and other control characters visible
+    escapes (:func:`standoff.output.terminal_text`), so printed Markdown cannot drive a
+    terminal.
     This is the one escaping function of every Markdown output (reports, ``--format
     markdown`` of every command).
     """
     out = terminal_text(" ".join(str(text).split("\n")).replace("\r", " ").replace("\t", " "))
-    out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     out = _INLINE.sub(r"\\\1", out)
     out = _UNDERSCORE.sub(r"\\_", out)
     match = _BLOCK_START.match(out)

@@ -1,6 +1,11 @@
-"""Pieces every solution concept uses: improvements per decision maker, the opponents."""
+"""Pieces every solution concept uses: improvements per decision maker, the opponents, and
+the hook through which a long computation reports its steps."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 
@@ -32,3 +37,28 @@ def unsanctioned(conflict: Conflict, dm: int, sanction_floor: np.ndarray) -> np.
     """
     ui = improvement_graphs(conflict)[dm]
     return ui.max_over(sanction_floor, empty=-1) > conflict.ranks[dm]
+
+
+#: Where the concept being computed reports its steps (``done, total``): set by
+#: :func:`steps_to` around one kernel call, ``None`` when nobody listens.
+_STEP_HOOK: ContextVar[Callable[[int, int], object] | None] = ContextVar(
+    "standoff_step_hook", default=None)
+
+
+def report_step(done: int, total: int) -> None:
+    """Called by a kernel inside a long computation (SIM works in chunks of states): hands
+    ``done`` of ``total`` steps to the hook of :func:`steps_to`, if one is set."""
+    hook = _STEP_HOOK.get()
+    if hook is not None:
+        hook(done, total)
+
+
+@contextmanager
+def steps_to(hook: Callable[[int, int], object] | None) -> Iterator[None]:
+    """Within the ``with`` block, steps reported with :func:`report_step` go to ``hook``
+    (e.g. a progress bar's label moving within one concept for one decision maker)."""
+    token = _STEP_HOOK.set(hook)
+    try:
+        yield
+    finally:
+        _STEP_HOOK.reset(token)

@@ -20,7 +20,7 @@ import numpy as np
 from standoff.errors import CapacityError
 from standoff.graph.conflict import Conflict
 from standoff.graph.moves import CosetMoves
-from standoff.stability.common import improvement_graphs, opponents
+from standoff.stability.common import improvement_graphs, opponents, report_step
 
 U64 = np.uint64
 
@@ -135,6 +135,7 @@ def _sim_two_cosets(conflict: Conflict, dm: int) -> np.ndarray:
     unstable = np.zeros((n_i, n_j), dtype=bool)
     block = max(1, CHUNK_COMBINATIONS // max(1, n_i * n_j))
     for x0 in range(0, n_i, block):
+        report_step(x0 // block, -(-n_i // block))
         xs = slice(x0, min(n_i, x0 + block))
         # candidate[x, x1, p] = rank_i(x1, y at sorted position p of column x)
         candidate = rank_i[:, order[xs]].transpose(1, 0, 2)
@@ -173,7 +174,9 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
     rank = conflict.ranks[dm]
     product = space.product is not None
     unstable = np.zeros(m, dtype=bool)
-    for lo, hi in _chunks(_combinations_per_state(conflict, dm), m):
+    chunks = _chunks(_combinations_per_state(conflict, dm), m)
+    for step, (lo, hi) in enumerate(chunks):
+        report_step(step, len(chunks))
         n = hi - lo
         states = np.arange(lo, hi, dtype=np.int64)
         # Opponents' joint reactions per state, in CSR form, built opponent by opponent.

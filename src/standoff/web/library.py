@@ -159,10 +159,16 @@ def graph_document(analysis, evolution: dict[str, Any] | None) -> dict[str, Any]
     unilateral improvement for its mover), equilibria per concept and the evolution paths
     from the status quo. Big graphs are cut to :data:`MAX_GRAPH_STATES` states chosen as the
     report's picture chooses them."""
-    from standoff.report.svg import select_states
+    from standoff.graph.picture import select_states
 
     conflict = analysis.conflict
-    shown, note = select_states(analysis, MAX_GRAPH_STATES)
+    strength = np.zeros(conflict.state_count, dtype=np.int64)
+    for concept in analysis.concepts:
+        strength += analysis.equilibrium_mask(concept)
+    on_paths = sorted({step[end] - 1 for path in (evolution or {}).get("paths", [])
+                       for step in path["steps"] for end in ("from", "to")})
+    shown, note = select_states(conflict, strength, on_paths, range(len(conflict.dm_ids)),
+                                MAX_GRAPH_STATES)
     shown_set = set(shown)
     equilibria = analysis.equilibria
     nodes = [{"id": s + 1, "pattern": conflict.pattern(s), "taken": conflict.taken(s),
