@@ -86,9 +86,10 @@ def test_more_than_two_decision_makers_is_refused():
         nonmyopic_stable(standoff.load(EXAMPLES / "elmira.yaml"), 0)
 
 
-def test_bad_horizon_is_an_unknown_concept():
+def test_bad_horizon_is_a_range_error():
     out = run("analyze", EXAMPLES / "chicken.yaml", "--concepts", "l0")
-    assert out.code == 2 and "unknown concept" in out.err
+    assert out.code == 2 and "unknown concept" not in out.err
+    assert "horizon must be from 1 to 1,000, not 0" in out.err
 
 
 def _tie_model() -> dict:

@@ -340,6 +340,13 @@ def _parse_concepts(text: str, start: int, ctx: ClaimContext) -> tuple[str, ...]
         key = word.lower()
         known = key in ctx.concepts or (ctx.known_concept is not None
                                         and ctx.known_concept(key))
+        problem = None
+        if not known and ctx.known_concept is not None:  # l<h> with h out of range
+            from standoff.stability import limited_move_key_problem
+
+            problem = limited_move_key_problem(key)
+        if problem is not None:
+            raise ExpressionError(problem, start + m.start(), "e.g. 'under l2' or 'under nm'")
         if not known:
             raise ExpressionError(
                 f"unknown solution concept '{word}'",

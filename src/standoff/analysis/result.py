@@ -19,7 +19,12 @@ import numpy as np
 from standoff._version import __version__
 from standoff.analysis.explain import Explanation, explain
 from standoff.graph.conflict import Conflict
-from standoff.stability import CONCEPT_NAMES, CONCEPTS, known_concept
+from standoff.stability import (
+    CONCEPT_NAMES,
+    CONCEPTS,
+    known_concept,
+    limited_move_key_problem,
+)
 
 DEFAULT_CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
 #: About this many state ids at most appear in ``repr(analysis)`` (shared by the concepts).
@@ -27,11 +32,16 @@ MAX_REPR_STATES = 100
 _CHOICES = (*DEFAULT_CONCEPTS, "l1, l2, … (limited move, 2 DMs)", "nm (non-myopic, 2 DMs)")
 
 
+class HorizonRangeError(ValueError):
+    """A limited-move concept ``l<h>`` whose horizon is out of range (``l0``, ``l5000``)."""
+
+
 def parse_concepts(concepts: str | Iterable[str] | None) -> tuple[str, ...]:
     """Normalise a concept list (``"nash,seq"`` or an iterable of strings).
 
     Raises TypeError when ``concepts`` (or an item of it) is not a string, ValueError when a
-    concept is unknown or none is given.
+    concept is unknown or none is given (:class:`HorizonRangeError`, a ValueError, when it
+    is ``l<h>`` with h out of range).
     """
     if concepts is None:
         return DEFAULT_CONCEPTS
@@ -48,6 +58,9 @@ def parse_concepts(concepts: str | Iterable[str] | None) -> tuple[str, ...]:
         key = c.strip().lower()
         if not key:
             continue
+        problem = limited_move_key_problem(key)
+        if problem is not None:
+            raise HorizonRangeError(problem)
         if not known_concept(key):
             raise ValueError(
                 f"unknown concept '{c.strip()}'; choose from {', '.join(_CHOICES)}"

@@ -100,9 +100,13 @@ def parse_concepts_option(concepts: str | None, option: str = "--concepts",
                           example: str = "nash,gmr,smr,seq,sim") -> tuple[str, ...]:
     """The concept keys given to ``option``; a bad key is an error naming that option."""
     from standoff.analysis import parse_concepts
+    from standoff.analysis.result import HorizonRangeError
 
     try:
         return parse_concepts(concepts)
+    except HorizonRangeError as exc:
+        raise ModelError(str(exc), file=option, hint=f"e.g. {option} l2 or {option} nm"
+                         ) from None
     except ValueError as exc:
         raise ModelError(str(exc), file=option, hint=f"e.g. {option} {example}") from None
 

@@ -379,11 +379,12 @@ def lookahead_command(
 
     With --all-variants, one explanation per variant (STATE is each variant's own number).
     """
+    from standoff.stability import horizon_range_problem
     from standoff.stability.limited_move import explain_limited_move
 
-    if horizon < 1:
-        raise ModelError("the horizon must be at least 1", file="--horizon",
-                         hint="e.g. --horizon 2")
+    problem = horizon_range_problem(horizon)
+    if problem is not None:
+        raise ModelError(problem, file="--horizon", hint="e.g. --horizon 2")
     selected = select_variants(model, max_states, variant, all_variants)
     labelled = len(selected) > 1 or variant is not None
     sections = []

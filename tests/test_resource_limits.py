@@ -1,0 +1,209 @@
+"""Resources refused before they are spent (issue 16): each analysis estimates its cost
+before it allocates, and refuses with the estimate and a fix (exit code 2, no traceback);
+out-of-range numbers on the command line are refused with the option and the range.
+
+The reproducers are in ``tests/repro``. Tests that would allocate gigabytes on the old code
+run in a child process under an address-space limit (so a regression fails, not the
+machine), or check the refusal with the limits lowered on a small model.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from cli_runner import run
+from conftest import EXAMPLES, ROOT
+from evolution_helpers import any_conflicts, compiled
+from hypothesis import HealthCheck, given, settings
+from model_builders import reference_spec, spec_from_dict
+
+import standoff
+import standoff.reference as ref
+from standoff.errors import CapacityError
+from standoff.graph import compile_model
+from standoff.graph.moves import CosetMoves
+from standoff.stability import limited_move
+from standoff.stability.limited_move import (
+    anticipation,
+    check_anticipation_cost,
+    eventual_cycle,
+    limited_move_stable,
+    nonmyopic_stable,
+)
+
+REPRO = Path(__file__).resolve().parent / "repro"
+
+#: Address space a child process may use: far below what the old code asked for.
+CHILD_MEMORY = 3 * 2**30
+
+
+def run_limited(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python -m standoff ARGS`` in a child process limited to :data:`CHILD_MEMORY` of
+    address space (the hang guard ``timeout`` is generous: it only catches runaways)."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
+
+    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "standoff", *args], capture_output=True,
+                          text=True, timeout=timeout, preexec_fn=limit, env=env, cwd=ROOT)
+
+
+def assert_clean_refusal(out, *phrases: str) -> None:
+    """Exit code 2, no traceback, and each phrase in the message."""
+    assert out.code == 2, (out.code, out.err)
+    assert "Traceback" not in out.err
+    for phrase in phrases:
+        assert phrase in out.err, (phrase, out.err)
+
+
+# -- limited move and non-myopic ----------------------------------------------------------
+
+
+def test_limited_move_on_a_million_states_answers_in_bounded_memory():
+    """20_two_dms_20_options.yaml: 2 x 10 options, 1,048,576 states, 1,023 moves per state
+    and decision maker. The old code listed every move (8 GiB at once); the moves are
+    cosets of a product space, so the anticipation needs none of them listed."""
+    out = run_limited("lookahead", str(REPRO / "20_two_dms_20_options.yaml"), "1", "--dm",
+                      "a")
+    assert out.returncode == 0, out.stderr[-2000:]
+    first = out.stdout.splitlines()[0]
+    assert first.startswith("1 (NNNNNNNNNNNNNNNNNNNN) is L(2) stable for A")
+    assert out.stdout.count("Moving to ") == 1023
+
+
+def _product_model(options: int, extra: dict | None = None) -> dict:
+    """Two decision makers with ``options`` options each and interlocking priorities."""
+    a = {f"a{k}": {"text": f"a{k}"} for k in range(options)}
+    b = {f"b{k}": {"text": f"b{k}"} for k in range(options)}
+    model = {
+        "format": "standoff/1",
+        "title": "product",
+        "decision_makers": {"a": {"name": "A", "options": a},
+                            "b": {"name": "B", "options": b}},
+        "preferences": {
+            "a": {"prioritize": [f"a{k} iff b{k}" for k in range(options)]},
+            "b": {"prioritize": [f"not b{k} or a{k}" for k in range(options)]},
+        },
+    }
+    model.update(extra or {})
+    return model
+
+
+def test_coset_moves_are_never_listed(monkeypatch):
+    """L(h) and NM in a product space work on the cosets: listing the moves (what the old
+    code did, 8 bytes per move and more) is never needed."""
+    conflict = compile_model(spec_from_dict(_product_model(3)))
+    assert all(isinstance(g, CosetMoves) for g in conflict.moves)
+
+    def refuse(self):
+        raise AssertionError("the moves were listed")
+
+    monkeypatch.setattr(CosetMoves, "materialize", refuse)
+    for h in (1, 2, 3, 4):
+        for dm in (0, 1):
+            limited_move_stable(conflict, dm, h)
+    nonmyopic_stable(conflict, 0)
+    monkeypatch.undo()
+    assert_matches_reference(conflict, ref.build(reference_spec(conflict.spec)), (1, 2, 3, 4))
+
+
+def assert_matches_reference(conflict, reference, horizons) -> None:
+    """The anticipated outcome G_h of every state equals the reference's."""
+    for h in horizons:
+        table = ref.anticipation_table(reference, h)[h]
+        engine = anticipation(conflict, h).outcome[h]
+        for i, dm in enumerate(conflict.dm_ids):
+            for s in range(conflict.state_count):
+                assert engine[i, s] + 1 == table[(dm, s + 1)], (h, dm, s + 1)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(any_conflicts(max_dms=2, max_options=5))
+def test_sliced_moves_match_the_reference(model):
+    """Explicit move graphs are walked a slice of sources at a time; with slices of three
+    moves the anticipation still matches the reference at every horizon."""
+    conflict, reference = compiled(model)
+    if len(conflict.dm_ids) != 2:
+        return
+    old = limited_move.MOVES_PER_SLICE
+    limited_move.MOVES_PER_SLICE = 3
+    try:
+        assert_matches_reference(conflict, reference, (1, 2, 3))
+    finally:
+        limited_move.MOVES_PER_SLICE = old
+
+
+def test_long_horizon_is_refused_with_the_estimate(monkeypatch):
+    conflict = standoff.load(EXAMPLES / "chicken.yaml")
+    monkeypatch.setattr(limited_move, "MAX_ANTICIPATION_WORK", 100)
+    with pytest.raises(CapacityError) as info:
+        anticipation(conflict, 50)
+    text = info.value.render()
+    assert "L(50) for 4 states" in text and "over the limit of 100" in text
+    assert "fix: use a smaller horizon" in text
+    assert "limited_move_anticipation" not in conflict._cache  # nothing computed
+
+
+def test_anticipation_memory_is_estimated_before_allocating(monkeypatch):
+    import standoff.graph.states as states
+
+    conflict = standoff.load(EXAMPLES / "chicken.yaml")
+    monkeypatch.setattr(states, "memory_budget", lambda: 1000)
+    with pytest.raises(CapacityError, match=r"would need about .* more than the 1000 B"):
+        check_anticipation_cost(conflict, 100)
+
+
+def test_nonmyopic_is_refused_at_the_first_horizon_over_the_limit(monkeypatch):
+    conflict = standoff.load(EXAMPLES / "cuban_missile_crisis.yaml")
+    first, period = eventual_cycle(standoff.load(EXAMPLES / "cuban_missile_crisis.yaml"))
+    _, per_horizon = limited_move.anticipation_cost(conflict, 1)
+    monkeypatch.setattr(limited_move, "MAX_ANTICIPATION_WORK", per_horizon)
+    assert first + period > 1
+    with pytest.raises(CapacityError) as info:
+        nonmyopic_stable(conflict, 0)
+    assert "NM for" in str(info.value) and "had not after 1 moves" in str(info.value)
+
+
+def test_cli_refuses_a_long_horizon_on_a_big_model():
+    out = run("analyze", REPRO / "20_two_dms_20_options.yaml", "--concepts", "l200")
+    assert_clean_refusal(out, "L(200) for 1,048,576 states", "over the limit of",
+                         "fix: use a smaller horizon")
+
+
+@pytest.mark.parametrize("concept", ["l5000", "l0", "l" + "9" * 5000])
+def test_horizon_out_of_range_is_a_range_error_not_unknown(concept):
+    out = run("analyze", REPRO / "mini.yaml", "--concepts", concept)
+    assert_clean_refusal(out, "--concepts: error:", "horizon must be from 1 to 1,000",
+                         "use nm (non-myopic) for the long run")
+    assert "unknown concept" not in out.err
+    out = run("explain", REPRO / "mini.yaml", "1", "--dm", "a", "--concept", concept)
+    assert_clean_refusal(out, "--concept: error:", "horizon must be from 1 to 1,000")
+
+
+def test_lookahead_horizon_out_of_range_is_refused_at_once():
+    out = run("lookahead", REPRO / "mini.yaml", "1", "--dm", "a", "--horizon", "1000000")
+    assert_clean_refusal(out, "--horizon: error:", "from 1 to 1,000, not 1,000,000")
+    out = run("lookahead", REPRO / "mini.yaml", "1", "--dm", "a", "--horizon", "0")
+    assert_clean_refusal(out, "--horizon: error:", "from 1 to 1,000, not 0")
+
+
+def test_claim_under_a_horizon_out_of_range(tmp_path):
+    text = (REPRO / "mini.yaml").read_text() + (
+        "claims:\n  c1:\n    text: t\n    check: state 4 is an equilibrium under l5000\n")
+    path = tmp_path / "claim.yaml"
+    path.write_text(text)
+    out = run("claims", path)
+    assert_clean_refusal(out, "claim.yaml:", "horizon must be from 1 to 1,000, not 5,000")
+
+
+def test_anticipation_is_stored_compactly():
+    conflict = standoff.load(EXAMPLES / "chicken.yaml")
+    a = anticipation(conflict, 3)
+    assert all(x.dtype == np.int32 for x in a.outcome + a.choice)
