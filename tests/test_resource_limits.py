@@ -207,3 +207,81 @@ def test_anticipation_is_stored_compactly():
     conflict = standoff.load(EXAMPLES / "chicken.yaml")
     a = anticipation(conflict, 3)
     assert all(x.dtype == np.int32 for x in a.outcome + a.choice)
+
+
+# -- coalitions -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [("coalitions",), ("paths", "--coalitions")])
+def test_twelve_decision_makers_are_refused_up_front(args):
+    """09_twelve_dms.yaml: 4,083 coalitions of two or more (4,095 with singletons) over
+    4,096 states. The old code grew to 4 GiB and crashed after a minute or more."""
+    out = run_limited(args[0], str(REPRO / "09_twelve_dms.yaml"), *args[1:], timeout=120)
+    assert out.returncode == 2, out.stderr[-2000:]
+    assert "Traceback" not in out.stderr
+    assert "over 4,096 states) would take about" in out.stderr
+    assert "(coalition, state) pairs, over the limit of 100,000" in out.stderr
+    assert "fix: " in out.stderr
+
+
+def test_named_coalitions_of_many_decision_makers_are_analysed():
+    out = run("coalitions", REPRO / "09_twelve_dms.yaml", "--coalition", "d0+d1", "--format",
+              "json")
+    assert out.code == 0, out.err
+    assert '"members": [\n        "d0",\n        "d1"\n      ]' in out.out
+
+
+def test_coalitions_are_counted_before_they_are_listed(monkeypatch):
+    import standoff.analysis.coalitions as coalitions_module
+    import standoff.analysis.paths as paths_module
+    from standoff.analysis.coalitions import analyze_coalitions
+    from standoff.analysis.paths import reachable_states
+
+    conflict = standoff.load(REPRO / "09_twelve_dms.yaml")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the coalitions were listed")
+
+    monkeypatch.setattr(coalitions_module, "all_coalitions", refuse)
+    monkeypatch.setattr(paths_module, "all_coalitions", refuse)
+    with pytest.raises(CapacityError, match="4,083 coalitions"):
+        analyze_coalitions(conflict)
+    with pytest.raises(CapacityError, match="4,095 coalitions"):
+        reachable_states(conflict, coalitions=True)
+
+
+def test_coalition_reach_matrices_are_released_after_the_analysis():
+    from standoff.analysis.coalitions import analyze_coalitions
+
+    conflict = standoff.load(EXAMPLES / "garrison.yaml")
+    analysis = analyze_coalitions(conflict)
+    kept = [k for r in analysis.coalitions for k in r._engine._cache
+            if isinstance(k, tuple) and k[0] == "matrix"]
+    assert kept == []
+    fresh = analyze_coalitions(standoff.load(EXAMPLES / "garrison.yaml"))
+    for r, f in zip(analysis.coalitions, fresh.coalitions, strict=True):
+        for concept in ("cnash", "cgmr", "csmr", "cseq"):
+            for state in (1, 2, conflict.state_count):
+                assert r.explain(state, concept).to_dict() == f.explain(state, concept).to_dict()
+
+
+def test_paths_share_one_coalition_search(monkeypatch):
+    """Every shortest path and the reachable set come from one search (the old code ran
+    the whole search again for each target: 110 s instead of 9 for 5 decision makers)."""
+    import standoff.analysis.paths as paths_module
+
+    conflict = standoff.load(EXAMPLES / "elmira.yaml")
+    built = []
+    real = paths_module.CoalitionStability
+
+    def counting(*args, **kwargs):
+        built.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(paths_module, "CoalitionStability", counting)
+    reach = paths_module.reachable_states(conflict, coalitions=True)
+    groups = len(built)
+    assert groups == 7 and reach.sum() > 1
+    for target in np.flatnonzero(reach) + 1:
+        assert paths_module.shortest_path(conflict, int(target), coalitions=True) is not None
+    assert len(built) == groups
