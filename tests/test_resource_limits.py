@@ -285,3 +285,40 @@ def test_paths_share_one_coalition_search(monkeypatch):
     for target in np.flatnonzero(reach) + 1:
         assert paths_module.shortest_path(conflict, int(target), coalitions=True) is not None
     assert len(built) == groups
+
+
+# -- bargaining models ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["expected_utility", "spatial"])
+def test_a_thousand_actors_are_refused_with_the_estimate(model):
+    """11_many_actors.yaml: the old code allocated actors³ floats (7.45 GiB) unchecked."""
+    out = run("forecast", REPRO / "11_many_actors.yaml", "--model", model)
+    assert_clean_refusal(out, "11_many_actors.yaml: error:", "with 1,000 actors",
+                         "merge actors into fewer blocs")
+    assert "would need about" in out.err or "vote cells" in out.err
+
+
+def test_spatial_challenges_do_not_build_every_vote(monkeypatch):
+    """Each actor's challenges need only the votes for and against it: the actors³ array
+    of all votes is built once per step (for the positions' probabilities), not once more
+    per actor (actors⁴ work per step before)."""
+    from standoff.bargaining import load_model, run_model
+    from standoff.bargaining import spatial as spatial_module
+
+    model = load_model(ROOT / "examples" / "bargaining" / "ec_emissions.yaml", "auto")
+    actors = len(model.actors)
+    full = []
+    real = spatial_module.votes
+
+    def counting(utility, capability, rule):
+        if utility.shape == (actors, actors):
+            full.append(1)
+        return real(utility, capability, rule)
+
+    monkeypatch.setattr(spatial_module, "votes", counting)
+    result = run_model(model, "spatial").to_json()
+    runs = len(result["issues"])
+    steps = sum(f["steps"] for f in result["issues"].values())
+    assert actors > 2 and steps > 0
+    assert len(full) == steps + runs  # once per step, and once for the final forecast
