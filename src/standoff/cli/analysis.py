@@ -26,7 +26,8 @@ from standoff.errors import ModelError
 
 MaxStates = Annotated[
     int,
-    typer.Option("--max-states", help="Refuse models whose state space would exceed this."),
+    typer.Option("--max-states", min=1,
+                 help="Refuse models whose state space would exceed this (1 or more)."),
 ]
 ModelPath = Annotated[Path, typer.Argument(help="Model file (YAML or JSON).", show_default=False)]
 VariantOption = Annotated[

@@ -37,7 +37,9 @@ from standoff.errors import ModelError
 
 ModelPath = Annotated[Path, typer.Argument(help="Model file (YAML or JSON).", show_default=False)]
 MaxStates = Annotated[
-    int, typer.Option("--max-states", help="Refuse models whose state space would exceed this.")
+    int,
+    typer.Option("--max-states", min=1,
+                 help="Refuse models whose state space would exceed this (1 or more)."),
 ]
 Output = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
