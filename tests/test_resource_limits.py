@@ -49,7 +49,8 @@ def run_limited(*args: str, timeout: float = 300) -> subprocess.CompletedProcess
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
 
-    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    env = {"PYTHONPATH": str(Path(standoff.__file__).resolve().parents[1]),
+           "PATH": "/usr/bin:/bin"}
     return subprocess.run([sys.executable, "-m", "standoff", *args], capture_output=True,
                           text=True, timeout=timeout, preexec_fn=limit, env=env, cwd=ROOT)
 
@@ -325,3 +326,90 @@ def test_spatial_challenges_do_not_build_every_vote(monkeypatch):
     # that happen to weigh as many options as there are actors; before, once more per
     # actor and step
     assert runs <= len(full) < actors * steps
+
+
+def test_exchange_on_200_issues_is_unchanged_and_quick():
+    """14_exchange_200_issues.yaml took 25 s (400 issues: 65 s) in a Python loop over
+    every pair of actors and issues; the candidates are now found with arrays. The result
+    is compared with a loop written out literally on a slice of the file."""
+    from standoff.bargaining import load_model, run_model
+    from standoff.bargaining.exchange import _candidates, _outcomes
+
+    model = load_model(REPRO / "14_exchange_200_issues.yaml", "auto")
+    result = run_model(model, "exchange").to_json()
+    assert len(result["issues"]) == 200
+    n, K = len(model.actors), 12
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 100, (n, K)).astype(float)
+    s = rng.choice([0.0, 0.2, 0.5, 1.0], (n, K))
+    c = np.ones((n, K))
+    has = rng.random((n, K)) > 0.1
+    width = np.full(K, 100.0)
+    w = c * s
+    W = np.where(has, w, 0.0).sum(axis=0)
+    expected = _outcomes(x, w, has)
+    got = sorted(zip(*(a.tolist() for a in _candidates(x, s, w, W, has, width, expected,
+                                                         1e-6)), strict=True))
+    want = []
+    for i in range(n):
+        for j in range(n):
+            for k in range(K):
+                for m in range(K):
+                    if i == j or k == m or not (has[i, k] and has[j, k] and has[i, m]
+                                                and has[j, m]):
+                        continue
+                    if s[i, k] * s[j, m] <= s[i, m] * s[j, k] + 1e-9:
+                        continue
+                    if ((x[i, k] - expected[k]) * (x[j, k] - expected[k]) >= -1e-9
+                            or (x[i, m] - expected[m]) * (x[j, m] - expected[m]) >= -1e-9):
+                        continue
+                    if min(w[j, k], w[i, m], W[k], W[m]) <= 1e-9:
+                        continue
+                    a_max = w[j, k] * abs(x[i, k] - x[j, k]) / W[k] / width[k]
+                    b_max = w[i, m] * abs(x[j, m] - x[i, m]) / W[m] / width[m]
+                    ratio = (s[i, k] + s[j, k]) / (s[i, m] + s[j, m])
+                    a, b = ((a_max, ratio * a_max) if ratio * a_max <= b_max
+                            else (b_max / ratio, b_max))
+                    gain = s[i, k] * a - s[i, m] * b
+                    if gain > 1e-6:
+                        want.append((gain, i, j, k, m, a, b))
+    assert got == sorted(want) and want
+
+
+def test_exchange_too_large_is_refused(monkeypatch):
+    from standoff.bargaining import exchange as exchange_module
+    from standoff.bargaining import load_model, run_model
+
+    model = load_model(REPRO / "14_exchange_200_issues.yaml", "auto")
+    monkeypatch.setattr(exchange_module, "MAX_EXCHANGE_COMBINATIONS", 10**6)
+    with pytest.raises(CapacityError, match="6 actors and 200 issues"):
+        run_model(model, "exchange")
+
+
+def test_package_deal_on_500_issues_is_refused_before_the_programme():
+    """19_zopa_qm_500_issues.yaml under a qualified majority: 15 s and more of dense
+    simplex before; now refused at once with the size of the programme."""
+    out = run("zopa", REPRO / "19_zopa_qm_500_issues.yaml", "--rule", "qualified_majority",
+              "--threshold", "0.5")
+    assert_clean_refusal(out, "19_zopa_qm_500_issues.yaml: error: the package deal over "
+                         "500 issues", "tableau updates, over the limit", "fix: ")
+
+
+# -- integer options on the command line -----------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["0", "-3"])
+@pytest.mark.parametrize("command", [("check",), ("analyze",), ("states",),
+                                     ("explain", "1", "--dm", "a"), ("claims",),
+                                     ("coalitions",), ("lookahead", "1", "--dm", "a")])
+def test_max_states_below_one_is_a_usage_error(command, value):
+    """mini.yaml with --max-states 0 ended in a ValueError traceback."""
+    out = run(command[0], REPRO / "mini.yaml", *command[1:], f"--max-states={value}")
+    assert out.code == 2 and "Traceback" not in out.err
+    assert "--max-states" in out.err and "greater than or equal to 1" in out.err
+
+
+def test_rounds_of_a_model_are_bounded_by_its_cost():
+    out = run("forecast", ROOT / "examples" / "bargaining" / "ec_emissions.yaml", "--model",
+              "expected_utility", "--rounds", "1000000000", "-o", "stop=rounds")
+    assert_clean_refusal(out, "1,000,000,000 rounds", "over the limit")
