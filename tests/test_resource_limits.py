@@ -30,7 +30,6 @@ from standoff.graph.moves import CosetMoves
 from standoff.stability import limited_move
 from standoff.stability.limited_move import (
     anticipation,
-    check_anticipation_cost,
     eventual_cycle,
     limited_move_stable,
     nonmyopic_stable,
@@ -154,6 +153,7 @@ def test_long_horizon_is_refused_with_the_estimate(monkeypatch):
 
 def test_anticipation_memory_is_estimated_before_allocating(monkeypatch):
     import standoff.graph.states as states
+    from standoff.stability.limited_move import check_anticipation_cost
 
     conflict = standoff.load(EXAMPLES / "chicken.yaml")
     monkeypatch.setattr(states, "memory_budget", lambda: 1000)
