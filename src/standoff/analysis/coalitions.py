@@ -13,6 +13,7 @@ Golden case (Elmira, 9 states): MoE and Uniroyal together move 5 → 6 → 8, an
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,13 +23,13 @@ import numpy as np
 from standoff.analysis.paths import all_coalitions
 from standoff.concepts import COALITIONS, Concept, resolve
 from standoff.concepts import label as concept_label
-from standoff.errors import CapacityError, ParameterError
+from standoff.errors import ParameterError
 from standoff.graph.conflict import Conflict
-from standoff.graph.states import format_bytes, memory_budget
+from standoff.graph.states import check_cost
 from standoff.provenance import Provenance, of_model
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
 from standoff.stability.sequences import MAX_MATRIX_STATES
-from standoff.words import html_lines, html_table
+from standoff.words import html_lines, html_table, plural
 
 
 @dataclass(frozen=True)
@@ -199,47 +200,91 @@ def parse_coalition(conflict: Conflict, text: str) -> tuple[int, ...]:
 #: search runs in Python at roughly a microsecond per visit, so this is about two minutes.
 MAX_COALITION_WORK = 10**8
 
+#: Most (coalition, state) pairs examined one by one in Python (each coalition's
+#: improvements and its four stabilities are decided state by state, at 100 to 300 µs per
+#: state): up to about half a minute. A model with n decision makers has 2^n − n − 1
+#: coalitions of two or more, so this also bounds how many decision makers are analysed
+#: together (8 with one option each; 5 with two).
+MAX_COALITION_PAIRS = 100_000
 
-def check_coalition_cost(conflict: Conflict, groups: Sequence[tuple[int, ...]]) -> None:
+
+def coalition_count(n: int, min_size: int = 2) -> int:
+    """The number of groups of at least ``min_size`` of ``n`` decision makers."""
+    return sum(math.comb(n, k) for k in range(max(min_size, 0), n + 1))
+
+
+def check_coalition_count(conflict: Conflict, count: int, what: str = "coalition analysis",
+                          steps: float | None = None, hint: str | None = None) -> None:
+    """Refuse, before the coalitions are even listed, ``count`` coalitions examined state by
+    state (:data:`MAX_COALITION_PAIRS`), or ``steps`` search steps over them
+    (:data:`MAX_COALITION_WORK`). ``hint`` replaces the default fix (name fewer
+    coalitions)."""
+    m = conflict.state_count
+    n = len(conflict.dm_ids)
+    hint = hint or ("name the coalitions to analyse (--coalition a+b, repeatable; coalitions= "
+                    f"in the library) instead of all {count:,} of the {n} decision makers, or "
+                    "give the model fewer decision makers or states")
+    where = conflict.spec.file
+    what = f"{what} ({plural(count, 'coalition')} over {plural(m, 'state')})"
+    check_cost(what, work=count * m, work_limit=MAX_COALITION_PAIRS,
+               unit="(coalition, state) pairs", file=where, hint=hint)
+    if steps is not None:
+        check_cost(what, work=steps, work_limit=MAX_COALITION_WORK, unit="search steps",
+                   file=where, hint=hint)
+
+
+def reach_matrix_bytes(conflict: Conflict, group: Sequence[int]) -> int:
+    """Peak bytes of :func:`~standoff.stability.sequences.all_legal_reach` for ``group``:
+    a row of bits per state for each member and three working copies, one gathered row per
+    move, and the unpacked states x states result (three copies while it is transposed)."""
+    m = conflict.state_count
+    words = (m + 63) // 64
+    moves = max(int(np.asarray(conflict.moves[j].counts()).sum()) for j in group)
+    return 8 * words * (3 * moves + (len(group) + 2) * m) + 3 * m * m
+
+
+def check_coalition_cost(conflict: Conflict, groups: Sequence[tuple[int, ...]],
+                         retained: bool = False, what: str = "coalition analysis") -> None:
     """Refuse, before computing, coalition analyses that would not finish or not fit.
 
-    A coalition of several decision makers (and, for CSMR, its opponents) needs the set of
-    states it reaches by legal sequences from every state. Up to
+    Every coalition is examined state by state (:func:`check_coalition_count`). A coalition
+    of several decision makers (and, for CSMR, its opponents) needs the set of states it
+    reaches by legal sequences from every state. Up to
     :data:`~standoff.stability.sequences.MAX_MATRIX_STATES` states these sets are one bit
-    matrix (work: moves x states/64 per round, memory: states^2 bits plus one gathered row
-    per move); beyond, a search from each state (work: states x moves). Single decision
-    makers only need their own moves.
+    matrix (work: moves x states/64 per round, memory: :func:`reach_matrix_bytes`, one
+    coalition at a time unless ``retained``, when every coalition's states x states result
+    is kept at once); beyond, a search from each state (work: states x moves, over all the
+    coalitions). Single decision makers only need their own moves.
     """
+    check_coalition_count(conflict, len(groups), what)
     m = conflict.state_count
     n = len(conflict.dm_ids)
     moves = [int(np.asarray(conflict.moves[j].counts()).sum()) for j in range(n)]
-    words = (m + 63) // 64
-    budget = memory_budget()
+    peak = kept = work = searched = 0
     for members in groups:
         opponents = tuple(j for j in range(n) if j not in members)
-        for group in (members, opponents):
+        for group in (members, opponents) if not retained else (members,):
             if len(group) < 2:
                 continue
-            total = sum(moves[j] for j in group)
-            names = "+".join(conflict.dm_ids[j] for j in members)
             if m <= MAX_MATRIX_STATES:
-                need = 8 * words * (3 * max(moves[j] for j in group) + (len(group) + 2) * m)
-                if need > budget:
-                    raise CapacityError(
-                        f"coalition analysis of {names} would need about {format_bytes(need)} "
-                        f"for the reachable sets of {m:,} states, more than the "
-                        f"{format_bytes(budget)} available", file=conflict.spec.file,
-                        hint="give the decision makers fewer options, or analyse single "
-                             "decision makers (analyze) instead of coalitions")
-                continue
-            work = m * total
-            if work > MAX_COALITION_WORK:
-                raise CapacityError(
-                    f"coalition analysis of {names} would search legal sequences from each of "
-                    f"the {m:,} states over {total:,} moves (about {work:.1e} steps), more "
-                    f"than the limit of {MAX_COALITION_WORK:.0e}", file=conflict.spec.file,
-                    hint="coalition concepts need every state's reachable set; give the "
-                         "decision makers fewer options or add feasibility constraints")
+                peak = max(peak, kept + reach_matrix_bytes(conflict, group))
+                kept += m * m if retained else 0
+            else:
+                searched += sum(moves[j] for j in group)
+                work += m * sum(moves[j] for j in group)
+    if m <= MAX_MATRIX_STATES:
+        # the reachable sets of one coalition (members and opponents) are kept while it is
+        # analysed
+        check_cost(f"{what} ({plural(len(groups), 'coalition')} over {plural(m, 'state')})",
+                   memory=peak + (0 if retained else 2 * m * m), file=conflict.spec.file,
+                   hint="give the decision makers fewer options, or analyse single decision "
+                   "makers (analyze) instead of coalitions")
+        return
+    check_cost(f"{what} ({plural(len(groups), 'coalition')}), searching legal sequences from "
+               f"each of the {m:,} states over {searched:,} moves,", work=work,
+               work_limit=MAX_COALITION_WORK, unit="steps", file=conflict.spec.file,
+               hint="coalition concepts need every state's reachable set; give the "
+               "decision makers fewer options or add feasibility constraints")
 
 
 def analyze_coalitions(
@@ -253,6 +298,7 @@ def analyze_coalitions(
     indices); default every group of at least ``min_size`` decision makers.
     """
     if coalitions is None:
+        check_coalition_count(conflict, coalition_count(len(conflict.dm_ids), min_size))
         groups = all_coalitions(conflict, min_size)
     else:
         groups = []
@@ -275,6 +321,7 @@ def analyze_coalitions(
             k: [int(s) + 1 for s in np.flatnonzero(engine.stable(k))]
             for k in COALITIONS.concept_keys()
         }
+        engine.release()  # the reachable sets are rebuilt if an explanation needs them
         results.append(CoalitionResult(conflict, tuple(conflict.dm_ids[i] for i in members),
                                        improvements, stable, engine))
     provenance = of_model(conflict.spec, COALITIONS.concept_keys(),

@@ -194,16 +194,54 @@ def all_coalitions(conflict: Conflict, min_size: int = 1) -> list[tuple[int, ...
     return [c for size in range(min_size, n + 1) for c in combinations(range(n), size)]
 
 
+def _checked_coalitions(conflict: Conflict) -> list[tuple[int, ...]]:
+    """Every coalition (singletons included) for coalitional steps, after refusing searches
+    that would not finish or not fit: the search finds each coalition's improvements from
+    each state reached, expands each state at most twice (trying every coalition), and
+    keeps every coalition's reachable sets while it runs."""
+    from standoff.analysis.coalitions import (
+        check_coalition_cost,
+        check_coalition_count,
+        coalition_count,
+    )
+
+    n = len(conflict.dm_ids)
+    count = coalition_count(n, 1)
+    what = "the search for paths with coalitional steps"
+    check_coalition_count(
+        conflict, count, what, steps=2.0 * conflict.state_count * count,
+        hint=f"coalitional steps may be taken by any of the {count:,} groups of the {n} "
+        "decision makers; leave out --coalitions (unilateral improvements only), or give "
+        "the model fewer decision makers or states")
+    groups = all_coalitions(conflict)
+    check_coalition_cost(conflict, groups, retained=True, what=what)
+    return groups
+
+
 def _coalition_search(
     conflict: Conflict, start: int, coalitions: Sequence[tuple[int, ...]]
 ) -> dict[tuple[int, int], tuple[int, int] | None]:
-    """BFS over (state, last coalition); steps are coalitional improvements."""
+    """BFS over (state, last coalition); steps are coalitional improvements. The result is
+    kept on the conflict, so the reachable states and every shortest path from ``start``
+    share one search.
+
+    A state is expanded at most twice: once reached with two different last coalitions
+    g1 and g2, every coalition may move next from it (any but g1 after the first, g1 after
+    the second), and those expansions came first, so a third would find nothing new. The
+    parent map is exactly that of expanding every node."""
+    key = ("coalition_search", start, tuple(coalitions))
+    if key in conflict._cache:
+        return conflict._cache[key]
     groups = [CoalitionStability(conflict, tuple(c)) for c in coalitions]
     parent: dict[tuple[int, int], tuple[int, int] | None] = {(start, -1): None}
+    expansions = np.zeros(conflict.state_count, dtype=np.int8)
     queue = deque([(start, -1)])
     while queue:
         node = queue.popleft()
         s, last = node
+        if expansions[s] >= 2:
+            continue
+        expansions[s] += 1
         for g, group in enumerate(groups):
             if g == last:
                 continue
@@ -212,6 +250,7 @@ def _coalition_search(
                 if nxt not in parent:
                     parent[nxt] = node
                     queue.append(nxt)
+    conflict._cache[key] = parent
     return parent
 
 
@@ -252,7 +291,7 @@ def reachable_states(
     out = np.zeros(conflict.state_count, dtype=bool)
     out[s0] = True
     if coalitions:
-        for s, _ in _coalition_search(conflict, s0, all_coalitions(conflict)):
+        for s, _ in _coalition_search(conflict, s0, _checked_coalitions(conflict)):
             out[s] = True
         return out
     search = _search(conflict, s0, improving=moves == "ui")
@@ -280,7 +319,7 @@ def shortest_path(
         raise ParameterError(f"state {target} does not exist", parameter="target",
                              hint=f"states are numbered 1 to {conflict.state_count}")
     if coalitions:
-        groups = all_coalitions(conflict)
+        groups = _checked_coalitions(conflict)
         parent = _coalition_search(conflict, s0, groups)
         return _coalition_path(conflict, parent, groups, s0, target - 1)
     return _path_from_search(conflict, _search(conflict, s0, moves == "ui"), target - 1)

@@ -67,6 +67,77 @@ def _outcomes(x: np.ndarray, w: np.ndarray, has: np.ndarray) -> np.ndarray:
         tot > _EPS, tot, 1.0), plain)
 
 
+def _candidates(
+    x: np.ndarray, s: np.ndarray, w: np.ndarray, W: np.ndarray, has: np.ndarray,
+    width: np.ndarray, expected: np.ndarray, min_gain: float,
+) -> tuple[np.ndarray, ...]:
+    """Every profitable exchange: actor i demands on issue k (j moves towards i there) and
+    supplies on issue m (i moves towards j), for every ordered pair of actors, as arrays
+    ``(gain, i, j, k, m, a, b)``. The conditions, per pair of issues: both actors hold
+    stances on both; i cares relatively more about k than j does
+    (s_ik s_jm > s_im s_jk); the two sit on opposite sides of the expected outcome on each
+    issue; the weights involved are positive. The shifts ``a`` (on k) and ``b`` (on m) are
+    the largest with equal gain for both, and the gain must exceed ``min_gain``. Computed
+    for all pairs of issues at once (the same arithmetic, element by element, as one pair
+    at a time)."""
+    n, K = x.shape
+    deviation = x - expected[None, :]
+    different = ~np.eye(K, dtype=bool)
+    weighty = W > _EPS
+    parts: list[tuple[np.ndarray, ...]] = []
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                continue
+            both = has[i] & has[j]
+            opposed = deviation[i] * deviation[j] < -_EPS
+            demand = both & opposed & (w[j] > _EPS) & weighty  # usable as issue k
+            supply = both & opposed & (w[i] > _EPS) & weighty  # usable as issue m
+            ok = demand[:, None] & supply[None, :] & different
+            ok &= np.outer(s[i], s[j]) > np.outer(s[j], s[i]) + _EPS
+            k, m = np.nonzero(ok)
+            if not k.size:
+                continue
+            a_max = w[j, k] * np.abs(x[i, k] - x[j, k]) / W[k] / width[k]
+            b_max = w[i, m] * np.abs(x[j, m] - x[i, m]) / W[m] / width[m]
+            ratio = (s[i, k] + s[j, k]) / (s[i, m] + s[j, m])
+            first = ratio * a_max <= b_max
+            a = np.where(first, a_max, b_max / ratio)
+            b = np.where(first, ratio * a_max, b_max)
+            gain = s[i, k] * a - s[i, m] * b
+            keep = gain > min_gain
+            if keep.any():
+                count = int(keep.sum())
+                parts.append((gain[keep], np.full(count, i), np.full(count, j), k[keep],
+                              m[keep], a[keep], b[keep]))
+    if not parts:
+        empty = np.zeros(0)
+        index = np.zeros(0, dtype=np.int64)
+        return empty, index, index, index, index, empty, empty
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
+
+
+def _gain_order(gain: np.ndarray, *keys: np.ndarray) -> list[int]:
+    """The order in which exchanges are taken: larger gain first; gains equal to 12
+    significant digits (the same gain computed along two paths can differ in the last
+    bits) in the order of ``keys`` (actors, then issues).
+
+    Rounding to 12 digits keeps the order of the gains and moves a gain by at most 5e-12
+    of its size, and two different gains that round alike differ by less than 1e-11 of
+    their size. So only the distinct gains with a neighbour closer than 1e-10 (relative)
+    are rounded; the others keep their exact value, which sorts them the same way.
+    """
+    values, inverse = np.unique(gain, return_inverse=True)
+    close = np.abs(np.diff(values)) <= 1e-10 * np.maximum(np.abs(values[1:]),
+                                                          np.abs(values[:-1]))
+    near = np.zeros(values.shape, dtype=bool)
+    near[1:] |= close
+    near[:-1] |= close
+    key = values.copy()
+    key[near] = [float(f"{v:.12g}") for v in values[near].tolist()]
+    return np.lexsort((*keys[::-1], -key[inverse.reshape(-1)])).tolist()
+
+
 def exchange_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, has: np.ndarray,
                    width: np.ndarray, min_gain: float = 1e-6,
                    ) -> tuple[np.ndarray, list[dict[str, Any]]]:
@@ -79,58 +150,59 @@ def exchange_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, has: np.ndarray,
     w = c * s
     W = np.where(has, w, 0.0).sum(axis=0)
     expected = _outcomes(x, w, has)
-    cands = []
-    for i in range(n):
-        for j in range(n):
-            if i == j:
-                continue
-            for k in range(K):
-                for m in range(K):
-                    if k == m or not (has[i, k] and has[j, k] and has[i, m] and has[j, m]):
-                        continue
-                    # i demands on k, supplies on m
-                    if s[i, k] * s[j, m] <= s[i, m] * s[j, k] + _EPS:
-                        continue
-                    if (x[i, k] - expected[k]) * (x[j, k] - expected[k]) >= -_EPS:
-                        continue
-                    if (x[i, m] - expected[m]) * (x[j, m] - expected[m]) >= -_EPS:
-                        continue
-                    if w[j, k] <= _EPS or w[i, m] <= _EPS or W[k] <= _EPS or W[m] <= _EPS:
-                        continue
-                    a_max = w[j, k] * abs(x[i, k] - x[j, k]) / W[k] / width[k]
-                    b_max = w[i, m] * abs(x[j, m] - x[i, m]) / W[m] / width[m]
-                    ratio = (s[i, k] + s[j, k]) / (s[i, m] + s[j, m])
-                    if ratio * a_max <= b_max:
-                        a, b = a_max, ratio * a_max
-                    else:
-                        a, b = b_max / ratio, b_max
-                    gain = s[i, k] * a - s[i, m] * b
-                    if gain > min_gain:
-                        cands.append((gain, i, j, k, m, a, b))
-    # larger gain first; gains equal to 12 significant digits (the same gain computed along
-    # two paths can differ in the last bits) are taken in actor, then issue order
-    cands.sort(key=lambda t: (-float(f"{t[0]:.12g}"), t[1], t[2], t[3], t[4]))
-    used: set[tuple[int, int]] = set()
+    gain, demander, supplier, demanded, supplied, a, b = _candidates(
+        x, s, w, W, has, width, expected, min_gain)
+    order = _gain_order(gain, demander, supplier, demanded, supplied)
+    used = np.zeros((n, K), dtype=bool).tolist()
     new = x.copy()
     done = []
-    for gain, i, j, k, m, a, b in cands:
-        stances = {(i, k), (j, k), (i, m), (j, m)}
-        if stances & used:
+    rows = zip(order, demander[order].tolist(), supplier[order].tolist(),
+               demanded[order].tolist(), supplied[order].tolist(), strict=True)
+    for t, i, j, k, m in rows:
+        if used[i][k] or used[j][k] or used[i][m] or used[j][m]:
             continue
-        used |= stances
-        dxj = a * width[k] * W[k] / w[j, k]
-        dxi = b * width[m] * W[m] / w[i, m]
+        used[i][k] = used[j][k] = used[i][m] = used[j][m] = True
+        dxj = a[t] * width[k] * W[k] / w[j, k]
+        dxi = b[t] * width[m] * W[m] / w[i, m]
         new[j, k] = x[j, k] + np.sign(x[i, k] - x[j, k]) * dxj
         new[i, m] = x[i, m] + np.sign(x[j, m] - x[i, m]) * dxi
         done.append({"demander": i, "supplier": j, "issue_demanded": k, "issue_supplied": m,
-                     "gain": float(gain), "shift_supplier": float(dxj),
+                     "gain": float(gain[t]), "shift_supplier": float(dxj),
                      "shift_demander": float(dxi)})
     return new, done
 
 
+#: Most (demander, supplier, issue demanded, issue supplied) combinations examined over a
+#: run: about 0.5 µs each when most are profitable (the exchanges are then sorted and
+#: taken one by one), so up to about a minute.
+MAX_EXCHANGE_COMBINATIONS = 10**8
+
+
+def check_cost(model: BargainingModel, opt: ExchangeOptions) -> None:
+    """Refuse, before the first round, a run that would examine more than
+    :data:`MAX_EXCHANGE_COMBINATIONS` combinations of two actors and two issues, or whose
+    candidate exchanges of one round (about 120 bytes each, at most one per combination)
+    would not fit in memory."""
+    from standoff.graph.states import check_cost as refuse_over
+    from standoff.words import plural
+
+    n, K = len(model.actors), len(model.issues)
+    per_round = n * (n - 1) * K * (K - 1)
+    refuse_over(
+        f"the exchange model with {plural(n, 'actor')} and {plural(K, 'issue')} "
+        f"({plural(opt.rounds, 'round')})",
+        memory=120 * per_round, work=per_round * max(opt.rounds, 1),
+        work_limit=MAX_EXCHANGE_COMBINATIONS,
+        unit="combinations of two actors and two issues", file=model.path,
+        hint="every pair of actors may trade on every pair of issues: split the file into "
+        "groups of related issues, or use -o rounds=N with a smaller N")
+
+
 def exchange(model: BargainingModel, options: ExchangeOptions | None = None) -> Forecast:
-    """Run the equal-gain exchange model over all issues of ``model`` (see module doc)."""
+    """Run the equal-gain exchange model over all issues of ``model`` (see module doc);
+    refused first by :func:`check_cost` when too large."""
     opt = options or ExchangeOptions()
+    check_cost(model, opt)
     actors = [a.id for a in model.actors]
     index = {a: k for k, a in enumerate(actors)}
     K = len(model.issues)

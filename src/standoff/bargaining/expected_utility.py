@@ -321,9 +321,36 @@ def forecast_issue(issue: Issue, opt: EUOptions) -> IssueForecast:
     )
 
 
+#: Most (voter, challenger, target) cells computed over a whole run: at a few nanoseconds
+#: per cell and operation, up to about half a minute.
+MAX_VOTE_CELLS = 2 * 10**9
+
+
+def check_cost(model: BargainingModel, opt: EUOptions) -> None:
+    """Refuse, before any round, a run whose vote arrays (actors³ numbers per issue, about
+    four such arrays at once) would not fit in memory, or whose rounds would compute more
+    than :data:`MAX_VOTE_CELLS` cells (up to three expected-utility tables per round)."""
+    from standoff.graph.states import check_cost as refuse_over
+    from standoff.words import plural
+
+    tables = 1 + (opt.risk != "neutral") + (opt.perspective == "receiver")
+    largest = max((len(i.actors) for i in model.issues), default=0)
+    cells = sum(len(i.actors) ** 3 for i in model.issues) * tables * max(opt.rounds, 1)
+    refuse_over(
+        f"the expected-utility model with {plural(largest, 'actor')} on an issue "
+        f"({plural(len(model.issues), 'issue')}, {plural(opt.rounds, 'round')})",
+        memory=4 * 8 * largest**3, work=cells, work_limit=MAX_VOTE_CELLS,
+        unit="vote cells (actors³ per issue, table and round)", file=model.path,
+        hint="the model compares every actor's vote on every pair of actors (actors³ "
+        "numbers): merge actors into fewer blocs or use the compromise or median model; "
+        "-o rounds=N with a smaller N shortens the run")
+
+
 def expected_utility(model: BargainingModel, options: EUOptions | None = None) -> Forecast:
-    """Run the expected-utility model on every issue of ``model``."""
+    """Run the expected-utility model on every issue of ``model`` (refused first by
+    :func:`check_cost` when too large)."""
     opt = options or EUOptions()
+    check_cost(model, opt)
     out = {i.id: forecast_issue(i, opt) for i in model.issues}
     return Forecast("expected_utility", out, describe(opt),
                     "Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011")

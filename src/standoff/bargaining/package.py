@@ -52,6 +52,31 @@ MAX_COALITIONS = 2000
 """Default limit on the minimal winning coalitions checked under a qualified majority."""
 
 
+#: Most tableau entries updated by one linear programme, estimated as (rows x columns)
+#: per pivot and about one pivot per row: roughly ten seconds of work.
+MAX_SIMPLEX_WORK = 3 * 10**9
+
+
+def check_simplex_cost(rows: int, variables: int, issues: int, file: str | None = None
+                       ) -> None:
+    """Refuse (:class:`CapacityError`), before it is built, a package-deal linear
+    programme whose dense simplex tableau (rows x (variables + 2 rows) numbers) would not
+    fit in memory or would take more than :data:`MAX_SIMPLEX_WORK` entry updates;
+    ``file`` is the bargaining file, named in the message."""
+    from standoff.graph.states import check_cost
+    from standoff.words import plural
+
+    columns = variables + 2 * rows + 1
+    check_cost(
+        f"the package deal over {plural(issues, 'issue')} (a linear programme of "
+        f"{plural(rows, 'constraint')} and {plural(variables, 'variable')})",
+        memory=3 * 8 * rows * columns, work=float(rows) * columns * rows,
+        work_limit=MAX_SIMPLEX_WORK, unit="tableau updates", file=file,
+        hint="the package deal weighs every issue against every other in one programme: "
+        "check fewer issues at a time (split the file), or read the per-issue zones, which "
+        "need no programme")
+
+
 def simplex_max(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[str, np.ndarray, float]:
     """Maximise c.z subject to a z <= b, z >= 0 (two-phase simplex, Bland's rule).
 
@@ -89,23 +114,27 @@ def simplex_max(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[str, np.nd
     tab[:, -1] = b
 
     def run(cost: np.ndarray, allowed: np.ndarray) -> str:
+        # each pivot works on whole columns and rows at once (the same arithmetic, entry
+        # by entry, as one row at a time)
         while True:
             cb = cost[basis]
             reduced = cost - cb @ tab[:, :-1]
-            enter = next((j for j in range(width) if allowed[j] and reduced[j] > _EPS), None)
-            if enter is None:
+            entering = np.flatnonzero(allowed & (reduced > _EPS))
+            if not entering.size:
                 return "optimal"
+            enter = int(entering[0])  # Bland: the first improving column
             col = tab[:, enter]
-            rows = [r for r in range(m) if col[r] > _EPS]
-            if not rows:
+            rows = np.flatnonzero(col > _EPS)
+            if not rows.size:
                 return "unbounded"
-            ratios = [(tab[r, -1] / col[r], basis[r], r) for r in rows]
-            best = min(q for q, _, _ in ratios)
-            leave = min((bv, r) for q, bv, r in ratios if q <= best + _EPS)[1]
+            ratios = tab[rows, -1] / col[rows]
+            tied = rows[ratios <= ratios.min() + _EPS]
+            leave = int(tied[np.argmin(basis[tied])])  # Bland: the smallest basic variable
             tab[leave] /= tab[leave, enter]
-            for r in range(m):
-                if r != leave and abs(tab[r, enter]) > 0:
-                    tab[r] -= tab[r, enter] * tab[leave]
+            factor = tab[:, enter].copy()
+            factor[leave] = 0.0
+            change = np.abs(factor) > 0
+            tab[change] -= factor[change, None] * tab[leave]
             basis[leave] = enter
 
     allowed = np.ones(width, dtype=bool)
@@ -148,6 +177,7 @@ class _Package:
     sal: np.ndarray
     has: np.ndarray
     limits: list[list[tuple[int, float, float]]]  # per actor: (issue index, lo, hi)
+    file: str | None = None  # the bargaining file, for error messages
 
 
 def _setup(model: BargainingModel) -> _Package:
@@ -172,7 +202,7 @@ def _setup(model: BargainingModel) -> _Package:
         hi=np.array([i.high for i in issues], dtype=float),
         width=np.array([i.width for i in issues], dtype=float),
         q=np.array([i.status_quo for i in issues], dtype=float),
-        pos=pos, sal=sal, has=has, limits=limits,
+        pos=pos, sal=sal, has=has, limits=limits, file=model.path,
     )
 
 
@@ -234,6 +264,7 @@ def _solve(pk: _Package, members: list[int]) -> dict[str, Any]:
                              for k in range(K) if has[i, k])))
     c = np.zeros(nvar)
     c[K + U], c[K + U + 1] = 1.0, -1.0
+    check_simplex_cost(len(rows), nvar, K, pk.file)
     status, z, value = simplex_max(c, np.array(rows), np.array(rhs))
     if status != "optimal":
         return {"exists": False, "maximin_gain": None, "outcome": None, "note": status}

@@ -161,8 +161,12 @@ def risk_utility(v: np.ndarray, risk: np.ndarray) -> np.ndarray:
 
 def votes(utility: np.ndarray, capability: np.ndarray, rule: str) -> np.ndarray:
     """Rule 2: W[k, a, b], actor k's vote for option a over option b."""
-    du = utility[:, :, None] - utility[:, None, :]
-    c = capability[:, None, None]
+    return _vote(utility[:, :, None] - utility[:, None, :], capability[:, None, None], rule)
+
+
+def _vote(du: np.ndarray, c: np.ndarray, rule: str) -> np.ndarray:
+    """Rule 2 on utility differences ``du`` (voters on axis 0) and capabilities ``c``
+    (shaped to broadcast against ``du``)."""
     if rule == "prop":
         return c * du
     if rule == "binary":
@@ -298,9 +302,11 @@ def step(state: SMPState, opt: SMPOptions) -> tuple[SMPState, StepRecord]:
     bargains: list[Bargain] = []
     for i in range(n):
         u = risk_utility(v, perceived_risk(risk, i, opt.risk_adjust))
-        w = votes(u, c, opt.voting)
-        strength = np.clip(w[:, i, :], 0.0, None).sum(axis=0)  # S(i:j) for every j
-        against = np.clip(w[:, :, i], 0.0, None).sum(axis=0)  # S(j:i)
+        # votes(u, c)[:, i, :] and [:, :, i], without the actors³ array of all the votes
+        strength = np.clip(_vote(u[:, i, None] - u, c[:, None], opt.voting), 0.0,
+                           None).sum(axis=0)  # S(i:j) for every j
+        against = np.clip(_vote(u - u[:, i, None], c[:, None], opt.voting), 0.0,
+                          None).sum(axis=0)  # S(j:i)
         prob = pair_probability(strength, against, opt.victory)
         loss = u[i, i] - u[i, :]
         gain = (2.0 * prob - 1.0) * loss / n
@@ -417,9 +423,37 @@ def _arrays(model: BargainingModel, issue_ids: list[str]
     return actors, x, s, c, low, width
 
 
+#: Most (voter, option, option) cells computed over a whole run: at about 35 ns per cell
+#: (each actor's challenges are computed one actor at a time), up to about 20 seconds.
+MAX_VOTE_CELLS = 5 * 10**8
+
+
+def check_cost(model: BargainingModel, opt: SMPOptions) -> None:
+    """Refuse, before any step, a run whose vote arrays (actors³ numbers: each actor's vote
+    on every pair of positions, about three such arrays at once) would not fit in memory,
+    or whose steps would compute more than :data:`MAX_VOTE_CELLS` cells (per step: the
+    positions' probabilities, then each actor's challenges, actors² each)."""
+    from standoff.graph.states import check_cost as refuse_over
+    from standoff.words import plural
+
+    n = len(model.actors)
+    runs = 1 if opt.dimensions == "joint" else len(model.issues)
+    cells = runs * 2 * n**3 * (opt.rounds + 1)
+    refuse_over(
+        f"the spatial model with {plural(n, 'actor')} ({plural(runs, 'run')} of up to "
+        f"{plural(opt.rounds, 'step')})",
+        memory=3 * 8 * n**3, work=cells, work_limit=MAX_VOTE_CELLS,
+        unit="vote cells (actors³ per run and step)", file=model.path,
+        hint="the model weighs every actor's vote on every pair of positions (actors³ "
+        "numbers): merge actors into fewer blocs or use the compromise or median model; "
+        "-o rounds=N with a smaller N shortens the run")
+
+
 def spatial(model: BargainingModel, options: SMPOptions | None = None) -> Forecast:
-    """Run the KTAB-style spatial model on every issue of ``model`` (see module doc)."""
+    """Run the KTAB-style spatial model on every issue of ``model`` (see module doc); refused
+    first by :func:`check_cost` when too large."""
     opt = options or SMPOptions()
+    check_cost(model, opt)
     ids = [i.id for i in model.issues]
     if opt.dimensions == "joint":
         complete = all(set(i.actors) == {a.id for a in model.actors} for i in model.issues)

@@ -30,7 +30,8 @@ from standoff.output import csv_text, json_text
 
 MaxStates = Annotated[
     int,
-    typer.Option("--max-states", help="Refuse models whose state space would exceed this."),
+    typer.Option("--max-states", min=1,
+                 help="Refuse models whose state space would exceed this (1 or more)."),
 ]
 ModelPath = Annotated[Path, typer.Argument(help="The model file (YAML or JSON).",
                                            show_default=False)]

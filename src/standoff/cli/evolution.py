@@ -49,7 +49,9 @@ from standoff.output import json_text
 ModelPath = Annotated[Path, typer.Argument(help="The model file (YAML or JSON).",
                                            show_default=False)]
 MaxStates = Annotated[
-    int, typer.Option("--max-states", help="Refuse models whose state space would exceed this.")
+    int,
+    typer.Option("--max-states", min=1,
+                 help="Refuse models whose state space would exceed this (1 or more)."),
 ]
 Output = OutputOption
 
@@ -443,11 +445,15 @@ def lookahead_command(
 
     With --all-variants, one explanation per variant (STATE is each variant's own number).
     """
+    from standoff.concepts import MAX_LIMITED_MOVE_HORIZON
     from standoff.stability.limited_move import explain_limited_move
 
-    if horizon < 1:
-        raise ModelError("the horizon must be at least 1", file="--horizon",
-                         hint="e.g. --horizon 2")
+    if not 1 <= horizon <= MAX_LIMITED_MOVE_HORIZON:
+        raise ModelError(
+            f"the limited-move horizon must be from 1 to {MAX_LIMITED_MOVE_HORIZON:,}, not "
+            f"{horizon:,}: each horizon is one more pass over every state and move, and its "
+            "anticipated outcomes are kept", file="--horizon",
+            hint="e.g. --horizon 2; use --concept nm (non-myopic) for the long run")
     if output is not None:
         check_writable([output], inputs=[model])
     selected = select_variants(model, max_states, variant, all_variants)

@@ -84,6 +84,12 @@ class CoalitionStability:
             memo[s] = legal_reach(c, group, s)
         return memo[s]
 
+    def release(self) -> None:
+        """Forget the all-states reach matrices (states² entries each); they are rebuilt
+        if needed again. The results computed from them are kept."""
+        for key in [k for k in self._cache if isinstance(k, tuple) and k[0] == "matrix"]:
+            del self._cache[key]
+
     def reach(self, s: int) -> np.ndarray:
         """``R_H(s)``."""
         return self._reach_of(self.members, s, "reach")

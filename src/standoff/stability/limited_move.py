@@ -37,6 +37,7 @@ stabilities with multiple DMs); standoff implements none of them.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -45,6 +46,8 @@ import numpy as np
 from standoff.concepts import LIMITED_MOVE, Concept, check_decision_makers, limited_move, resolve
 from standoff.errors import ModelError
 from standoff.graph.conflict import Conflict
+from standoff.graph.moves import CosetMoves
+from standoff.graph.states import check_cost
 
 MAX_HORIZON = 10_000
 """The largest horizon computed; NM stops with an error if no cycle appears by then."""
@@ -73,45 +76,204 @@ class Anticipation:
         return len(self.outcome) - 1
 
 
+#: Most moves whose anticipated outcomes are compared at once (an explicit move graph is
+#: walked in slices of its sources, so the working arrays stay near 40 MiB).
+MOVES_PER_SLICE = 1 << 19
+
+#: Most visits of a state (by each decision maker) or of a stored move, over all the
+#: horizons computed: at 50 to 150 ns each, up to about half a minute of work.
+MAX_ANTICIPATION_WORK = 2 * 10**8
+
+
+def _index_dtype(m: int) -> type:
+    """The integer type of the stored anticipation (state numbers and -1)."""
+    return np.int32 if m < 2**31 else np.int64
+
+
+Key = Callable[[np.ndarray | slice], np.ndarray]
+
+
+def _first_per_group(group: np.ndarray, keys: list[Key], items: np.ndarray | slice
+                     ) -> np.ndarray:
+    """Of ``items`` (indices in nondecreasing ``group`` order, or ``slice(None)`` for all),
+    the one in each group with the smallest keys, compared in order: ``keys[0](items)``,
+    then the next key among the items equal on it, and so on. The last key must differ
+    within a group, so one item per group (in group order) is returned. Each key is
+    evaluated only on the items still in the running, so ties are cheap."""
+    for key in keys:
+        values = key(items)
+        g = group[items]
+        heads = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1])))
+        lengths = np.diff(np.append(heads, g.size))
+        keep = values == np.repeat(np.minimum.reduceat(values, heads), lengths)
+        items = np.flatnonzero(keep) if isinstance(items, slice) else items[keep]
+    assert not isinstance(items, slice)
+    return items
+
+
+def _preference_keys(ranks: np.ndarray, i: int, result: np.ndarray, dst: np.ndarray
+                     ) -> list[Key]:
+    """The order in which *i* considers its moves (smallest first), as keys of move
+    indices: the anticipated outcome (``result``, per move) best for *i*, then worst for
+    *j*, then the smallest outcome, then the smallest move (``dst``: the state moved to)."""
+    return [lambda k: -ranks[i][result[k]], lambda k: ranks[1 - i][result[k]],
+            lambda k: result[k], lambda k: dst[k]]
+
+
+def _choose(
+    ranks: np.ndarray, i: int, previous_j: np.ndarray, start: np.ndarray, dst: np.ndarray,
+    outcome: np.ndarray, choice: np.ndarray, low: int,
+) -> None:
+    """Write *i*'s choice and anticipated outcome for the states ``low, low + 1, …`` whose
+    moves are ``dst`` (``start``: where each state's moves begin in ``dst``, relative to
+    the slice, one more entry than states). The move chosen is the first in the order of
+    :func:`_preference_keys`, and it is made only if *i* strictly prefers its anticipated
+    outcome to the state it moves from (the first move has the best outcome, so if it
+    does not qualify no move does)."""
+    counts = np.diff(start)
+    moving = np.flatnonzero(counts) + low
+    if not moving.size:
+        return
+    source = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
+    result = previous_j[dst]
+    chosen = _first_per_group(source, _preference_keys(ranks, i, result, dst), slice(None))
+    ends = result[chosen]
+    good = ranks[i][ends] > ranks[i][moving]
+    outcome[moving[good]] = ends[good]
+    choice[moving[good]] = dst[chosen[good]]
+
+
+def _choose_in_cosets(
+    ranks: np.ndarray, i: int, previous_j: np.ndarray, moves: CosetMoves,
+    outcome: np.ndarray, choice: np.ndarray,
+) -> None:
+    """:func:`_choose` for moves that are whole cosets (a product state space), without
+    listing the moves: from *s*, *i* can move to every other state of its coset, and the
+    order of :func:`_preference_keys` over the coset's states does not depend on *s*. So
+    the first move from *s* is the coset's first state, or its second when the first is
+    *s* itself; it is made only if *i* strictly prefers its outcome to *s*."""
+    outer, radix, inner = moves.shape
+    if radix < 2:
+        return
+    # the states in coset order: each run of ``radix`` differs only in i's choice
+    members = np.arange(moves.size, dtype=np.int64).reshape(outer, radix, inner)
+    members = members.transpose(0, 2, 1).reshape(-1)
+    coset = np.repeat(np.arange(members.size // radix, dtype=np.int64), radix)
+    keys = _preference_keys(ranks, i, previous_j[members], members)
+    best = _first_per_group(coset, keys, slice(None))
+    others = np.ones(members.size, dtype=bool)
+    others[best] = False
+    second = _first_per_group(coset, keys, np.flatnonzero(others))
+    del others
+    best_state, second_state = members[best][coset], members[second][coset]
+    target = np.where(members == best_state, second_state, best_state)
+    del best_state, second_state, coset
+    ends = previous_j[target]
+    good = ranks[i][ends] > ranks[i][members]
+    outcome[members[good]] = ends[good]
+    choice[members[good]] = target[good]
+
+
 def _step(conflict: Conflict, previous: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``G_h`` and the chosen moves from ``G_{h−1}`` (``previous``, shape (2, states))."""
+    """``G_h`` and the chosen moves from ``G_{h−1}`` (``previous``, shape (2, states)).
+
+    Moves stored as a graph are examined :data:`MOVES_PER_SLICE` at a time (each source's
+    moves together); implicit coset moves by :func:`_choose_in_cosets`. Either way the
+    working memory does not grow with the number of moves.
+    """
     m = conflict.state_count
+    dtype = _index_dtype(m)
     ranks = conflict.ranks
-    outcome = np.tile(np.arange(m, dtype=np.int64), (2, 1))
-    choice = np.full((2, m), -1, dtype=np.int64)
+    outcome = np.tile(np.arange(m, dtype=dtype), (2, 1))
+    choice = np.full((2, m), -1, dtype=dtype)
     for i in (0, 1):
-        j = 1 - i
         graph = conflict.moves[i]
-        src = graph.sources()
-        dst = graph.targets
-        result = previous[j][dst]
-        value = ranks[i][result]
-        good = value > ranks[i][src]
-        if not good.any():
+        previous_j = previous[1 - i].astype(np.int64)
+        if isinstance(graph, CosetMoves):
+            _choose_in_cosets(ranks, i, previous_j, graph, outcome[i], choice[i])
             continue
-        src, dst, result, value = src[good], dst[good], result[good], value[good]
-        # Best for i first; among those, worst for j; then the smallest outcome, smallest move.
-        order = np.lexsort((dst, result, ranks[j][result], -value, src))
-        src, dst, result = src[order], dst[order], result[order]
-        first = np.ones(src.shape[0], dtype=bool)
-        first[1:] = src[1:] != src[:-1]
-        outcome[i][src[first]] = result[first]
-        choice[i][src[first]] = dst[first]
+        start = graph.start
+        low = 0
+        while low < m:
+            high = int(np.searchsorted(start, start[low] + MOVES_PER_SLICE, side="right")) - 1
+            high = min(max(high, low + 1), m)
+            first, last = int(start[low]), int(start[high])
+            if last > first:
+                dst = np.asarray(graph.targets[first:last], dtype=np.int64)
+                _choose(ranks, i, previous_j, start[low:high + 1] - first, dst, outcome[i],
+                        choice[i], low)
+            low = high
     return outcome, choice
 
 
-def anticipation(conflict: Conflict, horizon: int) -> Anticipation:
-    """``G_0 … G_horizon`` for both decision makers (cached on the conflict)."""
+def _stored_moves(conflict: Conflict) -> int:
+    """Moves stored as graphs (implicit coset moves count none)."""
+    return sum(g.edge_count for g in conflict.moves if not isinstance(g, CosetMoves))
+
+
+def anticipation_cost(conflict: Conflict, horizon: int) -> tuple[int, int]:
+    """``(bytes, work)`` to hold ``G_0 … G_horizon`` and compute them from nothing.
+
+    Bytes: the stored outcomes and choices (4 numbers per state per horizon), the working
+    arrays of one step (about 100 bytes per state, plus 80 per move of a slice) and a
+    digest per horizon. Work: per horizon, each decision maker visits every state, and
+    every stored move is visited.
+    """
+    m = conflict.state_count
+    size = np.dtype(_index_dtype(m)).itemsize
+    stored = 4 * size * m * (horizon + 1)
+    moves = _stored_moves(conflict)
+    working = 100 * m + 80 * min(moves, MOVES_PER_SLICE)
+    return stored + working, horizon * (2 * m + moves)
+
+
+def check_anticipation_cost(conflict: Conflict, horizon: int, concept: str | None = None
+                            ) -> None:
+    """Refuse (:class:`CapacityError`), before computing, an anticipation over ``horizon``
+    moves that would not fit in memory or would exceed :data:`MAX_ANTICIPATION_WORK`.
+
+    ``concept`` is ``None`` for L(``horizon``), or ``"NM"``: non-myopic stability follows
+    the anticipation one horizon further at a time until it repeats, so it is refused at
+    the first horizon over the limits.
+    """
+    memory, work = anticipation_cost(conflict, horizon)
+    if concept is None:
+        what = f"L({horizon:,})"
+        hint = ("use a smaller horizon (each horizon visits every state and move once and "
+                "keeps every state's anticipated outcome), or give the decision makers "
+                "fewer options")
+    else:
+        what = concept
+        hint = (f"{concept} follows the anticipation until it repeats, and it had not after "
+                f"{horizon - 1:,} moves: use L(h) with a small horizon instead, or give the "
+                "decision makers fewer options")
+    check_cost(
+        f"{what} for {conflict.state_count:,} states (anticipating {horizon:,} moves)",
+        memory=memory, work=work, work_limit=MAX_ANTICIPATION_WORK,
+        unit="state and move visits", file=conflict.spec.file, hint=hint,
+    )
+
+
+def anticipation(conflict: Conflict, horizon: int, concept: str | None = None
+                 ) -> Anticipation:
+    """``G_0 … G_horizon`` for both decision makers (cached on the conflict).
+
+    Refused with a :class:`CapacityError` before any work when the horizons not yet
+    computed would exceed the memory or work limit (:func:`check_anticipation_cost`).
+    """
     require_two_decision_makers(conflict, limited_move(max(horizon, 1)))
     if horizon < 0:
         raise ValueError("the horizon must be at least 1")
     key = "limited_move_anticipation"
     cached: Anticipation | None = conflict._cache.get(key)
+    if cached is None or cached.computed < horizon:
+        check_anticipation_cost(conflict, horizon, concept)
     if cached is None:
         m = conflict.state_count
+        dtype = _index_dtype(m)
         cached = Anticipation(
-            [np.tile(np.arange(m, dtype=np.int64), (2, 1))],
-            [np.full((2, m), -1, dtype=np.int64)],
+            [np.tile(np.arange(m, dtype=dtype), (2, 1))],
+            [np.full((2, m), -1, dtype=dtype)],
         )
         conflict._cache[key] = cached
     while cached.computed < horizon:
@@ -132,12 +294,15 @@ def limited_move_stable(conflict: Conflict, dm: int, horizon: int) -> np.ndarray
 def eventual_cycle(conflict: Conflict) -> tuple[int, int]:
     """``(first, period)``: ``G_h`` for ``h ≥ first`` repeats with the given period.
 
-    Found by computing ``G_1, G_2, …`` until one equals an earlier one.
+    Found by computing ``G_1, G_2, …`` until one equals an earlier one (a digest of each
+    horizon is kept to find the candidate, and the arrays are compared to confirm it).
+    Refused with a :class:`CapacityError` at the first horizon that would go over the
+    limits of :func:`check_anticipation_cost`.
     """
     key = "limited_move_cycle"
     if key in conflict._cache:
         return conflict._cache[key]
-    seen: dict[bytes, int] = {}
+    seen: dict[bytes, list[int]] = {}
     h = 0
     while True:
         h += 1
@@ -146,13 +311,16 @@ def eventual_cycle(conflict: Conflict) -> tuple[int, int]:
                 f"the limited-move anticipation did not repeat within {MAX_HORIZON} moves",
                 file=conflict.spec.file, hint="use L(h) with an explicit horizon instead of NM",
             )
-        g = anticipation(conflict, h).outcome[h]
-        fingerprint = g.tobytes()
-        if fingerprint in seen:
-            result = (seen[fingerprint], h - seen[fingerprint])
+        a = anticipation(conflict, h, concept="NM")
+        g = a.outcome[h]
+        digest = hashlib.blake2b(g.tobytes(), digest_size=16).digest()
+        earlier = next((k for k in seen.get(digest, []) if np.array_equal(a.outcome[k], g)),
+                       None)
+        if earlier is not None:
+            result = (earlier, h - earlier)
             conflict._cache[key] = result
             return result
-        seen[fingerprint] = h
+        seen.setdefault(digest, []).append(h)
 
 
 def nonmyopic_stable(conflict: Conflict, dm: int) -> np.ndarray:
