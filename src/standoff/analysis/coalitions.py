@@ -13,7 +13,7 @@ Golden case (Elmira, 9 states): MoE and Uniroyal together move 5 → 6 → 8, an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ from standoff.graph.conflict import Conflict
 from standoff.graph.states import format_bytes, memory_budget
 from standoff.provenance import Provenance, of_model
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
-from standoff.stability.sequences import MAX_MATRIX_STATES
+from standoff.stability.sequences import MAX_MATRIX_STATES, reaching
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,11 @@ class CoalitionAnalysis:
         }
 
 
+def _no_state(state: int) -> bool:
+    """The ``accept`` test that no state passes."""
+    return False
+
+
 def parse_coalition(conflict: Conflict, text: str) -> tuple[int, ...]:
     """``"moe+uniroyal"`` (or ``moe,uniroyal``) → decision-maker indices."""
     parts = [p.strip() for p in text.replace(",", "+").split("+") if p.strip()]
@@ -269,17 +274,16 @@ def _explain(result: CoalitionResult, state: int,
     sentences = []
     for s1 in engine.improvements(s):
         s1 = int(s1)
-        path = named(shortest_legal_sequence(c, members, s, lambda x, t=s1: x == t))
+        path = named(shortest_legal_sequence(c, members, s, reaching(s1)))
         how = ", ".join(f"{d} {a}→{b}" for d, a, b in path)
         deterred = engine.sanctioned(s, s1, concept)
         sanction: tuple[tuple[str, int, int], ...] = ()
         outcome = None
         if deterred:
+            accept: Callable[[int], bool]
             if concept == "csmr":
                 target = engine.smr_sanction(s, s1)
-
-                def accept(x: int, target: int | None = target) -> bool:
-                    return x == target
+                accept = reaching(target) if target is not None else _no_state
             else:
 
                 def accept(x: int) -> bool:

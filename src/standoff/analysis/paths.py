@@ -41,6 +41,7 @@ from standoff.graph.conflict import Conflict, is_int
 from standoff.provenance import Provenance, of_model
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
 from standoff.stability.common import improvement_graphs
+from standoff.stability.sequences import reaching
 
 MOVE_KINDS = ("ui", "any")
 MAX_PATHS = 50
@@ -125,13 +126,13 @@ def _name(conflict: Conflict, dm: str) -> str:
     return conflict.spec.dms[conflict.dm_index(dm)].name
 
 
-def _start(conflict: Conflict, start: int | None) -> int:
+def _start(conflict: Conflict, start: int | np.integer | None) -> int:
     """0-based start state: ``start`` (1-based id) or the model's status quo."""
     if start is not None:
         if not 1 <= start <= conflict.state_count:
             raise ParameterError(f"state {start} does not exist", parameter="start",
                                  hint=f"states are numbered 1 to {conflict.state_count}")
-        return start - 1
+        return int(start) - 1
     if conflict.status_quo is None:
         raise ModelError(
             "the model has no status quo to start from",
@@ -303,7 +304,7 @@ def _coalition_path(
     for g, s, t in reversed(raw):
         members = coalitions[g]
         names = tuple(conflict.dm_ids[k] for k in members)
-        inner = shortest_legal_sequence(conflict, members, s, lambda x, t=t: x == t) or []
+        inner = shortest_legal_sequence(conflict, members, s, reaching(t)) or []
         moves = tuple((conflict.dm_ids[d], a + 1, b + 1) for d, a, b in inner)
         steps.append(_step(conflict, names, s, t, moves if len(members) > 1 else ()))
     return EvolutionPath(start + 1, target + 1, tuple(steps))

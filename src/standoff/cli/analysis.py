@@ -9,7 +9,7 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -25,6 +25,11 @@ from standoff.cli.common import (
 from standoff.concepts import STABILITY, Scope, UnknownConceptError, parse_concepts
 from standoff.errors import ModelError
 from standoff.output import csv_text, json_text, terminal_text
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from standoff.graph.conflict import Conflict
 
 MaxStates = Annotated[
     int,
@@ -49,7 +54,7 @@ class Format(StrEnum):
 
 
 def select_variants(model: Path, max_states: int, variant: str | None, all_variants: bool,
-                    default_all: bool = False) -> list[tuple[str, object]]:
+                    default_all: bool = False) -> list[tuple[str, Conflict]]:
     """``[(variant name, compiled conflict)]`` as selected by --variant / --all-variants
     (default: the model as written, or every variant when ``default_all``)."""
     from standoff.analysis.variants import compile_variant, variant_conflicts, variant_names
@@ -90,8 +95,8 @@ class _Progress:
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def __call__(self, done: int, total: int, label: str) -> None:
         if self.bar is None:
@@ -102,7 +107,8 @@ class _Progress:
             self.bar = Progress(console=make_console(stderr=True), transient=True)
             self.bar.start()
             self.task = self.bar.add_task("analysing", total=total)
-        self.bar.update(self.task, completed=done, description=label)
+        if self.task is not None:
+            self.bar.update(self.task, completed=done, description=label)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -274,7 +280,8 @@ def _state_cells(row: dict, none: str) -> list[str]:
             *(str(v) for v in row["rank"].values())]
 
 
-def _states_csv(docs: list[tuple[str, object, list[dict]]], labelled: bool) -> str:
+def _states_csv(docs: list[tuple[str, Conflict, list[dict[str, Any]]]],
+                labelled: bool) -> str:
     """The states as CSV, the table's columns (with a leading ``variant`` column when there
     are several variants; their decision makers are the same)."""
     buffer = io.StringIO()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeGuard
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from standoff.errors import (
     ParameterError,
     StatusQuoInfeasibleError,
 )
-from standoff.graph.moves import CosetMoves, Moves, unilateral_moves
+from standoff.graph.moves import CosetMoves, UnilateralMoves, unilateral_moves
 from standoff.graph.preferences import rank_matrix
 from standoff.graph.states import (
     DEFAULT_MAX_STATES,
@@ -34,7 +35,7 @@ from standoff.graph.states import (
 from standoff.model.loader import ModelSpec
 
 
-def is_int(value: object) -> bool:
+def is_int(value: object) -> TypeGuard[int | np.integer]:
     """True for ints (numpy's included), False for bools and everything else: what the
     library accepts as a state number or an index."""
     if type(value) is int:  # the common case, checked first: this guards hot accessors
@@ -56,7 +57,7 @@ class Conflict:
 
     spec: ModelSpec
     space: StateSpace
-    moves: tuple[Moves, ...]
+    moves: tuple[UnilateralMoves, ...]
     ranks: np.ndarray
     status_quo: int | None
     _cache: dict = field(default_factory=dict, repr=False)
@@ -118,7 +119,7 @@ class Conflict:
         raise LookupArgumentError(f"unknown decision maker '{dm}'",
                                   hint=f"use one of: {', '.join(ids)}")
 
-    def dm_parameter(self, text: str, parameter: str, within: str = "") -> int:
+    def dm_parameter(self, text: str | int, parameter: str, within: str = "") -> int:
         """:meth:`dm_index` for a decision maker given to a library ``parameter`` (e.g.
         ``"vary"``): an unknown or ambiguous one is a
         :class:`~standoff.errors.ParameterError` naming the parameter (the command line
@@ -219,7 +220,7 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
     def show(s: int) -> str:
         return _show(space, s)
 
-    moves: list[Moves] = []
+    moves: list[UnilateralMoves] = []
     for index, d in enumerate(spec.dms):
         if index in implicit:
             moves.append(CosetMoves(space.size, space.radices[index], space.strides[index]))

@@ -305,6 +305,8 @@ class CosetImprovements(_ExplicitView):
 
 
 Moves = MoveGraph | CosetMoves | CosetImprovements
+#: ``R_i``: a decision maker's unilateral moves, as a conflict holds them
+UnilateralMoves = MoveGraph | CosetMoves
 
 
 def _submasks(mask: int) -> list[int]:
@@ -399,7 +401,7 @@ def _moves_by_lookup(space, masks: list[int], take: int, drop: int) -> MoveGraph
         return ok
 
     counts = np.zeros(m, dtype=np.int64)
-    kept = []
+    kept: list[np.ndarray | None] = []
     for d in masks:
         ok = allowed(d)
         counts += ok
@@ -411,7 +413,8 @@ def _moves_by_lookup(space, masks: list[int], take: int, drop: int) -> MoveGraph
     targets = np.empty(int(start[-1]), dtype=np.int32 if m < 2**31 else np.int64)
     cursor = start[:-1].copy()
     for n, d in enumerate(masks):
-        ok = kept[n] if keep else allowed(d)
+        kept_ok = kept[n] if keep else None
+        ok = kept_ok if kept_ok is not None else allowed(d)
         src = np.flatnonzero(ok)
         targets[cursor[src]] = lookup[codes[src] ^ np.int64(d)]
         cursor[src] += 1

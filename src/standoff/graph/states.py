@@ -362,9 +362,9 @@ def enumerate_states(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> S
             hits = patterns[decided]
             which = np.full(hits.shape, -1, dtype=np.int64)
             pending = np.ones(hits.shape, dtype=bool)
-            for c, k in enumerate(collapse_of):
+            for position, k in enumerate(collapse_of):
                 hit = pending & spec.collapses[k].expr.evaluate_bits(hits)
-                which[hit] = n_ord + c
+                which[hit] = n_ord + position
                 pending &= ~hit
             lookup[hits.astype(np.int64)] = which
     return StateSpace(all_patterns, irr, n_ord, tuple(collapse_of), spec, lookup=lookup)

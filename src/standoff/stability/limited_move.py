@@ -256,7 +256,7 @@ def explain_limited_move(
     for t in conflict.moves[i].of(s):
         t = int(t)
         outcome = int(a.outcome[horizon - 1][j, t])
-        line = ((conflict.dm_ids[i], s + 1, t + 1),)
+        line: tuple[tuple[str, int, int], ...] = ((conflict.dm_ids[i], s + 1, t + 1),)
         if horizon > 1:
             line += line_of_play(conflict, j, t, horizon - 1)
         better = bool(conflict.ranks[i, outcome] > conflict.ranks[i, s])

@@ -49,6 +49,15 @@ def legal_reach(
     return np.array(sorted(reached), dtype=np.int64)
 
 
+def reaching(target: int) -> Callable[[int], bool]:
+    """The ``accept`` test of :func:`shortest_legal_sequence` for one target state."""
+
+    def accept(state: int) -> bool:
+        return state == target
+
+    return accept
+
+
 def shortest_legal_sequence(
     conflict: Conflict,
     members: Sequence[int],
