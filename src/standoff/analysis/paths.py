@@ -40,8 +40,7 @@ from standoff.errors import ModelError, ParameterError
 from standoff.graph.conflict import Conflict, is_int
 from standoff.provenance import Provenance, of_model
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
-from standoff.stability.common import improvement_graphs
-from standoff.stability.sequences import reaching
+from standoff.stability.sequences import LegalSearch, legal_search, reaching
 
 MOVE_KINDS = ("ui", "any")
 MAX_PATHS = 50
@@ -158,71 +157,9 @@ def _check_moves(moves: str, coalitions: bool) -> None:
 # -- search over (state, last mover) ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Search:
-    """Breadth-first search result: ``level[j, t]`` is the fewest steps of a legal sequence
-    from the start ending with ``j`` moving to ``t`` (−1 if none); ``parent[j, t]`` and
-    ``parent_mover[j, t]`` give the node it came from (mover −1 is the start)."""
-
-    start: int
-    level: np.ndarray
-    parent: np.ndarray
-    parent_mover: np.ndarray
-
-
-def _search(conflict: Conflict, start: int, improving: bool) -> _Search:
-    """Level-synchronous breadth-first search over (state, last mover) from ``start``.
-
-    Each level asks every decision maker's move structure for the states one move away
-    from the frontier states it may move from (those whose last mover was someone else),
-    so implicit coset moves are never listed edge by edge."""
-    key = ("status_quo_search", start, improving)
-    if key in conflict._cache:
-        return conflict._cache[key]
-    n, m = len(conflict.dm_ids), conflict.state_count
-    structures = improvement_graphs(conflict) if improving else conflict.moves
-    level = np.full((n, m), -1, dtype=np.int64)
-    parent = np.full((n, m), -1, dtype=np.int64)
-    parent_mover = np.full((n, m), -1, dtype=np.int64)
-    frontier = np.zeros((n, m), dtype=bool)
-    depth = 0
-    while True:
-        depth += 1
-        new = np.zeros((n, m), dtype=bool)
-        for j in range(n):
-            if depth == 1:
-                origin = np.zeros(m, dtype=bool)
-                origin[start] = True
-            else:
-                origin = np.any(np.delete(frontier, j, axis=0), axis=0)
-                if not origin.any():
-                    continue
-            sources_of = structures[j].successors(origin)
-            reached = (sources_of >= 0) & (level[j] < 0)
-            if not reached.any():
-                continue
-            targets = np.flatnonzero(reached)
-            sources = sources_of[targets]
-            level[j][targets] = depth
-            parent[j][targets] = sources
-            new[j][targets] = True
-            if depth > 1:
-                movers = np.full(targets.shape[0], -1, dtype=np.int64)
-                for k in range(n):
-                    if k == j:
-                        continue
-                    hit = (movers < 0) & frontier[k][sources]
-                    movers[hit] = k
-                parent_mover[j][targets] = movers
-        if not new.any():
-            break
-        frontier = new
-    result = _Search(start, level, parent, parent_mover)
-    conflict._cache[key] = result
-    return result
-
-
-def _path_from_search(conflict: Conflict, search: _Search, target: int) -> EvolutionPath | None:
+def _path_from_search(
+    conflict: Conflict, search: LegalSearch, target: int
+) -> EvolutionPath | None:
     if target == search.start:
         return EvolutionPath(search.start + 1, target + 1, ())
     levels = search.level[:, target]
@@ -325,7 +262,7 @@ def reachable_states(
         for s, _ in _coalition_search(conflict, s0, all_coalitions(conflict)):
             out[s] = True
         return out
-    search = _search(conflict, s0, improving=moves == "ui")
+    search = legal_search(conflict, s0, improving=moves == "ui")
     out |= np.any(search.level >= 0, axis=0)
     return out
 
@@ -353,7 +290,7 @@ def shortest_path(
         groups = all_coalitions(conflict)
         parent = _coalition_search(conflict, s0, groups)
         return _coalition_path(conflict, parent, groups, s0, target - 1)
-    return _path_from_search(conflict, _search(conflict, s0, moves == "ui"), target - 1)
+    return _path_from_search(conflict, legal_search(conflict, s0, moves == "ui"), target - 1)
 
 
 def _analysis(conflict: Conflict, analysis: Analysis | None,
@@ -589,7 +526,7 @@ def status_quo_analysis(
     if len(wanted) > MAX_PATHS:
         # keep the nearest targets (fewest steps), then by state number
         if not coalitions:
-            levels = _search(conflict, s0, moves == "ui").level
+            levels = legal_search(conflict, s0, moves == "ui").level
             steps = np.where(levels >= 0, levels, np.iinfo(np.int64).max).min(axis=0)
             wanted = sorted(wanted, key=lambda t: (int(steps[t - 1]), t))
         omitted = len(wanted) - MAX_PATHS
