@@ -299,7 +299,7 @@ def _states_csv(docs: list[tuple[str, Conflict, list[dict[str, Any]]]],
 def _states_markdown(conflict, rows: list[dict], variant: str | None) -> str:
     """The states as a Markdown table under a heading (naming the variant, if given); model
     text escaped with :func:`~standoff.report.markdown.md_text`."""
-    from standoff.report.markdown import md_text
+    from standoff.report.markdown import markdown_table, md_text
 
     suffix = f" — variant {md_text(variant)}" if variant is not None else ""
     header = _state_columns(conflict)
@@ -307,9 +307,8 @@ def _states_markdown(conflict, rows: list[dict], variant: str | None) -> str:
     if variant is not None:
         out += [variant_heading_markdown(conflict, variant) + ".", ""]
     out += ["Rank: higher is preferred. Pattern positions: Y taken, N not taken, – irrelevant.",
-            "", "| " + " | ".join(md_text(h) for h in header) + " |", "|" + "---|" * len(header)]
-    for r in rows:
-        out.append("| " + " | ".join(md_text(c) for c in _state_cells(r, "–")) + " |")
+            ""]
+    out += markdown_table(header, [_state_cells(r, "–") for r in rows])
     return "\n".join(out) + "\n"
 
 
