@@ -69,5 +69,14 @@ def gmr_kernel(
 
 
 def gmr_stable(conflict: Conflict, dm: int) -> np.ndarray:
-    """Boolean array over states: GMR stable for decision maker ``dm``."""
+    """Boolean array over states: GMR stable for decision maker ``dm``.
+
+    Chicken (``examples/chicken.yaml``; states 1 both swerve, 2 driver 1 drives straight
+    on, 3 driver 2 does, 4 both do: the crash), states given by number:
+
+    >>> import standoff
+    >>> chicken = standoff.load("examples/chicken.yaml")
+    >>> gmr_stable(chicken, 0).nonzero()[0] + 1   # from 1, driver 2 can answer 1→2 with 4
+    array([1, 2, 3])
+    """
     return gmr_kernel(conflict.moves, conflict.ranks, dm, improvement_graphs(conflict))

@@ -156,7 +156,18 @@ def eventual_cycle(conflict: Conflict) -> tuple[int, int]:
 
 
 def nonmyopic_stable(conflict: Conflict, dm: int) -> np.ndarray:
-    """Boolean array over states: NM stable (L(h) stable for all large h) for ``dm``."""
+    """Boolean array over states: NM stable (L(h) stable for all large h) for ``dm``.
+
+    Chicken (``examples/chicken.yaml``; states 1 both swerve, 2 driver 1 drives straight
+    on, 3 driver 2 does, 4 both do: the crash), states given by number:
+
+    >>> import standoff
+    >>> chicken = standoff.load("examples/chicken.yaml")
+    >>> nonmyopic_stable(chicken, 0).nonzero()[0] + 1   # and state 3 for driver 2
+    array([1, 2])
+    >>> nonmyopic_stable(chicken, 1).nonzero()[0] + 1
+    array([1, 3])
+    """
     require_two_decision_makers(conflict, "nm")
     first, period = eventual_cycle(conflict)
     out = np.ones(conflict.state_count, dtype=bool)

@@ -41,5 +41,14 @@ def nash_kernel(
 
 
 def nash_stable(conflict: Conflict, dm: int) -> np.ndarray:
-    """Boolean array over states: Nash stable for decision maker ``dm``."""
+    """Boolean array over states: Nash stable for decision maker ``dm``.
+
+    Chicken (``examples/chicken.yaml``; states 1 both swerve, 2 driver 1 drives straight
+    on, 3 driver 2 does, 4 both do: the crash), states given by number:
+
+    >>> import standoff
+    >>> chicken = standoff.load("examples/chicken.yaml")
+    >>> nash_stable(chicken, 0).nonzero()[0] + 1   # driver 1 has no improvement there
+    array([2, 3])
+    """
     return nash_kernel(conflict.moves, conflict.ranks, dm, improvement_graphs(conflict))

@@ -48,5 +48,14 @@ def seq_kernel(
 
 
 def seq_stable(conflict: Conflict, dm: int) -> np.ndarray:
-    """Boolean array over states: SEQ stable for decision maker ``dm``."""
+    """Boolean array over states: SEQ stable for decision maker ``dm``.
+
+    Chicken (``examples/chicken.yaml``; states 1 both swerve, 2 driver 1 drives straight
+    on, 3 driver 2 does, 4 both do: the crash), states given by number:
+
+    >>> import standoff
+    >>> chicken = standoff.load("examples/chicken.yaml")
+    >>> seq_stable(chicken, 0).nonzero()[0] + 1   # driving into the crash is no improvement
+    array([2, 3])
+    """
     return seq_kernel(conflict.moves, conflict.ranks, dm, improvement_graphs(conflict))

@@ -78,5 +78,14 @@ def smr_kernel(
 
 
 def smr_stable(conflict: Conflict, dm: int) -> np.ndarray:
-    """Boolean array over states: SMR stable for decision maker ``dm``."""
+    """Boolean array over states: SMR stable for decision maker ``dm``.
+
+    Chicken (``examples/chicken.yaml``; states 1 both swerve, 2 driver 1 drives straight
+    on, 3 driver 2 does, 4 both do: the crash), states given by number:
+
+    >>> import standoff
+    >>> chicken = standoff.load("examples/chicken.yaml")
+    >>> smr_stable(chicken, 0).nonzero()[0] + 1   # from the crash, no escape beats 1
+    array([1, 2, 3])
+    """
     return smr_kernel(conflict.moves, conflict.ranks, dm, improvement_graphs(conflict))
