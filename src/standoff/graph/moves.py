@@ -66,9 +66,13 @@ class MoveGraph:
         return np.diff(self.start)
 
     def _reduce(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
-        values = np.asarray(values)
-        out = np.full((*values.shape[:-1], self.size), empty, dtype=np.int64)
         nonempty = self.nonempty()
+        if values.ndim == 1:  # one array (the engine's case): no batch axes to carry
+            out = np.full(self.size, empty, dtype=np.int64)
+            if self.edge_count:
+                out[nonempty] = ufunc.reduceat(values[self.targets], self.start[:-1][nonempty])
+            return out
+        out = np.full((*values.shape[:-1], self.size), empty, dtype=np.int64)
         if self.edge_count:
             out[..., nonempty] = ufunc.reduceat(values[..., self.targets],
                                                 self.start[:-1][nonempty], axis=-1)
