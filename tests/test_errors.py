@@ -289,7 +289,7 @@ def test_raising_the_state_limit_does_not_skip_the_memory_check(tmp_path):
 
 
 def test_byte_counts_read_naturally():
-    from standoff.graph.states import format_bytes
+    from standoff.costs import format_bytes
 
     assert format_bytes(100) == "100 B"
     assert format_bytes(512 * 2**20) == "512.0 MiB"

@@ -51,7 +51,7 @@ BRANCH_USERS = {
     "reference": {"reference"},
 }
 
-BASE_MODULES = {"errors", "words", "_version", "concepts", "output", "provenance"}
+BASE_MODULES = {"errors", "words", "_version", "concepts", "output", "provenance", "costs"}
 
 
 @dataclass(frozen=True)

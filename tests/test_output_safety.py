@@ -537,3 +537,40 @@ def test_csv_text():
     assert csv_text("@x") == "'@x" and csv_text("+x") == "'+x"
     assert csv_text("\tx") == "'\tx" and csv_text("\rx") == "'\\x0dx"
     assert csv_text("plain-text") == "plain-text"
+
+
+def _table_widths(text: str) -> list[list[int]]:
+    """The number of cells of each row of each Markdown table in ``text`` (a pipe escaped
+    as ``\\|`` is text, not a cell boundary)."""
+    tables: list[list[int]] = []
+    previous = False
+    for line in text.splitlines():
+        row = line.startswith("|") and line.endswith("|")
+        if row:
+            if not previous:
+                tables.append([])
+            tables[-1].append(len(re.split(r"(?<!\\)\|", line)) - 2)
+        previous = row
+    return tables
+
+
+@pytest.mark.parametrize("command", MARKDOWN_COMMANDS, ids=" ".join)
+def test_markdown_tables_keep_their_columns_with_hostile_text(hostile_model, command):
+    """Issue 10: one table builder (report.markdown.markdown_table) escapes every cell, so a
+    pipe in a title, a decision maker or an option never adds a column."""
+    args = [hostile_model if a == "@" else a for a in command]
+    if "@" not in command:
+        args.insert(1, hostile_model)
+    result = run(*args, "--format", "markdown")
+    assert result.code == 0, result.err
+    for widths in _table_widths(result.out):
+        assert len(widths) >= 2 and len(set(widths)) == 1, (widths, result.out)
+
+
+def test_only_the_table_builder_writes_markdown_tables():
+    """Issue 10: Markdown tables were built six ways with two escaping rules; every view now
+    calls report.markdown.markdown_table, the one place a header separator is written."""
+    src = Path(__file__).resolve().parent.parent / "src" / "standoff"
+    writers = sorted(str(p.relative_to(src)) for p in src.rglob("*.py")
+                     if "---|" in p.read_text(encoding="utf-8"))
+    assert writers == ["report/markdown.py"]

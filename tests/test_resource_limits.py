@@ -152,11 +152,11 @@ def test_long_horizon_is_refused_with_the_estimate(monkeypatch):
 
 
 def test_anticipation_memory_is_estimated_before_allocating(monkeypatch):
-    import standoff.graph.states as states
+    import standoff.costs as costs
     from standoff.stability.limited_move import check_anticipation_cost
 
     conflict = standoff.load(EXAMPLES / "chicken.yaml")
-    monkeypatch.setattr(states, "memory_budget", lambda: 1000)
+    monkeypatch.setattr(costs, "memory_budget", lambda: 1000)
     with pytest.raises(CapacityError, match=r"would need about .* more than the 1000 B"):
         check_anticipation_cost(conflict, 100)
 

@@ -69,6 +69,7 @@ from standoff.model.claims_grammar import (
     remove_form,
 )
 from standoff.provenance import Provenance
+from standoff.stability.limited_move import LimitedMoveExplanation
 from standoff.words import html_lines, html_table, plural
 
 if TYPE_CHECKING:
@@ -165,14 +166,6 @@ def _names(conflict: Conflict, dms: Sequence[int]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _limited_move(ex: object) -> bool:
-    """Whether an explanation is a limited-move one (moves and lines of play, no
-    improvements with sanctions)."""
-    from standoff.stability.limited_move import LimitedMoveExplanation
-
-    return isinstance(ex, LimitedMoveExplanation)
-
-
 def why_unstable(analysis: Analysis, concept: str, s: int, dms: Sequence[int] | None = None) -> str:
     """One sentence: the first listed decision maker for which ``s`` (0-based) is not stable
     under ``concept``, and its undeterred unilateral improvement (for a limited-move concept:
@@ -182,9 +175,9 @@ def why_unstable(analysis: Analysis, concept: str, s: int, dms: Sequence[int] | 
         if analysis.stable[concept][i, s]:
             continue
         ex = analysis.explain(s + 1, c.dm_ids[i], concept)
-        if _limited_move(ex):
-            moves = ex.moves  # type: ignore[attr-defined]
-            chosen = ex.chosen  # type: ignore[attr-defined]
+        if isinstance(ex, LimitedMoveExplanation):
+            moves = ex.moves
+            chosen = ex.chosen
             if chosen is not None and chosen in moves:
                 return f"{ex.sentences[0]} {ex.sentences[1 + moves.index(chosen)]}"
             return ex.sentences[0]
@@ -205,8 +198,8 @@ def why_stable(analysis: Analysis, concept: str, s: int, dms: Sequence[int] | No
     for i in dms if dms is not None else range(len(c.dm_ids)):
         ex = analysis.explain(s + 1, c.dm_ids[i], concept)
         name = c.spec.dms[i].name
-        if _limited_move(ex):
-            moves = ex.moves  # type: ignore[attr-defined]
+        if isinstance(ex, LimitedMoveExplanation):
+            moves = ex.moves
             out.append(ex.sentences[0])
             if not moves:
                 out.extend(ex.sentences[1:2])

@@ -14,21 +14,21 @@ Golden case (Elmira, 9 states): MoE and Uniroyal together move 5 → 6 → 8, an
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 import numpy as np
 
-from standoff.analysis.paths import all_coalitions
 from standoff.concepts import COALITIONS, Concept, resolve
 from standoff.concepts import label as concept_label
+from standoff.costs import check_cost
 from standoff.errors import ParameterError
 from standoff.graph.conflict import Conflict
-from standoff.graph.states import check_cost
 from standoff.provenance import Provenance, of_model
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
-from standoff.stability.sequences import MAX_MATRIX_STATES
+from standoff.stability.sequences import MAX_MATRIX_STATES, reaching
 from standoff.words import html_lines, html_table, plural
 
 
@@ -184,6 +184,11 @@ class CoalitionAnalysis:
         }
 
 
+def _no_state(state: int) -> bool:
+    """The ``accept`` test that no state passes."""
+    return False
+
+
 def parse_coalition(conflict: Conflict, text: str) -> tuple[int, ...]:
     """``"moe+uniroyal"`` (or ``moe,uniroyal``) → decision-maker indices."""
     parts = [p.strip() for p in text.replace(",", "+").split("+") if p.strip()]
@@ -206,6 +211,12 @@ MAX_COALITION_WORK = 10**8
 #: coalitions of two or more, so this also bounds how many decision makers are analysed
 #: together (8 with one option each; 5 with two).
 MAX_COALITION_PAIRS = 100_000
+
+
+def all_coalitions(conflict: Conflict, min_size: int = 1) -> list[tuple[int, ...]]:
+    """Every group of at least ``min_size`` decision makers (indices), smallest first."""
+    n = len(conflict.dm_ids)
+    return [c for size in range(min_size, n + 1) for c in combinations(range(n), size)]
 
 
 def coalition_count(n: int, min_size: int = 2) -> int:
@@ -349,17 +360,16 @@ def _explain(result: CoalitionResult, state: int,
     sentences = []
     for s1 in engine.improvements(s):
         s1 = int(s1)
-        path = named(shortest_legal_sequence(c, members, s, lambda x, t=s1: x == t))
+        path = named(shortest_legal_sequence(c, members, s, reaching(s1)))
         how = ", ".join(f"{d} {a}→{b}" for d, a, b in path)
         deterred = engine.sanctioned(s, s1, concept)
         sanction: tuple[tuple[str, int, int], ...] = ()
         outcome = None
         if deterred:
+            accept: Callable[[int], bool]
             if concept == "csmr":
                 target = engine.smr_sanction(s, s1)
-
-                def accept(x: int, target: int | None = target) -> bool:
-                    return x == target
+                accept = reaching(target) if target is not None else _no_state
             else:
 
                 def accept(x: int) -> bool:

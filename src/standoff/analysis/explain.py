@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import product
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,6 +24,9 @@ from standoff.stability.common import improvement_graphs, opponents
 from standoff.stability.sequences import shortest_legal_sequence
 from standoff.stability.smr import escape_value
 from standoff.words import html_lines, html_table, plural
+
+if TYPE_CHECKING:
+    from standoff.stability.limited_move import LimitedMoveExplanation
 
 MAX_SIM_COMBINATIONS = 200_000
 
@@ -181,7 +184,9 @@ def _changes(conflict: Conflict, s: int, t: int) -> str:
     return ", ".join(parts)
 
 
-def explain(conflict: Conflict, state: int, dm: str | int, concept: str) -> Explanation:
+def explain(
+    conflict: Conflict, state: int, dm: str | int, concept: str
+) -> Explanation | LimitedMoveExplanation:
     """Explain the verdict for ``state`` (1-based id), decision maker ``dm`` and ``concept``.
 
     Limited-move concepts (``l1``, ``l2``, …, ``nm``) are explained by their anticipated

@@ -38,7 +38,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations, product
+from itertools import combinations, islice
 from math import factorial, prod
 from typing import Any
 
@@ -48,7 +48,7 @@ from standoff.concepts import INVERSE, label, parse_concepts
 from standoff.errors import ParameterError
 from standoff.graph.conflict import Conflict
 from standoff.provenance import Provenance, of_model
-from standoff.stability import kernel
+from standoff.stability import kernel, rank_kernel
 from standoff.stability.coalition import legal_reach
 from standoff.words import html_lines, html_table
 
@@ -358,52 +358,42 @@ def _smart_count(setup: _Setup, concept: str, engine_stable: dict[int, bool]) ->
 # -- direct evaluation (enumeration and examples) --------------------------------------------
 
 
-def _reach(conflict: Conflict, ranks: np.ndarray, group: Sequence[int], s: int,
-           improving: bool) -> set[int]:
-    seen: set[tuple[int, int]] = set()
-    frontier = [(s, -1)]
-    out: set[int] = set()
-    while frontier:
-        nxt = []
-        for state, last in frontier:
-            for j in group:
-                if j == last:
-                    continue
-                for t in conflict.moves[j].of(state):
-                    t = int(t)
-                    if improving and ranks[j, t] <= ranks[j, state]:
-                        continue
-                    if (t, j) not in seen:
-                        seen.add((t, j))
-                        out.add(t)
-                        nxt.append((t, j))
-        frontier = nxt
+def stable_at(conflict: Conflict, ranks: np.ndarray, d: int, s: int, concept: str) -> bool:
+    """Whether ``s`` is ``concept``-stable for ``d`` under the given rank matrix: the
+    concept's kernel over plain data (:func:`standoff.stability.rank_kernel`) at ``s``."""
+    return bool(rank_kernel(concept)(conflict.moves, ranks, d)[s])
+
+
+def _equilibria_at(conflict: Conflict, ranks: np.ndarray, s: int, concept: str) -> np.ndarray:
+    """For a batch of rank arrays (shape ``(profiles, decision makers, states)``), whether
+    ``s`` is a ``concept`` equilibrium under each: one kernel call per decision maker."""
+    stable = rank_kernel(concept)
+    out = np.ones(ranks.shape[0], dtype=bool)
+    for d in range(ranks.shape[1]):
+        out &= stable(conflict.moves, ranks, d)[:, s]
     return out
 
 
-def stable_at(conflict: Conflict, ranks: np.ndarray, d: int, s: int, concept: str) -> bool:
-    """Whether ``s`` is ``concept``-stable for ``d`` under the given rank matrix."""
-    group = [j for j in range(len(conflict.dm_ids)) if j != d]
-    r = ranks[d]
-    for s1 in conflict.moves[d].of(s):
-        s1 = int(s1)
-        if r[s1] <= r[s]:
-            continue
-        if concept == "nash":
-            return False
-        reach = _reach(conflict, ranks, group, s1, improving=concept == "seq")
-        if concept == "smr":
-            ok = any(r[s2] <= r[s] and all(r[int(t)] <= r[s] for t in conflict.moves[d].of(s2))
-                     for s2 in reach)
-        else:
-            ok = any(r[s2] <= r[s] for s2 in reach)
-        if not ok:
-            return False
-    return True
+#: Profiles evaluated together by the kernels (one batch of rank arrays per call).
+BATCH_PROFILES = 2048
 
 
-def _is_equilibrium(conflict: Conflict, ranks: np.ndarray, s: int, concept: str) -> bool:
-    return all(stable_at(conflict, ranks, d, s, concept) for d in range(len(conflict.dm_ids)))
+def _profile_batches(
+    conflict: Conflict, varied: Sequence[int], rows: Sequence[np.ndarray]
+) -> Iterator[np.ndarray]:
+    """Every combination of one rank row per varied decision maker (``rows[k]``: the rank
+    arrays allowed for ``varied[k]``, one per row), in the order of
+    :func:`itertools.product`, as batches of full rank arrays (the other decision makers
+    keep the model's ranks)."""
+    shape = tuple(r.shape[0] for r in rows)
+    total = prod(shape)
+    for first in range(0, total, BATCH_PROFILES):
+        flat = np.arange(first, min(total, first + BATCH_PROFILES))
+        picks = np.unravel_index(flat, shape)
+        batch = np.repeat(conflict.ranks[None, :, :], flat.shape[0], axis=0)
+        for d, r, pick in zip(varied, rows, picks, strict=True):
+            batch[:, d, :] = r[pick]
+        yield batch
 
 
 def _ranks_from(order: Sequence[int]) -> np.ndarray:
@@ -602,14 +592,11 @@ def inverse_analysis(
         for k in pending:
             counts[k] = 0
             methods[k] = "enumeration"
-        per_dm = [list(_orders_meeting(m, frozen[d])) for d in varied_t]
-        ranks = conflict.ranks.copy()
-        for profile in product(*per_dm):
-            for d, order in zip(varied_t, profile, strict=True):
-                ranks[d] = _ranks_from(order)
+        rows = [np.array([_ranks_from(order) for order in _orders_meeting(m, frozen[d])],
+                         dtype=np.int64).reshape(-1, m) for d in varied_t]
+        for batch in _profile_batches(conflict, varied_t, rows):
             for k in pending:
-                if _is_equilibrium(conflict, ranks, star, k):
-                    counts[k] += 1
+                counts[k] += int(_equilibria_at(conflict, batch, star, k).sum())
     counts = {k: counts[k] for k in concepts}
     methods = {k: methods[k] for k in concepts}
     found = {k: _examples(setup, k, examples) if counts[k] else [] for k in concepts}
@@ -633,27 +620,48 @@ def inverse_analysis(
 
 def _examples(setup: _Setup, concept: str, wanted: int) -> list[dict[str, list[int]]]:
     """Up to ``wanted`` profiles making ``star`` an equilibrium: orders built around a
-    down-set (closest to the model's own down-set first), then random orders."""
+    down-set (closest to the model's own down-set first), then random orders. The
+    candidates are tried in that order, in batches of growing size (one kernel call per
+    decision maker and batch)."""
+    c = setup.conflict
+    star = setup.star
+    out: list[dict[str, list[int]]] = []
+    if wanted <= 0:
+        return out
+    candidates = _example_candidates(setup)
+    size = 16
+    while chunk := list(islice(candidates, size)):
+        ranks = np.repeat(c.ranks[None, :, :], len(chunk), axis=0)
+        for b, profile in enumerate(chunk):
+            for d, order in profile.items():
+                ranks[b, d] = _ranks_from(order)
+        for hit in np.flatnonzero(_equilibria_at(c, ranks, star, concept)):
+            found = chunk[int(hit)]
+            out.append({c.dm_ids[d]: [s + 1 for s in found[d]] for d in setup.varied})
+            if len(out) >= wanted:
+                return out
+        size = min(4 * size, BATCH_PROFILES)
+    return out
+
+
+def _example_candidates(setup: _Setup) -> Iterator[dict[int, list[int]]]:
+    """The profiles :func:`_examples` tries, in order, each once and each meeting the
+    constraints: for one varied decision maker, orders around each down-set (closest to the
+    model's own first, at most 5000); then 3000 random profiles (fixed seed)."""
     c = setup.conflict
     star, m = setup.star, c.state_count
-    out: list[dict[str, list[int]]] = []
     seen: set[tuple] = set()
 
-    def consider(profile: dict[int, list[int]]) -> bool:
+    def fresh(profile: dict[int, list[int]]) -> bool:
         key = tuple(tuple(profile[d]) for d in setup.varied)
         if key in seen:
             return False
         seen.add(key)
-        ranks = c.ranks.copy()
         for d, order in profile.items():
             pos = {s: k for k, s in enumerate(order)}
             if not all(pos[a] < pos[b] for a, b in setup.constraints[d]):
                 return False
-            ranks[d] = _ranks_from(order)
-        if _is_equilibrium(c, ranks, star, concept):
-            out.append({c.dm_ids[d]: [s + 1 for s in profile[d]] for d in setup.varied})
-            return True
-        return False
+        return True
 
     others = [s for s in range(m) if s != star]
     if len(setup.varied) == 1 and m <= MAX_SMART_STATES:
@@ -670,9 +678,9 @@ def _examples(setup: _Setup, concept: str, wanted: int) -> list[dict[str, list[i
             bottom = _topological(list(below), setup.constraints[d], c.ranks[d])
             if top is None or bottom is None:
                 continue
-            consider({d: [*top, star, *bottom]})
-            if len(out) >= wanted:
-                return out
+            profile = {d: [*top, star, *bottom]}
+            if fresh(profile):
+                yield profile
     rng = random.Random(0)
     for _ in range(3000):
         profile = {}
@@ -680,10 +688,8 @@ def _examples(setup: _Setup, concept: str, wanted: int) -> list[dict[str, list[i
             order = list(range(m))
             rng.shuffle(order)
             profile[d] = order
-        consider(profile)
-        if len(out) >= wanted:
-            break
-    return out
+        if fresh(profile):
+            yield profile
 
 
 def _conditions(setup: _Setup, concept: str) -> list[str]:

@@ -29,19 +29,23 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import combinations
 from typing import Any
 
 import numpy as np
 
+from standoff.analysis.coalitions import (
+    all_coalitions,
+    check_coalition_cost,
+    check_coalition_count,
+    coalition_count,
+)
 from standoff.analysis.result import Analysis, analyze
-from standoff.analysis.search import LegalSearch as _Search
-from standoff.analysis.search import legal_search as _search
 from standoff.concepts import label as concept_label
 from standoff.errors import ModelError, ParameterError
 from standoff.graph.conflict import Conflict, is_int
 from standoff.provenance import Provenance, of_model
 from standoff.stability.coalition import CoalitionStability, shortest_legal_sequence
+from standoff.stability.sequences import LegalSearch, legal_search, reaching
 from standoff.words import html_lines, html_table
 
 MOVE_KINDS = ("ui", "any")
@@ -127,13 +131,13 @@ def _name(conflict: Conflict, dm: str) -> str:
     return conflict.spec.dms[conflict.dm_index(dm)].name
 
 
-def _start(conflict: Conflict, start: int | None) -> int:
+def _start(conflict: Conflict, start: int | np.integer | None) -> int:
     """0-based start state: ``start`` (1-based id) or the model's status quo."""
     if start is not None:
         if not 1 <= start <= conflict.state_count:
             raise ParameterError(f"state {start} does not exist", parameter="start",
                                  hint=f"states are numbered 1 to {conflict.state_count}")
-        return start - 1
+        return int(start) - 1
     if conflict.status_quo is None:
         raise ModelError(
             "the model has no status quo to start from",
@@ -159,7 +163,9 @@ def _check_moves(moves: str, coalitions: bool) -> None:
 # -- search over (state, last mover) ---------------------------------------------------------
 
 
-def _path_from_search(conflict: Conflict, search: _Search, target: int) -> EvolutionPath | None:
+def _path_from_search(
+    conflict: Conflict, search: LegalSearch, target: int
+) -> EvolutionPath | None:
     if target == search.start:
         return EvolutionPath(search.start + 1, target + 1, ())
     raw = search.moves_to(target)
@@ -188,23 +194,11 @@ def _step(
 # -- coalitional steps -----------------------------------------------------------------------
 
 
-def all_coalitions(conflict: Conflict, min_size: int = 1) -> list[tuple[int, ...]]:
-    """Every group of at least ``min_size`` decision makers (indices), smallest first."""
-    n = len(conflict.dm_ids)
-    return [c for size in range(min_size, n + 1) for c in combinations(range(n), size)]
-
-
 def _checked_coalitions(conflict: Conflict) -> list[tuple[int, ...]]:
     """Every coalition (singletons included) for coalitional steps, after refusing searches
     that would not finish or not fit: the search finds each coalition's improvements from
     each state reached, expands each state at most twice (trying every coalition), and
     keeps every coalition's reachable sets while it runs."""
-    from standoff.analysis.coalitions import (
-        check_coalition_cost,
-        check_coalition_count,
-        coalition_count,
-    )
-
     n = len(conflict.dm_ids)
     count = coalition_count(n, 1)
     what = "the search for paths with coalitional steps"
@@ -273,7 +267,7 @@ def _coalition_path(
     for g, s, t in reversed(raw):
         members = coalitions[g]
         names = tuple(conflict.dm_ids[k] for k in members)
-        inner = shortest_legal_sequence(conflict, members, s, lambda x, t=t: x == t) or []
+        inner = shortest_legal_sequence(conflict, members, s, reaching(t)) or []
         moves = tuple((conflict.dm_ids[d], a + 1, b + 1) for d, a, b in inner)
         steps.append(_step(conflict, names, s, t, moves if len(members) > 1 else ()))
     return EvolutionPath(start + 1, target + 1, tuple(steps))
@@ -294,7 +288,7 @@ def reachable_states(
         for s, _ in _coalition_search(conflict, s0, _checked_coalitions(conflict)):
             out[s] = True
         return out
-    search = _search(conflict, s0, improving=moves == "ui")
+    search = legal_search(conflict, s0, improving=moves == "ui")
     out |= np.any(search.level >= 0, axis=0)
     return out
 
@@ -322,7 +316,7 @@ def shortest_path(
         groups = _checked_coalitions(conflict)
         parent = _coalition_search(conflict, s0, groups)
         return _coalition_path(conflict, parent, groups, s0, target - 1)
-    return _path_from_search(conflict, _search(conflict, s0, moves == "ui"), target - 1)
+    return _path_from_search(conflict, legal_search(conflict, s0, moves == "ui"), target - 1)
 
 
 def _analysis(conflict: Conflict, analysis: Analysis | None,
@@ -586,7 +580,7 @@ def status_quo_analysis(
     if len(wanted) > MAX_PATHS:
         # keep the nearest targets (fewest steps), then by state number
         if not coalitions:
-            levels = _search(conflict, s0, moves == "ui").level
+            levels = legal_search(conflict, s0, moves == "ui").level
             steps = np.where(levels >= 0, levels, np.iinfo(np.int64).max).min(axis=0)
             wanted = sorted(wanted, key=lambda t: (int(steps[t - 1]), t))
         omitted = len(wanted) - MAX_PATHS

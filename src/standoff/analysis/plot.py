@@ -14,10 +14,10 @@ from collections.abc import Iterable
 import numpy as np
 
 from standoff.analysis.graphdata import Verdicts, to_networkx
-from standoff.analysis.search import legal_search
 from standoff.concepts import label as concept_label
 from standoff.errors import ParameterError
 from standoff.graph.picture import MAX_NODES, StateGraphPicture, draw_state_graph
+from standoff.stability.sequences import legal_search
 
 #: Paths to at most this many equilibria (the nearest first) are highlighted.
 MAX_HIGHLIGHTED = 12

@@ -12,8 +12,9 @@ import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from os import PathLike
+from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,6 +34,11 @@ from standoff.graph.conflict import Conflict, is_int
 from standoff.provenance import Provenance, of_model
 from standoff.stability import kernel
 from standoff.stability.common import steps_to
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from standoff.stability.limited_move import LimitedMoveExplanation
 
 #: About this many state ids at most appear in ``repr(analysis)`` (shared by the concepts).
 MAX_REPR_STATES = 100
@@ -135,7 +141,9 @@ class Analysis:
             for c in self.concepts
         }
 
-    def explain(self, state: int, dm: str | int, concept: str) -> Explanation:
+    def explain(
+        self, state: int, dm: str | int, concept: str
+    ) -> Explanation | LimitedMoveExplanation:
         """Why ``state`` is or is not stable for ``dm`` under ``concept`` (see
         :func:`standoff.analysis.explain.explain`); the concept need not have been computed
         here. State and decision maker are checked as in :meth:`is_stable`."""
@@ -185,7 +193,7 @@ class Analysis:
             "equilibria": self.equilibria,
         }
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """A pandas DataFrame: one row per state, its pattern, one column per concept × DM,
         and one equilibrium column per concept."""
         import pandas as pd
@@ -265,7 +273,7 @@ def analyze(
         from standoff.graph import compile_model
         from standoff.model import read_model
 
-        conflict = compile_model(read_model(conflict))
+        conflict = compile_model(read_model(Path(conflict)))
     elif not isinstance(conflict, Conflict):
         raise TypeError("analyze expects a Conflict from standoff.load(...) or the path of a "
                         f"model file, not {type(conflict).__name__}")

@@ -140,15 +140,15 @@ def backtest(dataset: DEUDataset, models: Iterable[str] = MODELS, limit: int | N
     for done, prop in enumerate(proposals):
         if progress is not None:
             progress(done, len(proposals), prop.title)
-        scored = [i for i in prop.issues if i.outcome is not None]
+        scored = [(i, i.outcome) for i in prop.issues if i.outcome is not None]
         if not scored:
             continue
         results = {m: RUNNERS[m](prop, options) for m in names}
-        for issue in scored:
+        for issue, outcome in scored:
             row: dict[str, Any] = {"proposal": prop.title, "issue": issue.id,
-                                   "outcome": issue.outcome}
+                                   "outcome": outcome}
             for m in names:
-                errors[m].append(results[m][issue.id] - float(issue.outcome))
+                errors[m].append(results[m][issue.id] - float(outcome))
                 row[m] = results[m][issue.id]
             forecasts.append(row)
     if progress is not None:

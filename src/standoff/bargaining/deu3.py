@@ -166,9 +166,9 @@ def load_deu3(path: str | Path, capability: str = "equal") -> DEUDataset:
                 continue
             out = _float(cells[col["out"]], file, lineno, "out")
             rp = _float(cells[col["rp"]], file, lineno, "rp")
-            for value, what in ((out, "out"), (rp, "rp")):
-                if value is not None and not 0 <= value <= 100:
-                    raise ModelError(f"{what} = {value:g} is outside 0-100", file=file,
+            for recorded, what in ((out, "out"), (rp, "rp")):
+                if recorded is not None and not 0 <= recorded <= 100:
+                    raise ModelError(f"{what} = {recorded:g} is outside 0-100", file=file,
                                      line=lineno, hint="DEU III values lie on 0-100")
             iid = cells[col["isnr"]].strip().strip('"')
             issues.append(Issue(id=iid, name=iid, low=0.0, high=100.0, stances=tuple(stances),

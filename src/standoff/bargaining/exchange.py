@@ -183,7 +183,7 @@ def check_cost(model: BargainingModel, opt: ExchangeOptions) -> None:
     :data:`MAX_EXCHANGE_COMBINATIONS` combinations of two actors and two issues, or whose
     candidate exchanges of one round (about 120 bytes each, at most one per combination)
     would not fit in memory."""
-    from standoff.graph.states import check_cost as refuse_over
+    from standoff.costs import check_cost as refuse_over
     from standoff.words import plural
 
     n, K = len(model.actors), len(model.issues)

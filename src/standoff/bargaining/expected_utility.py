@@ -330,7 +330,7 @@ def check_cost(model: BargainingModel, opt: EUOptions) -> None:
     """Refuse, before any round, a run whose vote arrays (actors³ numbers per issue, about
     four such arrays at once) would not fit in memory, or whose rounds would compute more
     than :data:`MAX_VOTE_CELLS` cells (up to three expected-utility tables per round)."""
-    from standoff.graph.states import check_cost as refuse_over
+    from standoff.costs import check_cost as refuse_over
     from standoff.words import plural
 
     tables = 1 + (opt.risk != "neutral") + (opt.perspective == "receiver")

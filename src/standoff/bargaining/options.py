@@ -5,11 +5,14 @@ from __future__ import annotations
 import dataclasses
 import math
 import typing
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from standoff.errors import COMMAND_LINE, ModelError
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")  # an options dataclass
 
 
 def option_error(message: str, hint: str | None = None) -> ModelError:
@@ -40,7 +43,7 @@ def parse_options(cls: type[T], given: dict[str, Any], model: str) -> T:
     names and bad values raise :class:`ModelError` naming the choices.
     """
     hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    names = {f.name for f in dataclasses.fields(cls)}
     values: dict[str, Any] = {}
     for key, raw in given.items():
         name = key.replace("-", "_")
@@ -70,7 +73,7 @@ def parse_options(cls: type[T], given: dict[str, Any], model: str) -> T:
             raise option_error(f"option {key}={raw!r} must be a finite number",
                              hint=f"e.g. -o {key}={_example(cls, name)}")
         values[name] = value
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    fields = {f.name: f for f in dataclasses.fields(cls)}
     for name, value in values.items():
         low, high = fields[name].metadata.get("range", (None, None))
         if (low is not None and value < low) or (high is not None and value > high):
@@ -94,7 +97,7 @@ def _boolean(key: str, raw: Any) -> bool:
 
 
 def _example(cls: type, name: str) -> Any:
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    fields = {f.name: f for f in dataclasses.fields(cls)}
     return fields[name].default
 
 

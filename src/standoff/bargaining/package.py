@@ -63,7 +63,7 @@ def check_simplex_cost(rows: int, variables: int, issues: int, file: str | None 
     programme whose dense simplex tableau (rows x (variables + 2 rows) numbers) would not
     fit in memory or would take more than :data:`MAX_SIMPLEX_WORK` entry updates;
     ``file`` is the bargaining file, named in the message."""
-    from standoff.graph.states import check_cost
+    from standoff.costs import check_cost
     from standoff.words import plural
 
     columns = variables + 2 * rows + 1

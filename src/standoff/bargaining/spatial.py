@@ -433,7 +433,7 @@ def check_cost(model: BargainingModel, opt: SMPOptions) -> None:
     on every pair of positions, about three such arrays at once) would not fit in memory,
     or whose steps would compute more than :data:`MAX_VOTE_CELLS` cells (per step: the
     positions' probabilities, then each actor's challenges, actors² each)."""
-    from standoff.graph.states import check_cost as refuse_over
+    from standoff.costs import check_cost as refuse_over
     from standoff.words import plural
 
     n = len(model.actors)

@@ -231,7 +231,7 @@ def issue_zone(issue: Issue, rule: AgreementRule | None = None) -> dict[str, Any
         )
         return out
     allc = [c for cs in cons.values() for c in cs]
-    conflicts = []
+    conflicts: list[dict[str, Any]] = []
     for a, b in combinations(allc, 2):
         lo_side, hi_side = (a, b) if a.hi < b.lo else (b, a)
         g = hi_side.lo - lo_side.hi

@@ -7,7 +7,7 @@ import io
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -27,6 +27,10 @@ from standoff.cli.common import (
 from standoff.concepts import STABILITY, Scope, UnknownConceptError, parse_concepts
 from standoff.errors import ModelError
 from standoff.output import csv_text, json_text
+
+if TYPE_CHECKING:
+
+    from standoff.graph.conflict import Conflict
 
 MaxStates = Annotated[
     int,
@@ -53,7 +57,7 @@ class Format(StrEnum):
 
 
 def select_variants(model: Path, max_states: int, variant: str | None, all_variants: bool,
-                    default_all: bool = False) -> list[tuple[str, object]]:
+                    default_all: bool = False) -> list[tuple[str, Conflict]]:
     """``[(variant name, compiled conflict)]`` as selected by --variant / --all-variants
     (default: the model as written, or every variant when ``default_all``)."""
     from standoff.analysis.variants import compile_variant, variant_conflicts, variant_names
@@ -322,7 +326,8 @@ def _state_cells(row: dict, none: str) -> list[str]:
             *(str(v) for v in row["rank"].values())]
 
 
-def _states_csv(docs: list[tuple[str, object, list[dict]]], labelled: bool) -> str:
+def _states_csv(docs: list[tuple[str, Conflict, list[dict[str, Any]]]],
+                labelled: bool) -> str:
     """The states as CSV, the table's columns (with a leading ``variant`` column when there
     are several variants; their decision makers are the same)."""
     buffer = io.StringIO()
@@ -340,7 +345,7 @@ def _states_csv(docs: list[tuple[str, object, list[dict]]], labelled: bool) -> s
 def _states_markdown(conflict, rows: list[dict], variant: str | None) -> str:
     """The states as a Markdown table under a heading (naming the variant, if given); model
     text escaped with :func:`~standoff.report.markdown.md_text`."""
-    from standoff.report.markdown import md_text
+    from standoff.report.markdown import markdown_table, md_text
 
     suffix = f" — variant {md_text(variant)}" if variant is not None else ""
     header = _state_columns(conflict)
@@ -348,9 +353,8 @@ def _states_markdown(conflict, rows: list[dict], variant: str | None) -> str:
     if variant is not None:
         out += [variant_heading_markdown(conflict, variant) + ".", ""]
     out += ["Rank: higher is preferred. Pattern positions: Y taken, N not taken, – irrelevant.",
-            "", "| " + " | ".join(md_text(h) for h in header) + " |", "|" + "---|" * len(header)]
-    for r in rows:
-        out.append("| " + " | ".join(md_text(c) for c in _state_cells(r, "–")) + " |")
+            ""]
+    out += markdown_table(header, [_state_cells(r, "–") for r in rows])
     return "\n".join(out) + "\n"
 
 

@@ -73,7 +73,7 @@ def forecast_csv(forecast: Any) -> str:
     return out.getvalue()
 
 
-def _parse_options(pairs: list[str]) -> dict[str, str]:
+def _parse_options(pairs: list[str] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for p in pairs or ():
         if "=" not in p:
@@ -378,18 +378,22 @@ def register(app: typer.Typer) -> None:
             m = load_model(model, input_format)
             ag = m.agreement
             if rule is not None:
-                if rule not in ("unanimity", "qualified_majority"):
-                    raise typer.BadParameter("rule must be unanimity or qualified_majority")
-                ag = replace(ag, rule=rule)
+                match rule:
+                    case "unanimity" | "qualified_majority":
+                        ag = replace(ag, rule=rule)
+                    case _:
+                        raise typer.BadParameter("rule must be unanimity or qualified_majority")
             if threshold is not None:
                 if threshold <= 0:
                     raise typer.BadParameter("--threshold must be above 0 (a share of the "
                                              "weight, e.g. 0.65)")
                 ag = replace(ag, threshold=threshold)
             if weight is not None:
-                if weight not in ("capability", "count"):
-                    raise typer.BadParameter("weight must be capability or count")
-                ag = replace(ag, weight=weight)
+                match weight:
+                    case "capability" | "count":
+                        ag = replace(ag, weight=weight)
+                    case _:
+                        raise typer.BadParameter("weight must be capability or count")
             if veto:
                 unknown = [v for v in veto if v not in {a.id for a in m.actors}]
                 if unknown:

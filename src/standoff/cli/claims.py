@@ -139,20 +139,17 @@ def claims_markdown(content) -> str:
     claim sentences, witnesses) escaped with :func:`~standoff.report.markdown.md_text`, the
     checks in code spans."""
     from standoff.report.content import claim_sentence, verdict_phrase
-    from standoff.report.markdown import md_code, md_text
+    from standoff.report.markdown import markdown_table, md_code, md_text
 
     spec = content.spec
-    names = [md_text(r.name) for r in content.runs]
     out = [f"# Claims: {md_text(spec.title)}", ""]
     if spec.view:
         out += [f"*View encoded:* {md_text(spec.view)}", ""]
-    out += ["| claim | check | " + " | ".join(names) + " | across variants |",
-            "|" + "---|" * (len(names) + 3)]
-    for claim in spec.claims:
-        cells = [md_text(r.verdict_word) for r in content.claim_results(claim.id)]
-        check = md_code(claim.check).replace("|", "\\|")
-        out.append(f"| {md_text(claim.id)} | {check} | " + " | ".join(cells)
-                   + f" | {md_text(content.claim_summary(claim.id))} |")
+    out += markdown_table(
+        ["claim", "check", *(r.name for r in content.runs), "across variants"],
+        [[claim.id, md_code(claim.check),
+          *(r.verdict_word for r in content.claim_results(claim.id)),
+          content.claim_summary(claim.id)] for claim in spec.claims])
     out += ["", "Variants:", ""]
     out += [f"- **{md_text(r.name)}**: {md_text(r.description)}" for r in content.runs]
     out.append("")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -45,6 +45,9 @@ from standoff.cli.common import (
 from standoff.concepts import COALITIONS, INVERSE, label
 from standoff.errors import ModelError
 from standoff.output import json_text
+
+if TYPE_CHECKING:
+    from standoff.graph.conflict import Conflict
 
 ModelPath = Annotated[Path, typer.Argument(help="The model file (YAML or JSON).",
                                            show_default=False)]
@@ -96,7 +99,7 @@ class _Section:
     """
 
     name: str
-    conflict: Any
+    conflict: Conflict
     to_dict: Callable[[], dict[str, Any]]
     to_markdown: Callable[[str | None, str | None], str]
     render: Callable[[Console], None] | None = None
@@ -124,7 +127,8 @@ def _write(sections: list[_Section], key: str, format: Format, output: Path | No
                                      if labelled else None) for x in sections), output)
     elif sections[0].render is None:
         emit_text("\n".join((variant_heading(x.conflict, x.name) + "\n" if labelled else "")
-                            + x.to_text() for x in sections), output)
+                            + (x.to_text() if x.to_text is not None else "")
+                            for x in sections), output)
     else:
 
         def render(console: Console) -> None:
@@ -133,9 +137,15 @@ def _write(sections: list[_Section], key: str, format: Format, output: Path | No
                     if k:
                         console.print()
                     console.print(variant_heading(x.conflict, x.name), style="bold")
-                x.render(console)
+                if x.render is not None:
+                    x.render(console)
 
         emit_rendered(render, output)
+
+
+def _explanations_json(found: list[Any]) -> dict[str, Any]:
+    """The JSON document of coalition explanations."""
+    return {"explanations": [e.to_dict() for e in found]}
 
 
 def _titled(title: str | None, variant: str | None, note: str | None, body: str) -> str:
@@ -218,7 +228,7 @@ def paths_command(
                                      start)
         sections.append(_Section(name, conflict, result.to_dict,
                                  partial(status_quo_markdown, result),
-                                 render=lambda console, r=result: _print_paths(r, console)))
+                                 render=partial(_print_paths, result)))
     _write(sections, "paths", format, output, labelled=len(sections) > 1 or variant is not None)
 
 
@@ -292,12 +302,12 @@ def coalitions_command(
         if explain is not None:
             found = [r.explain(explain, concept) for r in result.coalitions]
             sections.append(_sentences_section(
-                name, conflict, lambda found=found: {"explanations": [e.to_dict() for e in found]},
+                name, conflict, partial(_explanations_json, found),
                 found))
         else:
             sections.append(_Section(
                 name, conflict, result.to_dict, partial(coalitions_markdown, result),
-                render=lambda console, r=result: _print_coalitions(r, console)))
+                render=partial(_print_coalitions, result)))
     key = "coalitions" if explain is None else "explanations"
     _write(sections, key, format, output, labelled)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import overload
+from typing import TypeGuard, overload
 
 import numpy as np
 
+from standoff.costs import format_bytes, memory_budget
 from standoff.errors import (
     CapacityError,
     LookupArgumentError,
@@ -21,7 +22,7 @@ from standoff.errors import (
     ParameterError,
     StatusQuoInfeasibleError,
 )
-from standoff.graph.moves import CosetMoves, Moves, unilateral_moves
+from standoff.graph.moves import CosetMoves, UnilateralMoves, unilateral_moves
 from standoff.graph.picture import (
     MAX_NODES,
     StateGraphPicture,
@@ -36,15 +37,13 @@ from standoff.graph.states import (
     StateSpace,
     enumerate_states,
     estimate_memory,
-    format_bytes,
     implicit_dms,
-    memory_budget,
 )
 from standoff.graph.views import StateTable
 from standoff.model.loader import ModelSpec
 
 
-def is_int(value: object) -> bool:
+def is_int(value: object) -> TypeGuard[int | np.integer]:
     """True for ints (numpy's included), False for bools and everything else: what the
     library accepts as a state number or an index."""
     if type(value) is int:  # the common case, checked first: this guards hot accessors
@@ -66,7 +65,7 @@ class Conflict:
 
     spec: ModelSpec
     space: StateSpace
-    moves: tuple[Moves, ...]
+    moves: tuple[UnilateralMoves, ...]
     ranks: np.ndarray
     status_quo: int | None
     _cache: dict = field(default_factory=dict, repr=False)
@@ -128,7 +127,7 @@ class Conflict:
         raise LookupArgumentError(f"unknown decision maker '{dm}'",
                                   hint=f"use one of: {', '.join(ids)}")
 
-    def dm_parameter(self, text: str, parameter: str, within: str = "") -> int:
+    def dm_parameter(self, text: str | int, parameter: str, within: str = "") -> int:
         """:meth:`dm_index` for a decision maker given to a library ``parameter`` (e.g.
         ``"vary"``): an unknown or ambiguous one is a
         :class:`~standoff.errors.ParameterError` naming the parameter (the command line
@@ -266,7 +265,7 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
     def show(s: int) -> str:
         return _show(space, s)
 
-    moves: list[Moves] = []
+    moves: list[UnilateralMoves] = []
     for index, d in enumerate(spec.dms):
         if index in implicit:
             moves.append(CosetMoves(space.size, space.radices[index], space.strides[index]))

@@ -66,14 +66,23 @@ class MoveGraph:
         return np.diff(self.start)
 
     def _reduce(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
-        out = np.full(self.size, empty, dtype=np.int64)
         nonempty = self.nonempty()
+        if values.ndim == 1:  # one array (the engine's case): no batch axes to carry
+            out = np.full(self.size, empty, dtype=np.int64)
+            if self.edge_count:
+                out[nonempty] = ufunc.reduceat(values[self.targets], self.start[:-1][nonempty])
+            return out
+        out = np.full((*values.shape[:-1], self.size), empty, dtype=np.int64)
         if self.edge_count:
-            out[nonempty] = ufunc.reduceat(values[self.targets], self.start[:-1][nonempty])
+            out[..., nonempty] = ufunc.reduceat(values[..., self.targets],
+                                                self.start[:-1][nonempty], axis=-1)
         return out
 
     def min_over(self, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
-        """``min over t ∈ R(s) of values[t]`` for every ``s`` (``empty`` where R(s) = ∅)."""
+        """``min over t ∈ R(s) of values[t]`` for every ``s`` (``empty`` where R(s) = ∅).
+
+        ``values`` may carry leading batch axes (shape ``(..., states)``): each row is
+        reduced on its own, over the same moves."""
         return self._reduce(np.minimum, values, empty)
 
     def max_over(self, values: np.ndarray, empty: int = -1) -> np.ndarray:
@@ -174,11 +183,15 @@ class CosetMoves(_ExplicitView):
         return np.full(self.size, self.radix - 1, dtype=np.int64)
 
     def _excluding_self(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
-        v = np.asarray(values, dtype=np.int64).reshape(self.shape)
-        pad = np.full((v.shape[0], 1, v.shape[2]), empty, dtype=np.int64)
-        before = ufunc.accumulate(np.concatenate([pad, v[:, :-1, :]], axis=1), axis=1)
-        after = ufunc.accumulate(np.concatenate([pad, v[:, :0:-1, :]], axis=1), axis=1)
-        return ufunc(before, after[:, ::-1, :]).reshape(-1)
+        """The reduction over each coset minus the state itself; leading batch axes of
+        ``values`` (shape ``(..., states)``) are kept."""
+        values = np.asarray(values, dtype=np.int64)
+        batch = values.shape[:-1]
+        v = values.reshape((-1, *self.shape))
+        pad = np.full((v.shape[0], v.shape[1], 1, v.shape[3]), empty, dtype=np.int64)
+        before = ufunc.accumulate(np.concatenate([pad, v[:, :, :-1, :]], axis=2), axis=2)
+        after = ufunc.accumulate(np.concatenate([pad, v[:, :, :0:-1, :]], axis=2), axis=2)
+        return ufunc(before, after[:, :, ::-1, :]).reshape((*batch, self.size))
 
     def min_over(self, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
         return self._excluding_self(np.minimum, values, empty)
@@ -304,7 +317,46 @@ class CosetImprovements(_ExplicitView):
         return self._cache["graph"]
 
 
+@dataclass(frozen=True, eq=False)
+class BatchedImprovements:
+    """``R_i⁺`` for a batch of rank arrays over one explicit move graph: row ``b`` of
+    :meth:`min_over` and :meth:`max_over` reduces over the moves from each state to a state
+    that ``ranks[b]`` places strictly higher. Used when many preference profiles share one
+    move structure (inverse analysis, robustness sweeps)."""
+
+    graph: MoveGraph
+    ranks: np.ndarray  # shape (batch, states)
+
+    @property
+    def size(self) -> int:
+        return self.graph.size
+
+    @cached_property
+    def _better(self) -> np.ndarray:
+        """Per batch row and edge, whether the edge is an improvement under that row."""
+        g = self.graph
+        return self.ranks[:, g.targets] > self.ranks[:, g.sources()]
+
+    def _reduce(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
+        g = self.graph
+        values = np.asarray(values, dtype=np.int64)
+        out = np.full((self.ranks.shape[0], g.size), empty, dtype=np.int64)
+        nonempty = g.nonempty()
+        if g.edge_count:
+            kept = np.where(self._better, values[..., g.targets], empty)
+            out[:, nonempty] = ufunc.reduceat(kept, g.start[:-1][nonempty], axis=-1)
+        return out
+
+    def min_over(self, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
+        return self._reduce(np.minimum, values, empty)
+
+    def max_over(self, values: np.ndarray, empty: int = -1) -> np.ndarray:
+        return self._reduce(np.maximum, values, empty)
+
+
 Moves = MoveGraph | CosetMoves | CosetImprovements
+#: ``R_i``: a decision maker's unilateral moves, as a conflict holds them
+UnilateralMoves = MoveGraph | CosetMoves
 
 
 def _submasks(mask: int) -> list[int]:
@@ -399,7 +451,7 @@ def _moves_by_lookup(space, masks: list[int], take: int, drop: int) -> MoveGraph
         return ok
 
     counts = np.zeros(m, dtype=np.int64)
-    kept = []
+    kept: list[np.ndarray | None] = []
     for d in masks:
         ok = allowed(d)
         counts += ok
@@ -411,7 +463,8 @@ def _moves_by_lookup(space, masks: list[int], take: int, drop: int) -> MoveGraph
     targets = np.empty(int(start[-1]), dtype=np.int32 if m < 2**31 else np.int64)
     cursor = start[:-1].copy()
     for n, d in enumerate(masks):
-        ok = kept[n] if keep else allowed(d)
+        kept_ok = kept[n] if keep else None
+        ok = kept_ok if kept_ok is not None else allowed(d)
         src = np.flatnonzero(ok)
         targets[cursor[src]] = lookup[codes[src] ^ np.int64(d)]
         cursor[src] += 1

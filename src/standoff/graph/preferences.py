@@ -153,7 +153,7 @@ class StatementEvaluator:
         return np.broadcast_to(self.evaluate(stmt.expr), self.shape).reshape(-1)
 
     def weighted_sum_by_axes(self, statements: list[StatementSpec],
-                             weights: list) -> np.ndarray:
+                             weights: list[float]) -> np.ndarray:
         """``Σ weight_k · [statement_k]`` over a product space, summed per group of axes.
 
         Statements are grouped by the set of axes they mention; each group is evaluated on
@@ -164,13 +164,13 @@ class StatementEvaluator:
         """
         assert self.product
         dtype = np.float64 if any(isinstance(w, float) for w in weights) else np.int64
-        groups: dict[tuple[int, ...], list[tuple[Expr, object]]] = {}
+        groups: dict[tuple[int, ...], list[tuple[Expr, float]]] = {}
         for stmt, w in zip(statements, weights, strict=True):
             assert stmt.expr is not None
             axes = tuple(sorted({self.axis_of[k][0] for k in stmt.expr.options()}))
             groups.setdefault(axes, []).append((stmt.expr, w))
         ndim = len(self.shape)
-        total = None
+        total: np.ndarray | None = None
         for axes, items in groups.items():
             masks = dict.fromkeys(axes, 0)
             for expr, _ in items:

@@ -244,7 +244,8 @@ class _Parser:
         """A left-associative chain ``sub kw sub kw ...`` as one node with many arguments
         (a chain written in parentheses on the left, ``(a iff b) iff c``, joins it)."""
         left = sub()
-        if self.peek() is None or self.peek()[:2] != ("kw", kw):
+        tok = self.peek()
+        if tok is None or tok[:2] != ("kw", kw):
             return left
         args = list(left.args) if left.op == kw else [left]
         while self.accept(kw):

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from standoff.concepts import UnknownConceptError
 from standoff.errors import ModelError
@@ -457,7 +458,7 @@ def _not_text(value: Any, path: DocPath, is_key: bool, locs: Locations) -> Model
                       "expected here", f"if you mean the text, put it in quotes: {quoted}")
 
 
-def _too_short(err: dict[str, Any], path: DocPath, locs: Locations) -> ModelError:
+def _too_short(err: ErrorDetails, path: DocPath, locs: Locations) -> ModelError:
     """An empty or too short section, in the words of the model format."""
     value = err.get("input")
     found = list(value) if isinstance(value, dict | list) else []
@@ -486,7 +487,7 @@ _TYPE_MARKERS = {"str", "int", "float", "bool", "Evidence", "list[...]", "dict[s
                  "list[Evidence]", "function-after", "union"}
 
 
-def _is_doc_key(part: Any, err: dict[str, Any]) -> bool:
+def _is_doc_key(part: Any, err: ErrorDetails) -> bool:
     if isinstance(part, int):
         return True
     text = str(part)
@@ -1001,7 +1002,7 @@ def _statement(
         weight = item.weight
         spath = (*path, "statement")
         item = item.statement
-    if isinstance(item, int) and not isinstance(item, bool):
+    if not isinstance(item, str):  # a number (the schema admits no other value here)
         if not allow_state:
             raise locs.error(spath, f"a number ({item}) is not a statement",
                              "write a statement over options, e.g. 'accept and not modify'")

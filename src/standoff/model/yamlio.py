@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.composer import Composer
@@ -74,12 +74,21 @@ AliasUses = dict[tuple[int, int, bool], tuple[str, int, int]]
 
 
 try:  # libyaml's event parser (part of PyYAML's wheels): about five times faster
-    from yaml._yaml import CParser as _LibyamlParser
+    from yaml._yaml import CParser
+
+    _LibyamlParser: type[CParser] | None = CParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _LibyamlParser = None
 
+if TYPE_CHECKING:
+    # the mixin below is only ever combined with a full PyYAML loader (parser, composer,
+    # constructor, resolver): type-check it as one
+    _LoaderBase = yaml.SafeLoader
+else:
+    _LoaderBase = object
 
-class _Counting:
+
+class _Counting(_LoaderBase):
     """Composing for standoff's loaders (mixed into a PyYAML loader class).
 
     Composing counts every node as it is made and refuses a document with more than
@@ -90,7 +99,7 @@ class _Counting:
     """
 
     def __init__(self, stream: str, file: str = "<input>") -> None:
-        super().__init__(stream)  # type: ignore[call-arg]
+        super().__init__(stream)
         self.start_counting(file)
 
     def start_counting(self, file: str) -> None:
@@ -102,17 +111,20 @@ class _Counting:
         #: ids of the scalar nodes whose tag is written in the file (``!!bool maybe``)
         self.explicit_tags: set[int] = set()
 
-    def compose_scalar_node(self, anchor: str | None) -> yaml.ScalarNode:
+    # types-PyYAML types ``anchor`` as a dict; PyYAML passes the anchor's name (or None)
+    def compose_scalar_node(self, anchor: str | None) -> yaml.ScalarNode:  # type: ignore[override]
         """Compose a scalar, noting whether its tag was written explicitly."""
-        explicit = self.peek_event().tag not in (None, "!")  # type: ignore[attr-defined]
-        node = super().compose_scalar_node(anchor)  # type: ignore[misc]
+        event = self.peek_event()
+        explicit = getattr(event, "tag", None) not in (None, "!")
+        node = super().compose_scalar_node(anchor)  # type: ignore[arg-type]  # as above
         if explicit:
             self.explicit_tags.add(id(node))
         return node
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         """Compose one node, noting alias uses and refusing excessive size or nesting."""
-        event = self.peek_event()  # type: ignore[attr-defined]
+        event = self.peek_event()
+        line, column = _event_position(event)
         is_key = index is None and isinstance(parent, yaml.MappingNode)
         if not is_key:
             # every value composed (or alias used) is at least one value of the loaded
@@ -121,22 +133,29 @@ class _Counting:
             if self.composed > MAX_VALUES:
                 raise ModelError(
                     f"the document expands to more than {MAX_VALUES:,} values",
-                    file=self.file, line=event.start_mark.line + 1,
-                    column=event.start_mark.column + 1, hint=_TOO_MANY_HINT,
+                    file=self.file, line=line, column=column, hint=_TOO_MANY_HINT,
                 )
         if isinstance(event, yaml.AliasEvent):
             if parent is not None and len(self.alias_uses) < MAX_ALIAS_MARKS:
                 self.alias_uses[(id(parent), len(parent.value), is_key)] = (
-                    event.anchor, event.start_mark.line + 1, event.start_mark.column + 1,
+                    str(event.anchor), line or 0, column or 0,
                 )
-            return super().compose_node(parent, index)  # type: ignore[misc]
+            return super().compose_node(parent, index)
         if self.depth > MAX_DEPTH:
-            raise _too_deep(self.file, event.start_mark.line + 1, event.start_mark.column + 1)
+            raise _too_deep(self.file, line, column)
         self.depth += 1
         try:
-            return super().compose_node(parent, index)  # type: ignore[misc]
+            return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+def _event_position(event: yaml.Event | None) -> tuple[int | None, int | None]:
+    """The 1-based line and column where a parser event starts (None where not known)."""
+    mark = event.start_mark if event is not None else None
+    if mark is None:
+        return None, None
+    return mark.line + 1, mark.column + 1
 
 
 class _PureLoader(_Counting, yaml.SafeLoader):
@@ -144,13 +163,12 @@ class _PureLoader(_Counting, yaml.SafeLoader):
 
 
 if _LibyamlParser is not None:
-    class _LibyamlLoader(_Counting, Composer, _LibyamlParser,  # type: ignore[misc,valid-type]
-                         SafeConstructor, Resolver):
+    class _LibyamlLoader(_Counting, Composer, CParser, SafeConstructor, Resolver):
         """The loader on libyaml's scanner and parser, with PyYAML's own composer (so that
         nodes are counted as they are composed) and safe constructor."""
 
         def __init__(self, stream: str, file: str = "<input>") -> None:
-            _LibyamlParser.__init__(self, stream)
+            CParser.__init__(self, stream)
             SafeConstructor.__init__(self)
             Resolver.__init__(self)
             Composer.__init__(self)
@@ -435,7 +453,8 @@ def _to_python(node: yaml.Node, path: Path_, locs: Locations, loader: _Counting)
             _to_python(item, (*path, i), locs, loader) for i, item in enumerate(node.value)
         ]
     value = _scalar(node, locs, loader)
-    if not isinstance(value, str) and not node.style:  # plain
+    plain = not (isinstance(node, yaml.ScalarNode) and node.style)
+    if not isinstance(value, str) and plain:
         locs.texts[path] = node.value
     return value
 

@@ -186,10 +186,10 @@ def reachable_by_coalitional_improvements(
     coalition in ``coalitions`` (default: every non-empty group), the same coalition never
     making two steps in a row."""
     groups = list(coalitions) if coalitions is not None else coalitions_of(m)
-    seen = {(start, None)}
-    frontier = [(start, None)]
+    seen: set[tuple[int, tuple[str, ...] | None]] = {(start, None)}
+    frontier: list[tuple[int, tuple[str, ...] | None]] = [(start, None)]
     while frontier:
-        nxt = []
+        nxt: list[tuple[int, tuple[str, ...] | None]] = []
         for state, last in frontier:
             for g in groups:
                 if g == last:
@@ -207,12 +207,12 @@ def shortest_path_length(m: ReferenceModel, start: int, target: int, moves: str 
     -1 if unreachable. Expands the set of (state, last mover) pairs level by level."""
     if target == start:
         return 0
-    level = {(start, None)}
+    level: set[tuple[int, str | None]] = {(start, None)}
     seen = set(level)
     steps = 0
     while level:
         steps += 1
-        nxt = set()
+        nxt: set[tuple[int, str | None]] = set()
         for state, last in level:
             for j in m.dms:
                 if j == last:

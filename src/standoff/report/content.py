@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from standoff.analysis.claims import ClaimResult, check_claims, concepts_needed, variant_summary
 from standoff.analysis.result import Analysis, analyze, parse_concepts
@@ -23,6 +24,9 @@ from standoff.concepts import label as concept_label
 from standoff.graph.conflict import Conflict
 from standoff.model.loader import Evidence, ModelSpec, PreferenceSpec, StatementSpec
 from standoff.words import plural
+
+if TYPE_CHECKING:
+    from standoff.bargaining.inputs import BargainingModel
 
 
 @dataclass(frozen=True)
@@ -535,8 +539,8 @@ def model_in_words(conflict: Conflict) -> list[tuple[str, list[str]]]:
 
         out.append(("The status quo", [state_in_words(conflict, conflict.status_quo) + "."]))
     prefs = []
-    for d, pref in enumerate(spec.preferences):
-        name = spec.dms[d].name
+    for d_index, pref in enumerate(spec.preferences):
+        name = spec.dms[d_index].name
         if pref.kind == "ranking":
             prefs.append(f"{name} ranks the states directly, best first: "
                          + "; ".join(" = ".join(s.text for s in group) for group in pref.ranking)
@@ -580,7 +584,7 @@ class BargainingSection:
     :func:`standoff.bargaining.zopa.zopa` under the file's agreement rule.
     """
 
-    model: object  # standoff.bargaining.BargainingModel (kept loose: no import at load time)
+    model: BargainingModel  # imported for type checking only (not at load time)
     forecasts: dict
     failures: dict[str, str]
     notes: dict[str, str]
@@ -718,7 +722,8 @@ def zopa_sentences(result: dict, forecasts: dict | None = None) -> list[str]:
     pk = j.get("package") or {}
     coalition = pk.get("coalition")
     everyone = not coalition or not pk.get("outside")
-    who = "every actor" if everyone else "every member of the coalition " + ", ".join(coalition)
+    who = ("every actor" if everyone
+           else "every member of the coalition " + ", ".join(coalition or ()))
     if pk.get("exists") is True and pk.get("vacuous"):
         out.append(f"A package deal passes vacuously: {who} gives no salience to these "
                    "issues, so any package within their limits is accepted.")

@@ -8,7 +8,7 @@ from standoff.analysis.coalitions import CoalitionAnalysis
 from standoff.analysis.paths import StatusQuoAnalysis
 from standoff.concepts import COALITIONS
 from standoff.concepts import label as concept_label
-from standoff.report.markdown import md_text
+from standoff.report.markdown import markdown_table, md_text
 
 
 def _title(heading: str, title: str, variant: str | None, note: str | None) -> list[str]:
@@ -34,9 +34,7 @@ def status_quo_markdown(result: StatusQuoAnalysis, variant: str | None = None,
         lines += ["", f"## Path to {md_text(c.show(p.target - 1))}", "",
                   md_text(p.sentence(c)), ""]
         rows = result.evolution_table(p)
-        lines.append("| " + " | ".join(md_text(x) for x in rows[0]) + " |")
-        lines.append("|" + "---|" * len(rows[0]))
-        lines += ["| " + " | ".join(md_text(x) for x in r) + " |" for r in rows[1:]]
+        lines += markdown_table(rows[0], rows[1:])
     if result.unreachable:
         lines += ["", md_text(result.unreachable_sentence())]
     return "\n".join(lines) + "\n"
@@ -50,15 +48,14 @@ def coalitions_markdown(result: CoalitionAnalysis, variant: str | None = None,
     :func:`status_quo_markdown`."""
     c = result.conflict
     keys = COALITIONS.concept_keys()
-    lines = _title("Coalition analysis", c.title, variant, note) + [
-             "| coalition | coalitional improvements | "
-             + " | ".join(record.label for record in COALITIONS.concepts()) + " |",
-             "|---|---|" + "---|" * len(keys)]
+    rows = []
     for r in result.coalitions:
         imp = "; ".join(f"{s}→{', '.join(map(str, t))}" for s, t in r.improvements.items())
         cells = [", ".join(map(str, r.stable[k])) or "none" for k in keys]
-        lines.append(f"| {md_text(' + '.join(r.members))} | {imp or 'none'} | "
-                     + " | ".join(cells) + " |")
+        rows.append([" + ".join(r.members), imp or "none", *cells])
+    lines = _title("Coalition analysis", c.title, variant, note) + markdown_table(
+        ["coalition", "coalitional improvements",
+         *(record.label for record in COALITIONS.concepts())], rows)
     lines += ["", "States stable for each coalition listed above: " + "; ".join(
         f"{concept_label(k)} {v or 'none'}" for k, v in result.equilibria.items())]
     return "\n".join(lines) + "\n"

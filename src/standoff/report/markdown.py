@@ -9,7 +9,7 @@ bargaining section one ``FILE.MODEL.svg`` per model with rounds (positions by ro
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
 from standoff._version import __version__
@@ -125,17 +125,27 @@ def md_image(alt: str, target: str) -> Md:
     return Md(f"![{md_text(alt)}]({md_link_target(target)})")
 
 
-def _cell(text: str) -> str:
+def _cell(text: object) -> str:
     if isinstance(text, Md):  # already Markdown: only the table's own needs remain
         return text.replace("|", "\\|").replace("\n", " ")
     return md_text(text)
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    """A GitHub table; plain cells are escaped with :func:`md_text`, :class:`Md` cells kept."""
+def markdown_table(header: Sequence[object], rows: Iterable[Sequence[object]]) -> list[str]:
+    r"""A GitHub table as Markdown lines: the one table builder of every Markdown output
+    (reports and ``--format markdown`` of every command). Plain cells, header included, are
+    escaped with :func:`md_text` (pass model text as it is, never escaped beforehand);
+    :class:`Md` cells (already Markdown, e.g. :func:`md_code`) are kept, with only ``|`` and
+    line breaks made safe for the table. No blank line is added before or after.
+
+    >>> print("\n".join(markdown_table(["state", "name"], [[1, "a | <b>*x*</b>"]])))
+    | state | name |
+    |---|---|
+    | 1 | a \| \<b\>\*x\*\</b\> |
+    """
     out = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(_cell(x) for x in row) + " |" for row in rows]
-    return out + [""]
+    return out
 
 
 def bargaining_markdown(section: BargainingSection,
@@ -146,7 +156,7 @@ def bargaining_markdown(section: BargainingSection,
            f"{md_text(m.title)}: {len(m.actors)} actors, {len(m.issues)} issue(s). Forecasts "
            "of where bargaining lands, by model (docs/bargaining.md states each model's "
            "equations and its accuracy on DEU III).", "", "### Forecasts", ""]
-    out += _table(*forecast_rows(section))
+    out += [*markdown_table(*forecast_rows(section)), ""]
     out += [f"- **{md_text(n)}**: {md_text(f.citation)}"
             + (f" ({md_text(section.notes[n])})" if n in section.notes else "")
             for n, f in section.forecasts.items()]
@@ -160,12 +170,13 @@ def bargaining_markdown(section: BargainingSection,
             stop = (f"; stopped after {res.details['steps']} steps: {res.details['stopped']}"
                     if "stopped" in res.details else "")
             out += [md_text(f"Issue {res.issue}: forecast {res.forecast:.4g}{stop}."), ""]
-            out += _table(*round_rows(res))
+            out += [*markdown_table(*round_rows(res)), ""]
         if svg_names and name in svg_names:
             out += [md_image(f"{name}: positions by round", svg_names[name]), ""]
     z = section.zopa
     out += ["### Zone of possible agreement", "", md_text(f"Rule: {z['rule']}."), ""]
-    out += _table(["issue", "zone", "gap", "blocking", "smallest concession"], zopa_rows(z))
+    out += [*markdown_table(["issue", "zone", "gap", "blocking", "smallest concession"],
+                            zopa_rows(z)), ""]
     out += [f"- {md_text(s)}" for s in zopa_sentences(z, section.forecasts)] + [""]
     return out
 
@@ -246,8 +257,8 @@ def _md_evidence(content: ReportContent) -> list[str]:
             ev = "no evidence given"
         statement = r.statement if r.prose else md_code(r.statement)
         rows.append([r.where, statement, ev + (f" ({r.note})" if r.note else "")])
-    return [md_text(evidence_summary(ev_rows)), "", *_table(["where", "statement", "evidence"],
-                                                            rows)]
+    return [md_text(evidence_summary(ev_rows)), "",
+            *markdown_table(["where", "statement", "evidence"], rows), ""]
 
 
 def _md_states(content: ReportContent) -> list[str]:
@@ -262,8 +273,8 @@ def _md_states(content: ReportContent) -> list[str]:
         label = f"{s + 1}" + (" (status quo)" if c.status_quo == s else "")
         rows.append([label, md_code(c.pattern(s)), state_in_words(c, s).split(": ", 1)[1],
                      *(str(int(c.ranks[i, s])) for i in range(len(c.dm_ids)))])
-    out += _table(["state", "pattern", "options taken", *(f"rank for {d}" for d in c.dm_ids)],
-                  rows)
+    out += [*markdown_table(
+        ["state", "pattern", "options taken", *(f"rank for {d}" for d in c.dm_ids)], rows), ""]
     out += ["Pattern positions: " + "; ".join(f"{k + 1}. {md_code(key)}"
                                               for k, key in enumerate(c.option_keys)) + ".", ""]
     return out
@@ -273,7 +284,7 @@ def _md_stability(content: ReportContent) -> list[str]:
     base = content.base
     shown, note = report_states(base)
     header, srows = _rows(base.analysis, shown)
-    return ([md_text(note), ""] if note else []) + _table(header, srows)
+    return ([md_text(note), ""] if note else []) + [*markdown_table(header, srows), ""]
 
 
 def _md_equilibria(content: ReportContent) -> list[str]:
@@ -297,7 +308,7 @@ def _md_evolution(content: ReportContent) -> list[str]:
     for path in sq.paths:
         table = sq.evolution_table(path)
         out += [f"### Path to {md_text(c.show(path.target - 1))}", ""]
-        out += _table(table[0], table[1:])
+        out += [*markdown_table(table[0], table[1:]), ""]
     return out
 
 
@@ -307,7 +318,7 @@ def _md_claims(content: ReportContent) -> list[str]:
     crows = [[claim.id, md_code(claim.check),
               *(r.verdict_word for r in content.claim_results(claim.id)),
               content.claim_summary(claim.id)] for claim in spec.claims]
-    out = _table(["claim", "check", *names, "across variants"], crows)
+    out = [*markdown_table(["claim", "check", *names, "across variants"], crows), ""]
     out += ["holds: under every concept checked; fails: under none; mixed (k/n): under k of "
             "the n concepts.", ""]
     for claim in spec.claims:
@@ -332,7 +343,7 @@ def _md_variants(content: ReportContent) -> list[str]:
     out = [f"- **{md_text(r.name)}**: {md_text(r.description)}" for r in content.runs] + [""]
     vrows = [[f"{concept_name(k)} equilibria", *(equilibria_text(r, k) for r in content.runs)]
              for k in content.concepts]
-    return out + _table(["concept", *(r.name for r in content.runs)], vrows)
+    return out + [*markdown_table(["concept", *(r.name for r in content.runs)], vrows), ""]
 
 
 _MD_SECTIONS = {"summary": _md_summary, "claims": _md_claims, "model": _md_model,

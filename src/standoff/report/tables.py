@@ -40,7 +40,7 @@ def analysis_markdown(result: Analysis, variant_line: str | None = None,
     For one of several variants, ``variant`` (its name) is added to the title and
     ``variant_line`` (Markdown, already escaped: what the variant changes) follows it.
     """
-    from standoff.report.markdown import md_text
+    from standoff.report.markdown import markdown_table, md_text
 
     c = result.conflict
     header, rows = _rows(result)
@@ -52,10 +52,7 @@ def analysis_markdown(result: Analysis, variant_line: str | None = None,
         out += [f"*View encoded:* {md_text(c.spec.view)}", ""]
     out += ["Pattern positions (Y taken, N not taken, – irrelevant):", ""]
     out += [f"- {md_text(line.strip())}" for line in option_legend(result)]
-    out += ["", "| " + " | ".join(md_text(h) for h in header) + " |",
-            "|" + "---|" * len(header)]
-    for row in rows:
-        out.append("| " + " | ".join(md_text(cell) for cell in row) + " |")
+    out += ["", *markdown_table(header, rows)]
     out += ["", "## Equilibria", ""]
     for k, states in result.equilibria.items():
         shown = ", ".join(c.show(s - 1) for s in states) or "none"

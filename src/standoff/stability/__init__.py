@@ -2,25 +2,29 @@
 
 Every concept of the catalogue (:mod:`standoff.concepts`) but the coalition ones is a
 function ``(conflict, dm) -> bool array over states`` (:func:`kernel`); they share the
-reachability kernel in :mod:`standoff.stability.reachability`. The slow, literal reference
+reachability kernel in :mod:`standoff.stability.reachability`. Nash, GMR, SMR and SEQ are
+also functions of plain data, ``(moves, ranks, dm)`` (:func:`rank_kernel`), where ``ranks``
+may hold a batch of preference profiles over the same moves: analyses that vary
+preferences (inverse analysis, robustness sweeps) call these. The slow, literal reference
 implementation used to test them lives in :mod:`standoff.reference`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
 import numpy as np
 
-from standoff.concepts import STABILITY, Concept, resolve
+from standoff.concepts import INVERSE, STABILITY, Concept, resolve
 from standoff.graph.conflict import Conflict
-from standoff.stability.gmr import gmr_stable
+from standoff.graph.moves import UnilateralMoves
+from standoff.stability.gmr import gmr_kernel, gmr_stable
 from standoff.stability.limited_move import limited_move_concept, nonmyopic_stable
-from standoff.stability.nash import nash_stable
-from standoff.stability.seq import seq_stable
+from standoff.stability.nash import nash_kernel, nash_stable
+from standoff.stability.seq import seq_kernel, seq_stable
 from standoff.stability.sim import sim_stable
-from standoff.stability.smr import smr_stable
+from standoff.stability.smr import smr_kernel, smr_stable
 
 Kernel = Callable[[Conflict, int], np.ndarray]
 """A concept's function: ``(conflict, dm) -> bool array over states``."""
@@ -53,5 +57,30 @@ def kernel(concept: str | Concept) -> Kernel:
     return _KERNELS[record.key]
 
 
-__all__ = ["Kernel", "gmr_stable", "kernel", "nash_stable", "nonmyopic_stable", "seq_stable",
-           "sim_stable", "smr_stable"]
+RankKernel = Callable[[Sequence[UnilateralMoves], np.ndarray, int], np.ndarray]
+"""A concept over plain data: ``(moves, ranks, dm) -> bool array over states`` (one row
+per profile when ``ranks`` has shape ``(batch, decision makers, states)``)."""
+
+_RANK_KERNELS: Mapping[str, RankKernel] = MappingProxyType({
+    "nash": nash_kernel,
+    "gmr": gmr_kernel,
+    "smr": smr_kernel,
+    "seq": seq_kernel,
+})
+
+
+def rank_kernel(concept: str | Concept) -> RankKernel:
+    """The function computing ``concept`` from the compiled moves and a rank array:
+    ``rank_kernel("gmr")(conflict.moves, ranks, dm)``. Defined for the concepts that
+    inverse analysis supports (:data:`standoff.concepts.INVERSE`: Nash, GMR, SMR, SEQ);
+    raises :class:`~standoff.concepts.UnknownConceptError` for any other.
+
+    >>> rank_kernel("seq") is seq_kernel
+    True
+    """
+    return _RANK_KERNELS[resolve(concept, INVERSE).key]
+
+
+__all__ = ["Kernel", "RankKernel", "gmr_kernel", "gmr_stable", "kernel", "nash_kernel",
+           "nash_stable", "nonmyopic_stable", "rank_kernel", "seq_kernel", "seq_stable",
+           "sim_stable", "smr_kernel", "smr_stable"]

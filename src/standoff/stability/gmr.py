@@ -25,31 +25,58 @@ whose choices are the rows of a matrix, this is the familiar maximin of a matrix
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from standoff.graph.conflict import Conflict
-from standoff.graph.moves import CosetMoves
-from standoff.stability.common import opponents, unsanctioned
-from standoff.stability.reachability import coset_axes, group_reach_minimum, improvement_escapes
+from standoff.graph.moves import Moves, UnilateralMoves
+from standoff.stability.common import check_ranks, escapes, improvement_graphs, others
+from standoff.stability.reachability import coset_axes, group_reach_minimum
 
 
-def security_level(ranks: np.ndarray, shape: tuple[int, ...], dm: int) -> int:
+def security_level(ranks: np.ndarray, shape: tuple[int, ...], dm: int) -> np.ndarray:
     """``max over x_i of min over x_H of r[x_i, x_H]`` on a product space (``shape`` from
-    :func:`~standoff.stability.reachability.coset_axes`)."""
-    r = ranks.reshape(shape)
-    axis = len(shape) - 1 - dm
-    others = tuple(a for a in range(len(shape)) if a != axis)
-    return int(r.min(axis=others).max())
+    :func:`~standoff.stability.reachability.coset_axes`) for ``dm``'s ranks (shape
+    ``(..., states)``); the result has shape ``(..., 1)``, to compare with the ranks."""
+    lead = ranks.ndim - 1
+    r = ranks.reshape((*ranks.shape[:-1], *shape))
+    axis = lead + len(shape) - 1 - dm
+    rest = tuple(a for a in range(lead, r.ndim) if a != axis)
+    level = r.min(axis=rest, keepdims=True).max(axis=axis, keepdims=True)
+    return level.reshape((*ranks.shape[:-1], 1))
+
+
+def gmr_kernel(
+    moves: Sequence[UnilateralMoves], ranks: np.ndarray, dm: int,
+    improvements: Sequence[Moves] | None = None,
+) -> np.ndarray:
+    """GMR stability over plain data (arguments and result as
+    :func:`~standoff.stability.nash.nash_kernel`).
+
+    >>> import standoff
+    >>> c = standoff.load("examples/chicken.yaml")
+    >>> gmr_kernel(c.moves, c.ranks, 1).tolist() == gmr_stable(c, 1).tolist()
+    True
+    """
+    ranks = check_ranks(moves, ranks, dm)
+    rank = ranks[..., dm, :]
+    shape = coset_axes(moves)
+    if shape is not None:
+        return rank >= security_level(rank, shape, dm)
+    floor = group_reach_minimum([moves[j] for j in others(ranks, dm)], rank)
+    return ~escapes(moves, rank, dm, floor, improvements)
 
 
 def gmr_stable(conflict: Conflict, dm: int) -> np.ndarray:
-    """Boolean array over states: GMR stable for decision maker ``dm``."""
-    rank = conflict.ranks[dm]
-    shape = coset_axes(conflict.moves)
-    if shape is not None:
-        return rank >= security_level(rank, shape, dm)
-    group = [conflict.moves[j] for j in opponents(conflict, dm)]
-    floor = group_reach_minimum(group, rank)
-    if isinstance(conflict.moves[dm], CosetMoves):
-        return ~improvement_escapes(conflict.moves[dm], rank, floor)
-    return ~unsanctioned(conflict, dm, floor)
+    """Boolean array over states: GMR stable for decision maker ``dm``.
+
+    Chicken (``examples/chicken.yaml``; states 1 both swerve, 2 driver 1 drives straight
+    on, 3 driver 2 does, 4 both do: the crash), states given by number:
+
+    >>> import standoff
+    >>> chicken = standoff.load("examples/chicken.yaml")
+    >>> gmr_stable(chicken, 0).nonzero()[0] + 1   # from 1, driver 2 can answer 1→2 with 4
+    array([1, 2, 3])
+    """
+    return gmr_kernel(conflict.moves, conflict.ranks, dm, improvement_graphs(conflict))

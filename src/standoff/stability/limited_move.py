@@ -44,10 +44,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from standoff.concepts import LIMITED_MOVE, Concept, check_decision_makers, limited_move, resolve
+from standoff.costs import check_cost
 from standoff.errors import ModelError
 from standoff.graph.conflict import Conflict
 from standoff.graph.moves import CosetMoves
-from standoff.graph.states import check_cost
 
 MAX_HORIZON = 10_000
 """The largest horizon computed; NM stops with an error if no cycle appears by then."""
@@ -324,7 +324,18 @@ def eventual_cycle(conflict: Conflict) -> tuple[int, int]:
 
 
 def nonmyopic_stable(conflict: Conflict, dm: int) -> np.ndarray:
-    """Boolean array over states: NM stable (L(h) stable for all large h) for ``dm``."""
+    """Boolean array over states: NM stable (L(h) stable for all large h) for ``dm``.
+
+    Chicken (``examples/chicken.yaml``; states 1 both swerve, 2 driver 1 drives straight
+    on, 3 driver 2 does, 4 both do: the crash), states given by number:
+
+    >>> import standoff
+    >>> chicken = standoff.load("examples/chicken.yaml")
+    >>> nonmyopic_stable(chicken, 0).nonzero()[0] + 1   # and state 3 for driver 2
+    array([1, 2])
+    >>> nonmyopic_stable(chicken, 1).nonzero()[0] + 1
+    array([1, 3])
+    """
     require_two_decision_makers(conflict, "nm")
     first, period = eventual_cycle(conflict)
     out = np.ones(conflict.state_count, dtype=bool)
@@ -424,7 +435,7 @@ def explain_limited_move(
     for t in conflict.moves[i].of(s):
         t = int(t)
         outcome = int(a.outcome[horizon - 1][j, t])
-        line = ((conflict.dm_ids[i], s + 1, t + 1),)
+        line: tuple[tuple[str, int, int], ...] = ((conflict.dm_ids[i], s + 1, t + 1),)
         if horizon > 1:
             line += line_of_play(conflict, j, t, horizon - 1)
         better = bool(conflict.ranks[i, outcome] > conflict.ranks[i, s])

@@ -23,21 +23,33 @@ for implicit coset moves, in the number of states).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
 from standoff.graph.moves import INFINITY, Moves
 
-__all__ = ["INFINITY", "group_reach_minimum"]
+__all__ = ["INFINITY", "MinOver", "group_reach_minimum"]
+
+
+class MinOver(Protocol):
+    """A move structure as the reachability kernel sees it: minima over each state's moves
+    (every structure of :mod:`standoff.graph.moves`)."""
+
+    def min_over(self, values: np.ndarray, empty: int = ...) -> np.ndarray: ...
 
 
 def group_reach_minimum(
-    group_moves: Sequence[Moves], value: np.ndarray, max_rounds: int | None = None
+    group_moves: Sequence[MinOver], value: np.ndarray, max_rounds: int | None = None
 ) -> np.ndarray:
     """For every state s, the minimum of ``value`` over ``R_H(s)`` (legal sequences).
 
     ``group_moves`` holds one move structure per member of *H* (pass improvement
     structures for ``R_H⁺``). Returns +∞ (``INFINITY``) where ``R_H(s)`` is empty.
+    ``value`` may carry leading batch axes (shape ``(..., states)``) when the structures
+    reduce such arrays row by row (:class:`~standoff.graph.moves.MoveGraph`,
+    :class:`~standoff.graph.moves.CosetMoves`,
+    :class:`~standoff.graph.moves.BatchedImprovements`).
     """
     value = np.asarray(value, dtype=np.int64)
     n = len(group_moves)
@@ -47,7 +59,7 @@ def group_reach_minimum(
         return group_moves[0].min_over(value)
     current = [np.full(value.shape, INFINITY, dtype=np.int64) for _ in range(n)]
     rounds = 0
-    limit = max_rounds if max_rounds is not None else value.shape[0] * n + 1
+    limit = max_rounds if max_rounds is not None else value.shape[-1] * n + 1
     while True:
         rounds += 1
         changed = False
@@ -79,7 +91,8 @@ def improvement_escapes(moves: Moves, rank: np.ndarray, floor: np.ndarray) -> np
     ``min(rank(t), floor(t)) > rank(s)`` has ``rank(t) > rank(s)`` (it is an improvement)
     and ``floor(t) > rank(s)``, and conversely. The right-hand side needs the moves ``R_i``
     only, not the improvements ``R_i⁺``, so on implicit coset moves it is one reduction
-    along an axis instead of a sort of every coset by rank.
+    along an axis instead of a sort of every coset by rank. ``rank`` and ``floor`` may carry
+    leading batch axes (shape ``(..., states)``).
     """
     from standoff.graph.moves import CosetMoves
 
@@ -87,9 +100,9 @@ def improvement_escapes(moves: Moves, rank: np.ndarray, floor: np.ndarray) -> np
     capped = np.minimum(rank, floor)
     if isinstance(moves, CosetMoves):
         # s itself may join the maximum: min(rank(s), floor(s)) <= rank(s) never counts
-        shape = moves.shape
-        best = capped.reshape(shape).max(axis=1, keepdims=True)
-        return (best > rank.reshape(shape)).reshape(-1)
+        shape = (-1, *moves.shape)
+        best = capped.reshape(shape).max(axis=2, keepdims=True)
+        return (best > rank.reshape(shape)).reshape(rank.shape)
     return moves.max_over(capped, empty=-1) > rank
 
 

@@ -11,19 +11,51 @@ the opponents' improvements still need their cosets sorted by their own ranks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from standoff.graph.conflict import Conflict
-from standoff.graph.moves import CosetMoves
-from standoff.stability.common import improvement_graphs, opponents, unsanctioned
-from standoff.stability.reachability import group_reach_minimum, improvement_escapes
+from standoff.graph.moves import Moves, UnilateralMoves
+from standoff.stability.common import (
+    check_ranks,
+    escapes,
+    improvement_graphs,
+    improving,
+    others,
+)
+from standoff.stability.reachability import group_reach_minimum
+
+
+def seq_kernel(
+    moves: Sequence[UnilateralMoves], ranks: np.ndarray, dm: int,
+    improvements: Sequence[Moves] | None = None,
+) -> np.ndarray:
+    """SEQ stability over plain data (arguments and result as
+    :func:`~standoff.stability.nash.nash_kernel`). For a batch of rank arrays the
+    opponents' improvements are masks over their explicit moves, one row per profile.
+
+    >>> import standoff
+    >>> c = standoff.load("examples/chicken.yaml")
+    >>> seq_kernel(c.moves, c.ranks, 0).tolist() == seq_stable(c, 0).tolist()
+    True
+    """
+    ranks = check_ranks(moves, ranks, dm)
+    rank = ranks[..., dm, :]
+    group = improving(moves, ranks, others(ranks, dm), improvements)
+    floor = group_reach_minimum(group, rank)
+    return ~escapes(moves, rank, dm, floor, improvements)
 
 
 def seq_stable(conflict: Conflict, dm: int) -> np.ndarray:
-    """Boolean array over states: SEQ stable for decision maker ``dm``."""
-    ui = improvement_graphs(conflict)
-    group = [ui[j] for j in opponents(conflict, dm)]
-    floor = group_reach_minimum(group, conflict.ranks[dm])
-    if isinstance(conflict.moves[dm], CosetMoves):  # no sort of i's cosets by rank
-        return ~improvement_escapes(conflict.moves[dm], conflict.ranks[dm], floor)
-    return ~unsanctioned(conflict, dm, floor)
+    """Boolean array over states: SEQ stable for decision maker ``dm``.
+
+    Chicken (``examples/chicken.yaml``; states 1 both swerve, 2 driver 1 drives straight
+    on, 3 driver 2 does, 4 both do: the crash), states given by number:
+
+    >>> import standoff
+    >>> chicken = standoff.load("examples/chicken.yaml")
+    >>> seq_stable(chicken, 0).nonzero()[0] + 1   # driving into the crash is no improvement
+    array([2, 3])
+    """
+    return seq_kernel(conflict.moves, conflict.ranks, dm, improvement_graphs(conflict))

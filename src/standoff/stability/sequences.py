@@ -5,17 +5,23 @@ which a decision maker may move several times but never twice in a row (Fang, Hi
 Kilgour 1993; Xu, Hipel & Kilgour 2009; BRIEF §2). The all-states minimum over ``R_H`` is
 :func:`standoff.stability.reachability.group_reach_minimum`; the functions here search
 from a single state, breadth first over (state, last mover), for explanations, evolution
-paths and coalition analysis.
+paths, inverse analysis and coalition analysis: :func:`legal_reach` (``R_H(s)`` as a set),
+:func:`shortest_legal_sequence` (one shortest sequence to a state passing a test),
+:func:`legal_search` (shortest sequences of all decision makers to every state, vectorised
+over the move structures, for evolution paths) and :func:`all_legal_reach` (``R_H(s)`` for
+every state at once, as a matrix).
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from standoff.graph.conflict import Conflict
+from standoff.stability.common import improvement_graphs
 
 
 def step_targets(conflict: Conflict, dm: int, s: int, improving: bool) -> np.ndarray:
@@ -47,6 +53,15 @@ def legal_reach(
                     reached.add(int(t))
                     queue.append(node)
     return np.array(sorted(reached), dtype=np.int64)
+
+
+def reaching(target: int) -> Callable[[int], bool]:
+    """The ``accept`` test of :func:`shortest_legal_sequence` for one target state."""
+
+    def accept(state: int) -> bool:
+        return state == target
+
+    return accept
 
 
 def shortest_legal_sequence(
@@ -83,6 +98,99 @@ def shortest_legal_sequence(
                     return list(reversed(steps))
                 queue.append(nxt)
     return None
+
+
+@dataclass(frozen=True)
+class LegalSearch:
+    """The legal sequences of every decision maker from one state, shortest first:
+    ``level[j, t]`` is the fewest steps of a legal sequence from ``start`` ending with ``j``
+    moving to ``t`` (−1 if none); ``parent[j, t]`` and ``parent_mover[j, t]`` give the node
+    it came from (mover −1 is the start). ``R_N(start)`` is the set of ``t`` with some
+    ``level[j, t] ≥ 0``."""
+
+    start: int
+    level: np.ndarray
+    parent: np.ndarray
+    parent_mover: np.ndarray
+
+    def steps(self) -> np.ndarray:
+        """Fewest steps from the start to each state (0 for the start, −1 if unreachable)."""
+        big = np.iinfo(np.int64).max
+        best = np.where(self.level >= 0, self.level, big).min(axis=0)
+        best = np.where(best == big, -1, best)
+        best[self.start] = 0
+        return best
+
+    def moves_to(self, target: int) -> list[tuple[int, int, int]] | None:
+        """One shortest legal sequence to ``target`` (0-based) as ``(mover, from, to)``
+        triples, start first; ``[]`` for the start itself, None when it is unreachable."""
+        if target == self.start:
+            return []
+        levels = self.level[:, target]
+        if not (levels >= 0).any():
+            return None
+        j = int(np.argmin(np.where(levels >= 0, levels, np.iinfo(np.int64).max)))
+        raw = []
+        t = target
+        while j >= 0:
+            s = int(self.parent[j, t])
+            raw.append((j, s, t))
+            j, t = int(self.parent_mover[j, t]), s
+        return list(reversed(raw))
+
+
+def legal_search(conflict: Conflict, start: int, improving: bool = False) -> LegalSearch:
+    """Level-synchronous breadth-first search over (state, last mover) from ``start``.
+
+    Each level asks every decision maker's move structure for the states one move away
+    from the frontier states it may move from (those whose last mover was someone else),
+    so implicit coset moves are never listed edge by edge: the search for whole-model
+    evolution paths and reachability from a status quo (:mod:`standoff.analysis.paths`);
+    cached on the conflict. With ``improving``, every step is a unilateral improvement."""
+    key = ("status_quo_search", start, improving)
+    if key in conflict._cache:
+        return conflict._cache[key]
+    n, m = len(conflict.dm_ids), conflict.state_count
+    structures = improvement_graphs(conflict) if improving else conflict.moves
+    level = np.full((n, m), -1, dtype=np.int64)
+    parent = np.full((n, m), -1, dtype=np.int64)
+    parent_mover = np.full((n, m), -1, dtype=np.int64)
+    frontier = np.zeros((n, m), dtype=bool)
+    depth = 0
+    while True:
+        depth += 1
+        new = np.zeros((n, m), dtype=bool)
+        for j in range(n):
+            if depth == 1:
+                origin = np.zeros(m, dtype=bool)
+                origin[start] = True
+            else:
+                origin = np.any(np.delete(frontier, j, axis=0), axis=0)
+                if not origin.any():
+                    continue
+            sources_of = structures[j].successors(origin)
+            reached = (sources_of >= 0) & (level[j] < 0)
+            if not reached.any():
+                continue
+            targets = np.flatnonzero(reached)
+            sources = sources_of[targets]
+            level[j][targets] = depth
+            parent[j][targets] = sources
+            new[j][targets] = True
+            if depth > 1:
+                movers = np.full(targets.shape[0], -1, dtype=np.int64)
+                for k in range(n):
+                    if k == j:
+                        continue
+                    hit = (movers < 0) & frontier[k][sources]
+                    movers[hit] = k
+                parent_mover[j][targets] = movers
+        if not new.any():
+            break
+        frontier = new
+    result = LegalSearch(start, level, parent, parent_mover)
+    conflict._cache[key] = result
+    return result
 
 
 MAX_MATRIX_STATES = 8192

@@ -160,6 +160,14 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
     the state whose digits are taken from each mover's target, so it is computed by index
     arithmetic (``t_i + Σ_j (t_j − s)``); otherwise option patterns are combined and mapped
     back to states. Work is done in chunks of states to bound memory.
+
+    Chicken (``examples/chicken.yaml``; states 1 both swerve, 2 driver 1 drives straight
+    on, 3 driver 2 does, 4 both do: the crash), states given by number:
+
+    >>> import standoff
+    >>> chicken = standoff.load("examples/chicken.yaml")
+    >>> sim_stable(chicken, 0).nonzero()[0] + 1   # 1→2 is sanctioned by 1→3 together: 4
+    array([1, 2, 3])
     """
     space = conflict.space
     if _two_free_dms(conflict):

@@ -24,34 +24,68 @@ from ``floor``. As the minimax is at least the maximin, SMR ⊆ GMR, as it must 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from standoff.graph.conflict import Conflict
-from standoff.graph.moves import CosetMoves
-from standoff.stability.common import opponents, unsanctioned
-from standoff.stability.reachability import coset_axes, group_reach_minimum, improvement_escapes
+from standoff.graph.moves import Moves, UnilateralMoves
+from standoff.stability.common import check_ranks, escapes, improvement_graphs, others
+from standoff.stability.reachability import coset_axes, group_reach_minimum
 
 
 def escape_value(conflict: Conflict, dm: int) -> np.ndarray:
     """``max(rank(s2), best rank among i's moves from s2)`` for every state ``s2``."""
-    rank = conflict.ranks[dm]
-    return np.maximum(rank, conflict.moves[dm].max_over(rank))
+    return escape_values(conflict.moves[dm], conflict.ranks[dm])
 
 
-def minimax_level(ranks: np.ndarray, shape: tuple[int, ...], dm: int) -> int:
-    """``min over x_H of max over x_i of r[x_i, x_H]`` on a product space."""
-    r = ranks.reshape(shape)
-    return int(r.max(axis=len(shape) - 1 - dm).min())
+def escape_values(moves: UnilateralMoves, rank: np.ndarray) -> np.ndarray:
+    """:func:`escape_value` over plain data: ``moves`` of the decision maker, its ``rank``
+    (shape ``(..., states)``)."""
+    return np.maximum(rank, moves.max_over(rank))
+
+
+def minimax_level(ranks: np.ndarray, shape: tuple[int, ...], dm: int) -> np.ndarray:
+    """``min over x_H of max over x_i of r[x_i, x_H]`` on a product space for ``dm``'s ranks
+    (shape ``(..., states)``); the result has shape ``(..., 1)``."""
+    lead = ranks.ndim - 1
+    r = ranks.reshape((*ranks.shape[:-1], *shape))
+    axis = lead + len(shape) - 1 - dm
+    best = r.max(axis=axis)
+    return best.reshape((*ranks.shape[:-1], -1)).min(axis=-1, keepdims=True)
+
+
+def smr_kernel(
+    moves: Sequence[UnilateralMoves], ranks: np.ndarray, dm: int,
+    improvements: Sequence[Moves] | None = None,
+) -> np.ndarray:
+    """SMR stability over plain data (arguments and result as
+    :func:`~standoff.stability.nash.nash_kernel`).
+
+    >>> import standoff
+    >>> c = standoff.load("examples/chicken.yaml")
+    >>> smr_kernel(c.moves, c.ranks, 0).tolist() == smr_stable(c, 0).tolist()
+    True
+    """
+    ranks = check_ranks(moves, ranks, dm)
+    rank = ranks[..., dm, :]
+    shape = coset_axes(moves)
+    if shape is not None:
+        return rank >= minimax_level(rank, shape, dm)
+    floor = group_reach_minimum([moves[j] for j in others(ranks, dm)],
+                                escape_values(moves[dm], rank))
+    return ~escapes(moves, rank, dm, floor, improvements)
 
 
 def smr_stable(conflict: Conflict, dm: int) -> np.ndarray:
-    """Boolean array over states: SMR stable for decision maker ``dm``."""
-    rank = conflict.ranks[dm]
-    shape = coset_axes(conflict.moves)
-    if shape is not None:
-        return rank >= minimax_level(rank, shape, dm)
-    group = [conflict.moves[j] for j in opponents(conflict, dm)]
-    floor = group_reach_minimum(group, escape_value(conflict, dm))
-    if isinstance(conflict.moves[dm], CosetMoves):
-        return ~improvement_escapes(conflict.moves[dm], rank, floor)
-    return ~unsanctioned(conflict, dm, floor)
+    """Boolean array over states: SMR stable for decision maker ``dm``.
+
+    Chicken (``examples/chicken.yaml``; states 1 both swerve, 2 driver 1 drives straight
+    on, 3 driver 2 does, 4 both do: the crash), states given by number:
+
+    >>> import standoff
+    >>> chicken = standoff.load("examples/chicken.yaml")
+    >>> smr_stable(chicken, 0).nonzero()[0] + 1   # from the crash, no escape beats 1
+    array([1, 2, 3])
+    """
+    return smr_kernel(conflict.moves, conflict.ranks, dm, improvement_graphs(conflict))

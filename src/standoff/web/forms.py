@@ -92,12 +92,12 @@ def form_document(text: str, name: str) -> dict[str, Any]:
             "status_quo": None if quo is None else [str(x) for x in quo]}
 
 
-def _need(data, name: str, *path: str):
+def _need(data: Any, name: str, *path: object) -> Any:
     """The value at ``path`` in the document; a clear error when it is not there."""
     value = data
     for k, key in enumerate(path):
         if not isinstance(value, dict) or key not in value:
-            where = ".".join(path[: k + 1])
+            where = ".".join(str(part) for part in path[: k + 1])
             raise ModelError(f"the model has no '{where}'", file=name,
                              hint="refresh the form from the text and try again")
         value = value[key]

@@ -175,7 +175,7 @@ def graph_document(analysis, evolution: dict[str, Any] | None) -> dict[str, Any]
               "status_quo": s == conflict.status_quo,
               "equilibrium": [c for c in analysis.concepts if (s + 1) in equilibria[c]]}
              for s in shown]
-    moves = []
+    moves: list[dict[str, Any]] = []
     cut = False
     for i, dm in enumerate(conflict.dm_ids):
         rank = conflict.ranks[i]
