@@ -1,0 +1,112 @@
+"""Views of a robustness result (:mod:`standoff.analysis.robustness`): plain text, Markdown
+and the notebook's HTML, and the report section "How firm is each conclusion"."""
+
+from __future__ import annotations
+
+from html import escape
+
+from standoff.concepts import label
+
+
+def _claim_line(c) -> str:
+    f = c.firmness
+    verdict = "holds" if f.base else "fails"
+    return f"{c.id}: {verdict} as written; holds {f.phrase()}"
+
+
+def robustness_lines(result) -> list[str]:
+    """The result in plain sentences, claim by claim, then equilibria."""
+    p = result.provenance
+    how = (f"{p['profiles']:,} admissible profile(s), every one evaluated" if p["exact"]
+           else f"{p['profiles']:,} admissible profiles, {p['evaluated']:,} sampled "
+           f"(seed {p['seed']})")
+    lines = [f"How firm is each conclusion ({how}; concepts "
+             f"{', '.join(label(c) for c in result.concepts)})."]
+    if not p.get("enumeration_exact", True):
+        lines.append("Note: a decision maker's weights declare several ranges; the orders "
+                     "they admit were found on a grid and may be incomplete.")
+    for c in result.claims:
+        lines.append("")
+        lines.append(_claim_line(c))
+        lines.extend(_premise_lines(c.premises, c.firmness))
+    if result.equilibria:
+        lines.append("")
+        lines.append("Equilibria:")
+        for e in result.equilibria:
+            f = e.firmness
+            word = {"robust": "robustly", "possible": "possibly", "never": "never"}[f.word]
+            lines.append(f"  {label(e.concept)} {e.state + 1} ({e.pattern}): {word} an "
+                         f"equilibrium ({f.holds:,} of {f.of:,}); "
+                         f"{'an equilibrium' if f.base else 'not one'} as written; "
+                         f"{e.premises.in_words()}")
+    return lines
+
+
+def _premise_lines(pm, f) -> list[str]:
+    out = []
+    if f.witness_holds and f.witness_fails and (f.witness_holds["preferences"]
+                                                or f.witness_fails["preferences"]):
+        out.append(f"  holds e.g. when {_reading(f.witness_holds)}")
+        out.append(f"  fails e.g. when {_reading(f.witness_fails)}")
+    out.append(f"  as written, it {pm.in_words()}")
+    if pm.sufficient:
+        shown = ["{" + "; ".join(p.text for p in group) + "}" if group else "{} (nothing)"
+                 for group in pm.sufficient[:3]]
+        out.append(f"  sufficient on their own: {' or '.join(shown)}")
+    if pm.swaps:
+        out.append(f"  flipped by exchanging: {'; '.join(pm.swaps)}")
+    if pm.margin is not None:
+        m = pm.margin
+        if m["steps"] is None:
+            out.append(f"  margin: no change of one decision maker's ranking within "
+                       f"{m['searched_up_to']} steps flips it")
+        else:
+            out.append(f"  margin: {m['steps']} step(s) in {m['dm']}'s ranking flip it")
+    return out
+
+
+def _reading(witness: dict) -> str:
+    prefs = witness["preferences"]
+    if not prefs:
+        return "read as written"
+    return "; ".join(f"{dm}: {text}" for dm, text in prefs.items())
+
+
+def robustness_text(result) -> str:
+    return "\n".join(robustness_lines(result)) + "\n"
+
+
+def robustness_markdown(result) -> str:
+    """The section "How firm is each conclusion" in Markdown (model text escaped)."""
+    from standoff.report.markdown import md_text
+
+    lines = ["## How firm is each conclusion", ""]
+    for line in robustness_lines(result)[1:]:
+        if not line:
+            continue
+        if line.startswith("  "):
+            lines.append(f"  - {md_text(line.strip())}")
+        else:
+            lines.append(f"- {md_text(line)}")
+    lines.insert(2, md_text(robustness_lines(result)[0]))
+    lines.insert(3, "")
+    return "\n".join(lines) + "\n"
+
+
+def robustness_html(result) -> str:
+    """The notebook view: a table of claims and equilibria with their firmness."""
+    rows = []
+    for c in result.claims:
+        f = c.firmness
+        rows.append(f"<tr><td>claim</td><td>{escape(c.id)}</td><td>"
+                    f"{'holds' if f.base else 'fails'}</td><td>{f.holds:,} / {f.of:,}</td>"
+                    f"<td>{escape(c.premises.in_words())}</td></tr>")
+    for e in result.equilibria:
+        f = e.firmness
+        rows.append(f"<tr><td>{escape(label(e.concept))} equilibrium</td><td>{e.state + 1} "
+                    f"({escape(e.pattern)})</td><td>{'yes' if f.base else 'no'}</td><td>"
+                    f"{f.holds:,} / {f.of:,}</td><td>{escape(e.premises.in_words())}</td></tr>")
+    head = escape(robustness_lines(result)[0])
+    return (f"<p>{head}</p><table><thead><tr><th></th><th></th><th>as written</th>"
+            "<th>holds in</th><th>rests on</th></tr></thead><tbody>" + "".join(rows)
+            + "</tbody></table>")
