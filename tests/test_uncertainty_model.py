@@ -55,7 +55,8 @@ def test_base_reading_equals_the_crisp_model():
 
 
 def test_ranking_any_order_base_reading():
-    crisp = compile_model(spec_from_dict(_with(b={"ranking": ["y and x", "y and not x", "x and not y", "not x and not y"]})))
+    crisp = compile_model(spec_from_dict(_with(
+        b={"ranking": ["y and x", "y and not x", "x and not y", "not x and not y"]})))
     declared = compile_model(spec_from_dict(_with(
         b={"ranking": [{"any_order": ["y and x", "y and not x"]}, "x and not y",
                        "not x and not y"]})))
