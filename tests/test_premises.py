@@ -186,25 +186,32 @@ def _slot(order: tuple[int, ...], s: int) -> tuple[tuple[int, ...], int]:
     return rest, slot
 
 
-def _distances(orders, start) -> dict:
-    def one_step(a, b):
-        for s in range(len(a)):
-            rest_a, slot_a = _slot(a, s)
-            rest_b, slot_b = _slot(b, s)
-            if rest_a == rest_b and abs(slot_a - slot_b) == 1:
-                return True
-        return False
+def _place(rest: tuple[int, ...], s: int, slot: int) -> tuple[int, ...]:
+    """The order with the other states as ``rest`` and ``s`` at ``slot`` (see _slot)."""
+    values = [2 * v + 1 for v in rest]
+    values.insert(s, slot)
+    distinct = sorted(set(values))
+    return tuple(distinct.index(v) for v in values)
 
+
+def _distances(orders, start) -> dict:
+    """Breadth-first distances from ``start``: one step moves one state one slot."""
     dist = {start: 0}
     frontier = [start]
     while frontier:
         nxt = []
         for a in frontier:
-            for b in orders:
-                if b not in dist and one_step(a, b):
-                    dist[b] = dist[a] + 1
-                    nxt.append(b)
+            for s in range(len(a)):
+                rest, slot = _slot(a, s)
+                top = 2 * (max(rest) + 1) if rest else 0
+                for new_slot in (slot - 1, slot + 1):
+                    if 0 <= new_slot <= top:
+                        b = _place(rest, s, new_slot)
+                        if b not in dist:
+                            dist[b] = dist[a] + 1
+                            nxt.append(b)
         frontier = nxt
+    assert set(dist) <= set(orders)
     return dist
 
 
