@@ -92,6 +92,8 @@ class Firmness:
 
     def phrase(self) -> str:
         what = "admissible profiles" if self.exact else "sampled profiles"
+        if self.of == 1 and self.exact:
+            return "(no declared uncertainty: one profile)"
         if self.holds == self.of:
             text = f"in all {self.of:,} {what}" if self.of > 1 else "(no declared uncertainty)"
         elif self.holds == 0:

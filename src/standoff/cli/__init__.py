@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 
 
-COMMAND_MODULES = ("analysis", "claims", "evolution", "bargaining", "interchange")
+COMMAND_MODULES = ("analysis", "claims", "evolution", "bargaining", "interchange", "robustness")
 _registered = False
 
 

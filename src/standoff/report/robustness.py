@@ -48,9 +48,10 @@ def _premise_lines(pm, f) -> list[str]:
                                                 or f.witness_fails["preferences"]):
         out.append(f"  holds e.g. when {_reading(f.witness_holds)}")
         out.append(f"  fails e.g. when {_reading(f.witness_fails)}")
-    out.append(f"  as written, it {pm.in_words()}")
+    out.append(f"  as written, the verdict {pm.in_words()}")
     if pm.sufficient:
-        shown = ["{" + "; ".join(p.text for p in group) + "}" if group else "{} (nothing)"
+        shown = ["{" + "; ".join(p.text for p in group) + "}" if group else
+                 "no premise at all (the verdict stands with every premise dropped)"
                  for group in pm.sufficient[:3]]
         out.append(f"  sufficient on their own: {' or '.join(shown)}")
     if pm.swaps:

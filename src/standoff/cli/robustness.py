@@ -1,0 +1,114 @@
+"""``standoff robustness``: how firm each claim and equilibrium is (docs/robustness.md)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from standoff.cli.analysis import MaxStates, ModelPath, VariantOption
+from standoff.cli.common import check_writable, emit, emit_text
+from standoff.errors import ModelError
+
+
+class RobustnessFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def robustness_command(
+    model: ModelPath,
+    claim: Annotated[
+        list[str] | None,
+        typer.Option("--claim", help="Only this claim (repeat for several)."),
+    ] = None,
+    concepts: Annotated[
+        str | None,
+        typer.Option("--concepts", "-c", help="Concepts (default: nash,gmr,smr,seq; sim, "
+                     "l1.. and nm are computed profile by profile)."),
+    ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option("--samples", help="Sample this many profiles instead of enumerating "
+                     "(sampling is automatic beyond 10^6 profiles: 10,000 samples)."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the sampling.")] = 0,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Local worker processes for the sweep.")
+    ] = 1,
+    max_set_size: Annotated[
+        int, typer.Option("--max-set-size", help="Largest sufficient premise set searched.")
+    ] = 3,
+    margin_steps: Annotated[
+        int, typer.Option("--margin-steps", help="Deepest ranking change searched for the "
+                          "robustness margin (0: no margins).")
+    ] = 2,
+    variant: VariantOption = None,
+    format: Annotated[
+        RobustnessFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RobustnessFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
+    ] = None,
+    max_states: MaxStates = 1 << 22,
+) -> None:
+    """How firm each claim and equilibrium is under the model's declared uncertainty, and
+    which quoted premises and which assumptions carry it."""
+    from standoff import load
+    from standoff.analysis.robustness import robustness
+    from standoff.errors import LookupArgumentError
+    from standoff.output import json_text
+    from standoff.report.robustness import robustness_markdown, robustness_text
+
+    if output is not None:
+        check_writable([output], inputs=[model])
+    for value, option in ((samples, "--samples"), (workers, "--workers")):
+        if value is not None and value < 1:
+            raise ModelError(f"{option} must be at least 1, not {value}", file=option,
+                             hint=f"give a positive number to {option}")
+    if max_set_size < 0 or margin_steps < 0:
+        raise ModelError("--max-set-size and --margin-steps cannot be negative",
+                         file="--max-set-size" if max_set_size < 0 else "--margin-steps",
+                         hint="give 0 or more")
+    keys = None
+    if concepts is not None:
+        from standoff.cli.analysis import parse_concepts_option
+
+        keys = parse_concepts_option(concepts, example="nash,gmr,smr,seq")
+    conflict = load(model, max_states=max_states)
+    if variant is not None:
+        from standoff.analysis.variants import compile_variant
+
+        conflict = compile_variant(conflict.spec, variant, max_states=max_states)
+    progress = _progress() if sys.stderr.isatty() else None
+    try:
+        result = robustness(conflict, claims=claim, concepts=keys, samples=samples,
+                            seed=seed, workers=workers, max_set_size=max_set_size,
+                            margin_steps=margin_steps, progress=progress)
+    except LookupArgumentError as error:
+        raise ModelError(error.message, file="--claim", hint=error.hint) from None
+    finally:
+        if progress is not None:
+            sys.stderr.write("\n")
+    if format is RobustnessFormat.json:
+        emit(json_text(result.to_dict()), output)
+    elif format is RobustnessFormat.markdown:
+        emit(robustness_markdown(result), output)
+    else:
+        emit_text(robustness_text(result), output)
+
+
+def _progress():
+    def show(done: int, total: int) -> None:
+        sys.stderr.write(f"\rprofiles: {done:,} of {total:,}")
+        sys.stderr.flush()
+
+    return show
+
+
+def register(app: typer.Typer) -> None:
+    app.command("robustness")(robustness_command)
