@@ -69,6 +69,15 @@ class _Edges:
             out[:, nonempty] = ufunc.reduceat(values, self.nonempty_start, axis=1)
         return out
 
+    def reduce_columns(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
+        """As :meth:`reduce` with the profile axis last: ``values`` (E, P) → (m, P)
+        (rows are contiguous, which makes ``reduceat`` several times faster)."""
+        out = np.full((self.size, values.shape[1]), empty, dtype=np.int64)
+        if self.dst.size:
+            nonempty = np.diff(self.start) > 0
+            out[nonempty] = ufunc.reduceat(values, self.nonempty_start, axis=0)
+        return out
+
     def any(self, mask: np.ndarray) -> np.ndarray:
         """Per profile and source state: whether some edge of ``mask`` (P, E) leaves it."""
         sums = np.zeros((mask.shape[0], self.dst.size + 1), dtype=np.int64)
@@ -182,46 +191,62 @@ class BatchEngine:
 
     # -- SEQ ------------------------------------------------------------------------------
     def seq(self, ranks: np.ndarray) -> np.ndarray:
-        """SEQ for every decision maker under each profile of ``ranks`` (P, n, m)."""
+        """SEQ for every decision maker under each profile of ``ranks`` (P, n, m).
+
+        Internally the profile axis is last (states × profiles), so that the reductions
+        over each state's moves run over contiguous rows."""
         p = ranks.shape[0]
-        ui = [self._improvements(j, ranks[:, j]) for j in range(self.n)]
+        by_state = np.ascontiguousarray(ranks.transpose(1, 2, 0))  # (n, m, P)
+        ui = [by_state[j][e.dst] > by_state[j][e.src] for j, e in enumerate(self.edges)]
         out = np.empty((p, self.n, self.m), dtype=bool)
         for i in range(self.n):
             group = [j for j in range(self.n) if j != i]
-            floor = self._improving_reach_minimum(group, ui, ranks[:, i])
-            out[:, i] = ~self._unsanctioned(i, ranks[:, i], ui[i], floor)
+            floor = self._improving_reach_minimum(group, ui, by_state[i])
+            e = self.edges[i]
+            worst = np.where(ui[i], floor[e.dst], -1)
+            out[:, i] = ~(e.reduce_columns(np.maximum, worst, -1) > by_state[i]).T
         return out
 
     def _improving_reach_minimum(self, group: list[int], ui: list[np.ndarray],
                                  value: np.ndarray) -> np.ndarray:
-        """Per profile: min of ``value`` over ``R⁺_H(s)``, iterating the (state, last mover)
-        equations of :mod:`standoff.stability.reachability` with a profile axis."""
-        p = value.shape[0]
+        """Per profile (``value`` is states × profiles): min of ``value`` over
+        ``R⁺_H(s)``, iterating the (state, last mover) equations of
+        :mod:`standoff.stability.reachability` with a profile axis. Profiles whose
+        minima stopped changing leave the iteration."""
+        p = value.shape[1]
 
-        def step(j: int, target_value: np.ndarray) -> np.ndarray:
+        def step(j: int, target_value: np.ndarray, mask: np.ndarray) -> np.ndarray:
             e = self.edges[j]
-            masked = np.where(ui[j], target_value[:, e.dst], _BIG)
-            return e.reduce(np.minimum, masked, _BIG)
+            masked = np.where(mask, target_value[e.dst], _BIG)
+            return e.reduce_columns(np.minimum, masked, _BIG)
 
         if not group:
-            return np.full((p, self.m), _BIG, dtype=np.int64)
+            return np.full((self.m, p), _BIG, dtype=np.int64)
         if len(group) == 1:
-            return step(group[0], value)
-        current = {j: np.full((p, self.m), _BIG, dtype=np.int64) for j in group}
+            return step(group[0], value, ui[group[0]])
+        current = {j: np.full((self.m, p), _BIG, dtype=np.int64) for j in group}
+        active = np.arange(p)
         for _ in range(self.m * len(group) + 2):
-            changed = False
+            if active.size == 0:
+                break
+            changed = np.zeros(active.size, dtype=bool)
+            whole = active.size == p
             for j in group:
-                others = value.copy()
+                others = value if whole else value[:, active]
                 for k in group:
                     if k != j:
-                        np.minimum(others, current[k], out=others)
-                updated = step(j, others)
-                if not changed and not np.array_equal(updated, current[j]):
-                    changed = True
-                current[j] = updated
-            if not changed:
-                break
-        out = np.full((p, self.m), _BIG, dtype=np.int64)
+                        others = np.minimum(others, current[k] if whole
+                                            else current[k][:, active])
+                mask = ui[j] if whole else ui[j][:, active]
+                updated = step(j, others, mask)
+                before = current[j] if whole else current[j][:, active]
+                changed |= (updated != before).any(axis=0)
+                if whole:
+                    current[j] = updated
+                else:
+                    current[j][:, active] = updated
+            active = active[changed]
+        out = np.full((self.m, p), _BIG, dtype=np.int64)
         for c in current.values():
             np.minimum(out, c, out=out)
         return out
