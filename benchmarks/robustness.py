@@ -58,11 +58,11 @@ def model_512() -> dict:
 
 
 def _conflict_512():
+    import yaml
+
     from standoff.model.loader import build_spec
     from standoff.model.schema import ModelFile
     from standoff.model.yamlio import parse_text
-
-    import yaml
 
     text = yaml.safe_dump(model_512(), sort_keys=False)
     parsed, locs = parse_text(text, "<512 states>")

@@ -325,3 +325,29 @@ def test_library_result_views(examples):
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.claims = ()  # type: ignore[misc]
     assert copy.copy(data["provenance"])["concepts"] == list(result.concepts)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(uncertain_conflicts())
+def test_dense_reach_and_kernel_paths_agree(model):
+    """GMR/SMR tables: the dense reach matrix and the per-preference reachability kernel
+    (used above DENSE_REACH_LIMIT states) give the same verdicts."""
+    import standoff.analysis.batch as batch
+
+    spec = spec_from_dict(model)
+    try:
+        conflict = compile_model(spec)
+    except ModelError:
+        assume(False)
+    space = profile_space(conflict)
+    dense = batch.BatchEngine(conflict)
+    saved = batch.DENSE_REACH_LIMIT
+    batch.DENSE_REACH_LIMIT = 0
+    try:
+        kernel_path = batch.BatchEngine(conflict)
+        for concept in ("gmr", "smr"):
+            for i, d in enumerate(space.dms):
+                assert np.array_equal(dense.own(concept, i, d.ranks),
+                                      kernel_path.own(concept, i, d.ranks))
+    finally:
+        batch.DENSE_REACH_LIMIT = saved

@@ -11,7 +11,8 @@ operations whose leading axis is the profile:
   the (state, last mover) graph: a decision maker may move again, never twice in a row),
   and each distinct own preference in a batch is evaluated once, then gathered.
   (Above :data:`DENSE_REACH_LIMIT` states, the reach minimum is computed per distinct
-  preference by :func:`standoff.stability.reachability.group_reach_minimum` instead.)
+  preference by :func:`standoff.stability.reachability.group_reach_minimum` instead,
+  which is cheaper there; the tests compare both paths.)
 * **SEQ** of *i* needs the opponents' *improving* reach ``R⁺_{N∖i}(s1)``, which depends on
   their preferences: the (state, last mover) minimum of
   :mod:`standoff.stability.reachability` is iterated with the profile as a leading axis,
@@ -40,8 +41,10 @@ from standoff.stability.reachability import group_reach_minimum
 BATCHED = ("nash", "gmr", "smr", "seq")
 #: Concepts whose verdict for decision maker i depends only on i's own preference.
 OWN_PREFERENCE = ("nash", "gmr", "smr")
-#: Largest number of states for which the opponents' reach is kept as a dense matrix.
-DENSE_REACH_LIMIT = 2048
+#: Largest number of states for which the opponents' reach is kept as a dense matrix;
+#: above it each distinct preference goes through the reachability kernel (cheaper there:
+#: the dense closure costs about m³ per round, the kernel a few passes over the moves).
+DENSE_REACH_LIMIT = 256
 
 _BIG = np.iinfo(np.int64).max
 
@@ -54,6 +57,7 @@ class _Edges:
     src: np.ndarray  # (E,)
     dst: np.ndarray  # (E,)
     nonempty_start: np.ndarray  # start[s] of the states with a move
+    degree: int | None = None  # every state has this many moves (a regular structure)
 
     @property
     def size(self) -> int:
@@ -69,10 +73,21 @@ class _Edges:
             out[:, nonempty] = ufunc.reduceat(values, self.nonempty_start, axis=1)
         return out
 
-    def reduce_columns(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
+    def reduce_columns(self, ufunc, values: np.ndarray, empty: int,
+                       where: np.ndarray | None = None) -> np.ndarray:
         """As :meth:`reduce` with the profile axis last: ``values`` (E, P) → (m, P)
-        (rows are contiguous, which makes ``reduceat`` several times faster)."""
-        out = np.full((self.size, values.shape[1]), empty, dtype=np.int64)
+        (rows are contiguous). Edges where ``where`` is False count as ``empty``. When
+        every state has the same number of moves (product spaces) this is one reduction
+        over a reshaped array."""
+        p = values.shape[1]
+        if self.degree is not None:
+            shaped = values.reshape(self.size, self.degree, p)
+            mask = None if where is None else where.reshape(self.size, self.degree, p)
+            return ufunc.reduce(shaped, axis=1, where=mask if mask is not None else True,
+                                initial=empty)
+        if where is not None:
+            values = np.where(where, values, empty)
+        out = np.full((self.size, p), empty, dtype=values.dtype)
         if self.dst.size:
             nonempty = np.diff(self.start) > 0
             out[nonempty] = ufunc.reduceat(values, self.nonempty_start, axis=0)
@@ -90,8 +105,11 @@ def _edges(conflict: Conflict, j: int) -> _Edges:
     start = np.asarray(graph.start, dtype=np.int64)
     dst = np.asarray(graph.targets, dtype=np.int64)
     src = np.repeat(np.arange(start.shape[0] - 1, dtype=np.int64), np.diff(start))
-    nonempty = np.diff(start) > 0
-    return _Edges(start, src, dst, start[:-1][nonempty])
+    counts = np.diff(start)
+    nonempty = counts > 0
+    degree = int(counts[0]) if counts.size and counts[0] > 0 and (counts == counts[0]).all() \
+        else None
+    return _Edges(start, src, dst, start[:-1][nonempty], degree)
 
 
 def _dense_reach(edges: Sequence[_Edges], m: int) -> np.ndarray:
@@ -193,18 +211,20 @@ class BatchEngine:
     def seq(self, ranks: np.ndarray) -> np.ndarray:
         """SEQ for every decision maker under each profile of ``ranks`` (P, n, m).
 
-        Internally the profile axis is last (states × profiles), so that the reductions
-        over each state's moves run over contiguous rows."""
+        Internally the profile axis is last (states × profiles, 16-bit ranks below 32,767
+        states, else 32-bit), so that
+        the reductions over each state's moves run over contiguous rows."""
         p = ranks.shape[0]
-        by_state = np.ascontiguousarray(ranks.transpose(1, 2, 0))  # (n, m, P)
+        self._dtype = np.int16 if self.m < np.iinfo(np.int16).max else np.int32
+        by_state = np.ascontiguousarray(ranks.transpose(1, 2, 0), dtype=self._dtype)
         ui = [by_state[j][e.dst] > by_state[j][e.src] for j, e in enumerate(self.edges)]
         out = np.empty((p, self.n, self.m), dtype=bool)
         for i in range(self.n):
             group = [j for j in range(self.n) if j != i]
             floor = self._improving_reach_minimum(group, ui, by_state[i])
             e = self.edges[i]
-            worst = np.where(ui[i], floor[e.dst], -1)
-            out[:, i] = ~(e.reduce_columns(np.maximum, worst, -1) > by_state[i]).T
+            best = e.reduce_columns(np.maximum, floor[e.dst], -1, where=ui[i])
+            out[:, i] = ~(best > by_state[i]).T
         return out
 
     def _improving_reach_minimum(self, group: list[int], ui: list[np.ndarray],
@@ -214,17 +234,18 @@ class BatchEngine:
         :mod:`standoff.stability.reachability` with a profile axis. Profiles whose
         minima stopped changing leave the iteration."""
         p = value.shape[1]
+        dtype = value.dtype
+        big = np.iinfo(dtype).max
 
         def step(j: int, target_value: np.ndarray, mask: np.ndarray) -> np.ndarray:
             e = self.edges[j]
-            masked = np.where(mask, target_value[e.dst], _BIG)
-            return e.reduce_columns(np.minimum, masked, _BIG)
+            return e.reduce_columns(np.minimum, target_value[e.dst], big, where=mask)
 
         if not group:
-            return np.full((self.m, p), _BIG, dtype=np.int64)
+            return np.full((self.m, p), big, dtype=dtype)
         if len(group) == 1:
             return step(group[0], value, ui[group[0]])
-        current = {j: np.full((self.m, p), _BIG, dtype=np.int64) for j in group}
+        current = {j: np.full((self.m, p), big, dtype=dtype) for j in group}
         active = np.arange(p)
         for _ in range(self.m * len(group) + 2):
             if active.size == 0:
@@ -246,7 +267,7 @@ class BatchEngine:
                 else:
                     current[j][:, active] = updated
             active = active[changed]
-        out = np.full((self.m, p), _BIG, dtype=np.int64)
+        out = np.full((self.m, p), big, dtype=dtype)
         for c in current.values():
             np.minimum(out, c, out=out)
         return out
