@@ -81,7 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sample sizes")
     args = parser.parse_args()
-    n_small, n_large = (4_000, 400) if args.quick else (200_000, 20_000)
+    n_small, n_large = (4_000, 400) if args.quick else (100_000, 5_000)
     istanbul = compile_model(read_model(ROOT / "examples/istanbul-2025/istanbul-2025.yaml"))
     large = _conflict_512()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
