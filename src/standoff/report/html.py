@@ -48,6 +48,7 @@ SECTIONS = (
     ("equilibria", "Equilibria"),
     ("evolution", "Evolution from the status quo"),
     ("claims", "Claims"),
+    ("firmness", "How firm is each conclusion"),
     ("variants", "Variants side by side"),
     ("graph", "State graph"),
 )
@@ -100,6 +101,9 @@ def render_html(content: ReportContent) -> str:
     parts += _equilibria(content)
     parts += _evolution(content)
     parts += _claims(content)
+    from standoff.report.robustness import firmness_html
+
+    parts += firmness_html(content)
     parts += _variants(content)
     parts += _graph(content)
     if content.bargaining is not None:

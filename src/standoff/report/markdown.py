@@ -277,6 +277,9 @@ def render_markdown(content: ReportContent, svg_name: str | None = None,
                         out += [f"    - {md_text(d)}" for d in v.details]
             out.append("")
 
+    from standoff.report.robustness import firmness_markdown
+
+    out += firmness_markdown(content)
     out += [f"## {titles['variants']}", ""]
     out += [f"- **{md_text(r.name)}**: {md_text(r.description)}" for r in content.runs] + [""]
     vrows = [[f"{concept_name(k)} equilibria", *(equilibria_text(r, k) for r in content.runs)]

@@ -111,3 +111,67 @@ def robustness_html(result) -> str:
     return (f"<p>{head}</p><table><thead><tr><th></th><th></th><th>as written</th>"
             "<th>holds in</th><th>rests on</th></tr></thead><tbody>" + "".join(rows)
             + "</tbody></table>")
+
+
+# -- the report section "How firm is each conclusion" ----------------------------------------
+FIRMNESS_TITLE = "How firm is each conclusion"
+
+
+def report_robustness(content):
+    """The robustness of the report's base model, or None when it declares no uncertainty
+    (the section is then left out)."""
+    conflict = content.base.conflict
+    if not any(p.declares_uncertainty for p in conflict.spec.preferences):
+        return None
+    from standoff.analysis.robustness import robustness
+
+    return robustness(conflict)
+
+
+def _claim_paragraphs(result) -> list[tuple[str, list[str]]]:
+    """Per claim: a headline sentence and the premise map in words."""
+    out = []
+    for c in result.claims:
+        f = c.firmness
+        head = (f"{c.id} {'holds' if f.base else 'fails'} as the model is written, and holds "
+                f"{f.phrase()}.")
+        out.append((head, _premise_lines(c.premises, f)))
+    return out
+
+
+#: What the section says when the model declares no uncertainty.
+NO_DECLARED_UNCERTAINTY = (
+    "The model declares no uncertainty, so each verdict above rests on one reading of the "
+    "preferences. Declare what the source leaves open (any_order groups, uncertain "
+    "statements, weight ranges; docs/model-format.md) and run 'standoff robustness' for "
+    "how firm each conclusion is and which premises carry it.")
+
+
+def firmness_markdown(content) -> list[str]:
+    """The section as Markdown lines (a short note when the model declares no
+    uncertainty)."""
+    from standoff.report.markdown import md_text
+
+    result = report_robustness(content)
+    if result is None:
+        return [f"## {FIRMNESS_TITLE}", "", md_text(NO_DECLARED_UNCERTAINTY), ""]
+    out = [f"## {FIRMNESS_TITLE}", "", md_text(robustness_lines(result)[0]), ""]
+    for head, lines in _claim_paragraphs(result):
+        out.append(f"- {md_text(head)}")
+        out += [f"  - {md_text(line.strip())}" for line in lines]
+    out.append("")
+    return out
+
+
+def firmness_html(content) -> list[str]:
+    """The section as HTML parts (a short note when the model declares no uncertainty)."""
+    result = report_robustness(content)
+    head = f'<h2 id="firmness">{escape(FIRMNESS_TITLE)}</h2>'
+    if result is None:
+        return [head, f"<p>{escape(NO_DECLARED_UNCERTAINTY)}</p>"]
+    out = [head, f"<p>{escape(robustness_lines(result)[0])}</p>", "<ul>"]
+    for head, lines in _claim_paragraphs(result):
+        items = "".join(f"<li>{escape(line.strip())}</li>" for line in lines)
+        out.append(f"<li>{escape(head)}<ul>{items}</ul></li>")
+    out.append("</ul>")
+    return out
