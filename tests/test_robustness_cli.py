@@ -80,3 +80,15 @@ def test_report_firmness_section(tmp_path):
     crisp = run("report", ELMIRA, "-o", tmp_path / "elmira.md")
     assert crisp.code == 0, crisp.err
     assert "The model declares no uncertainty" in (tmp_path / "elmira.md").read_text()
+
+
+def test_claims_shows_the_firmness_of_each_verdict():
+    table = run("claims", ISTANBUL)
+    assert table.code == 0, table.err
+    assert "firmness (declared uncertainty, model as written): holds in" in table.out
+    doc = json.loads(run("claims", ISTANBUL, "--format", "json").out)
+    for claim in doc["claims"]:
+        firm = claim["firmness"]
+        assert firm["of"] > 1 and 0 <= firm["holds"] <= firm["of"] and firm["exact"]
+    crisp = json.loads(run("claims", ELMIRA, "--format", "json").out)
+    assert all(c["firmness"] is None for c in crisp["claims"])

@@ -175,3 +175,27 @@ def firmness_html(content) -> list[str]:
         out.append(f"<li>{escape(head)}<ul>{items}</ul></li>")
     out.append("</ul>")
     return out
+
+
+#: Above this many profiles, claims' firmness under a concept without a batched kernel
+#: (SIM, L(h), NM: computed profile by profile) is sampled for ``standoff claims``.
+CLAIMS_SLOW_LIMIT = 5_000
+
+
+def claims_firmness(content) -> dict | None:
+    """For ``standoff claims``: each claim's firmness over the base model's admissible
+    profiles, under the concepts the claims are checked under ({id: Firmness}); None
+    when the model declares no uncertainty."""
+    conflict = content.base.conflict
+    if not any(p.declares_uncertainty for p in conflict.spec.preferences):
+        return None
+    from standoff.analysis.admissible import profile_space
+    from standoff.analysis.batch import BATCHED
+    from standoff.analysis.robustness import robustness
+
+    samples = None
+    slow = any(k not in BATCHED for k in content.concepts)
+    if slow and profile_space(conflict).size > CLAIMS_SLOW_LIMIT:
+        samples = 2_000
+    result = robustness(conflict, concepts=content.concepts, samples=samples, premises=False)
+    return {c.id: c.firmness for c in result.claims}
