@@ -89,7 +89,6 @@ def claims_command(
 def claims_json(content) -> dict:
     """``standoff-claims/1``: every claim with its verdicts per variant and concept."""
     from standoff.report.content import claim_sentence
-
     from standoff.report.robustness import claims_firmness
 
     spec = content.spec
