@@ -351,3 +351,52 @@ def test_dense_reach_and_kernel_paths_agree(model):
                                       kernel_path.own(concept, i, d.ranks))
     finally:
         batch.DENSE_REACH_LIMIT = saved
+
+
+def test_several_ranges_list_only_reachable_orders_and_say_so():
+    """Two ranges in one decision maker's weights: the enumeration is not claimed exact,
+    and every order it lists is the one its reading's weights produce."""
+    model = {
+        "format": "standoff/1", "title": "t",
+        "decision_makers": {
+            "a": {"name": "A", "options": {"x": {"text": "x"}, "w": {"text": "w"}}},
+            "b": {"name": "B", "options": {"y": {"text": "y"}}},
+        },
+        "preferences": {
+            "a": {"weights": [{"statement": "x", "weight": [0, 3]},
+                              {"statement": "w", "weight": [1, 2]},
+                              {"statement": "y", "weight": 1.5}]},
+            "b": {"prioritize": ["y"]},
+        },
+    }
+    conflict = compile_model(spec_from_dict(model))
+    found = profile_space(conflict).dms[0]
+    assert not found.exact and not profile_space(conflict).exact
+    patterns = conflict.space.patterns
+    x, w, y = ((patterns >> k) & 1 for k in range(3))
+    for ranks, reading in zip(found.ranks[1:], found.readings[1:], strict=True):
+        weights = dict(part.split(" = ") for part in reading.split("; "))
+        wx = Fraction(weights["weight of 'x'"])
+        ww = Fraction(weights["weight of 'w'"])
+        score = [wx * int(a) + ww * int(b) + Fraction(3, 2) * int(c)
+                 for a, b, c in zip(x, w, y, strict=True)]
+        values = sorted(set(score))
+        assert list(ranks) == [values.index(v) for v in score], reading
+    result = robustness(conflict, premises=False)
+    assert result.provenance["enumeration_exact"] is False
+    from standoff.report.robustness import robustness_text
+
+    assert "may be incomplete" in robustness_text(result)
+
+
+def test_a_variant_supposition_is_a_premise(examples):
+    from standoff.analysis.variants import compile_variant
+    from standoff.model import read_model
+
+    spec = read_model(examples / "istanbul-2025" / "istanbul-2025.yaml")
+    conflict = compile_variant(spec, "maga")
+    result = robustness(conflict, claims=["us-can-exit"], margin_steps=0)
+    (claim,) = result.claims
+    assert claim.firmness.base  # under the variant, the US can exit
+    premises = [p for p, _ in claim.premises.critical]
+    assert any(p.kind == "variant" and p.key == "variant.maga" and p.quoted for p in premises)

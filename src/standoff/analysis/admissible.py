@@ -170,9 +170,11 @@ def _dense_fraction_ranks(scores: list[Fraction]) -> list[int]:
 
 
 def _number(value: Fraction) -> str:
+    """A weight exactly: an integer, a short decimal, or a fraction ``p/q``."""
     if value.denominator == 1:
         return str(value.numerator)
-    return f"{float(value):.6g}"
+    short = f"{float(value):.6g}"
+    return short if Fraction(short) == value else f"{value.numerator}/{value.denominator}"
 
 
 def _weights(pref: PreferenceSpec, conflict: Conflict, base: np.ndarray) -> _Collector:
