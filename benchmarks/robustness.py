@@ -8,8 +8,9 @@ Rows:
 * a generated 3-decision-maker, 512-state model (three options each, no constraints;
   each decision maker prioritizes five statements, four of them in an any_order group):
   the same;
-* both again on a local process pool of 2 workers (profiles per second per core = total
-  rate / 2);
+* both again on a local process pool of 2 workers, and (with the ``distributed`` extra)
+  on a dask LocalCluster of 2 worker processes, its start included (profiles per second
+  per core = total rate / 2);
 * premise dependence (critical premises, sufficient sets up to 3, adjacent swaps) and
   robustness margins (2 steps) for every Istanbul claim and equilibrium.
 
@@ -69,12 +70,22 @@ def _conflict_512():
     return compile_model(build_spec(ModelFile.model_validate(parsed), locs, ROOT, parsed))
 
 
-def _rate(conflict, samples: int, concepts, workers: int = 1) -> float:
+def _rate(conflict, samples: int, concepts, workers: int = 1,
+          backend: str = "processes") -> float:
     space = profile_space(conflict)
     start = time.perf_counter()
-    run = sweep(conflict, space, concepts, samples=samples, seed=1, workers=workers)
+    run = sweep(conflict, space, concepts, samples=samples, seed=1, workers=workers,
+                backend=backend)
     elapsed = time.perf_counter() - start
     return run.evaluated / elapsed
+
+
+def _has_dask() -> bool:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def main() -> None:
@@ -99,6 +110,11 @@ def main() -> None:
         rate = _rate(conflict, samples, CONCEPTS, workers=2)
         print(f"| {name} | {conflict.state_count} | {size:,} | {'+'.join(CONCEPTS)} | 2 | "
               f"{samples:,} | {rate:,.0f} | {rate / 2:,.0f} |")
+        if _has_dask():
+            rate = _rate(conflict, samples, CONCEPTS, workers=2, backend="dask")
+            print(f"| {name} | {conflict.state_count} | {size:,} | {'+'.join(CONCEPTS)} | "
+                  f"2 (dask LocalCluster, incl. start) | {samples:,} | {rate:,.0f} | "
+                  f"{rate / 2:,.0f} |")
     from standoff.analysis.robustness import robustness
 
     start = time.perf_counter()

@@ -217,8 +217,8 @@ def _declared_istanbul(examples):
     return compile_model(read_model(examples / "istanbul-2025" / "istanbul-2025.yaml"))
 
 
-def test_results_identical_whatever_workers_and_chunking():
-    model = {
+def _three_groups():
+    return {
         "format": "standoff/1", "title": "t",
         "decision_makers": {
             "a": {"name": "A", "options": {"x": {"text": "x"}, "w": {"text": "w"}}},
@@ -231,17 +231,27 @@ def test_results_identical_whatever_workers_and_chunking():
             "c": {"prioritize": [{"any_order": ["z", "x and y", "not w"]}]},
         },
     }
-    conflict = compile_model(spec_from_dict(model))
+
+
+def _same(a, b, concepts):
+    for c in concepts:
+        for table in ("stable", "equilibria"):
+            x, y = getattr(a.tally, table)[c], getattr(b.tally, table)[c]
+            assert all(np.array_equal(p, q) for p, q in zip(x, y, strict=True))
+    assert a.tally.claims.keys() == b.tally.claims.keys()
+    for key in a.tally.claims:
+        assert all(np.array_equal(p, q) for p, q in
+                   zip(a.tally.claims[key], b.tally.claims[key], strict=True))
+
+
+def test_results_identical_whatever_workers_and_chunking():
+    conflict = compile_model(spec_from_dict(_three_groups()))
     space = profile_space(conflict)
     concepts = ("nash", "gmr", "smr", "seq")
     serial = sweep(conflict, space, concepts)
     for workers, chunk in ((1, 7), (2, 50), (2, 333)):
         other = sweep(conflict, space, concepts, workers=workers, chunk=chunk)
-        for c in concepts:
-            for table in ("stable", "equilibria"):
-                a = getattr(serial.tally, table)[c]
-                b = getattr(other.tally, table)[c]
-                assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+        _same(serial, other, concepts)
     sampled = sweep(conflict, space, concepts, samples=500, seed=7, chunk=64)
     again = sweep(conflict, space, concepts, samples=500, seed=7, chunk=99, workers=2)
     assert not sampled.exact and sampled.evaluated == 500
@@ -400,3 +410,19 @@ def test_a_variant_supposition_is_a_premise(examples):
     assert claim.firmness.base  # under the variant, the US can exit
     premises = [p for p, _ in claim.premises.critical]
     assert any(p.kind == "variant" and p.key == "variant.maga" and p.quoted for p in premises)
+
+
+def test_dask_local_cluster_gives_the_serial_result():
+    """A real LocalCluster with 2 worker processes (skipped without the extra)."""
+    pytest.importorskip("distributed")
+    conflict = compile_model(spec_from_dict(_three_groups()))
+    space = profile_space(conflict)
+    concepts = ("nash", "gmr", "smr", "seq")
+    ctx = ClaimContext(lambda name, pos: [o.key for o in conflict.spec.options].index(name),
+                       conflict.dm_ids, False)
+    checks = [ClaimCheck("c", parse_claim("no equilibrium has a.x and b.y", ctx), concepts)]
+    serial = sweep(conflict, space, concepts, checks, backend="serial")
+    clustered = sweep(conflict, space, concepts, checks, workers=2, chunk=40,
+                      backend="dask")
+    assert clustered.workers.startswith("dask LocalCluster (2")
+    _same(serial, clustered, concepts)

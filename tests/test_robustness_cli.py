@@ -92,3 +92,8 @@ def test_claims_shows_the_firmness_of_each_verdict():
         assert firm["of"] > 1 and 0 <= firm["holds"] <= firm["of"] and firm["exact"]
     crisp = json.loads(run("claims", ELMIRA, "--format", "json").out)
     assert all(c["firmness"] is None for c in crisp["claims"])
+
+
+def test_workers_and_scheduler_exclude_each_other():
+    both = run("robustness", ISTANBUL, "--workers", "2", "--scheduler", "tcp://x:1")
+    assert both.code == 2 and "cannot be used together" in both.err

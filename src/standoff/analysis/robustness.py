@@ -327,19 +327,24 @@ def robustness(
     concepts: str | Iterable[str] | None = None,
     samples: int | None = None,
     seed: int | None = 0,
-    workers: int = 1,
+    workers: int | None = None,
     limit: int = EXACT_LIMIT,
     premises: bool = True,
     max_set_size: int = 3,
     margin_steps: int = 2,
     progress: Callable[[int, int], object] | None = None,
+    backend: str | None = None,
+    scheduler: str | None = None,
 ) -> RobustnessResult:
     """How firm each claim and equilibrium of a model is (see the module docstring).
 
     ``conflict`` is a compiled :class:`Conflict` or a model path. ``claims`` restricts the
     claims (ids); ``concepts`` defaults to :data:`ROBUSTNESS_CONCEPTS`, plus any concept a
     claim names after ``under``. ``samples``/``seed``/``limit`` choose exact enumeration or
-    sampling; ``workers`` > 1 runs chunks in a local process pool. ``premises`` adds
+    sampling. ``backend`` (``serial``, ``processes``, ``dask``), ``workers`` (default: the
+    machine's cores) and ``scheduler`` (a dask address) choose where chunks of profiles
+    run (:func:`standoff.analysis.sweep.sweep`; the result does not depend on it).
+    ``premises`` adds
     premise dependence (sets up to ``max_set_size``) and robustness margins (up to
     ``margin_steps`` steps; 0 skips them) for the base reading.
     """
@@ -353,7 +358,7 @@ def robustness(
                         f"of a model file, not {type(conflict).__name__}")
     if samples is not None and (not isinstance(samples, int) or samples < 1):
         raise ValueError(f"samples must be a positive int, not {samples!r}")
-    if not isinstance(workers, int) or workers < 1:
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be a positive int, not {workers!r}")
     keys = tuple(c.key for c in parse_concepts(
         concepts if concepts is not None else ROBUSTNESS_CONCEPTS, STABILITY))
@@ -368,7 +373,7 @@ def robustness(
     checks = _checks(conflict, claim_names, keys)
     space = profile_space(conflict)
     run = sweep(conflict, space, keys, checks, samples=samples, seed=seed, limit=limit,
-                workers=workers, progress=progress)
+                workers=workers, progress=progress, backend=backend, scheduler=scheduler)
     tally = run.tally
 
     # the base reading (profile 0) of every verdict
@@ -427,7 +432,7 @@ def robustness(
         "seed": run.seed,
         "limit": limit,
         "enumeration_exact": space.exact,
-        "workers": run.workers,
+        "backend": run.workers,
         "chunk": run.chunk,
         "decision_makers": [
             {"dm": d.dm, "admissible": d.count, "declared": d.declared, "exact": d.exact}

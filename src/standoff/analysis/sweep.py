@@ -13,10 +13,20 @@ on each side as a witness.
   independently, which is uniform over the profiles) from ``numpy.random.default_rng
   (seed)``; each proportion gets a 95 % Wilson score interval.
 
-Profiles are cut into chunks evaluated by :class:`~standoff.analysis.batch.BatchEngine`;
-with ``workers > 1`` the chunks go to a local process pool. Counts are sums and witnesses
-are the first position in sweep order, so the result is identical whatever the number of
-workers and the chunking.
+Profiles are cut into chunks evaluated by :class:`~standoff.analysis.batch.BatchEngine`,
+on one of these backends:
+
+* ``serial``: in this process;
+* ``processes``: a local process pool (fork) of ``workers`` processes (by default the
+  machine's cores); used only when there is more than one chunk;
+* ``dask``: a dask.distributed cluster: the one at ``scheduler`` (an address), or a
+  ``LocalCluster`` of ``workers`` worker processes started and closed here (the optional
+  extra ``pip install "standoff[distributed]"``).
+
+Counts are sums and witnesses are the first position in sweep order, so the result is
+identical whatever the backend, the number of workers and the chunking. Concepts and
+claim forms without a batched evaluation (SIM, L(h), NM; claims about evolution from the
+status quo) need the whole model and always run serially.
 """
 
 from __future__ import annotations
@@ -207,7 +217,7 @@ class Sweep:
     seed: int | None
     sampled: np.ndarray | None
     tally: Tally
-    workers: int
+    workers: str  # the backend used: serial, processes (n), dask ...
     chunk: int
 
     def profile_at(self, position: int) -> int | None:
@@ -221,11 +231,15 @@ class Sweep:
         return self.tally.profiles
 
 
+BACKENDS = ("serial", "processes", "dask")
+
+
 def sweep(conflict: Conflict, space: ProfileSpace, concepts: Sequence[str],
           checks: Sequence[ClaimCheck] = (), samples: int | None = None,
-          seed: int | None = 0, limit: int = EXACT_LIMIT, workers: int = 1,
+          seed: int | None = 0, limit: int = EXACT_LIMIT, workers: int | None = 1,
           chunk: int | None = None,
-          progress: Callable[[int, int], object] | None = None) -> Sweep:
+          progress: Callable[[int, int], object] | None = None,
+          backend: str | None = None, scheduler: str | None = None) -> Sweep:
     """Evaluate every admissible profile (or ``samples`` uniform draws; see the module
     docstring) under ``concepts``, counting stability, equilibria and claim verdicts."""
     total = space.size
@@ -247,29 +261,79 @@ def sweep(conflict: Conflict, space: ProfileSpace, concepts: Sequence[str],
     tally = Tally()
     slow = any(c not in BATCHED for c in concepts) or any(
         getattr(ch.claim, "form", None) not in MASK_FORMS for ch in checks)
-    use_pool = workers > 1 and len(bounds) > 1 and not slow and _fork_available()
-    if use_pool:
+    if backend is None:
+        backend = "dask" if scheduler is not None else "processes"
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend '{backend}' (use one of: {', '.join(BACKENDS)})")
+    n_workers = workers or os.cpu_count() or 1
+
+    def merge(part: Tally) -> None:
+        tally.merge(part)
+        if progress is not None:
+            progress(tally.profiles, n_positions)
+
+    used = "serial"
+    if slow or len(bounds) <= 1:
+        backend = "serial"
+    if backend == "dask":
+        used = _run_dask(job, engine, bounds, merge, scheduler, n_workers)
+    elif backend == "processes" and n_workers > 1 and _fork_available():
         import concurrent.futures
         import multiprocessing
 
         _WORKER.clear()
         _WORKER.update(job=job, engine=engine)
         context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with concurrent.futures.ProcessPoolExecutor(n_workers, mp_context=context) as pool:
             for part in pool.map(_worker_chunk, bounds):
-                tally.merge(part)
-                if progress is not None:
-                    progress(tally.profiles, n_positions)
+                merge(part)
         _WORKER.clear()
+        used = f"processes ({n_workers})"
     else:
         cache: dict = {}
         for lo, hi in bounds:
-            tally.merge(_evaluate_chunk(job, engine, cache, lo, hi))
-            if progress is not None:
-                progress(tally.profiles, n_positions)
+            merge(_evaluate_chunk(job, engine, cache, lo, hi))
     return Sweep(space, tuple(concepts), total, sampled is None, None if sampled is None
                  else n_positions, None if sampled is None else seed, sampled, tally,
-                 workers if use_pool else 1, size)
+                 used, size)
+
+
+def _dask_chunk(bounds: tuple[int, int], job: _Job, engine: BatchEngine) -> Tally:
+    """One chunk on a dask worker; the per-preference tables are kept on the worker's
+    copy of the engine between chunks."""
+    cache = engine.__dict__.setdefault("_sweep_tables", {})
+    return _evaluate_chunk(job, engine, cache, *bounds)
+
+
+def _run_dask(job: _Job, engine: BatchEngine, bounds, merge, scheduler: str | None,
+              workers: int) -> str:
+    """Evaluate the chunks on dask.distributed; returns a description of the backend."""
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise ImportError("the dask backend needs dask.distributed: "
+                          "pip install \"standoff[distributed]\"") from None
+    cluster = None
+    if scheduler is not None:
+        client = Client(scheduler)
+        used = f"dask ({scheduler})"
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+        used = f"dask LocalCluster ({workers} workers)"
+    try:
+        job_data = client.scatter(job, broadcast=True)
+        engine_data = client.scatter(engine, broadcast=True)
+        futures = [client.submit(_dask_chunk, b, job_data, engine_data, pure=False)
+                   for b in bounds]
+        for future in as_completed(futures):
+            merge(future.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return used
 
 
 def _fork_available() -> bool:

@@ -38,8 +38,16 @@ def robustness_command(
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the sampling.")] = 0,
     workers: Annotated[
-        int, typer.Option("--workers", help="Local worker processes for the sweep.")
-    ] = 1,
+        int | None,
+        typer.Option("--workers", help="Start a dask LocalCluster of N worker processes "
+                     "for the sweep (without the 'distributed' extra: a local process pool "
+                     "of N). Default: a local process pool on every core."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Run the sweep on the dask.distributed cluster at "
+                     "this address (needs the 'distributed' extra)."),
+    ] = None,
     max_set_size: Annotated[
         int, typer.Option("--max-set-size", help="Largest sufficient premise set searched.")
     ] = 3,
@@ -70,6 +78,17 @@ def robustness_command(
         if value is not None and value < 1:
             raise ModelError(f"{option} must be at least 1, not {value}", file=option,
                              hint=f"give a positive number to {option}")
+    if workers is not None and scheduler is not None:
+        raise ModelError("--workers and --scheduler cannot be used together", file="--workers",
+                         hint="give --scheduler ADDRESS for an existing cluster, or --workers "
+                         "N for a local one")
+    backend = None
+    if scheduler is not None or workers is not None:
+        backend = "dask" if _has_dask() else "processes"
+        if scheduler is not None and backend != "dask":
+            raise ModelError("--scheduler needs dask.distributed, which is not installed",
+                             file="--scheduler",
+                             hint='pip install "standoff[distributed]"')
     if max_set_size < 0 or margin_steps < 0:
         raise ModelError("--max-set-size and --margin-steps cannot be negative",
                          file="--max-set-size" if max_set_size < 0 else "--margin-steps",
@@ -88,7 +107,8 @@ def robustness_command(
     try:
         result = robustness(conflict, claims=claim, concepts=keys, samples=samples,
                             seed=seed, workers=workers, max_set_size=max_set_size,
-                            margin_steps=margin_steps, progress=progress)
+                            margin_steps=margin_steps, progress=progress, backend=backend,
+                            scheduler=scheduler)
     except LookupArgumentError as error:
         raise ModelError(error.message, file="--claim", hint=error.hint) from None
     finally:
@@ -100,6 +120,14 @@ def robustness_command(
         emit(robustness_markdown(result), output)
     else:
         emit_text(robustness_text(result), output)
+
+
+def _has_dask() -> bool:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _progress():
