@@ -19,7 +19,7 @@ each draw is evaluated (SEQ per profile; the own-preference concepts through the
 per-preference tables, which is what a sweep does).
 
     python benchmarks/robustness.py            # the table in benchmarks/README.md
-    python benchmarks/robustness.py --quick    # seconds; run by the tests
+    python benchmarks/robustness.py --quick    # seconds, no dask rows; run by the tests
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def main() -> None:
         rate = _rate(conflict, samples, CONCEPTS, workers=2)
         print(f"| {name} | {conflict.state_count} | {size:,} | {'+'.join(CONCEPTS)} | 2 | "
               f"{samples:,} | {rate:,.0f} | {rate / 2:,.0f} |")
-        if _has_dask():
+        if _has_dask() and not args.quick:
             rate = _rate(conflict, samples, CONCEPTS, workers=2, backend="dask")
             print(f"| {name} | {conflict.state_count} | {size:,} | {'+'.join(CONCEPTS)} | "
                   f"2 (dask LocalCluster, incl. start) | {samples:,} | {rate:,.0f} | "

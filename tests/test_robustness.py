@@ -39,8 +39,15 @@ def uncertain_conflicts(draw):
     """A random conflict (tests/strategies.py) with declared uncertainty added: an
     any_order group and/or an uncertain statement in some decision makers' preferences."""
     model = draw(conflicts(max_dms=3, max_options=5))
+    names = [o for d in model["decision_makers"].values() for o in d["options"]]
     for dm, pref in model["preferences"].items():
-        if "prioritize" in pref:
+        if len(names) >= 2 and draw(st.integers(0, 3)) == 0:
+            a, b = draw(st.lists(st.sampled_from(names), min_size=2, max_size=2, unique=True))
+            items = [f"{a} and {b}", f"{a} and not {b}", f"not {a}"]
+            first = draw(st.integers(0, 1))
+            pref = {"ranking": [*items[:first], {"any_order": items[first:first + 2]},
+                                *items[first + 2:]]}
+        elif "prioritize" in pref:
             stmts = pref["prioritize"]
             if len(stmts) >= 2 and draw(st.booleans()):
                 start = draw(st.integers(0, len(stmts) - 2))
@@ -61,10 +68,12 @@ def uncertain_conflicts(draw):
 
 
 def _oracle_readings(pref):
-    """Every crisp reading of a declared preference: (statements in order, weights)."""
-    stmts = list(pref.statements)
+    """Every crisp reading of a declared preference: its statements (or, for a ranking,
+    its items) in order."""
+    stmts = list(pref.statements) if pref.kind != "ranking" else list(pref.ranking)
     groups = pref.any_order
-    uncertain = [k for k, s in enumerate(stmts) if s.uncertain]
+    uncertain = [] if pref.kind == "ranking" else \
+        [k for k, s in enumerate(stmts) if s.uncertain]
     readings = []
     for orders in itertools.product(*(itertools.permutations(g) for g in groups)):
         sequence = list(range(len(stmts)))
@@ -85,7 +94,10 @@ def _oracle_payoffs(spec, reference):
         for reading in _oracle_readings(pref):
             payoff = {}
             for s, vector in reference.vectors.items():
-                if pref.kind == "prioritize":
+                if pref.kind == "ranking":
+                    payoff[s] = -next(k for k, item in enumerate(reading)
+                                      if any(st_.expr.evaluate(vector) for st_ in item))
+                elif pref.kind == "prioritize":
                     payoff[s] = sum(2 ** (len(reading) - k) for k, st_ in
                                     enumerate(reading, start=1) if st_.expr.evaluate(vector))
                 else:
@@ -284,6 +296,8 @@ def test_sampling_reports_a_wilson_interval_covering_the_exact_share():
             low, high = match[0].firmness.interval
             assert low - 0.05 <= share <= high + 0.05
     assert wilson_interval(0, 10)[0] == 0.0 and wilson_interval(10, 10)[1] == 1.0
+    beyond = robustness(conflict, premises=False, limit=10, margin_steps=0)
+    assert not beyond.run.exact and beyond.run.evaluated == 10_000 and beyond.run.seed == 0
 
 
 def test_weight_range_orders_are_exact():
