@@ -130,7 +130,10 @@ class PremiseMap:
             "margin": self.margin,
         }
 
-    def in_words(self) -> str:
+    def in_words(self, has_source: bool = True) -> str:
+        """``rests on 1 quoted premise (...) and 2 assumptions the text does not state
+        (...)``; for a model that quotes no source, the unquoted premises are called
+        "premises not quoted from a source"."""
         if not self.critical:
             return "no single premise carries it (dropping any one leaves it unchanged)"
         quoted = [p.text for p, _ in self.critical if p.quoted]
@@ -140,8 +143,10 @@ class PremiseMap:
             parts.append(f"{len(quoted)} quoted premise{'s' if len(quoted) > 1 else ''} ("
                          + "; ".join(quoted) + ")")
         if assumed:
-            parts.append(f"{len(assumed)} assumption{'s' if len(assumed) > 1 else ''} the "
-                         "text does not state (" + "; ".join(assumed) + ")")
+            plural = "s" if len(assumed) > 1 else ""
+            what = f"assumption{plural} the text does not state" if has_source else \
+                f"premise{plural} not quoted from a source"
+            parts.append(f"{len(assumed)} {what} (" + "; ".join(assumed) + ")")
         return "rests on " + " and ".join(parts)
 
 

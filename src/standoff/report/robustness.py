@@ -14,9 +14,14 @@ def _claim_line(c) -> str:
     return f"{c.id}: {verdict} as written; holds {f.phrase()}"
 
 
+def _has_source(result) -> bool:
+    return bool(result.conflict.spec.sources)
+
+
 def robustness_lines(result) -> list[str]:
     """The result in plain sentences, claim by claim, then equilibria."""
     p = result.provenance
+    sourced = _has_source(result)
     how = (f"{p['profiles']:,} admissible profile(s), every one evaluated" if p["exact"]
            else f"{p['profiles']:,} admissible profiles, {p['evaluated']:,} sampled "
            f"(seed {p['seed']})")
@@ -28,27 +33,30 @@ def robustness_lines(result) -> list[str]:
     for c in result.claims:
         lines.append("")
         lines.append(_claim_line(c))
-        lines.extend(_premise_lines(c.premises, c.firmness))
+        lines.extend(_premise_lines(c.premises, c.firmness, sourced))
     if result.equilibria:
         lines.append("")
         lines.append("Equilibria:")
         for e in result.equilibria:
             f = e.firmness
-            word = {"robust": "robustly", "possible": "possibly", "never": "never"}[f.word]
-            lines.append(f"  {label(e.concept)} {e.state + 1} ({e.pattern}): {word} an "
-                         f"equilibrium ({f.holds:,} of {f.of:,}); "
-                         f"{'an equilibrium' if f.base else 'not one'} as written; "
-                         f"{e.premises.in_words()}")
+            if f.of == 1 and f.exact:
+                head = "an equilibrium"
+            else:
+                word = {"robust": "robustly", "possible": "possibly", "never": "never"}[f.word]
+                head = (f"{word} an equilibrium ({f.holds:,} of {f.of:,}); "
+                        f"{'an equilibrium' if f.base else 'not one'} as written")
+            lines.append(f"  {label(e.concept)} {e.state + 1} ({e.pattern}): {head}; "
+                         f"{e.premises.in_words(sourced)}")
     return lines
 
 
-def _premise_lines(pm, f) -> list[str]:
+def _premise_lines(pm, f, sourced: bool = True) -> list[str]:
     out = []
     if f.witness_holds and f.witness_fails and (f.witness_holds["preferences"]
                                                 or f.witness_fails["preferences"]):
         out.append(f"  holds e.g. when {_reading(f.witness_holds)}")
         out.append(f"  fails e.g. when {_reading(f.witness_fails)}")
-    out.append(f"  as written, the verdict {pm.in_words()}")
+    out.append(f"  as written, the verdict {pm.in_words(sourced)}")
     if pm.sufficient:
         shown = ["{" + "; ".join(p.text for p in group) + "}" if group else
                  "no premise at all (the verdict stands with every premise dropped)"
@@ -101,12 +109,13 @@ def robustness_html(result) -> str:
         f = c.firmness
         rows.append(f"<tr><td>claim</td><td>{escape(c.id)}</td><td>"
                     f"{'holds' if f.base else 'fails'}</td><td>{f.holds:,} / {f.of:,}</td>"
-                    f"<td>{escape(c.premises.in_words())}</td></tr>")
+                    f"<td>{escape(c.premises.in_words(_has_source(result)))}</td></tr>")
     for e in result.equilibria:
         f = e.firmness
         rows.append(f"<tr><td>{escape(label(e.concept))} equilibrium</td><td>{e.state + 1} "
                     f"({escape(e.pattern)})</td><td>{'yes' if f.base else 'no'}</td><td>"
-                    f"{f.holds:,} / {f.of:,}</td><td>{escape(e.premises.in_words())}</td></tr>")
+                    f"{f.holds:,} / {f.of:,}</td><td>"
+                    f"{escape(e.premises.in_words(_has_source(result)))}</td></tr>")
     head = escape(robustness_lines(result)[0])
     return (f"<p>{head}</p><table><thead><tr><th></th><th></th><th>as written</th>"
             "<th>holds in</th><th>rests on</th></tr></thead><tbody>" + "".join(rows)
@@ -135,7 +144,7 @@ def _claim_paragraphs(result) -> list[tuple[str, list[str]]]:
         f = c.firmness
         head = (f"{c.id} {'holds' if f.base else 'fails'} as the model is written, and holds "
                 f"{f.phrase()}.")
-        out.append((head, _premise_lines(c.premises, f)))
+        out.append((head, _premise_lines(c.premises, f, _has_source(result))))
     return out
 
 
