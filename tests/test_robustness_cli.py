@@ -97,3 +97,21 @@ def test_claims_shows_the_firmness_of_each_verdict():
 def test_workers_and_scheduler_exclude_each_other():
     both = run("robustness", ISTANBUL, "--workers", "2", "--scheduler", "tcp://x:1")
     assert both.code == 2 and "cannot be used together" in both.err
+
+
+def test_all_variants_sums_over_variants_and_their_profiles():
+    result = run("robustness", ISTANBUL, "--all-variants", "--format", "json",
+                 "--max-set-size", "0", "--margin-steps", "0")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    names = [v["variant"] for v in doc["variants"]]
+    assert names[0] == "base" and "maga" in names
+    for entry in doc["across_variants"]:
+        per = entry["variants"]
+        assert entry["of"] == sum(v["of"] for v in per.values())
+        assert entry["holds"] == sum(v["holds"] for v in per.values())
+        one = next(c for c in doc["variants"][names.index("maga")]["claims"]
+                   if c["claim"] == entry["claim"])
+        assert per["maga"]["holds"] == one["holds"]
+    both = run("robustness", ISTANBUL, "--all-variants", "--variant", "maga")
+    assert both.code == 2 and "cannot be used together" in both.err

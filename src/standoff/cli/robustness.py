@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from standoff.cli.analysis import MaxStates, ModelPath, VariantOption
+from standoff.cli.analysis import AllVariantsOption, MaxStates, ModelPath, VariantOption
 from standoff.cli.common import check_writable, emit, emit_text
 from standoff.errors import ModelError
 
@@ -56,6 +56,7 @@ def robustness_command(
                           "robustness margin (0: no margins).")
     ] = 2,
     variant: VariantOption = None,
+    all_variants: AllVariantsOption = False,
     format: Annotated[
         RobustnessFormat, typer.Option("--format", "-f", help="Output format.")
     ] = RobustnessFormat.table,
@@ -98,28 +99,62 @@ def robustness_command(
         from standoff.cli.analysis import parse_concepts_option
 
         keys = parse_concepts_option(concepts, example="nash,gmr,smr,seq")
-    conflict = load(model, max_states=max_states)
-    if variant is not None:
-        from standoff.analysis.variants import compile_variant
+    if variant is not None and all_variants:
+        raise ModelError("--variant and --all-variants cannot be used together",
+                         file="--variant", hint="give one of them")
+    from standoff.analysis.variants import compile_variant, variant_names
 
-        conflict = compile_variant(conflict.spec, variant, max_states=max_states)
-    progress = _progress() if sys.stderr.isatty() else None
-    try:
-        result = robustness(conflict, claims=claim, concepts=keys, samples=samples,
-                            seed=seed, workers=workers, max_set_size=max_set_size,
-                            margin_steps=margin_steps, progress=progress, backend=backend,
-                            scheduler=scheduler)
-    except LookupArgumentError as error:
-        raise ModelError(error.message, file="--claim", hint=error.hint) from None
-    finally:
-        if progress is not None:
-            sys.stderr.write("\n")
+    base = load(model, max_states=max_states)
+    names = variant_names(base.spec) if all_variants else (variant or "base",)
+    results = []
+    for name in names:
+        conflict = base if name == "base" else \
+            compile_variant(base.spec, name, max_states=max_states)
+        progress = _progress() if sys.stderr.isatty() else None
+        try:
+            results.append(robustness(
+                conflict, claims=claim, concepts=keys, samples=samples, seed=seed,
+                workers=workers, max_set_size=max_set_size, margin_steps=margin_steps,
+                progress=progress, backend=backend, scheduler=scheduler))
+        except LookupArgumentError as error:
+            raise ModelError(error.message, file="--claim", hint=error.hint) from None
+        finally:
+            if progress is not None:
+                sys.stderr.write("\n")
+    if not all_variants:
+        (result,) = results
+        if format is RobustnessFormat.json:
+            emit(json_text(result.to_dict()), output)
+        elif format is RobustnessFormat.markdown:
+            emit(robustness_markdown(result), output)
+        else:
+            emit_text(robustness_text(result), output)
+        return
+    from standoff.report.robustness import across_variants, across_variants_lines
+
     if format is RobustnessFormat.json:
-        emit(json_text(result.to_dict()), output)
-    elif format is RobustnessFormat.markdown:
-        emit(robustness_markdown(result), output)
+        emit(json_text({"variants": [{"variant": r.conflict.spec.variant, **r.to_dict()}
+                                     for r in results],
+                        "across_variants": across_variants(results)}), output)
+        return
+    from standoff.report.markdown import md_text
+
+    parts = []
+    for r in results:
+        text = robustness_markdown(r) if format is RobustnessFormat.markdown \
+            else robustness_text(r)
+        title = f"Variant {r.conflict.spec.variant}"
+        if format is RobustnessFormat.markdown:
+            parts.append(f"# {md_text(title)}\n\n{text}")
+        else:
+            parts.append(f"== {title} ==\n{text}")
+    summary = across_variants_lines(results)
+    if format is RobustnessFormat.markdown:
+        parts.append("# Across variants\n\n" + "".join(f"- {md_text(x)}\n" for x in summary))
+        emit("\n".join(parts), output)
     else:
-        emit_text(robustness_text(result), output)
+        parts.append("== Across variants ==\n" + "".join(f"{x}\n" for x in summary))
+        emit_text("\n".join(parts), output)
 
 
 def _has_dask() -> bool:

@@ -208,3 +208,33 @@ def claims_firmness(content) -> dict | None:
         samples = 2_000
     result = robustness(conflict, concepts=content.concepts, samples=samples, premises=False)
     return {c.id: c.firmness for c in result.claims}
+
+
+def across_variants(results) -> list[dict]:
+    """Per claim, over the set of variants (each variant with its own admissible
+    profiles): the (variant, profile) pairs in which it holds, and per variant k of n."""
+    out = []
+    for k, first in enumerate(results[0].claims):
+        entries = [r.claims[k].firmness for r in results]
+        out.append({
+            "claim": first.id,
+            "holds": sum(f.holds for f in entries),
+            "of": sum(f.of for f in entries),
+            "exact": all(f.exact for f in entries),
+            "variants": {r.conflict.spec.variant: {"holds": r.claims[k].firmness.holds,
+                                                   "of": r.claims[k].firmness.of,
+                                                   "base": r.claims[k].firmness.base}
+                         for r in results},
+        })
+    return out
+
+
+def across_variants_lines(results) -> list[str]:
+    """Sentences for :func:`across_variants`."""
+    lines = []
+    for entry in across_variants(results):
+        per = "; ".join(f"{name} {v['holds']:,}/{v['of']:,}"
+                        for name, v in entry["variants"].items())
+        lines.append(f"{entry['claim']}: holds in {entry['holds']:,} of {entry['of']:,} "
+                     f"(variant, profile) pairs ({per})")
+    return lines
