@@ -440,3 +440,30 @@ def test_dask_local_cluster_gives_the_serial_result():
                       backend="dask")
     assert clustered.workers.startswith("dask LocalCluster (2")
     _same(serial, clustered, concepts)
+
+
+def test_profile_spaces_beyond_64_bits_are_sampled():
+    """Six decision makers with 7! orders each: about 1.6e22 profiles, more than a 64-bit
+    index holds; sampling draws each decision maker's preference and witnesses are exact
+    Python integers."""
+    names = [f"o{k}" for k in range(7)]
+    dms = {f"d{k}": {"name": f"D{k}", "options": {names[k]: {"text": names[k]}}}
+           for k in range(6)}
+    dms["d5"]["options"]["o6"] = {"text": "o6"}
+    prefs = {f"d{k}": {"prioritize": [{"any_order": [names[(k + j) % 7] if j % 2 else
+                                                     f"not {names[(k + j) % 7]}"
+                                                     for j in range(7)]}]}
+             for k in range(6)}
+    model = {"format": "standoff/1", "title": "t", "decision_makers": dms,
+             "preferences": prefs}
+    conflict = compile_model(spec_from_dict(model))
+    space = profile_space(conflict)
+    assert space.size > 2**63
+    result = robustness(conflict, premises=False, samples=50, seed=2)
+    assert not result.run.exact and result.run.evaluated == 50
+    for e in result.equilibria:
+        for witness in (e.firmness.witness_holds, e.firmness.witness_fails):
+            if witness is not None:
+                profile = witness["profile"]
+                assert 0 <= profile < space.size
+                assert space.index(space.digits_of(profile)) == profile

@@ -123,23 +123,48 @@ def _order_words(texts: list[str], groups, orders) -> list[str]:
     return words
 
 
+def _dense_rows(scores: np.ndarray) -> np.ndarray:
+    """Dense ranks of every row of ``scores`` (0 for the row's smallest value)."""
+    order = np.argsort(scores, axis=1, kind="stable")
+    ordered = np.take_along_axis(scores, order, axis=1)
+    steps = np.zeros(ordered.shape, dtype=np.int64)
+    steps[:, 1:] = np.cumsum(ordered[:, 1:] != ordered[:, :-1], axis=1)
+    out = np.empty_like(steps)
+    np.put_along_axis(out, order, steps, axis=1)
+    return out
+
+
 def _prioritize(pref: PreferenceSpec, conflict: Conflict, base: np.ndarray) -> _Collector:
+    """Every reading at once: a weight matrix (readings × statements) times the statements'
+    truth table (statements × states), then dense ranks row by row."""
     stmts = pref.statements
-    masks = [_selects(s, conflict) for s in stmts]
+    masks = np.array([_selects(s, conflict) for s in stmts], dtype=np.int64)
     texts = [s.text for s in stmts]
     uncertain = [k for k, s in enumerate(stmts) if s.uncertain]
-    out = _Collector(base)
+    readings: list[tuple] = []
+    weights = []
     for orders in _group_orders(pref.any_order):
         sequence = _apply_orders(len(stmts), pref.any_order, orders)
         for dropped in itertools.product((False, True), repeat=len(uncertain)):
-            left_out = {k for k, d in zip(uncertain, dropped, strict=True) if d}
+            left_out = frozenset(k for k, d in zip(uncertain, dropped, strict=True) if d)
             kept = [k for k in sequence if k not in left_out]
-            score = np.zeros(conflict.state_count, dtype=np.int64)
+            row = np.zeros(len(stmts), dtype=np.int64)
             for position, k in enumerate(kept):
-                score += masks[k].astype(np.int64) << np.int64(len(kept) - 1 - position)
-            words = _order_words(texts, pref.any_order, orders)
-            words += [f"without {_quoted(texts[k])}" for k in sorted(left_out)]
-            out.add(dense_ranks(score), "; ".join(words) or "as written")
+                row[k] = 1 << (len(kept) - 1 - position)
+            weights.append(row)
+            readings.append((orders, left_out))
+    ranks = _dense_rows(np.array(weights) @ masks)
+    out = _Collector(base)
+    for row, (orders, left_out) in zip(ranks, readings, strict=True):
+        key = row.tobytes()
+        out.declared += 1
+        if key in out.seen:
+            continue
+        words = _order_words(texts, pref.any_order, orders)
+        words += [f"without {_quoted(texts[k])}" for k in sorted(left_out)]
+        out.seen.add(key)
+        out.rows.append(row)
+        out.readings.append("; ".join(words) or "as written")
     return out
 
 
@@ -312,6 +337,14 @@ class ProfileSpace:
             rest //= self.dms[i].count
         return out
 
+    def digits_of(self, profile: int) -> tuple[int, ...]:
+        """A profile's preference indices, in Python integers (any size)."""
+        out = []
+        for d in reversed(self.dms):
+            profile, k = divmod(int(profile), d.count)
+            out.append(k)
+        return tuple(reversed(out))
+
     def index(self, digits: tuple[int, ...]) -> int:
         p = 0
         for d, k in zip(self.dms, digits, strict=True):
@@ -320,12 +353,12 @@ class ProfileSpace:
 
     def ranks(self, profile: int) -> np.ndarray:
         """The rank matrix (decision makers × states) of one profile."""
-        digits = self.digits(np.array([profile]))[0]
+        digits = self.digits_of(profile)
         return np.vstack([d.ranks[k] for d, k in zip(self.dms, digits, strict=True)])
 
     def describe(self, profile: int) -> dict[str, str]:
         """``{dm id: reading}`` for every decision maker whose preference is uncertain."""
-        digits = self.digits(np.array([profile]))[0]
+        digits = self.digits_of(profile)
         return {d.dm: d.readings[k] for d, k in zip(self.dms, digits, strict=True)
                 if d.count > 1}
 

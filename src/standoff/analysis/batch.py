@@ -43,8 +43,9 @@ BATCHED = ("nash", "gmr", "smr", "seq")
 OWN_PREFERENCE = ("nash", "gmr", "smr")
 #: Largest number of states for which the opponents' reach is kept as a dense matrix;
 #: above it each distinct preference goes through the reachability kernel (cheaper there:
-#: the dense closure costs about m³ per round, the kernel a few passes over the moves).
-DENSE_REACH_LIMIT = 256
+#: the dense closure costs about m³ per round, and may need as many rounds as the longest
+#: legal sequence, while the kernel makes a few passes over the moves per preference).
+DENSE_REACH_LIMIT = 64
 
 _BIG = np.iinfo(np.int64).max
 
@@ -294,8 +295,9 @@ class BatchEngine:
                  own_cache: dict | None = None) -> dict[str, np.ndarray]:
         """Stability under each concept for every profile of ``ranks`` (P, n, m).
 
-        ``own_rows`` may give, per decision maker, its distinct preferences (K_i, m) and the
-        index of each profile's row among them (P,), as a sweep knows them; otherwise they
+        ``own_rows`` may give, per decision maker, its distinct preferences (K_i, m), the
+        index of each profile's row among them (P,) and optionally whether the table may
+        be cached (a third item, True by default), as a sweep knows them; otherwise they
         are found with ``np.unique``. ``own_cache`` keeps own-preference tables between
         calls (keyed by concept and decision maker)."""
         ranks = np.asarray(ranks, dtype=np.int64)
@@ -310,8 +312,8 @@ class BatchEngine:
             if key in OWN_PREFERENCE:
                 assert own_rows is not None
                 result = np.empty(ranks.shape, dtype=bool)
-                for i, (rows, index) in enumerate(own_rows):
-                    if own_cache is not None:
+                for i, (rows, index, *cacheable) in enumerate(own_rows):
+                    if own_cache is not None and (not cacheable or cacheable[0]):
                         table = own_cache.get((key, i))
                         if table is None:
                             table = own_cache[(key, i)] = self.own(key, i, rows)

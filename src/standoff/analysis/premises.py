@@ -134,13 +134,16 @@ class Evaluator:
     """Verdicts of the tracked claims and equilibria for models derived from one spec by
     dropping premises; compiles each distinct feasibility once."""
 
-    def __init__(self, conflict: Conflict, tracked: Tracked, concepts: Sequence[str]):
+    def __init__(self, conflict: Conflict, tracked: Tracked, concepts: Sequence[str],
+                 engine: BatchEngine | None = None):
         self.conflict = conflict
         self.spec = conflict.spec
         self.tracked = tracked
         self.concepts = tuple(concepts)
         self.premises = premises_of(self.spec)
-        self._compiled: dict = {}
+        self.engine = engine if engine is not None else BatchEngine(conflict)
+        # the model as written needs no compiling
+        self._compiled: dict = {(frozenset(), frozenset(), False): (conflict, self.engine)}
         self.runs = 0
 
     def _conflict_for(self, groups: frozenset[int], infeasible: frozenset[int],
@@ -322,7 +325,7 @@ def margins(evaluator: Evaluator, max_steps: int = 2, max_rankings: int = 200_00
     """Robustness margin of every tracked verdict of the base reading (breadth-first
     search over each decision maker's rankings, at most ``max_rankings`` per DM)."""
     conflict = evaluator.conflict
-    engine = BatchEngine(conflict)
+    engine = evaluator.engine
     base_ranks = np.asarray(conflict.ranks, dtype=np.int64)
     base = evaluator.evaluate(conflict, engine, base_ranks[None])[0]
     best: list[Margin] = [Margin(None, max_steps) for _ in range(base.shape[0])]

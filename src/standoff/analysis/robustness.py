@@ -377,14 +377,15 @@ def robustness(
         check_decision_makers(key, conflict.dm_ids, file=conflict.spec.file)
     checks = _checks(conflict, claim_names, keys)
     space = profile_space(conflict)
-    run = sweep(conflict, space, keys, checks, samples=samples, seed=seed, limit=limit,
-                workers=workers, progress=progress, backend=backend, scheduler=scheduler)
-    tally = run.tally
-
-    # the base reading (profile 0) of every verdict
     from standoff.analysis.batch import BatchEngine
 
     engine = BatchEngine(conflict)
+    run = sweep(conflict, space, keys, checks, samples=samples, seed=seed, limit=limit,
+                workers=workers, progress=progress, backend=backend, scheduler=scheduler,
+                engine=engine)
+    tally = run.tally
+
+    # the base reading (profile 0) of every verdict
     base_ranks = np.asarray(conflict.ranks, dtype=np.int64)[None]
     base_stable = engine.evaluate(base_ranks, keys)
     from standoff.analysis.sweep import claim_holds
@@ -401,7 +402,7 @@ def robustness(
     maps: list[PremiseMap] = [PremiseMap() for _ in range(tracked.size)]
     dependence: Dependence | None = None
     if premises:
-        evaluator = Evaluator(conflict, tracked, keys)
+        evaluator = Evaluator(conflict, tracked, keys, engine)
         dependence = premise_dependence(evaluator, max_set_size)
         batched = all(k in ("nash", "gmr", "smr", "seq") for k in keys)
         found = margins(evaluator, margin_steps) if margin_steps > 0 and batched else None

@@ -167,17 +167,22 @@ class _Job:
     space: ProfileSpace
     concepts: tuple[str, ...]
     checks: tuple[ClaimCheck, ...]
-    sampled: np.ndarray | None  # profile index at each position, when sampling
+    sampled: np.ndarray | None  # (positions, decision makers): each sample's digits
 
 
 def _evaluate_chunk(job: _Job, engine: BatchEngine, own_cache: dict, lo: int,
                     hi: int) -> Tally:
     positions = np.arange(lo, hi, dtype=np.int64)
-    profiles = positions if job.sampled is None else job.sampled[lo:hi]
-    digits = job.space.digits(profiles)
+    digits = job.space.digits(positions) if job.sampled is None else job.sampled[lo:hi]
     dms = job.space.dms
     ranks = np.stack([dms[i].ranks[digits[:, i]] for i in range(len(dms))], axis=1)
-    own_rows = [(dms[i].ranks, digits[:, i]) for i in range(len(dms))]
+    own_rows = []
+    for i, d in enumerate(dms):
+        if d.count <= hi - lo:  # the whole table, computed once and kept between chunks
+            own_rows.append((d.ranks, digits[:, i], True))
+        else:  # far more preferences than profiles here: only those drawn
+            drawn, index = np.unique(digits[:, i], return_inverse=True)
+            own_rows.append((d.ranks[drawn], index.reshape(-1), False))
     stable = engine.evaluate(ranks, job.concepts, own_rows, own_cache)
     tally = Tally(profiles=hi - lo)
     for concept in job.concepts:
@@ -224,7 +229,9 @@ class Sweep:
         """The profile index of a sweep position (``None`` for no witness)."""
         if position == _NONE:
             return None
-        return int(position if self.sampled is None else self.sampled[position])
+        if self.sampled is None:
+            return int(position)
+        return self.space.index(tuple(int(k) for k in self.sampled[position]))
 
     @property
     def evaluated(self) -> int:
@@ -239,7 +246,8 @@ def sweep(conflict: Conflict, space: ProfileSpace, concepts: Sequence[str],
           seed: int | None = 0, limit: int = EXACT_LIMIT, workers: int | None = 1,
           chunk: int | None = None,
           progress: Callable[[int, int], object] | None = None,
-          backend: str | None = None, scheduler: str | None = None) -> Sweep:
+          backend: str | None = None, scheduler: str | None = None,
+          engine: BatchEngine | None = None) -> Sweep:
     """Evaluate every admissible profile (or ``samples`` uniform draws; see the module
     docstring) under ``concepts``, counting stability, equilibria and claim verdicts."""
     total = space.size
@@ -247,15 +255,14 @@ def sweep(conflict: Conflict, space: ProfileSpace, concepts: Sequence[str],
     if samples is not None or total > limit:
         count = int(samples if samples is not None else DEFAULT_SAMPLES)
         rng = np.random.default_rng(seed)
-        digits = np.stack([rng.integers(0, d.count, size=count) for d in space.dms], axis=1)
-        sampled = np.zeros(count, dtype=np.int64)
-        for i, d in enumerate(space.dms):
-            sampled = sampled * d.count + digits[:, i]
+        # each sample as its decision makers' preference indices (a profile's index can
+        # exceed 64 bits when there are many decision makers)
+        sampled = np.stack([rng.integers(0, d.count, size=count) for d in space.dms], axis=1)
         n_positions = count
     else:
         n_positions = total
     job = _Job(space, tuple(concepts), tuple(checks), sampled)
-    engine = BatchEngine(conflict)
+    engine = engine if engine is not None else BatchEngine(conflict)
     size = chunk or chunk_size(conflict, concepts)
     bounds = [(lo, min(n_positions, lo + size)) for lo in range(0, n_positions, size)]
     tally = Tally()
