@@ -45,3 +45,19 @@ def test_quick_bargaining_benchmark_prints_a_table():
     assert forecasts[("forecast --model spatial", "China SOE (KTAB)")] == "forecast 32.17, 33.90"
     carlo = [r[4] for r in rows if r[0].startswith("monte carlo")]
     assert carlo and len(set(carlo)) == 1
+
+
+def test_quick_robustness_benchmark_prints_a_table():
+    """Sweeps on Istanbul and on the 512-state model, serial and pooled, and the premise
+    dependence line (issue 11)."""
+    script = SCRIPT.with_name("robustness.py")
+    out = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        capture_output=True, text=True, timeout=300, check=True,
+    ).stdout
+    rows = [[c.strip() for c in line.split("|")[1:-1]] for line in out.splitlines()
+            if line.startswith("| ") and not line.startswith("| model")]
+    assert {r[0] for r in rows} == {"Istanbul", "3 DMs, 512 states"}
+    assert {r[1] for r in rows} == {"18", "512"}
+    assert all(float(r[6].replace(",", "")) > 0 for r in rows)
+    assert "with premise dependence" in out

@@ -71,6 +71,7 @@ def _commands(tmp_path: Path) -> dict[str, tuple[list[object], str]]:
                       "compromise"], "json"),
         "export": (["export", ELMIRA], "graphml"),
         "import gmcr-plus": (["import", "gmcr-plus", _gmcr_file()], "yaml"),
+        "robustness": (["robustness", ISTANBUL], "json"),
     }
 
 

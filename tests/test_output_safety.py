@@ -569,8 +569,8 @@ def test_markdown_tables_keep_their_columns_with_hostile_text(hostile_model, com
 
 def test_only_the_table_builder_writes_markdown_tables():
     """Issue 10: Markdown tables were built six ways with two escaping rules; every view now
-    calls report.markdown.markdown_table, the one place a header separator is written."""
+    calls report.markdown_text.markdown_table, the one place a header separator is written."""
     src = Path(__file__).resolve().parent.parent / "src" / "standoff"
     writers = sorted(str(p.relative_to(src)) for p in src.rglob("*.py")
                      if "---|" in p.read_text(encoding="utf-8"))
-    assert writers == ["report/markdown.py"]
+    assert writers == ["report/markdown_text.py"]

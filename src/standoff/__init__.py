@@ -42,6 +42,14 @@ def load(path: str | Path, max_states: int = DEFAULT_MAX_STATES) -> Conflict:
     return compile_model(read_model(path), max_states=max_states)
 
 
+def robustness(conflict, *args, **kwargs):
+    """How firm each claim and equilibrium is under the model's declared uncertainty, and
+    what it rests on: :func:`standoff.analysis.robustness.robustness` (docs/robustness.md)."""
+    from standoff.analysis.robustness import robustness as run
+
+    return run(conflict, *args, **kwargs)
+
+
 __all__ = [
     "DEFAULT_MAX_STATES",
     "Analysis",
@@ -62,6 +70,7 @@ __all__ = [
     "load",
     "read_model",
     "status_quo_analysis",
+    "robustness",
 ]
 
 

@@ -55,7 +55,8 @@ def _no_flag_type(self: TyperOption, ctx: typer.Context) -> str | None:
 TyperOption.display_type_rich = _no_flag_type  # type: ignore[method-assign]
 
 
-COMMAND_MODULES = ("analysis", "claims", "evolution", "bargaining", "interchange", "serve")
+COMMAND_MODULES = ("analysis", "claims", "evolution", "bargaining", "interchange", "serve",
+                   "robustness")
 _registered = False
 
 

@@ -108,8 +108,10 @@ def claims_command(
 def claims_json(content) -> dict:
     """``standoff-claims/1``: every claim with its verdicts per variant and concept."""
     from standoff.report.content import claim_sentence
+    from standoff.report.robustness import claims_firmness
 
     spec = content.spec
+    firmness = claims_firmness(content)
     claims = []
     for claim in spec.claims:
         ev = claim.evidence
@@ -122,6 +124,8 @@ def claims_json(content) -> dict:
             "assumption": ev.assumption if ev else None,
             "summary": content.claim_summary(claim.id),
             "variants": {r.variant: r.to_dict() for r in content.claim_results(claim.id)},
+            "firmness": None if firmness is None else {
+                **firmness[claim.id].to_dict(), "text": firmness[claim.id].phrase()},
         })
     return {
         "format": "standoff-claims/1",
@@ -216,6 +220,9 @@ def print_claims(content, console: Console) -> None:
         for claim in spec.claims:
             console.print(f"  {claim.id}: {content.claim_summary(claim.id)}", highlight=False,
                           markup=False)
+    from standoff.report.robustness import claims_firmness
+
+    firmness = claims_firmness(content)
     for claim in spec.claims:
         console.print()
         sentence = claim_sentence(spec, claim.id)
@@ -223,6 +230,9 @@ def print_claims(content, console: Console) -> None:
                                     terminal_text(f": {sentence[:1].upper() + sentence[1:]}")))
         console.print(f"  checked as: {claim.check}", highlight=False, markup=False)
         console.print(f"  verdict: {content.claim_summary(claim.id)}", highlight=False)
+        if firmness is not None:
+            console.print(f"  firmness (declared uncertainty, model as written): holds "
+                          f"{firmness[claim.id].phrase()}", highlight=False, markup=False)
         for r in content.claim_results(claim.id):
             console.print(f"  [{r.variant}] {verdict_phrase(r)}", highlight=False, markup=False)
             for depth, line in _witness_lines(r):

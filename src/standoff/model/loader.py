@@ -71,16 +71,32 @@ class StatementSpec:
     weight: float | None
     evidence: Evidence | None
     path: DocPath
+    #: Declared uncertainty: the preference may or may not include this statement.
+    uncertain: bool = False
+    #: Declared uncertainty: the weight lies in ``[low, high]``; ``weight`` is the midpoint.
+    weight_range: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
 class PreferenceSpec:
-    """``kind`` is prioritize, weights or ranking. For a ranking each item is a tie class."""
+    """``kind`` is prioritize, weights or ranking. For a ranking each item is a tie class.
+
+    ``any_order`` lists the declared groups of unknown internal order: indices into
+    ``statements`` (prioritize) or into ``ranking`` (ranking), each group contiguous and
+    in the order written (the base reading; docs/model-format.md).
+    """
 
     kind: str
     statements: tuple[StatementSpec, ...] = ()
     ranking: tuple[tuple[StatementSpec, ...], ...] = ()
     path: DocPath = ()
+    any_order: tuple[tuple[int, ...], ...] = ()
+
+    @property
+    def declares_uncertainty(self) -> bool:
+        """Whether this preference declares any uncertainty (groups, uncertain, ranges)."""
+        return bool(self.any_order) or any(
+            s.uncertain or s.weight_range is not None for s in self.statements)
 
 
 @dataclass(frozen=True)
@@ -993,22 +1009,43 @@ def _statement(
     locs: Locations,
     reader: _Reader,
     allow_state: bool = False,
+    declared: bool = False,
 ) -> StatementSpec:
     evidence = None
     weight = None
     spath = path
+    uncertain = False
     if isinstance(item, schema.Evidence):
         evidence = reader.evidence(item, path)
         weight = item.weight
+        uncertain = bool(item.uncertain)
+        if uncertain and not declared:
+            raise locs.error((*path, "uncertain"),
+                             "'uncertain: true' is allowed only on a statement of "
+                             "'prioritize' or 'weights'",
+                             "remove it; in a ranking, put states whose order is unknown in "
+                             "an '- any_order: [...]' group")
         spath = (*path, "statement")
         item = item.statement
+    weight, weight_range = _weight_and_range(weight)
     if not isinstance(item, str):  # a number (the schema admits no other value here)
         if not allow_state:
             raise locs.error(spath, f"a number ({item}) is not a statement",
                              "write a statement over options, e.g. 'accept and not modify'")
         return StatementSpec(str(item), None, item, weight, evidence, spath)
     expr = _parse_statement(item, spath, names, locs)
-    return StatementSpec(item, expr, None, weight, evidence, spath)
+    return StatementSpec(item, expr, None, weight, evidence, spath, uncertain, weight_range)
+
+
+def _weight_and_range(
+    weight: float | list[float] | None,
+) -> tuple[float | None, tuple[float, float] | None]:
+    """A weight as written: a number, or a range ``[low, high]`` read at its midpoint (the
+    base reading of declared uncertainty)."""
+    if isinstance(weight, list):
+        low, high = float(weight[0]), float(weight[1])
+        return (low + high) / 2, (low, high)
+    return weight, None
 
 
 def _preference(
@@ -1035,44 +1072,124 @@ def _preference(
         if not pref.prioritize:
             raise locs.error((*path, kind), "the prioritize list is empty",
                              "list statements, most important first")
-        if len(pref.prioritize) > 62:
+        stmts_p: list[StatementSpec] = []
+        groups: list[tuple[int, ...]] = []
+        for k, s in enumerate(pref.prioritize):
+            if isinstance(s, schema.AnyOrder):
+                _check_group(s.any_order, (*path, kind, k), locs, "statement")
+                first = len(stmts_p)
+                stmts_p.extend(
+                    _statement(e, (*path, kind, k, "any_order", j), names, locs, reader,
+                               declared=True)
+                    for j, e in enumerate(s.any_order))
+                groups.append(tuple(range(first, len(stmts_p))))
+            else:
+                stmts_p.append(_statement(s, (*path, kind, k), names, locs, reader,
+                                          declared=True))
+        if len(stmts_p) > 62:
             raise locs.error((*path, kind), "more than 62 prioritized statements",
                              "use 'weights:' for long lists")
-        stmts = tuple(
-            _statement(s, (*path, kind, k), names, locs, reader)
-            for k, s in enumerate(pref.prioritize)
-        )
-        return PreferenceSpec(kind, statements=stmts, path=path)
+        spec_p = PreferenceSpec(kind, statements=tuple(stmts_p), path=path,
+                                any_order=tuple(groups))
+        _check_declared_space(spec_p, dm_id, locs)
+        return spec_p
     if kind == "weights":
         assert pref.weights is not None
         stmts_list = []
         if isinstance(pref.weights, dict):
             for text, w in pref.weights.items():
                 s = _statement(text, (*path, kind, text), names, locs, reader)
-                stmts_list.append(StatementSpec(s.text, s.expr, None, float(w), None, s.path))
+                w_mid, w_range = _weight_and_range(w)
+                assert w_mid is not None
+                stmts_list.append(StatementSpec(s.text, s.expr, None, float(w_mid), None,
+                                                s.path, False, w_range))
         else:
             for k, ev in enumerate(pref.weights):
                 if ev.weight is None:
                     raise locs.error((*path, kind, k), "this weighted statement has no weight",
                                      "add 'weight: NUMBER'")
-                stmts_list.append(_statement(ev, (*path, kind, k), names, locs, reader))
+                stmts_list.append(_statement(ev, (*path, kind, k), names, locs, reader,
+                                             declared=True))
         if not stmts_list:
             raise locs.error((*path, kind), "the weights list is empty",
                              "give at least one statement with a weight")
-        return PreferenceSpec(kind, statements=tuple(stmts_list), path=path)
+        spec_w = PreferenceSpec(kind, statements=tuple(stmts_list), path=path)
+        _check_declared_space(spec_w, dm_id, locs)
+        return spec_w
     assert pref.ranking is not None
     if not pref.ranking:
         raise locs.error((*path, kind), "the ranking is empty", "list the states, best first")
-    items = []
-    for k, item in enumerate(pref.ranking):
-        ipath: DocPath = (*path, kind, k)
-        if isinstance(item, list):
-            if not item:
-                raise locs.error(ipath, "an empty tie group", "remove it or list tied states")
-            items.append(tuple(
-                _statement(e, (*ipath, j), names, locs, reader, allow_state=True)
-                for j, e in enumerate(item)
-            ))
+    items: list[tuple[StatementSpec, ...]] = []
+    r_groups: list[tuple[int, ...]] = []
+    for k, entry in enumerate(pref.ranking):
+        if isinstance(entry, schema.AnyOrderRanking):
+            _check_group(entry.any_order, (*path, kind, k), locs, "item")
+            first = len(items)
+            for j, item in enumerate(entry.any_order):
+                items.append(_ranking_item(item, (*path, kind, k, "any_order", j), names,
+                                           locs, reader))
+            r_groups.append(tuple(range(first, len(items))))
         else:
-            items.append((_statement(item, ipath, names, locs, reader, allow_state=True),))
-    return PreferenceSpec(kind, ranking=tuple(items), path=path)
+            items.append(_ranking_item(entry, (*path, kind, k), names, locs, reader))
+    spec_r = PreferenceSpec(kind, ranking=tuple(items), path=path, any_order=tuple(r_groups))
+    _check_declared_space(spec_r, dm_id, locs)
+    return spec_r
+
+
+def _ranking_item(item: Any, ipath: DocPath, names: _Names, locs: Locations,
+                  reader: _Reader) -> tuple[StatementSpec, ...]:
+    """One ranking item: a state or statement, or a tie group (a nested list)."""
+    if isinstance(item, list):
+        if not item:
+            raise locs.error(ipath, "an empty tie group", "remove it or list tied states")
+        return tuple(
+            _statement(e, (*ipath, j), names, locs, reader, allow_state=True)
+            for j, e in enumerate(item)
+        )
+    return (_statement(item, ipath, names, locs, reader, allow_state=True),)
+
+
+#: Largest declared space of one decision maker's preference: the product of the sizes of
+#: its ``any_order`` groups' orders (k! each) and of 2 per ``uncertain`` statement. Larger
+#: declarations are refused when the model is read (each is enumerated to find its
+#: distinct preferences).
+MAX_DECLARED_PREFERENCES = 100_000
+
+
+def declared_count(pref: PreferenceSpec) -> int:
+    """How many preferences a declaration spells out before duplicates are merged:
+    the product of k! over ``any_order`` groups of k and 2 per ``uncertain`` statement
+    (weight ranges are counted separately, by their order-changing thresholds)."""
+    import math as _math
+
+    count = 1
+    for group in pref.any_order:
+        count *= _math.factorial(len(group))
+    for s in pref.statements:
+        if s.uncertain:
+            count *= 2
+    return count
+
+
+def _check_group(items: list[Any], path: DocPath, locs: Locations, what: str) -> None:
+    if len(items) < 2:
+        raise locs.error(
+            (*path, "any_order"),
+            f"an any_order group of {len(items)} {what}{'' if len(items) == 1 else 's'} "
+            "declares nothing",
+            f"list two or more {what}s whose relative order is unknown, or write the {what} "
+            "on its own",
+        )
+
+
+def _check_declared_space(pref: PreferenceSpec, dm_id: str, locs: Locations) -> None:
+    count = declared_count(pref)
+    if count > MAX_DECLARED_PREFERENCES:
+        raise locs.error(
+            (*pref.path, pref.kind),
+            f"the preferences of '{dm_id}' declare {count:,} admissible orders, more than "
+            f"the limit of {MAX_DECLARED_PREFERENCES:,}",
+            "split large any_order groups (a group of k statements has k! orders), mark "
+            "fewer statements 'uncertain: true' (each doubles the count), or use a weight "
+            "range instead",
+        )

@@ -11,7 +11,15 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
 from pydantic_core import PydanticCustomError
 
 #: Largest magnitude of a preference weight (``weights:``, ``weight:``). Scores are sums of
@@ -79,6 +87,47 @@ Weight = Annotated[
 ]
 
 
+def _weight_range(value: object) -> object:
+    """Accept ``[low, high]``, two weights with ``low < high`` (declared uncertainty)."""
+    if isinstance(value, list):
+        if len(value) != 2:
+            raise PydanticCustomError(
+                ERROR_TYPE, "a weight range must have two numbers, [low, high], not {count}",
+                {"count": len(value),
+                 "hint": "write e.g. [1, 3] for a weight somewhere between 1 and 3, or a "
+                 "single number for a known weight"},
+            )
+        low, high = (_weight(v) for v in value)
+        if low > high:  # type: ignore[operator]
+            raise PydanticCustomError(
+                ERROR_TYPE, "the weight range [{low}, {high}] has its low end above its high "
+                "end",
+                {"low": low, "high": high, "hint": f"write [{high}, {low}]"},
+            )
+        if low == high:
+            raise PydanticCustomError(
+                ERROR_TYPE, "the weight range [{low}, {high}] is a single number",
+                {"low": low, "high": high,
+                 "hint": f"write the weight as the number {low}, or widen the range"},
+            )
+    return value
+
+
+def _weight_or_range(value: object) -> object:
+    """A weight (:func:`_weight`) or a range ``[low, high]`` (:func:`_weight_range`)."""
+    if isinstance(value, list | tuple):
+        return _weight_range(list(value))
+    return _weight(value)
+
+
+WeightOrRange = Annotated[
+    float | list[float],
+    BeforeValidator(_weight_or_range),
+    Field(description="A weight (a finite number between -1e12 and 1e12), or declared "
+          "uncertainty: a range [low, high] with low < high (docs/model-format.md)."),
+]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -107,12 +156,30 @@ class Evidence(_Strict):
     source: StrictStr | None = None
     quote: StrictStr | None = None
     assumption: StrictStr | None = None
-    weight: Weight | None = None
+    weight: WeightOrRange | None = None
+    uncertain: StrictBool | None = Field(
+        None, description="Declared uncertainty (prioritize, weights): the preference may or "
+        "may not include this statement."
+    )
     note: StrictStr | None = None
 
 
 Statement = Annotated[
     StrictStr | Evidence, Field(union_mode="left_to_right"), BeforeValidator(_bool_as_text)
+]
+
+
+class AnyOrder(_Strict):
+    """Declared uncertainty in ``prioritize``: statements whose relative order is unknown
+    (every order of the group is admissible; the order written is the base reading)."""
+
+    any_order: list[Statement]
+    note: StrictStr | None = None
+
+
+PrioritizeItem = Annotated[
+    StrictStr | Evidence | AnyOrder, Field(union_mode="left_to_right"),
+    BeforeValidator(_bool_as_text),
 ]
 RankingEntry = Annotated[
     StrictStr | StrictInt | Evidence,
@@ -121,6 +188,21 @@ RankingEntry = Annotated[
 ]
 RankingItem = Annotated[
     StrictStr | StrictInt | Evidence | list[RankingEntry],
+    Field(union_mode="left_to_right"),
+    BeforeValidator(_bool_as_text),
+]
+
+
+class AnyOrderRanking(_Strict):
+    """Declared uncertainty in ``ranking``: items (states or tie groups) whose relative
+    order is unknown; they keep their place as a block among the other items."""
+
+    any_order: list[RankingItem]
+    note: StrictStr | None = None
+
+
+RankingOrGroup = Annotated[
+    StrictStr | StrictInt | Evidence | list[RankingEntry] | AnyOrderRanking,
     Field(union_mode="left_to_right"),
     BeforeValidator(_bool_as_text),
 ]
@@ -162,9 +244,9 @@ class Preference(_Strict):
     Weights are finite numbers between -:data:`MAX_WEIGHT` and :data:`MAX_WEIGHT`.
     """
 
-    prioritize: list[Statement] | None = None
-    weights: dict[StrictStr, Weight] | list[Evidence] | None = None
-    ranking: list[RankingItem] | None = None
+    prioritize: list[PrioritizeItem] | None = None
+    weights: dict[StrictStr, WeightOrRange] | list[Evidence] | None = None
+    ranking: list[RankingOrGroup] | None = None
     note: StrictStr | None = None
 
 

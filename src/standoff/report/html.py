@@ -52,6 +52,7 @@ from standoff.report.svg import state_graph_svg
 SECTIONS = (
     ("summary", "Bottom line"),
     ("claims", "Claims"),
+    ("firmness", "How firm is each conclusion"),
     ("model", "The model in words"),
     ("evidence", "Evidence: where each premise comes from"),
     ("equilibria", "Equilibria"),
@@ -134,6 +135,8 @@ def present_sections(content: ReportContent) -> list[str]:
         skip.add("variants")
     if content.base.conflict.status_quo is None:
         skip.add("evolution")
+    if not any(p.declares_uncertainty for p in content.spec.preferences):
+        skip.add("firmness")
     return [k for k, _ in SECTIONS if k not in skip]
 
 
@@ -432,7 +435,10 @@ def _variants(content: ReportContent) -> list[str]:
 
 
 def _render_table() -> dict:
-    return {"summary": _summary, "claims": _claims, "model": _model, "evidence": _evidence,
+    from standoff.report.robustness import firmness_html
+
+    return {"summary": _summary, "claims": _claims, "firmness": firmness_html,
+            "model": _model, "evidence": _evidence,
             "equilibria": _equilibria, "evolution": _evolution, "variants": _variants,
             "states": _states, "stability": _stability, "graph": _graph}
 
