@@ -24,11 +24,11 @@ from strategies import conflicts
 
 import standoff.reference as ref
 from standoff.analysis.admissible import profile_space
-from standoff.model.claims_grammar import ClaimContext, parse_claim
 from standoff.analysis.robustness import robustness
 from standoff.analysis.sweep import ClaimCheck, sweep, wilson_interval
 from standoff.errors import ModelError
 from standoff.graph import compile_model
+from standoff.model.claims_grammar import ClaimContext, parse_claim
 
 CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
 LABELS = {"nash": "Nash", "gmr": "GMR", "smr": "SMR", "seq": "SEQ", "sim": "SIM"}
