@@ -16,7 +16,7 @@ from itertools import product
 
 import numpy as np
 
-from standoff.concepts import FORESIGHT, STABILITY, resolve
+from standoff.concepts import FORESIGHT, RELATIONAL, STABILITY, resolve
 from standoff.errors import LookupArgumentError
 from standoff.graph.conflict import Conflict, is_int
 from standoff.stability.common import improvement_graphs, opponents
@@ -177,6 +177,10 @@ def explain(conflict: Conflict, state: int, dm: str | int, concept: str) -> Expl
         from standoff.stability.limited_move import explain_concept
 
         return explain_concept(conflict, state, dm, concept)
+    if record.family == RELATIONAL:  # RNash, RGMR, RSMR, RSEQ under attitudes
+        from standoff.stability.relational import explain_relational
+
+        return explain_relational(conflict, state, dm, concept)
     s = state - 1
     rank = conflict.ranks[i]
     name = conflict.spec.dms[i].name

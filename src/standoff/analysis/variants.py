@@ -8,7 +8,9 @@ A variant (``variants:`` in the model file; docs/claims.md) is the model as writ
    and ``infeasible`` statements);
 3. the model's own constraints listed under ``feasibility: remove:`` **removed** (written
    as in the model: a group matches a group of the same kind over the same options; a
-   statement matches an ``infeasible`` statement that parses to the same expression).
+   statement matches an ``infeasible`` statement that parses to the same expression);
+4. the entries of its ``attitudes:`` **replacing** the model's for the same pair of
+   decision makers, one by one (docs/structure.md).
 
 Everything else (decision makers, options, move directions, ``collapse``, status quo,
 claims) is shared. The model as written is the variant called ``base``. A variant that
@@ -70,6 +72,8 @@ def apply_variant(spec: ModelSpec, name: str) -> ModelSpec:
         preferences=tuple(preferences),
         groups=groups + added_groups,
         infeasible=infeasible + added_infeasible,
+        attitudes=base.attitudes + tuple(
+            entry for variant in variant_chain(base, name) for entry in variant.attitudes),
         extra={**base.extra, "variant": name, "base": base},
     )
 

@@ -18,6 +18,7 @@ from standoff.graph.conflict import Conflict
 from standoff.stability.gmr import gmr_stable
 from standoff.stability.limited_move import limited_move_concept, nonmyopic_stable
 from standoff.stability.nash import nash_stable
+from standoff.stability.relational import rgmr_stable, rnash_stable, rseq_stable, rsmr_stable
 from standoff.stability.seq import seq_stable
 from standoff.stability.sim import sim_stable
 from standoff.stability.smr import smr_stable
@@ -34,6 +35,10 @@ _KERNELS: Mapping[str, Kernel] = MappingProxyType({
     "seq": seq_stable,
     "sim": sim_stable,
     "nm": nonmyopic_stable,
+    "rnash": rnash_stable,
+    "rgmr": rgmr_stable,
+    "rsmr": rsmr_stable,
+    "rseq": rseq_stable,
 })
 
 
@@ -53,5 +58,6 @@ def kernel(concept: str | Concept) -> Kernel:
     return _KERNELS[record.key]
 
 
-__all__ = ["Kernel", "gmr_stable", "kernel", "nash_stable", "nonmyopic_stable", "seq_stable",
-           "sim_stable", "smr_stable"]
+__all__ = ["Kernel", "gmr_stable", "kernel", "nash_stable", "nonmyopic_stable", "rgmr_stable",
+           "rnash_stable", "rseq_stable", "rsmr_stable", "seq_stable", "sim_stable",
+           "smr_stable"]
