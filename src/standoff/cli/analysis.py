@@ -309,8 +309,9 @@ def explain_command(
     model: ModelPath,
     state: Annotated[int, typer.Argument(help="State number.")],
     dm: Annotated[str, typer.Option("--dm", help="Decision maker id.")],
-    concept: Annotated[str, typer.Option("--concept", help="nash, gmr, smr, seq, sim; rnash, rgmr, rsmr, rseq "
-                                 "(under attitudes); nm, l<h>.")] = "seq",
+    concept: Annotated[str, typer.Option(
+        "--concept", help="nash, gmr, smr, seq, sim; rnash, rgmr, rsmr, rseq (under "
+        "attitudes); nm, l<h>.")] = "seq",
     format: Annotated[Format, typer.Option(
         "--format", "-f", metavar="[table|json|markdown]",
         help="table (plain text), json or markdown; an explanation has no CSV form.",
