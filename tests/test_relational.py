@@ -473,3 +473,20 @@ def test_claims_under_relational_concepts(tmp_path):
     result = run("claims", path)
     assert result.code in (0, 1), result.err
     assert "RGMR" in result.out and "sympathy" in result.out
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(models_with_attitudes(max_dms=4, max_options=6))
+def test_rsmr_without_the_reachability_matrix(monkeypatch, model):
+    """Beyond MAX_MATRIX_STATES, RSMR settles open cases with one reachability minimum per
+    state instead of the reachability matrix: both paths give the reference's answer."""
+    import standoff.stability.relational as relational
+
+    spec, conflict = compiled(model)
+    reference = ref.build(reference_spec(spec))
+    e = reference_attitudes(model)
+    monkeypatch.setattr(relational, "MAX_MATRIX_STATES", 0)
+    for i, dm in enumerate(conflict.dm_ids):
+        mine = {int(s) + 1 for s in np.flatnonzero(relational.rsmr_stable(conflict, i))}
+        assert mine == rref.relational_stable(reference, e, "rsmr", dm), dm

@@ -46,8 +46,9 @@ is "for some *j*, the minimum of ``e_ij·rank_j`` over ``R_H(s1)`` is below its 
 :func:`~standoff.stability.reachability.group_reach_minimum` per attitude that is not
 neutral. ``s ∈ R_H(s1)`` is impossible when no state is collapsed (``s1`` differs from
 *s* in *i*'s options, which the others' moves never change); with collapsed states it is
-checked state by state. RSMR's condition on ``s3`` does not split that way: it is checked
-state by state, for the states that are RGMR stable and have a relational improvement.
+checked state by state. RSMR's condition on ``s3`` does not split that way: a per-attitude
+escape value settles most relational improvements (a sufficient test), and the others'
+reachability settles the rest state by state (:func:`rsmr_stable`).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from standoff.graph.conflict import Conflict
 from standoff.graph.moves import MoveGraph
 from standoff.model.attitudes import WORDS, attitude_matrix, describe
 from standoff.stability.reachability import group_reach_minimum
+from standoff.stability.sequences import MAX_MATRIX_STATES, all_legal_reach
 
 __all__ = [
     "attitudes",
@@ -180,19 +182,54 @@ def _rsmr_acceptable(conflict: Conflict, dm: int, s: int) -> np.ndarray:
 
 def rsmr_stable(conflict: Conflict, dm: int) -> np.ndarray:
     """Boolean array over states: RSMR stable for ``dm`` (definition in the module
-    docstring, a reconstruction). RSMR implies RGMR, so only the RGMR stable states with a
-    relational improvement are examined, one at a time."""
+    docstring, a reconstruction).
+
+    RSMR implies RGMR, so only the RGMR stable states with a relational improvement are
+    examined. A relational improvement ``s1`` of ``s`` is first checked with one escape
+    value per attitude that is not neutral, ``v_j(t) = max(c_j(t), max over R_i(t) of
+    c_j)`` with ``c_j = e_ij·rank_j``: if the others can reach from ``s1`` a state where
+    some ``v_j`` is below ``c_j(s)``, that state sanctions (``c_j`` alone already puts it
+    and all of ``dm``'s counter-moves outside ``RP_i(s)``). What that test leaves open is
+    settled under the definition itself: for models of up to
+    :data:`~standoff.stability.sequences.MAX_MATRIX_STATES` states with the others'
+    reachability matrix (:func:`~standoff.stability.sequences.all_legal_reach`), beyond
+    that with one reachability minimum per state left open."""
     ui = relational_improvement_graphs(conflict)[dm]
     stable = rgmr_stable(conflict, dm).copy()
-    group = [conflict.moves[j] for j in _others(conflict, dm)]
-    for s in np.flatnonzero(stable & ui.nonempty()):
-        value = np.where(_rsmr_acceptable(conflict, dm, int(s)), 0, 1).astype(np.int64)
-        reach = group_reach_minimum(group, value)
-        stable[s] = bool(np.all(reach[np.asarray(ui.of(int(s)), dtype=np.int64)] == 0))
+    candidates = stable & ui.nonempty()
+    if not candidates.any():
+        return stable
+    others = _others(conflict, dm)
+    group = [conflict.moves[j] for j in others]
+    src = ui.sources()
+    dst = np.asarray(ui.targets, dtype=np.int64)
+    edges = candidates[src]
+    src, dst = src[edges], dst[edges]
+    done = np.zeros(dst.shape, dtype=bool)
+    criteria = _criteria(conflict, dm)
+    for c in criteria:
+        escape = np.maximum(c, conflict.moves[dm].max_over(c, empty=np.iinfo(np.int64).min))
+        floor = group_reach_minimum(group, escape)
+        done |= floor[dst] < c[src]
+    pending = np.flatnonzero(~done)
+    if not pending.size:
+        return stable
+    # what is left, exactly: the states sanctioning for RSMR at s (_rsmr_acceptable), and
+    # whether the others reach one of them from s1
+    reach = all_legal_reach(conflict, others) \
+        if conflict.state_count <= MAX_MATRIX_STATES else None
+    for s in np.unique(src[pending]):
+        acceptable = _rsmr_acceptable(conflict, dm, int(s))
+        targets = dst[pending[src[pending] == s]]
+        if reach is not None:
+            stable[s] = bool(np.all((reach[targets] & acceptable).any(axis=1)))
+        else:
+            value = np.where(acceptable, 0, 1).astype(np.int64)
+            stable[s] = bool(np.all(group_reach_minimum(group, value)[targets] == 0))
     return stable
 
 
-# -- explanations -----------------------------------------------------------------------------
+# -- legal sequences, one state at a time -----------------------------------------------------
 def _shortest(conflict: Conflict, members: Sequence[int], source: int,
               accept: Callable[[int], bool], improving: bool
               ) -> list[tuple[int, int, int]] | None:
