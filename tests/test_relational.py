@@ -490,3 +490,24 @@ def test_rsmr_without_the_reachability_matrix(monkeypatch, model):
     for i, dm in enumerate(conflict.dm_ids):
         mine = {int(s) + 1 for s in np.flatnonzero(relational.rsmr_stable(conflict, i))}
         assert mine == rref.relational_stable(reference, e, "rsmr", dm), dm
+
+
+def test_a_variant_with_other_attitudes_changes_the_relational_verdicts(tmp_path):
+    """Base: default attitudes (RNash = Nash here: the rankings are strict). Variant
+    'sympathy': each prisoner positive toward the other, so no move is a relational
+    improvement and every state is an RNash equilibrium."""
+    data = pd_data(variants={"sympathy": {
+        "description": "each prisoner cares for the other", "assumption": "test",
+        "attitudes": {"p1": {"p2": "+"}, "p2": {"p1": "+"}}}})
+    path = write(tmp_path, data)
+    result = run("analyze", path, "--all-variants", "--concepts", "nash,rnash", "-f", "json")
+    assert result.code == 0, result.err
+    import json
+
+    documents = json.loads(result.out)["variants"]
+    by_variant = {d["variant"]: d["analysis"]["equilibria"] for d in documents}
+    assert by_variant["base"]["rnash"] == by_variant["base"]["nash"] == [4]
+    assert by_variant["sympathy"]["nash"] == [4]
+    assert by_variant["sympathy"]["rnash"] == [1, 2, 3, 4]
+    described = {d["variant"]: d["description"] for d in documents}
+    assert described["sympathy"].endswith("(attitudes of p1, p2 changed)")

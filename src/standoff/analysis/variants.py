@@ -249,6 +249,9 @@ def describe_variant(spec: ModelSpec, name: str) -> str:
         parts.append(f"{len(v.add_groups) + len(v.add_infeasible)} constraint(s) added")
     if v.remove_groups or v.remove_infeasible:
         parts.append(f"{len(v.remove_groups) + len(v.remove_infeasible)} constraint(s) removed")
+    if v.attitudes:
+        parts.append("attitudes of " + ", ".join(dict.fromkeys(
+            base.dms[a.holder].id for a in v.attitudes)) + " changed")
     if v.extends:
         parts.insert(0, f"starts from variant {v.extends}")
     return f"{v.description} ({'; '.join(parts) or 'no change'})"
