@@ -63,8 +63,8 @@ def apply_variant(spec: ModelSpec, name: str) -> ModelSpec:
     base = base_spec(spec)
     if name == BASE_VARIANT:
         return base
-    preferences, removed_groups, removed_infeasible, added_groups, added_infeasible = \
-        _resolve(base, name)
+    preferences, removed_groups, removed_infeasible, added_groups, added_infeasible, \
+        attitudes = _resolve(base, name)
     groups = tuple(g for k, g in enumerate(base.groups) if k not in removed_groups)
     infeasible = tuple(s for k, s in enumerate(base.infeasible) if k not in removed_infeasible)
     return dataclasses.replace(
@@ -72,19 +72,19 @@ def apply_variant(spec: ModelSpec, name: str) -> ModelSpec:
         preferences=tuple(preferences),
         groups=groups + added_groups,
         infeasible=infeasible + added_infeasible,
-        attitudes=base.attitudes + tuple(
-            entry for variant in variant_chain(base, name) for entry in variant.attitudes),
+        attitudes=base.attitudes + attitudes,
         extra={**base.extra, "variant": name, "base": base},
     )
 
 
-_Resolved = tuple[tuple, frozenset[int], frozenset[int], tuple, tuple]
+_Resolved = tuple[tuple, frozenset[int], frozenset[int], tuple, tuple, tuple]
 
 
 def _resolve(base: ModelSpec, name: str) -> _Resolved:
     """What variant ``name`` of the model as written ``base`` amounts to: the preferences
     used, the indices of the model's groups and infeasible statements removed, the groups
-    and statements added. Raises :class:`KeyError` for an unknown name.
+    and statements added, the attitude entries of the chain (first the one it extends).
+    Raises :class:`KeyError` for an unknown name.
 
     Each variant is resolved once, from the variant it extends, and remembered in
     ``base.cache``, so resolving every variant of a long ``extends`` chain takes time linear
@@ -103,7 +103,7 @@ def _resolve(base: ModelSpec, name: str) -> _Resolved:
         current = variant.extends
     for variant in reversed(pending):
         if variant.extends is None:
-            start: _Resolved = (tuple(base.preferences), frozenset(), frozenset(), (), ())
+            start: _Resolved = (tuple(base.preferences), frozenset(), frozenset(), (), (), ())
         else:
             start = memo[variant.extends]
         preferences = list(start[0])
@@ -115,6 +115,7 @@ def _resolve(base: ModelSpec, name: str) -> _Resolved:
             start[2] | frozenset(variant.remove_infeasible),
             start[3] + variant.add_groups,
             start[4] + variant.add_infeasible,
+            start[5] + variant.attitudes,
         )
     return memo[name]
 
