@@ -264,6 +264,25 @@ def _shortest(conflict: Conflict, members: Sequence[int], source: int,
     return None
 
 
+def _why_improvement(conflict: Conflict, dm: int, s: int, t: int) -> str:
+    """Why state ``t`` is a relational improvement on ``s`` for ``dm``, in words: for
+    each attitude that is not neutral, "at least as good" (positive) or "no better"
+    (negative) for that decision maker; "any other state is" when all are neutral."""
+    e = attitudes(conflict)[dm]
+    parts = []
+    for j in np.flatnonzero(e):
+        whom = "itself" if j == dm else conflict.spec.dms[j].name
+        if e[j] > 0:
+            better = conflict.ranks[j, t] > conflict.ranks[j, s]
+            parts.append(f"{'better' if better else 'as good'} for {whom}")
+        else:
+            worse = conflict.ranks[j, t] < conflict.ranks[j, s]
+            parts.append(f"{'worse' if worse else 'no better'} for {whom}")
+    if not parts:
+        return "with every attitude neutral, any other state is one"
+    return ", ".join(parts)
+
+
 def _why_no_improvement(conflict: Conflict, dm: int, s: int, t: int) -> str:
     """Why state ``t`` is not a relational improvement on ``s`` for ``dm``, in words."""
     if t == s:
@@ -307,7 +326,7 @@ def explain_relational(conflict: Conflict, state: int, dm: str | int, concept: s
     for s1 in improvements:
         move = (f"{name} would gain relationally by moving from {show(s)} to {show(s1)}: "
                 f"under its attitudes ({held}) {s1 + 1} is a relational improvement on "
-                f"{s + 1}")
+                f"{s + 1} ({_why_improvement(conflict, i, s, s1)})")
         if record.key == "rnash":
             items.append(Deterrence(s1 + 1, False))
             text.append(move + "; under RNash stability sanctions are not considered.")
