@@ -261,7 +261,7 @@ def totally_neutral(conflict):
     return {i: {j: "0" for j in conflict.dm_ids} for i in conflict.dm_ids}
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(conflicts(max_dms=4, max_options=7), conflicts(max_dms=4, product=True)),
        st.randoms(use_true_random=False))
 def test_discrete_attitudes_and_strict_preferences_give_the_conventional_concepts(model, rnd):
@@ -302,7 +302,7 @@ def test_the_strict_preference_hypothesis_matters_for_rnash(model):
             assert np.array_equal(rnash, nash)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(conflicts(max_dms=4, max_options=7), conflicts(max_dms=4, product=True)))
 def test_totally_neutral_attitudes(model):
     """Inohara & Hipel (2009), abstract: "under totally neutral attitudes of decision
@@ -348,7 +348,7 @@ def test_a_sanction_can_return_to_the_start_through_a_collapsed_state():
     assert differs
 
 
-@SETTINGS
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(conflicts(max_dms=4, max_options=6))
 def test_totally_neutral_engine_matches_the_reference(model):
     """The case where returning to the start is the only sanction (collapses included)."""
@@ -390,7 +390,7 @@ def test_the_propositions_hold_in_the_reference_too(model, rnd):
             rref.relational_stable(reference, neutral, "rseq", dm)
 
 
-@SETTINGS
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(models_with_attitudes(max_dms=4, max_options=7))
 def test_inclusions_that_follow_from_the_definitions(model):
     """Not a published result but immediate from the definitions (as for Nash, GMR, SMR,
