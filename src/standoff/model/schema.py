@@ -11,7 +11,15 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 #: Largest magnitude of a preference weight (``weights:``, ``weight:``). Scores are sums of
@@ -154,7 +162,13 @@ def _attitude(value: object) -> object:
     return value
 
 
-AttitudeSymbol = Annotated[StrictStr, BeforeValidator(_attitude)]
+AttitudeSymbol = Annotated[
+    StrictStr,
+    BeforeValidator(_attitude),
+    WithJsonSchema({"enum": ["+", "0", "-", "positive", "neutral", "negative", 1, 0, -1,
+                             "+1", "-1", "1"],
+                    "description": "An attitude: + (positive), 0 (neutral), - (negative)."}),
+]
 
 
 class Attitude(_Strict):
