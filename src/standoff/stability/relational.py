@@ -20,8 +20,8 @@ itself, 0 toward the others). For decision maker *i* and states *s*, *t*:
 * *t is a relational improvement on s for i* (``t ∈ RP_i(s)``): ``t ≠ s`` and
   ``t ⪰ʲ s`` for every decision maker *j* (itself included). With only the default
   attitudes and strict preferences this is ``t ≻_i s``; with ties it also takes in moves
-  to a state *i* likes equally (the 2009 propositions need "complete and anti-symmetric"
-  preferences for exactly this reason).
+  to a state *i* likes equally (our reading of why the 2009 propositions assume
+  "complete and anti-symmetric" preferences).
 * ``R_i^{+E}(s) = R_i(s) ∩ RP_i(s)``: the *relational unilateral improvements*.
 * ``R_H^{+E}(s)``: legal sequences (no decision maker twice in a row) of relational
   unilateral improvements, each measured from the state it moves from, by the members of
@@ -37,7 +37,8 @@ Then, with ``H = N ∖ {i}``, state *s* is, for *i*:
   ``s2 ∉ RP_i(s)``.
 
 These are Nash, GMR, SMR and SEQ with "better for i" (``≻_i``) replaced by "a relational
-improvement on s for i" (``RP_i(s)``), as the issue and the 2007 abstract describe.
+improvement on s for i" (``RP_i(s)``): the 2007 abstract speaks of "relational
+definitions for preferences, movements and stability concepts".
 
 Implementation. ``s2 ∉ RP_i(s)`` reads ``s2 = s`` or, for some *j* with ``e_ij ≠ 0``,
 ``e_ij·rank_j(s2) < e_ij·rank_j(s)``. "Some ``s2`` in ``R_H(s1)`` satisfies one of these"
