@@ -115,10 +115,10 @@ def read_attitudes(
     return tuple(out)
 
 
-def describe(e: np.ndarray, dm_ids: Sequence[str], i: int) -> str:
-    """Decision maker ``i``'s attitudes in words: ``"+ toward us, - toward russia"``
-    (entries that are neutral toward others are left out; "neutral toward everyone" if all
-    are).
+def describe(e: np.ndarray, names: Sequence[str], i: int) -> str:
+    """Decision maker ``i``'s attitudes in words, the others called by ``names``:
+    ``"positive toward itself, negative toward Russia"`` (neutral attitudes toward others
+    are left out; "neutral toward everyone, itself included" if all are neutral).
 
     >>> describe(np.array([[1, 0], [-1, 0]]), ["a", "b"], 1)
     'negative toward a, neutral toward itself'
@@ -127,7 +127,7 @@ def describe(e: np.ndarray, dm_ids: Sequence[str], i: int) -> str:
     for j, value in enumerate(e[i]):
         if value == 0 and j != i:
             continue
-        toward = "itself" if j == i else dm_ids[j]
+        toward = "itself" if j == i else names[j]
         parts.append(f"{WORDS[int(value)]} toward {toward}")
     if all(int(v) == 0 for v in e[i]):
         return "neutral toward everyone, itself included"
