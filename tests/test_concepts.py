@@ -170,6 +170,11 @@ def _oracle(concept: Concept, reference, conflict, who: tuple[int, ...]) -> set[
     states = range(1, conflict.state_count + 1)
     if concept.family == INDIVIDUAL:
         return getattr(ref, concept.key)(reference, dm)
+    if concept.family == "relational":  # the example files have the default attitudes
+        from standoff.reference import relational
+
+        attitudes = relational.discrete_attitudes(reference)
+        return relational.relational_stable(reference, attitudes, concept.key, dm)
     if concept.horizon is not None:
         return {s for s in states if ref.is_limited_move_stable(reference, dm, s, concept.horizon)}
     return {s for s in states if ref.is_nonmyopic_stable(reference, dm, s)}

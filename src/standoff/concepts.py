@@ -26,7 +26,9 @@ each concept live in :mod:`standoff.stability` (``standoff.stability.kernel(conc
 >>> CATALOGUE["seq"].label, CATALOGUE["seq"].needs_two_decision_makers
 ('SEQ', False)
 >>> sorted({c.family for c in CATALOGUE.values()})
-['coalition', 'foresight', 'individual']
+['coalition', 'foresight', 'individual', 'relational']
+>>> [key for key, c in CATALOGUE.items() if c.family == "relational"]
+['rnash', 'rgmr', 'rsmr', 'rseq']
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ INDIVIDUAL = "individual"
 FORESIGHT = "foresight"
 #: Concepts of a coalition's stability (CNash, CGMR, CSMR, CSEQ).
 COALITION = "coalition"
-FAMILIES = (INDIVIDUAL, FORESIGHT, COALITION)
+#: Concepts of one decision maker's stability under attitudes (RNash, RGMR, RSMR, RSEQ).
+RELATIONAL = "relational"
+FAMILIES = (INDIVIDUAL, FORESIGHT, COALITION, RELATIONAL)
 
 #: The largest horizon *h* of a limited-move key ``l<h>`` that :func:`resolve` accepts.
 MAX_LIMITED_MOVE_HORIZON = 1000
@@ -54,6 +58,7 @@ _FAMILY_WORDS = {
     INDIVIDUAL: "individual stability",
     FORESIGHT: "limited-move stability",
     COALITION: "coalition stability",
+    RELATIONAL: "relational stability",
 }
 
 _GRAPH_MODEL = ("Kilgour, Hipel & Fang (1987) Automatica 23(1):41–55; Fang, Hipel & Kilgour "
@@ -63,6 +68,10 @@ _LIMITED_MOVE = ("Kilgour (1985) Anticipation and stability in two-person noncoo
                  "(1993) Interactive Decision Making, Wiley, ch. 5")
 _COALITIONS = ("Inohara & Hipel (2008) Coalition analysis in the graph model for conflict "
                "resolution, Systems Engineering 11(4):343–359")
+_ATTITUDES = ("Inohara, Hipel & Walker (2007) J. Systems Science and Systems Engineering "
+              "16(2):181–201; Inohara & Hipel (2009) IEEE SMC (interrelationships among "
+              "attitude-based and conventional stability concepts); definitions as "
+              "reconstructed in docs/structure.md")
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,8 @@ class Concept:
     Attributes:
         key: the key users type (``nash``, ``l2``, ``cseq``); lower case.
         label: the name shown in tables and sentences (``Nash``, ``L2``, ``CSEQ``).
-        family: :data:`INDIVIDUAL`, :data:`FORESIGHT` or :data:`COALITION`.
+        family: :data:`INDIVIDUAL`, :data:`FORESIGHT`, :data:`COALITION` or
+            :data:`RELATIONAL`.
         needs_two_decision_makers: defined only for conflicts of exactly two decision
             makers (checked by :func:`check_decision_makers`).
         inverse: inverse analysis (counting the rankings that make a state an equilibrium)
@@ -130,6 +140,18 @@ _ENTRIES = (
             "as CGMR, and from that state H cannot reach a state every member prefers to s."),
     Concept("cseq", "CSEQ", COALITION, False, False, False, _COALITIONS,
             "as CGMR, with answers made of the others' own unilateral improvements."),
+    Concept("rnash", "RNash", RELATIONAL, False, False, False, _ATTITUDES,
+            "s is stable for i when i has no relational improvement from s (a move to a "
+            "state that i's attitudes rank at least as high for every decision maker i is "
+            "not neutral toward)."),
+    Concept("rgmr", "RGMR", RELATIONAL, False, False, False, _ATTITUDES,
+            "every relational improvement of i from s is sanctioned: the others can reach a "
+            "state that is not a relational improvement on s for i."),
+    Concept("rsmr", "RSMR", RELATIONAL, False, False, False, _ATTITUDES,
+            "as RGMR, and from the sanctioning state no move of i is a relational "
+            "improvement on s."),
+    Concept("rseq", "RSEQ", RELATIONAL, False, False, False, _ATTITUDES,
+            "as RGMR, with sanctions made of the others' own relational improvements."),
 )
 
 #: Every concept with a fixed key, by key, in the order they are listed to users. The
@@ -197,10 +219,11 @@ class Scope:
         """The keys it takes, as a user reads them. With ``decision_makers`` (the number in
         the model), concepts defined for another number are left out.
 
-        >>> STABILITY.keys_in_words()
-        'nash, gmr, smr, seq, sim; for two decision makers also nm and l1 … l1000 (limited move)'
+        >>> STABILITY.keys_in_words()  # doctest: +NORMALIZE_WHITESPACE
+        'nash, gmr, smr, seq, sim, rnash, rgmr, rsmr, rseq; for two decision makers also nm
+        and l1 … l1000 (limited move)'
         >>> STABILITY.keys_in_words(decision_makers=3)
-        'nash, gmr, smr, seq, sim'
+        'nash, gmr, smr, seq, sim, rnash, rgmr, rsmr, rseq'
         """
         plain = [c.key for c in self.concepts() if not c.needs_two_decision_makers]
         pair = [c.key for c in self.concepts() if c.needs_two_decision_makers]
@@ -218,7 +241,7 @@ class Scope:
 #: Every concept; the default is the individual concepts.
 EVERY = Scope("standoff", frozenset(FAMILIES), ("nash", "gmr", "smr", "seq", "sim"))
 #: What :func:`standoff.analyze` (and explanations, claims, paths, reports) take.
-STABILITY = Scope("stability analysis", frozenset({INDIVIDUAL, FORESIGHT}),
+STABILITY = Scope("stability analysis", frozenset({INDIVIDUAL, FORESIGHT, RELATIONAL}),
                   ("nash", "gmr", "smr", "seq", "sim"))
 #: What coalition analysis takes.
 COALITIONS = Scope("coalition analysis", frozenset({COALITION}),
@@ -453,6 +476,7 @@ __all__ = [
     "INVERSE",
     "LIMITED_MOVE",
     "MAX_LIMITED_MOVE_HORIZON",
+    "RELATIONAL",
     "STABILITY",
     "Concept",
     "Scope",

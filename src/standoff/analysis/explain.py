@@ -17,10 +17,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from standoff.concepts import FORESIGHT, STABILITY, label, resolve
+from standoff.concepts import FORESIGHT, RELATIONAL, STABILITY, label, resolve
 from standoff.errors import LookupArgumentError
 from standoff.graph.conflict import Conflict, is_int
+from standoff.model.attitudes import describe
 from standoff.stability.common import improvement_graphs, opponents
+from standoff.stability.relational import (
+    _others,
+    _rsmr_acceptable,
+    _shortest,
+    _why_improvement,
+    _why_no_improvement,
+    attitudes,
+    relational_improvement_graphs,
+    relational_preferred,
+)
 from standoff.stability.sequences import shortest_legal_sequence
 from standoff.stability.smr import escape_value
 from standoff.words import html_lines, html_table, plural
@@ -213,6 +224,8 @@ def explain(
         from standoff.stability.limited_move import explain_concept
 
         return explain_concept(conflict, state, dm, concept)
+    if record.family == RELATIONAL:  # RNash, RGMR, RSMR, RSEQ under attitudes
+        return explain_relational(conflict, state, dm, concept)
     s = state - 1
     rank = conflict.ranks[i]
     name = conflict.spec.dms[i].name
@@ -306,4 +319,85 @@ def explain(
                     "stability does not consider sanctions")
         head = f"{show(s)} is not {label} stable for {name}: {what}."
     return Explanation(state, conflict.dm_ids[i], concept, stable, tuple(items),
+                       (head, *text))
+
+
+# -- relational concepts (attitudes; docs/structure.md) ---------------------------------------
+def explain_relational(conflict: Conflict, state: int, dm: str | int, concept: str):
+    """Explain RNash, RGMR, RSMR or RSEQ (``concept``, a key) for ``state`` (1-based) and
+    ``dm``: each relational improvement of ``dm``, the attitudes that make it one, and the
+    shortest sanctioning sequence (of the others' moves; for RSEQ of their relational
+    improvements) to a state that is not a relational improvement on ``state``, saying why
+    it is not; for RSMR also ``dm``'s counter-moves from there. Returns an
+    :class:`standoff.analysis.explain.Explanation`."""
+    from standoff.concepts import resolve
+
+    record = resolve(concept)
+    i = conflict.dm_index(dm)
+    s = int(state) - 1
+    name = conflict.spec.dms[i].name
+    show = conflict.show
+    held = describe(attitudes(conflict), [d.name for d in conflict.spec.dms], i)
+    improvements = [int(t) for t in relational_improvement_graphs(conflict)[i].of(s)]
+    if record.key == "rsmr":
+        acceptable = _rsmr_acceptable(conflict, i, s)
+    else:
+        acceptable = ~relational_preferred(conflict, i, s)
+    others = _others(conflict, i)
+    items = []
+    text = []
+    for s1 in improvements:
+        move = (f"{name} would gain relationally by moving from {show(s)} to {show(s1)}: "
+                f"under its attitudes ({held}) {s1 + 1} is a relational improvement on "
+                f"{s + 1} ({_why_improvement(conflict, i, s, s1)})")
+        if record.key == "rnash":
+            items.append(Deterrence(s1 + 1, False))
+            text.append(move + "; under RNash stability sanctions are not considered.")
+            continue
+        found = _shortest(conflict, others, s1, lambda t: bool(acceptable[t]),
+                          improving=record.key == "rseq")
+        if found is None:
+            kind = ("relational sanction (a sequence of their own relational improvements)"
+                    if record.key == "rseq" else "sanction")
+            items.append(Deterrence(s1 + 1, False))
+            text.append(move + f", and the others have no {kind} that ends at a state that is "
+                        f"not a relational improvement on {s + 1} for {name}.")
+            continue
+        steps = tuple(Step(conflict.dm_ids[j], a + 1, b + 1) for j, a, b in found)
+        s2 = found[-1][2]
+        counters: tuple[int, ...] = ()
+        if record.key == "rsmr":
+            counters = tuple(int(t) + 1 for t in conflict.moves[i].of(s2))
+        items.append(Deterrence(s1 + 1, True, steps, s2 + 1, counters))
+        answer = ", then ".join(
+            f"{conflict.spec.dms[conflict.dm_index(st.dm)].name} moves {st.source}→{st.target}"
+            + (" (a relational improvement for it)" if record.key == "rseq" else "")
+            for st in steps)
+        sentence = (move + f", but {answer}, ending at {show(s2)}, which is no relational "
+                    f"improvement on {s + 1} for {name}: "
+                    f"{_why_no_improvement(conflict, i, s, s2)}.")
+        if record.key == "rsmr":
+            if counters:
+                sentence += (f" None of {name}'s counter-moves from there "
+                             f"({', '.join(map(str, counters))}) is a relational improvement "
+                             f"on {s + 1} either.")
+            else:
+                sentence += f" {name} has no counter-move from there."
+        text.append(sentence)
+    stable = all(d.sanctioned for d in items)
+    label = record.label
+    if not improvements:
+        head = (f"{show(s)} is {label} stable for {name}: under its attitudes ({held}) "
+                f"{name} has no relational improvement from it.")
+    elif stable:
+        head = (f"{show(s)} is {label} stable for {name}: every relational improvement is "
+                "deterred.")
+    else:
+        bad = [d.improvement for d in items if not d.sanctioned]
+        listed = str(bad[0]) if len(bad) == 1 else \
+            ", ".join(map(str, bad[:-1])) + f" and {bad[-1]}"
+        what = f"the move{'s' if len(bad) > 1 else ''} to {listed} "
+        what += "is not deterred" if len(bad) == 1 else "are not deterred"
+        head = f"{show(s)} is not {label} stable for {name}: {what}."
+    return Explanation(int(state), conflict.dm_ids[i], record.key, stable, tuple(items),
                        (head, *text))

@@ -8,7 +8,9 @@ A variant (``variants:`` in the model file; docs/claims.md) is the model as writ
    and ``infeasible`` statements);
 3. the model's own constraints listed under ``feasibility: remove:`` **removed** (written
    as in the model: a group matches a group of the same kind over the same options; a
-   statement matches an ``infeasible`` statement that parses to the same expression).
+   statement matches an ``infeasible`` statement that parses to the same expression);
+4. the entries of its ``attitudes:`` **replacing** the model's for the same pair of
+   decision makers, one by one (docs/structure.md).
 
 Everything else (decision makers, options, move directions, ``collapse``, status quo,
 claims) is shared. The model as written is the variant called ``base``. A variant that
@@ -66,8 +68,8 @@ def apply_variant(spec: ModelSpec, name: str) -> ModelSpec:
     base = base_spec(spec)
     if name == BASE_VARIANT:
         return base
-    preferences, removed_groups, removed_infeasible, added_groups, added_infeasible = \
-        _resolve(base, name)
+    preferences, removed_groups, removed_infeasible, added_groups, added_infeasible, \
+        attitudes = _resolve(base, name)
     groups = tuple(g for k, g in enumerate(base.groups) if k not in removed_groups)
     infeasible = tuple(s for k, s in enumerate(base.infeasible) if k not in removed_infeasible)
     return dataclasses.replace(
@@ -75,17 +77,19 @@ def apply_variant(spec: ModelSpec, name: str) -> ModelSpec:
         preferences=tuple(preferences),
         groups=groups + added_groups,
         infeasible=infeasible + added_infeasible,
+        attitudes=base.attitudes + attitudes,
         extra={**base.extra, "variant": name, "base": base},
     )
 
 
-_Resolved = tuple[tuple, frozenset[int], frozenset[int], tuple, tuple]
+_Resolved = tuple[tuple, frozenset[int], frozenset[int], tuple, tuple, tuple]
 
 
 def _resolve(base: ModelSpec, name: str) -> _Resolved:
     """What variant ``name`` of the model as written ``base`` amounts to: the preferences
     used, the indices of the model's groups and infeasible statements removed, the groups
-    and statements added. Raises :class:`KeyError` for an unknown name.
+    and statements added, the attitude entries of the chain (first the one it extends).
+    Raises :class:`KeyError` for an unknown name.
 
     Each variant is resolved once, from the variant it extends, and remembered in
     ``base.cache``, so resolving every variant of a long ``extends`` chain takes time linear
@@ -104,7 +108,7 @@ def _resolve(base: ModelSpec, name: str) -> _Resolved:
         current = variant.extends
     for variant in reversed(pending):
         if variant.extends is None:
-            start: _Resolved = (tuple(base.preferences), frozenset(), frozenset(), (), ())
+            start: _Resolved = (tuple(base.preferences), frozenset(), frozenset(), (), (), ())
         else:
             start = memo[variant.extends]
         preferences = list(start[0])
@@ -116,6 +120,7 @@ def _resolve(base: ModelSpec, name: str) -> _Resolved:
             start[2] | frozenset(variant.remove_infeasible),
             start[3] + variant.add_groups,
             start[4] + variant.add_infeasible,
+            start[5] + variant.attitudes,
         )
     return memo[name]
 
@@ -256,6 +261,9 @@ def describe_variant(spec: ModelSpec, name: str) -> str:
         parts.append(f"{len(v.add_groups) + len(v.add_infeasible)} constraint(s) added")
     if v.remove_groups or v.remove_infeasible:
         parts.append(f"{len(v.remove_groups) + len(v.remove_infeasible)} constraint(s) removed")
+    if v.attitudes:
+        parts.append("attitudes of " + ", ".join(dict.fromkeys(
+            base.dms[a.holder].id for a in v.attitudes)) + " changed")
     if v.extends:
         parts.insert(0, f"starts from variant {v.extends}")
     return f"{v.description} ({'; '.join(parts) or 'no change'})"

@@ -363,8 +363,8 @@ def explain_command(
     state: Annotated[int, typer.Argument(help="The state's number.")],
     dm: Annotated[str, typer.Option("--dm", help="The decision maker's id.")],
     concept: Annotated[str, typer.Option(
-        "--concept", help="The solution concept: nash, gmr, smr, seq, sim, nm or L(h) such "
-        "as l2.")] = "seq",
+        "--concept", help="The solution concept: nash, gmr, smr, seq, sim; rnash, rgmr, rsmr or "
+        "rseq under attitudes; nm or L(h) such as l2.")] = "seq",
     format: Annotated[Format, typer.Option(
         "--format", "-f", metavar="<table|json|markdown>",
         help="Output format: table (plain text), json or markdown; an explanation has no CSV "

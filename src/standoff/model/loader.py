@@ -24,6 +24,7 @@ from pydantic_core import ErrorDetails
 from standoff.concepts import UnknownConceptError
 from standoff.errors import ModelError
 from standoff.model import schema
+from standoff.model.attitudes import AttitudeSpec, read_attitudes
 from standoff.model.claims_grammar import RESERVED_DM_IDS, Claim, ClaimContext, parse_claim
 from standoff.model.expressions import Expr, ExpressionError, parse
 from standoff.model.files import MAX_SOURCE_BYTES, read_user_text
@@ -149,6 +150,8 @@ class VariantSpec:
     remove_infeasible: tuple[int, ...]
     path: DocPath
     extends: str | None = None
+    #: Attitude entries that replace the model's (docs/structure.md).
+    attitudes: tuple[AttitudeSpec, ...] = ()
 
 
 BASE_VARIANT = "base"
@@ -175,6 +178,9 @@ class ModelSpec:
     extra: dict[str, Any] = field(default_factory=dict)
     claims: tuple[ClaimSpec, ...] = ()
     variants: tuple[VariantSpec, ...] = ()
+    #: The ``attitudes:`` entries as written (a variant's spec: the model's, then the
+    #: variant's); :func:`standoff.model.attitudes.attitude_matrix` fills in the default.
+    attitudes: tuple[AttitudeSpec, ...] = ()
     #: Work done once per spec and reused (the variants by name, resolved variants); not
     #: copied by ``dataclasses.replace``.
     cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False,
@@ -738,6 +744,9 @@ def build_spec(
     for name in model.sources:
         if model.sources[name].file is not None:
             reader.source_text(name, ("sources", name))
+    dm_ids = tuple(model.decision_makers)
+    attitudes = read_attitudes(model.attitudes, dm_ids, ("attitudes",), locs.error,
+                               reader.evidence)
     claims = _claims(model, names, locs, reader)
     reaches_base: set[str] = set()
     variants = tuple(
@@ -763,6 +772,7 @@ def build_spec(
         raw=model,
         claims=claims,
         variants=variants,
+        attitudes=attitudes,
     )
 
 
@@ -902,9 +912,11 @@ def _variant(
         reaches_base.update(seen)
     else:
         reaches_base.add(name)
+    attitudes = read_attitudes(variant.attitudes, tuple(model.decision_makers),
+                               (*path, "attitudes"), locs.error, reader.evidence)
     return VariantSpec(name, variant.description, evidence, tuple(prefs), tuple(add_groups),
                        add_infeasible, tuple(remove_groups), tuple(remove_infeasible), path,
-                       variant.extends)
+                       variant.extends, attitudes)
 
 
 def _check_variant_state_numbers(

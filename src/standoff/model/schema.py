@@ -19,6 +19,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StrictStr,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
@@ -208,6 +209,61 @@ RankingOrGroup = Annotated[
 ]
 
 
+#: The attitude symbols of ``attitudes:`` (Inohara, Hipel & Walker 2007): what each is read
+#: as. Words and the numbers 1, 0 and -1 are accepted for the symbols.
+ATTITUDE_SYMBOLS = {"+": "+", "0": "0", "-": "-", "positive": "+", "neutral": "0",
+                    "negative": "-", "1": "+", "+1": "+", "-1": "-"}
+
+
+def _attitude(value: object) -> object:
+    """Read an attitude symbol: ``+``, ``0`` or ``-`` (or positive, neutral, negative; the
+    numbers 1, 0, -1). Anything else is refused with a message saying what to write; a
+    mapping passes through (the long form with evidence)."""
+    hint = ("write '+' (positive), '0' (neutral) or '-' (negative), in quotes: YAML reads a "
+            "bare - as the start of a list")
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            ERROR_TYPE, "an attitude is +, 0 or -, not {value}",
+            {"value": "true" if value else "false", "hint": hint})
+    if isinstance(value, int | float):
+        value = str(int(value)) if float(value).is_integer() else str(value)
+    if isinstance(value, str):
+        symbol = ATTITUDE_SYMBOLS.get(value.strip().lower())
+        if symbol is None:
+            raise PydanticCustomError(
+                ERROR_TYPE, "'{value}' is not an attitude: an attitude is +, 0 or -",
+                {"value": value[:40], "hint": hint})
+        return symbol
+    return value
+
+
+AttitudeSymbol = Annotated[
+    StrictStr,
+    BeforeValidator(_attitude),
+    WithJsonSchema({"enum": ["+", "0", "-", "positive", "neutral", "negative", 1, 0, -1,
+                             "+1", "-1", "1"],
+                    "description": "An attitude: + (positive), 0 (neutral), - (negative)."}),
+]
+
+
+class Attitude(_Strict):
+    """An attitude written long-hand, with the evidence for it (as a statement's)."""
+
+    attitude: AttitudeSymbol
+    source: StrictStr | None = None
+    quote: StrictStr | None = None
+    assumption: StrictStr | None = None
+    note: StrictStr | None = None
+
+
+AttitudeEntry = Annotated[
+    AttitudeSymbol | Attitude, Field(union_mode="left_to_right"), BeforeValidator(_attitude)
+]
+#: ``attitudes:``: for each decision maker, its attitude toward decision makers (itself
+#: included); entries left out take the default (docs/structure.md).
+Attitudes = dict[StrictStr, dict[StrictStr, AttitudeEntry]]
+
+
 class Option(_Strict):
     """A yes/no option of a decision maker."""
 
@@ -298,6 +354,10 @@ class Variant(_Strict):
     )
     preferences: dict[StrictStr, Preference] = {}
     feasibility: VariantFeasibility = VariantFeasibility()
+    attitudes: Attitudes = Field(
+        {}, description="Attitudes that replace the model's, entry by entry "
+        "(docs/structure.md)."
+    )
 
 
 class ModelFile(_Strict):
@@ -314,6 +374,10 @@ class ModelFile(_Strict):
     feasibility: Feasibility = Feasibility()
     preferences: dict[StrictStr, Preference]
     status_quo: list[StrictStr] | None = None
+    attitudes: Attitudes = Field(
+        {}, description="Each decision maker's attitude (+, 0, -) toward each decision maker, "
+        "itself included, for the relational concepts (docs/structure.md)."
+    )
     claims: dict[StrictStr, Claim] = Field(
         {}, description="Conclusions of the source, checked by 'standoff claims'."
     )

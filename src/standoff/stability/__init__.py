@@ -22,6 +22,7 @@ from standoff.graph.moves import UnilateralMoves
 from standoff.stability.gmr import gmr_kernel, gmr_stable
 from standoff.stability.limited_move import limited_move_concept, nonmyopic_stable
 from standoff.stability.nash import nash_kernel, nash_stable
+from standoff.stability.relational import rgmr_stable, rnash_stable, rseq_stable, rsmr_stable
 from standoff.stability.seq import seq_kernel, seq_stable
 from standoff.stability.sim import sim_stable
 from standoff.stability.smr import smr_kernel, smr_stable
@@ -38,6 +39,10 @@ _KERNELS: Mapping[str, Kernel] = MappingProxyType({
     "seq": seq_stable,
     "sim": sim_stable,
     "nm": nonmyopic_stable,
+    "rnash": rnash_stable,
+    "rgmr": rgmr_stable,
+    "rsmr": rsmr_stable,
+    "rseq": rseq_stable,
 })
 
 
@@ -83,4 +88,5 @@ def rank_kernel(concept: str | Concept) -> RankKernel:
 
 __all__ = ["Kernel", "RankKernel", "gmr_kernel", "gmr_stable", "kernel", "nash_kernel",
            "nash_stable", "nonmyopic_stable", "rank_kernel", "seq_kernel", "seq_stable",
-           "sim_stable", "smr_kernel", "smr_stable"]
+           "sim_stable", "smr_kernel", "smr_stable", "rgmr_stable", "rnash_stable",
+           "rseq_stable", "rsmr_stable"]
