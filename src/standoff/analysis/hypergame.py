@@ -16,13 +16,15 @@ authors of this module); docs/hypergames.md lists exactly what each abstract say
   concepts of :mod:`standoff.stability`, in the game *i* perceives. Not implemented (not
   read): their "perceptual solution concepts" and Phase 2 (metastability analysis).
 * Aljefri, Bashar, Fang & Hipel, "First-level hypergame for investigating misperception in
-  conflicts", IEEE Trans. SMC: Systems 48(12), 2018, and Aljefri, Fang, Hipel & Madani,
-  "General hypergame analysis within the graph model for conflict resolution", Int. J.
-  Systems Science: Operations & Logistics 7, 2020 (abstract): misperceptions of options
-  (including a decision maker's own) and of preferences; a *universal set of options and
-  states* from which each decision maker's subjective game is built; equilibria
-  "classified ... into eight classes". Aljefri, Fang & Hipel, IEEE SMC 2014 (abstract):
-  "steady, unsteady, and stealthy equilibria". **Implemented**: the model as written is the
+  conflicts", IEEE Trans. SMC: Systems 48(12), 2018: only its title was seen (in a reference
+  list). Aljefri et al., "General hypergame analysis within the graph model for conflict
+  resolution", Int. J. Systems Science: Operations & Logistics 7:18-33 (online 2018),
+  abstract: misperceptions of a decision maker about itself and about its opponents; "the
+  universal sets of options and states ... are used to construct each DM's subjective
+  hypergame"; the equilibria are "classified ... into eight classes of resolutions".
+  Aljefri, Fang & Hipel, "Modeling misperception of options and preferences in the graph
+  model for conflict resolution", IEEE SMC 2014, abstract: unknown options; "steady,
+  unsteady, and stealthy equilibria". **Implemented**: the model as written is the
   universal game; each decision maker's game is built from it. **Not implemented**: the
   eight classes and the steady/unsteady/stealthy sets, whose definitions could not be read.
 * Wang, Hipel & Fraser, "Modeling misperceptions in games", Behavioral Science 33(3), 1988:
@@ -70,9 +72,10 @@ from standoff.stability import kernel
 #: Where a definition comes from, for every output (docs/hypergames.md says more).
 CITATIONS = {
     "perceived game": "Obeidi, Kilgour & Hipel (2009) Perceptual graph model systems, Group "
-    "Decision and Negotiation 18(3):261-277 (abstract); Aljefri, Bashar, Fang & Hipel "
-    "(2018) IEEE Trans. SMC: Systems 48(12) (universal set of options and states; abstract "
-    "of the related Aljefri, Fang, Hipel & Madani paper); the construction is standoff's "
+    "Decision and Negotiation 18(3):261-277 (abstract: each decision maker has its own "
+    "graph model); Aljefri et al., General hypergame analysis within the graph model, Int. "
+    "J. Systems Science: Operations & Logistics 7 (abstract: subjective games built from "
+    "the universal sets of options and states); the construction itself is standoff's "
     "reconstruction",
     "stability": "computed with the standard solution concepts in each decision maker's "
     "own perceived game (Obeidi, Kilgour & Hipel 2009, perceptual stability analysis, "
@@ -81,7 +84,8 @@ CITATIONS = {
     "it perceives",
     "strategic surprise": "reconstruction: not recognised by some decision maker, stable "
     "for every decision maker that recognises it",
-    "not implemented": "the eight classes of hypergame equilibria (Aljefri et al.) and the "
+    "not implemented": "the eight classes of hypergame equilibria (Aljefri et al., IJSSOL) "
+    "and the "
     "steady/unsteady/stealthy equilibria (Aljefri, Fang & Hipel 2014): their definitions "
     "could not be read",
 }
