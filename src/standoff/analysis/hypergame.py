@@ -235,12 +235,14 @@ def perceived_game(conflict: Conflict, perception: PerceptionSpec | None, dm: in
                    max_states: int = DEFAULT_MAX_STATES) -> PerceivedGame:
     """The game decision maker ``dm`` perceives (reconstruction 1 of the module docstring).
 
-    With no perception, or one that removes no state and attributes no preference, the
-    universal game itself is returned (same states, moves and ranks), so results reduce to
+    With no perception, or one that removes no state (no state matches its statements or
+    takes an unknown option) and attributes no preference, the universal game itself is
+    returned (same states, moves and ranks), so results reduce to
     the analysis of the model as written.
 
     Raises a located :class:`~standoff.errors.ModelError` when the decision maker
-    recognises no state.
+    recognises no state, or when states are removed in a model with ``collapse:``
+    statements (not supported).
     """
     spec = conflict.spec
     n = conflict.state_count
@@ -255,9 +257,26 @@ def perceived_game(conflict: Conflict, perception: PerceptionSpec | None, dm: in
         attributed = dataclasses.replace(spec, preferences=tuple(prefs), claims=(),
                                          variants=(), perceptions=())
         ranks = compile_model(attributed, max_states=max_states).ranks
-    if not perception.unknown_options and not perception.unrecognised:
+    patterns = conflict.space.patterns
+    hidden = np.zeros(n, dtype=bool)
+    for stmt in perception.unrecognised:
+        assert stmt.expr is not None
+        hidden |= np.asarray(stmt.expr.evaluate_bits(patterns), dtype=bool)
+    for k in perception.unknown_options:
+        hidden |= ((patterns >> np.uint64(k)) & np.uint64(1)).astype(bool)
+    if not hidden.any():
         game = Conflict(spec, conflict.space, conflict.moves, ranks, conflict.status_quo)
         return PerceivedGame(dm, game, np.arange(n), np.ones(n, dtype=bool), perception)
+    if hidden.all():
+        raise spec.error(perception.path, f"'{spec.dms[dm].id}' recognises no state of the "
+                         "conflict: its unknown options and unrecognised states cover every "
+                         "state", "list fewer unknown options or unrecognised states")
+    if spec.collapses:
+        raise spec.error(perception.path, "unknown options and unrecognised states cannot be "
+                         "combined with 'collapse:' statements yet (a collapsed state "
+                         "stands for several option patterns, which a perception may split)",
+                         "remove the 'collapse:' statements, or keep to attributed "
+                         "preferences in this model's perceptions")
     removed = tuple(
         StatementSpec(spec.options[k].key, Expr("var", index=k), None, None, None,
                       (*perception.path, "unknown_options"))
