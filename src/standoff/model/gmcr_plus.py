@@ -33,10 +33,10 @@ decision maker's ``perceptions: DM: unrecognised_states:`` (docs/hypergames.md),
 statement per condition, and a note says so.
 
 What is not imported, and reported (in :attr:`GmcrPlusImport.not_imported`, in the YAML
-header and on the command line): coalitions (standoff/1 has no fixed coalitions; ``standoff coalitions`` analyses them),
-decision makers without options (they cannot move, so they are stable everywhere and change
-no equilibrium), keys the description does not define ("not read"). GMCR+ files have no
-status quo, so the model has none.
+header and on the command line): coalitions (standoff/1 has no fixed coalitions;
+``standoff coalitions`` analyses them), decision makers without options (they cannot
+move, so they are stable everywhere and change no equilibrium), keys the description does
+not define ("not read"). GMCR+ files have no status quo, so the model has none.
 
 Malformed files raise a located :class:`~standoff.errors.ModelError` (file, JSON line and
 column, what is wrong, how to fix it).
