@@ -346,3 +346,20 @@ def test_attributed_preferences_do_not_change_nash_gmr_smr(data, draws):
     result = analyse_hypergame(c, "nash,gmr,smr")
     for key in ("nash", "gmr", "smr"):
         assert np.array_equal(result.stable[key], result.stable_as_written[key])
+
+
+def test_hypergame_command_takes_a_variant(tmp_path):
+    data = chicken({"p1": {"unknown_options": ["p2.straight"]}})
+    data["variants"] = {"aware": {"description": "driver 1 knows",
+                                  "perceptions": {"p1": {}}}}
+    path = write(tmp_path, data)
+    base = json.loads(run("hypergame", path, "-f", "json", "-c", "nash").out)
+    aware = run("hypergame", path, "-f", "json", "-c", "nash", "--variant", "aware")
+    assert aware.code == 0, aware.err
+    doc = json.loads(aware.out)
+    assert doc["variant"] == "aware" and base["variant"] == "base"
+    assert doc["concepts"]["nash"]["hypergame_equilibria"] == \
+        doc["concepts"]["nash"]["equilibria_as_written"]
+    assert base["concepts"]["nash"]["strategic_surprises"]
+    unknown = run("hypergame", path, "--variant", "nope")
+    assert unknown.code == 2 and "nope" in unknown.err and "Traceback" not in unknown.err
