@@ -72,6 +72,7 @@ def _commands(tmp_path: Path) -> dict[str, tuple[list[object], str]]:
         "export": (["export", ELMIRA], "graphml"),
         "import gmcr-plus": (["import", "gmcr-plus", _gmcr_file()], "yaml"),
         "robustness": (["robustness", ISTANBUL], "json"),
+        "hypergame": (["hypergame", EXAMPLES / "hypergame_surprise.yaml"], "json"),
     }
 
 

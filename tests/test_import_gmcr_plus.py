@@ -219,20 +219,20 @@ def test_misperceptions_coalitions_and_unknown_keys_are_reported(tmp_path):
     assert result.code == 0, result.err
     text = out.read_text(encoding="utf-8")
     header = text.split("format: standoff/1")[0]
+    # misperceptions are imported as perceptions (issue 15), and the header says how
+    assert "].misperceptions" not in result.err
+    assert "'cooperate_a and cooperate_b' (state 4): imported as 'perceptions: a:" in " ".join(
+        line.lstrip("# ") for line in header.splitlines())
     for where in (result.err, header):
-        assert "misperceptions" in where and "Not supported" in where
-        assert "'cooperate_a and cooperate_b' (state 4)" in " ".join(
-            line.lstrip("# ") for line in where.splitlines())
         assert "coalitions" in where and "--coalition a+b" in where
         assert "version: not read" in where
         assert "options[1].colour: not read" in where
         assert "Observer" in where
     # each report names the line of the file
-    assert "misperceptions_coalitions.gmcr:10: not imported: decisionMakers[0].misperceptions" \
-        in result.err
+    assert "misperceptions_coalitions.gmcr:15: not imported: coalitions" in result.err
     assert "misperceptions_coalitions.gmcr on" in header or \
         "misperceptions_coalitions.gmcr by" in header
-    # the rest is the Prisoner's Dilemma, unchanged
+    # the rest is the Prisoner's Dilemma, unchanged (the model as written ignores perceptions)
     plain = imported(tmp_path, "prisoners.gmcr")
     model = standoff.load(out)
     assert model.dm_ids == ("a", "b")
@@ -426,3 +426,31 @@ def test_library_error_is_a_model_error(tmp_path):
     with pytest.raises(ModelError) as caught:
         read_gmcr_plus(source)
     assert caught.value.line == 1 and "options: should be a list" in caught.value.message
+
+
+def test_misperceived_states_import_as_perceptions(tmp_path):
+    """Issue 15: each DM's ``misperceptions`` become its ``unrecognised_states``, and the
+    hypergame analysis never calls a misperceived state stable for that DM."""
+    from standoff.analysis.hypergame import analyse_hypergame
+
+    document = read_gmcr_plus(DATA / "misperceptions_coalitions.gmcr").document
+    assert document["perceptions"] == {
+        "a": {"unrecognised_states": ["cooperate_a and cooperate_b"]},
+        "b": {"unrecognised_states": [
+            "(not cooperate_a and not cooperate_b) or (cooperate_a and not cooperate_b)"]},
+    }
+    out = tmp_path / "m.yaml"
+    assert run("import", "gmcr-plus", DATA / "misperceptions_coalitions.gmcr", "-o",
+               out).code == 0
+    conflict = standoff.load(out)
+    result = analyse_hypergame(conflict, "nash,gmr,seq")
+    patterns = {conflict.pattern(s): s for s in range(conflict.state_count)}
+    a, b = conflict.dm_index("a"), conflict.dm_index("b")
+    unseen = {a: [patterns["YY"]], b: [patterns["NN"], patterns["YN"]]}
+    for dm, states in unseen.items():
+        assert not result.recognised[dm, states].any()
+        for key in ("nash", "gmr", "seq"):
+            assert not result.stable[key][dm, states].any()
+    # only NY is recognised by both, so no other state can be a hypergame equilibrium
+    for key in ("nash", "gmr", "seq"):
+        assert set(result.equilibria(key)) <= {patterns["NY"]}

@@ -28,12 +28,15 @@ for the last). The weights are identical; were the GMCR+ k counted from 1, every
 would be halved, a constant factor that changes no comparison of scores. Either way each
 state gets the same order and the same ties, so the ``prioritize`` list is copied as written.
 
+Misperceptions (the states a decision maker does not perceive) are imported as that
+decision maker's ``perceptions: DM: unrecognised_states:`` (docs/hypergames.md), one
+statement per condition, and a note says so.
+
 What is not imported, and reported (in :attr:`GmcrPlusImport.not_imported`, in the YAML
-header and on the command line): misperceptions (standoff has no perception model),
-coalitions (standoff/1 has no fixed coalitions; ``standoff coalitions`` analyses them),
-decision makers without options (they cannot move, so they are stable everywhere and change
-no equilibrium), keys the description does not define ("not read"). GMCR+ files have no
-status quo, so the model has none.
+header and on the command line): coalitions (standoff/1 has no fixed coalitions;
+``standoff coalitions`` analyses them), decision makers without options (they cannot
+move, so they are stable everywhere and change no equilibrium), keys the description does
+not define ("not read"). GMCR+ files have no status quo, so the model has none.
 
 Malformed files raise a located :class:`~standoff.errors.ModelError` (file, JSON line and
 column, what is wrong, how to fix it).
@@ -84,7 +87,7 @@ class GmcrPlusImport:
         source: the file as named by the caller.
         document: the standoff/1 model document (plain dicts, lists and strings).
         not_imported: one sentence per part of the file that is not in ``document``
-            (misperceptions, coalitions, keys not read, ...).
+            (coalitions, keys not read, ...).
         not_imported_lines: the line of the file each of ``not_imported`` is about (None
             where unknown).
         notes: how parts of the file were translated (defaults assumed, state numbering).
@@ -211,6 +214,7 @@ class _Importer:
         self.not_imported: list[str] = []
         self.not_imported_lines: list[int | None] = []
         self.notes: list[str] = []
+        self.perceptions: dict[str, Any] = {}
         self.used_ids: set[str] = set()
 
     def error(self, path: Path_, message: str, hint: str) -> ModelError:
@@ -339,6 +343,8 @@ class _Importer:
         if self.infeasible:
             document["feasibility"] = {"infeasible": self.infeasible}
         document["preferences"] = preferences
+        if self.perceptions:
+            document["perceptions"] = self.perceptions
         self.notes.append("GMCR+ files have no status quo, so the model has none: add "
                           "'status_quo: [options taken today]' for paths and reports")
         patterns = {}
@@ -607,11 +613,14 @@ class _Importer:
                       + ", ".join(map(str, numbers[:20]))
                       + (", ..." if len(numbers) > 20 else "") + ")") if numbers \
                 else " (no state)"
-        self.skip(
-            path, f"{_where(path)}: {self.dm_names[d]} misperceives the states where "
-            + "; ".join(f"'{s}'" for s in statements) + f"{states}. Not supported: standoff "
-            "has no perception model, so this decision maker is analysed as seeing every "
-            "state")
+        self.perceptions[self.dm_ids[d]] = {"unrecognised_states": statements}
+        self.notes.append(
+            f"{_where(path)}: {self.dm_names[d]} misperceives the states where "
+            + "; ".join(f"'{s}'" for s in statements) + f"{states}: imported as "
+            f"'perceptions: {self.dm_ids[d]}: unrecognised_states:' (docs/hypergames.md). "
+            "standoff removes these states from the game this decision maker perceives (it "
+            "neither moves to or from them nor foresees others' moves there); 'standoff "
+            "hypergame' analyses it, other commands use the model as written")
 
     def coalitions(self, raw: Any) -> None:
         if raw is None or raw == []:

@@ -157,6 +157,27 @@ class VariantSpec:
 BASE_VARIANT = "base"
 
 
+@dataclass(frozen=True)
+class PerceptionSpec:
+    """How decision maker ``dm`` (its index) perceives the conflict in ``variant`` (``base``
+    for the model's own ``perceptions:`` section; read by :mod:`standoff.model.perceptions`,
+    analysed by :mod:`standoff.analysis.hypergame`).
+
+    ``unknown_options`` are option indices it does not know exist, ``unrecognised`` the
+    statements naming states it does not recognise, ``preferences`` pairs another decision
+    maker's index with the preference ``dm`` attributes to it.
+    """
+
+    dm: int
+    variant: str
+    unknown_options: tuple[int, ...]
+    unrecognised: tuple[StatementSpec, ...]
+    preferences: tuple[tuple[int, PreferenceSpec], ...]
+    evidence: Evidence | None
+    description: str | None
+    path: DocPath
+
+
 @dataclass
 class ModelSpec:
     """A validated model file with names resolved; the input of :func:`standoff.graph.compile`."""
@@ -181,6 +202,8 @@ class ModelSpec:
     #: The ``attitudes:`` entries as written (a variant's spec: the model's, then the
     #: variant's); :func:`standoff.model.attitudes.attitude_matrix` fills in the default.
     attitudes: tuple[AttitudeSpec, ...] = ()
+    #: Perceptions of the model (variant ``base``) and of its variants (docs/hypergames.md).
+    perceptions: tuple[PerceptionSpec, ...] = ()
     #: Work done once per spec and reused (the variants by name, resolved variants); not
     #: copied by ``dataclasses.replace``.
     cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False,
@@ -411,6 +434,10 @@ _KEY_ROLES = (
     (("claims", "*"), "claim id"),
     (("variants", "*"), "variant name"),
     (("variants", "*", "preferences", "*"), "decision maker id"),
+    (("perceptions", "*"), "decision maker id"),
+    (("perceptions", "*", "preferences", "*"), "decision maker id"),
+    (("variants", "*", "perceptions", "*"), "decision maker id"),
+    (("variants", "*", "perceptions", "*", "preferences", "*"), "decision maker id"),
 )
 
 
@@ -605,7 +632,8 @@ class _Reader:
         return self.source_texts[name]
 
     def evidence(
-        self, item: schema.Evidence | schema.Claim | schema.Variant, path: DocPath
+        self, item: schema.Evidence | schema.Claim | schema.Variant | schema.Perception,
+        path: DocPath
     ) -> Evidence | None:
         if item.source is None and item.quote is None and item.assumption is None:
             return None
@@ -755,6 +783,7 @@ def build_spec(
         for vname, variant in model.variants.items()
     )
     _check_variant_state_numbers(variants, tuple(preferences), tuple(dms), locs)
+    perceptions = _perceptions(model, names, locs, reader, data)
     return ModelSpec(
         file=locs.file,
         title=model.title,
@@ -773,6 +802,7 @@ def build_spec(
         claims=claims,
         variants=variants,
         attitudes=attitudes,
+        perceptions=perceptions,
     )
 
 
@@ -1205,3 +1235,72 @@ def _check_declared_space(pref: PreferenceSpec, dm_id: str, locs: Locations) -> 
             "fewer statements 'uncertain: true' (each doubles the count), or use a weight "
             "range instead",
         )
+
+
+def _perceptions(
+    model: schema.ModelFile, names: _Names, locs: Locations, reader: _Reader,
+    data: dict[str, Any],
+) -> tuple[PerceptionSpec, ...]:
+    """Every perception of the model and of its variants (``perceptions:`` sections, read
+    as docs/hypergames.md describes; analysed by :mod:`standoff.analysis.hypergame`), names
+    resolved and checked. A variant's perception of a decision maker replaces the one it
+    inherits; a ranking by state number is refused (perceived games number states anew)."""
+    out = [
+        _perception(dm_id, item, BASE_VARIANT, ("perceptions", dm_id), model, names, locs,
+                    reader, data)
+        for dm_id, item in model.perceptions.items()
+    ]
+    for vname, variant in model.variants.items():
+        for dm_id, item in variant.perceptions.items():
+            out.append(_perception(dm_id, item, vname, ("variants", vname, "perceptions",
+                                                        dm_id),
+                                   model, names, locs, reader, data))
+    return tuple(out)
+
+
+def _perception(
+    dm_id: str, item: schema.Perception, variant: str, path: DocPath,
+    model: schema.ModelFile, names: _Names, locs: Locations, reader: _Reader,
+    data: dict[str, Any],
+) -> PerceptionSpec:
+    known = ", ".join(model.decision_makers)
+    if dm_id not in model.decision_makers:
+        raise locs.error(path, f"unknown decision maker '{dm_id}'",
+                         f"use an id from 'decision_makers:' ({known})")
+    dm = list(model.decision_makers).index(dm_id)
+    evidence = reader.evidence(item, path)
+    unknown: list[int] = []
+    for k, name in enumerate(item.unknown_options):
+        index = _resolve_plain(name, (*path, "unknown_options", k), names, locs)
+        if index in unknown:
+            raise locs.error((*path, "unknown_options", k),
+                             f"option '{name}' is listed twice",
+                             "list each unknown option once")
+        unknown.append(index)
+    unrecognised = tuple(
+        _statement(s, (*path, "unrecognised_states", k), names, locs, reader)
+        for k, s in enumerate(item.unrecognised_states)
+    )
+    prefs = []
+    for other, pref in item.preferences.items():
+        ppath: DocPath = (*path, "preferences", other)
+        if other not in model.decision_makers:
+            raise locs.error(ppath, f"unknown decision maker '{other}'",
+                             f"use an id from 'decision_makers:' ({known})")
+        if other == dm_id:
+            raise locs.error(ppath, f"a perception lists the preferences '{dm_id}' "
+                             "attributes to others, not its own",
+                             f"give '{dm_id}''s own preferences under 'preferences:' (or in "
+                             "a variant's 'preferences:')")
+        spec = _preference(other, pref, names, locs, reader, data, path=ppath)
+        for group in spec.ranking:
+            for stmt in group:
+                if stmt.state is not None:
+                    raise locs.error(stmt.path, f"a perceived ranking names state {stmt.state} "
+                                     "by its number",
+                                     "write the state as a statement over options (e.g. "
+                                     "'a.accept and not b.escalate'): states are numbered "
+                                     "anew in a perceived game")
+        prefs.append((list(model.decision_makers).index(other), spec))
+    return PerceptionSpec(dm, variant, tuple(unknown), unrecognised, tuple(prefs), evidence,
+                          item.description, path)

@@ -340,6 +340,27 @@ class VariantFeasibility(_Strict):
     remove: FeasibilityChange = FeasibilityChange()
 
 
+class Perception(_Strict):
+    """How one decision maker perceives the conflict (a first-level hypergame,
+    docs/hypergames.md): options it does not know exist, states it does not recognise, and
+    the preferences it attributes to other decision makers (each in one of the three
+    preference forms; a decision maker left out is believed to have its preferences as
+    written)."""
+
+    description: StrictStr | None = None
+    source: StrictStr | None = None
+    quote: StrictStr | None = None
+    assumption: StrictStr | None = None
+    note: StrictStr | None = None
+    unknown_options: list[StrictStr] = Field(
+        [], description="Options (of any decision maker) this decision maker does not know "
+        "exist; states where one of them is taken are outside the game it perceives.")
+    unrecognised_states: list[Statement] = Field(
+        [], description="Statements naming states this decision maker does not recognise.")
+    preferences: dict[StrictStr, Preference] = Field(
+        {}, description="Preferences it attributes to other decision makers.")
+
+
 class Variant(_Strict):
     """A named alternative to the model: some decision makers' preferences replaced
     wholesale, and/or feasibility constraints added or removed (docs/claims.md)."""
@@ -358,6 +379,8 @@ class Variant(_Strict):
         {}, description="Attitudes that replace the model's, entry by entry "
         "(docs/structure.md)."
     )
+    perceptions: dict[StrictStr, Perception] = Field(
+        {}, description="Perceptions replaced per decision maker (docs/hypergames.md).")
 
 
 class ModelFile(_Strict):
@@ -383,6 +406,10 @@ class ModelFile(_Strict):
     )
     variants: dict[StrictStr, Variant] = Field(
         {}, description="Named alternatives (preferences replaced, feasibility changed)."
+    )
+    perceptions: dict[StrictStr, Perception] = Field(
+        {}, description="How each decision maker perceives the conflict: a first-level "
+        "hypergame, analysed by 'standoff hypergame' (docs/hypergames.md).",
     )
     bargaining: dict[StrictStr, Any] | None = Field(
         None,
