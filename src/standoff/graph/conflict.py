@@ -20,7 +20,7 @@ from standoff.errors import (
     ParameterError,
     StatusQuoInfeasibleError,
 )
-from standoff.graph.moves import CosetMoves, Moves, unilateral_moves
+from standoff.graph.moves import CosetMoves, MoveGraph, Moves, unilateral_moves
 from standoff.graph.preferences import rank_matrix
 from standoff.graph.states import (
     DEFAULT_MAX_STATES,
@@ -233,6 +233,8 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
             elif spec.options[k].moves == "drop":
                 drop |= bit
         moves.append(unilateral_moves(space, own, take, drop))
+    for index, masks in spec.extra.get("move_groups", {}).items():
+        moves[index] = _grouped_moves(space, masks, spec)
     ranks = rank_matrix(space, show)
     status_quo = None
     if spec.status_quo is not None:
@@ -247,6 +249,21 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
             ))
         status_quo = sq
     return Conflict(spec, space, tuple(moves), ranks, status_quo)
+
+
+def _grouped_moves(space: StateSpace, masks: tuple[int, ...], spec: ModelSpec) -> MoveGraph:
+    """The moves of a decision maker who changes the options of one group (bit mask) at a
+    time: the union of the option-form moves over each group's options alone. Used for a
+    common decision maker of a hierarchical model, who moves in one local conflict at a time
+    (``common_moves: one_local_conflict``, :mod:`standoff.model.hierarchy`)."""
+    take = sum(1 << k for k, o in enumerate(spec.options) if o.moves == "take")
+    drop = sum(1 << k for k, o in enumerate(spec.options) if o.moves == "drop")
+    sources, targets = [], []
+    for mask in masks:
+        graph = unilateral_moves(space, mask, take & mask, drop & mask)
+        sources.append(graph.sources())
+        targets.append(graph.targets.astype(np.int64))
+    return MoveGraph.from_edges(space.size, np.concatenate(sources), np.concatenate(targets))
 
 
 def _as(kind: type[ModelError], error: ModelError) -> ModelError:
