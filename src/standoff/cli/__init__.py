@@ -22,7 +22,8 @@ app = typer.Typer(
 )
 
 
-COMMAND_MODULES = ("analysis", "claims", "evolution", "bargaining", "interchange", "serve")
+COMMAND_MODULES = ("analysis", "claims", "evolution", "bargaining", "interchange", "serve",
+                   "hierarchy")
 _registered = False
 
 
