@@ -205,6 +205,7 @@ def local_documents(data: dict, locs: Locations) -> list[tuple[str, dict, Locati
     """Every local conflict as a document of its own (``format``, its title, the model's
     ``sources``, and the common decision makers' names filled in), with its locations."""
     local, common = check_top_level(data, locs)
+    check_membership(local, common, locs)
     out = []
     for name, body in local.items():
         doc: dict[str, Any] = {"format": "standoff/1",
@@ -234,6 +235,60 @@ def local_documents(data: dict, locs: Locations) -> list[tuple[str, dict, Locati
     return out
 
 
+def check_membership(local: dict, common: dict, locs: Locations) -> dict[str, str]:
+    """Check who takes part in which local conflict, before any local conflict is read:
+    every common decision maker in each local conflict it is declared for (and only
+    there), no other decision maker in two local conflicts, no option id used twice by a
+    common decision maker. Returns the first local conflict of each decision maker. (Parts
+    that are not mappings are left for the local conflict's own validation to report.)"""
+    where: dict[str, str] = {}
+    option_home: dict[tuple[str, str], str] = {}
+    for dm, body in common.items():
+        for name in body.get("local_conflicts") or list(local):
+            dms = local[name].get("decision_makers")
+            if isinstance(dms, dict) and dm not in dms:
+                raise locs.error(
+                    ("local_conflicts", name, "decision_makers"),
+                    f"the common decision maker '{dm}' is missing from local conflict "
+                    f"'{name}'",
+                    f"add '{dm}:' with its options in '{name}', or list only the local "
+                    f"conflicts it takes part in under common_decision_makers.{dm}."
+                    "local_conflicts")
+    for name, body in local.items():
+        dms = body.get("decision_makers")
+        if not isinstance(dms, dict):
+            continue
+        lpath: DocPath = ("local_conflicts", name, "decision_makers")
+        for dm, entry in dms.items():
+            if dm in common:
+                listed = common[dm].get("local_conflicts")
+                if listed is not None and name not in listed:
+                    raise locs.error(
+                        (*lpath, dm),
+                        f"the common decision maker '{dm}' takes part in '{name}' but it is "
+                        f"not in its local_conflicts list",
+                        f"add '{name}' to common_decision_makers.{dm}.local_conflicts")
+                options = entry.get("options") if isinstance(entry, dict) else None
+                for option in options if isinstance(options, dict) else ():
+                    if (dm, option) in option_home:
+                        raise locs.error(
+                            (*lpath, dm, "options", option),
+                            f"'{dm}' already has an option '{option}' in local conflict "
+                            f"'{option_home[(dm, option)]}'",
+                            "give a common decision maker's options different ids in each "
+                            "local conflict")
+                    option_home[(dm, option)] = name
+            elif dm in where:
+                raise locs.error(
+                    (*lpath, dm),
+                    f"decision maker '{dm}' takes part in local conflicts '{where[dm]}' and "
+                    f"'{name}' but is not a common decision maker",
+                    "declare it under 'common_decision_makers:' (with its preferences over "
+                    "the combined states under 'overall_preferences:'), or rename one")
+            where.setdefault(dm, name)
+    return where
+
+
 def flat_document(data: dict, locs: Locations, local_specs: list[tuple[str, Any]]
                   ) -> tuple[dict, Locations, Hierarchy]:
     """The overall model as one option-form document (the explicit product of the local
@@ -246,17 +301,7 @@ def flat_document(data: dict, locs: Locations, local_specs: list[tuple[str, Any]
     missing or misplaced overall preferences.
     """
     local, common = check_top_level(data, locs)
-    where: dict[str, str] = {}
-    for dm, body in common.items():
-        for name in body.get("local_conflicts") or list(local):
-            if dm not in local[name]["decision_makers"]:
-                raise locs.error(
-                    ("local_conflicts", name, "decision_makers"),
-                    f"the common decision maker '{dm}' is missing from local conflict "
-                    f"'{name}'",
-                    f"add '{dm}:' with its options in '{name}', or list only the local "
-                    f"conflicts it takes part in under common_decision_makers.{dm}."
-                    "local_conflicts")
+    where = check_membership(local, common, locs)
     doc: dict[str, Any] = {"format": "standoff/1", "title": data.get("title")}
     rules: list[tuple[DocPath, DocPath]] = [((), ())]
     for key in ("description", "view", "sources", "claims"):
@@ -273,30 +318,13 @@ def flat_document(data: dict, locs: Locations, local_specs: list[tuple[str, Any]
                          f"local conflict '{missing}' has no status_quo, but "
                          f"'{with_status_quo[0]}' has one",
                          "give a status_quo in every local conflict, or in none")
-    option_home: dict[tuple[str, str], str] = {}
     locals_out = []
     specs = dict(local_specs)
     for name, body in local.items():
         lpath: DocPath = ("local_conflicts", name)
         for dm, entry in body["decision_makers"].items():
-            if dm in common:
-                listed = common[dm].get("local_conflicts")
-                if listed is not None and name not in listed:
-                    raise locs.error(
-                        (*lpath, "decision_makers", dm),
-                        f"the common decision maker '{dm}' takes part in '{name}' but it is "
-                        f"not in its local_conflicts list",
-                        f"add '{name}' to common_decision_makers.{dm}.local_conflicts")
-            elif dm in where:
-                raise locs.error(
-                    (*lpath, "decision_makers", dm),
-                    f"decision maker '{dm}' takes part in local conflicts '{where[dm]}' and "
-                    f"'{name}' but is not a common decision maker",
-                    f"declare it under 'common_decision_makers:' (with its preferences over "
-                    f"the combined states under 'overall_preferences:'), or rename one")
-            where.setdefault(dm, name)
             if dm not in dms:
-                base = common[dm] if dm in common else entry
+                base = common.get(dm, entry)
                 dms[dm] = {"name": base["name"], "options": {}}
                 if base.get("description") is not None:
                     dms[dm]["description"] = base["description"]
@@ -304,14 +332,6 @@ def flat_document(data: dict, locs: Locations, local_specs: list[tuple[str, Any]
                     (*lpath, "decision_makers", dm)
                 rules.append((("decision_makers", dm), source))
             for option, value in entry["options"].items():
-                if (dm, option) in option_home:
-                    raise locs.error(
-                        (*lpath, "decision_makers", dm, "options", option),
-                        f"'{dm}' already has an option '{option}' in local conflict "
-                        f"'{option_home[(dm, option)]}'",
-                        "give a common decision maker's options different ids in each local "
-                        "conflict")
-                option_home[(dm, option)] = name
                 dms[dm]["options"][option] = value
                 rules.append((("decision_makers", dm, "options", option),
                               (*lpath, "decision_makers", dm, "options", option)))
@@ -359,7 +379,7 @@ def flat_document(data: dict, locs: Locations, local_specs: list[tuple[str, Any]
     doc["feasibility"] = {key: items for key, items in feasibility.items() if items}
     # the preferences in decision-maker order, as the loader reads them
     doc["preferences"] = {dm: preferences[dm] for dm in dms}
-    if status_quo:
+    if with_status_quo:  # every local conflict gives one (perhaps empty: nothing taken)
         doc["status_quo"] = status_quo
     hierarchy = Hierarchy(tuple(locals_out), tuple(common),
                           str(data.get("common_moves", COMMON_MOVES[0])))
