@@ -36,13 +36,13 @@ DIRECTIONS = ("both", "both", "take", "drop")
 
 
 @st.composite
-def hierarchical_documents(draw, consistent: bool, moves: str | None = None
-                           ) -> dict[str, Any]:
-    """A hierarchical model document (see the module docstring)."""
+def hierarchical_documents(draw, consistent: bool, moves: str | None = None,
+                           budget: int = 8) -> dict[str, Any]:
+    """A hierarchical model document (see the module docstring) with at most ``budget``
+    options in all (so at most 2^budget overall states)."""
     count = draw(st.integers(2, 3))
     local: dict[str, Any] = {}
     overall_weights: dict[str, int] = {}
-    budget = 8  # options in all, so at most 256 overall states
     for k in range(count):
         left = budget - (count - k - 1) * 2
         c_options = [f"c{k}_{j}" for j in range(draw(st.integers(1, min(2, left - 1))))]
@@ -113,7 +113,7 @@ def lifted(view, concept: str, dm: str) -> np.ndarray:
     return local[view.local_state]
 
 
-@settings(max_examples=example_count(40))
+@settings(max_examples=example_count(40), deadline=None)
 @given(hierarchical_documents(consistent=False))
 def test_r1_local_decision_maker_nash_gmr_smr_are_local(doc):
     """R1 (docs/hierarchy.md; reconstruction, proved there): for a local decision maker,
@@ -128,7 +128,7 @@ def test_r1_local_decision_maker_nash_gmr_smr_are_local(doc):
             assert np.array_equal(got, lifted(view, concept, dm)), (concept, dm)
 
 
-@settings(max_examples=example_count(40))
+@settings(max_examples=example_count(40), deadline=None)
 @given(hierarchical_documents(consistent=True, moves="one_local_conflict"))
 def test_r2_local_decision_maker_seq_is_local_when_consistent(doc):
     """R2 (docs/hierarchy.md; reconstruction): with the common decision maker's overall
@@ -142,7 +142,7 @@ def test_r2_local_decision_maker_seq_is_local_when_consistent(doc):
         assert np.array_equal(got, lifted(view, "seq", dm)), dm
 
 
-@settings(max_examples=example_count(40))
+@settings(max_examples=example_count(40), deadline=None)
 @given(hierarchical_documents(consistent=True))
 def test_r3_common_decision_maker_nash_is_nash_in_every_local_conflict(doc):
     """R3 (docs/hierarchy.md; reconstruction): with consistent overall preferences, in both
@@ -161,7 +161,7 @@ def test_r3_common_decision_maker_nash_is_nash_in_every_local_conflict(doc):
     assert np.array_equal(equilibria, local_equilibria)
 
 
-@settings(max_examples=example_count(40))
+@settings(max_examples=example_count(40), deadline=None)
 @given(hierarchical_documents(consistent=True))
 def test_r4_local_gmr_and_seq_everywhere_imply_overall(doc):
     """R4 (docs/hierarchy.md; reconstruction): with consistent overall preferences (one
@@ -190,3 +190,42 @@ def test_r4_converse_fails_on_an_example():
     everywhere = np.logical_and.reduce(
         [lifted(view, "gmr", "centre") for view in analysis.locals])
     assert (got & ~everywhere).any()
+
+
+def reference_model(conflict):
+    """The overall conflict as the literal reference's model: states 1..m, the engine's
+    moves (the common decision maker's in one local conflict at a time), ranks as payoffs."""
+    import standoff.reference as ref
+
+    m = conflict.state_count
+    vectors = {s + 1: tuple(conflict.option_values(s)) for s in range(m)}
+    return ref.ReferenceModel(
+        dms=conflict.dm_ids,
+        vectors=vectors,
+        irrelevant={s: frozenset() for s in vectors},
+        moves={dm: {s + 1: frozenset(int(t) + 1 for t in conflict.moves[i].of(s))
+                    for s in range(m)} for i, dm in enumerate(conflict.dm_ids)},
+        payoff={dm: {s + 1: float(conflict.ranks[i, s]) for s in range(m)}
+                for i, dm in enumerate(conflict.dm_ids)},
+        owner=tuple(o.dm for o in conflict.spec.options),
+        direction=tuple(o.moves for o in conflict.spec.options),
+        state_by_vector={v: s for s, v in vectors.items()},
+    )
+
+
+@settings(max_examples=example_count(15), deadline=None)
+@given(hierarchical_documents(consistent=False, moves="one_local_conflict", budget=6))
+def test_engine_agrees_with_the_literal_reference_on_hierarchical_models(doc):
+    """The engine's Nash, GMR, SMR and SEQ on the overall model, whose common decision maker
+    moves in one local conflict at a time (moves that are not plain option-form moves),
+    agree with the literal definitions of :mod:`standoff.reference` on the same moves."""
+    import standoff.reference as ref
+
+    overall = analysed(doc).overall
+    model = reference_model(overall)
+    oracle = {"nash": ref.is_nash, "gmr": ref.is_gmr, "smr": ref.is_smr, "seq": ref.is_seq}
+    for concept, literal in oracle.items():
+        for i, dm in enumerate(overall.dm_ids):
+            got = kernel(concept)(overall, i)
+            want = [literal(model, dm, s + 1) for s in range(overall.state_count)]
+            assert got.tolist() == want, (concept, dm)
