@@ -196,6 +196,13 @@ def test_hierarchy_command_errors():
     assert flat.code == 2 and "no local conflicts" in flat.err
 
 
+def test_claims_are_checked_over_the_overall_model():
+    result = run("claims", EXAMPLE)
+    assert result.code == 0, result.err
+    assert "nash_is_local" in result.out and "provinces_can_be_bought" in result.out
+    assert "fails" not in result.out.split("Variants:")[0].replace("fails: under none", "")
+
+
 # -- located errors -------------------------------------------------------------------------
 
 ERRORS = [

@@ -11,7 +11,8 @@ checked on generated hierarchical models against the engine's verdicts on the ov
 Generated models: two or three local conflicts; one common decision maker ``c`` with one or
 two options in each; one or two local decision makers per local conflict with one or two
 options each; options of every direction; local preferences as weights on literals and
-pairs of literals (ties happen); the common decision maker's overall preferences either a
+pairs of literals (ties happen); sometimes a pair of options that cannot both be taken; the
+common decision maker's overall preferences either a
 positively weighted sum of its local scores (*consistent*, docs/hierarchy.md) or arbitrary
 weights on statements across local conflicts.
 """
@@ -71,6 +72,10 @@ def hierarchical_documents(draw, consistent: bool, moves: str | None = None,
 
         preferences = {dm: {"weights": weights()} for dm in dms}
         local[f"g{k}"] = {"decision_makers": dms, "preferences": preferences}
+        if len(names) >= 2 and draw(st.booleans()):  # a constraint across two options
+            pair = draw(st.lists(st.sampled_from(names), min_size=2, max_size=2,
+                                 unique=True))
+            local[f"g{k}"]["feasibility"] = {"infeasible": [f"{pair[0]} and {pair[1]}"]}
         if consistent:
             factor = draw(st.integers(1, 3))
             for text, w in preferences["c"]["weights"].items():
