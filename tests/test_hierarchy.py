@@ -194,6 +194,9 @@ def test_hierarchy_command_errors():
     assert "north, south" in unknown.err
     flat = run("hierarchy", FLAT)
     assert flat.code == 2 and "no local conflicts" in flat.err
+    zero = run("hierarchy", EXAMPLE, "--max-states", "0")
+    assert zero.code == 2 and "--max-states must be at least 1" in zero.err
+    assert "Traceback" not in zero.err
 
 
 def test_claims_are_checked_over_the_overall_model():
@@ -209,6 +212,8 @@ ERRORS = [
     # (old text, new text, fragment of the line the error is placed at, message fragment)
     ("local_conflicts: [north, south]", "local_conflicts: [north, east]",
      "local_conflicts: [north, east]", "unknown local conflict 'east'"),
+    ("local_conflicts: [north, south]", "local_conflicts: [north, north]",
+     "local_conflicts: [north, north]", "local conflict 'north' is listed twice"),
     ("      centre:\n        options:\n          fund_south:",
      "      treasury:\n        name: Treasury\n        options:\n          fund_south:",
      ("    decision_makers:", 2),
@@ -253,3 +258,46 @@ def test_top_level_decision_makers_are_refused_at_their_line(tmp_path):
     assert result.code == 2
     assert f"{path}:{line_of(path, 'decision_makers: {}')}:" in result.err
     assert "not a top-level key of a model with local_conflicts" in result.err
+
+
+HOSTILE = [None, 5, "x", [], {}, [[1]], [{"a": 1}], True]
+
+
+def test_every_hostile_value_is_a_located_error_or_a_model():
+    """Each value of the example replaced in turn by each of :data:`HOSTILE`: the model is
+    read and analysed, or refused with a located ModelError, never another exception."""
+    import copy
+
+    import yaml
+
+    from standoff.errors import ModelError
+    from standoff.graph import compile_model
+    from standoff.model.loader import model_from_document
+    from standoff.model.yamlio import Locations
+
+    document = yaml.safe_load(EXAMPLE.read_text())
+
+    def paths(value, path=()):
+        yield path
+        items = value.items() if isinstance(value, dict) else \
+            enumerate(value) if isinstance(value, list) else ()
+        for key, inner in items:
+            yield from paths(inner, (*path, key))
+
+    refused = 0
+    for path in list(paths(document))[1:]:
+        for hostile in HOSTILE:
+            changed = copy.deepcopy(document)
+            target = changed
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = hostile
+            try:
+                conflict = compile_model(model_from_document(changed, Locations("m.yaml"),
+                                                             EXAMPLE.parent))
+            except ModelError as error:
+                refused += 1
+                assert error.message and error.hint
+                continue
+            hierarchical_analysis(conflict)
+    assert refused > 0

@@ -80,6 +80,9 @@ def hierarchy_command(
     from standoff.analysis.hierarchy import hierarchical_analysis, inconsistencies, is_hierarchical
     from standoff.stability import kernel
 
+    if max_states < 1:
+        raise ModelError(f"--max-states must be at least 1, not {max_states}",
+                         file="--max-states", hint="give a number of states, e.g. 4194304")
     keys = parse_concepts_option(concepts or HIERARCHY_CONCEPTS, "--concepts",
                                  HIERARCHY_CONCEPTS)
     conflict = load_conflict(Path(model), max_states)

@@ -193,11 +193,15 @@ def check_top_level(data: dict, locs: Locations) -> tuple[dict, dict]:
                              "list the local conflicts it takes part in, or leave the key out "
                              "(then it takes part in all)")
         for k, item in enumerate(listed):
-            if item not in local:
+            if not isinstance(item, str) or item not in local:
                 raise locs.error((*path, "local_conflicts", k),
-                                 f"unknown local conflict '{item}'",
+                                 f"unknown local conflict {item!r}",
                                  "use a name from 'local_conflicts:' ("
                                  + ", ".join(map(str, local)) + ")")
+            if item in listed[:k]:
+                raise locs.error((*path, "local_conflicts", k),
+                                 f"local conflict '{item}' is listed twice",
+                                 "list each local conflict once")
     return local, common
 
 
