@@ -153,6 +153,24 @@ def test_explanations_name_the_local_conflict_of_each_move():
     assert result.code == 0 and "in local conflict" in result.out
 
 
+def test_every_move_of_every_explanation_names_its_local_conflict():
+    """Over every state, decision maker and concept with sanctions (GMR, SMR, SEQ, SIM):
+    each sentence about an improvement names the local conflict of the improvement and of
+    every sanctioning move."""
+    conflict = load(EXAMPLE)
+    moves_seen = 0
+    for concept in ("gmr", "smr", "seq", "sim"):
+        for dm in conflict.dm_ids:
+            for state in range(1, conflict.state_count + 1):
+                result = explain(conflict, state, dm, concept)
+                for item, sentence in zip(result.improvements, result.sentences[1:],
+                                          strict=True):
+                    wanted = 1 + len(item.sequence)
+                    moves_seen += len(item.sequence)
+                    assert sentence.count(" in local conflict ") >= wanted, sentence
+    assert moves_seen > 0
+
+
 def test_flat_explanations_are_unchanged():
     text = str(explain(load(FLAT), 12, "centre", "seq"))
     assert "local conflict" not in text and "centre.fund_north→N" in text
@@ -166,6 +184,22 @@ def test_hierarchy_command_prints_local_and_overall_stability():
     assert "Local conflict north" in result.out and "Local conflict south" in result.out
     assert "Overall model (16 states" in result.out
     assert "consistent with its local ones" in result.out
+
+
+def test_hierarchy_command_markdown_draws_both_levels():
+    result = run("hierarchy", EXAMPLE, "--format", "markdown")
+    assert result.code == 0, result.err
+    assert "## Local conflict north: The northern project" in result.out
+    assert "## Local conflict south: The southern project" in result.out
+    assert "## Overall model" in result.out
+    overall = result.out.split("## Overall model")[1]
+    rows = [line for line in overall.splitlines() if line.startswith("| ")][1:]
+    assert len(rows) == 16
+    analysis = hierarchical_analysis(load(EXAMPLE))
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        s = int(cells[0]) - 1
+        assert cells[2:4] == [str(v + 1) for v in analysis.local_states(s).values()]
 
 
 def test_hierarchy_command_json_matches_the_engine():

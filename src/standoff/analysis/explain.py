@@ -236,6 +236,7 @@ def explain(conflict: Conflict, state: int, dm: str | int, concept: str) -> Expl
                 items.append(Deterrence(s1 + 1, True, steps, s2 + 1))
                 who = "; ".join(
                     f"{conflict.spec.dms[conflict.dm_index(st.dm)].name} {st.source}→{st.target}"
+                    + _where(conflict, st.source - 1, st.target - 1)
                     for st in steps
                 )
                 text.append(move + f", but if at the same time {who}, the result is {show(s2)},"

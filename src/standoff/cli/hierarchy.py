@@ -29,6 +29,7 @@ HIERARCHY_CONCEPTS = "nash,gmr,smr,seq"
 class Format(StrEnum):
     table = "table"
     json = "json"
+    markdown = "markdown"
 
 
 def _mark(value: bool) -> str:
@@ -72,8 +73,9 @@ def hierarchy_command(
         "--concepts", help=f"Comma-separated concepts (default {HIERARCHY_CONCEPTS}).")] = None,
     local: Annotated[str | None, typer.Option(
         "--local", help="Show only this local conflict (and the overall model).")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", metavar="[table|json]",
-                                           help="table (plain text) or json.")] = Format.table,
+    format: Annotated[Format, typer.Option("--format", "-f", metavar="[table|json|markdown]",
+                                           help="table (plain text), json or markdown."
+                                           )] = Format.table,
     max_states: MaxStates = 1 << 22,
 ) -> None:
     """Print the local and the overall stability of a hierarchical model (local_conflicts)."""
@@ -128,6 +130,10 @@ def hierarchy_command(
         }
         emit(json_text(doc), None)
         return
+    if format is Format.markdown:
+        emit(_markdown(conflict, analysis, views, keys, local_verdicts, overall_verdicts,
+                       consistency), None)
+        return
     out = [f"{conflict.title}: {len(analysis.locals)} local conflicts, common decision "
            f"maker(s) {', '.join(analysis.hierarchy.common)} "
            f"(moves: {analysis.hierarchy.common_moves.replace('_', ' ')})", ""]
@@ -157,6 +163,50 @@ def hierarchy_command(
                        f"states that differ in one local conflict only ({where}); the "
                        "relations of docs/hierarchy.md that assume consistency do not apply.")
     emit_text("\n".join(out) + "\n", None)
+
+
+def _markdown(conflict, analysis, views, keys, local_verdicts, overall_verdicts,
+              consistency) -> str:
+    """The two levels as Markdown: a section per local conflict, then the overall model with
+    the local states each overall state combines (model text escaped by ``md_text``)."""
+    from standoff.report.markdown import md_text
+
+    def table(c, verdicts, local_columns=None) -> list[str]:
+        header = ["state", "pattern", *(local_columns or []),
+                  *(f"{resolve(k).label}: {d}" for k in keys for d in c.dm_ids),
+                  "equilibrium under"]
+        rows = ["| " + " | ".join(md_text(h) for h in header) + " |",
+                "|" + "---|" * len(header)]
+        for s in range(c.state_count):
+            cells = [str(s + 1), c.pattern(s)]
+            if local_columns is not None:
+                cells += [str(int(v.local_state[s]) + 1) for v in views]
+            cells += [_mark(bool(verdicts[k][d][s])) for k in keys for d in c.dm_ids]
+            cells.append(", ".join(resolve(k).label for k in keys
+                                   if _equilibria(verdicts[k])[s]))
+            rows.append("| " + " | ".join(md_text(x) for x in cells) + " |")
+        return rows
+
+    h = analysis.hierarchy
+    out = [f"# {md_text(conflict.title)}", "",
+           f"{len(analysis.locals)} local conflicts; common decision maker(s): "
+           + ", ".join(md_text(d) for d in h.common)
+           + f"; common moves: {md_text(h.common_moves.replace('_', ' '))}. "
+           "✓ stable, · not stable.", ""]
+    for v in views:
+        out += [f"## Local conflict {md_text(v.local.name)}: {md_text(v.local.title)}", "",
+                "Options: " + ", ".join(md_text(k) for k in v.conflict.option_keys) + ".", ""]
+        out += table(v.conflict, local_verdicts[v.local.name]) + [""]
+    out += ["## Overall model", "",
+            "Each overall state combines one state of every local conflict (columns "
+            + ", ".join(md_text(v.local.name) for v in views) + "). Options: "
+            + ", ".join(md_text(k) for k in conflict.option_keys) + ".", ""]
+    out += table(conflict, overall_verdicts, [v.local.name for v in views]) + [""]
+    for dm, found in consistency.items():
+        verdict = "are consistent with its local ones" if not found else \
+            "disagree with its local ones on states that differ in one local conflict only"
+        out.append(f"The overall preferences of {md_text(dm)} {verdict}.")
+    return "\n".join(out) + "\n"
 
 
 def register(app: typer.Typer) -> None:
