@@ -84,6 +84,28 @@ def test_local_decision_makers_rank_as_in_their_local_conflict():
                                   np.sign(local_rank[:, None] - local_rank[None, :]))
 
 
+def test_bare_option_names_mean_the_option_of_their_own_local_conflict(tmp_path):
+    """Both provinces call their option 'support': in each local conflict the bare name is
+    that conflict's option, also in the overall model (where it alone would be ambiguous)."""
+    text = EXAMPLE.read_text().split("claims:")[0]
+    for old, new in (("support_north: {text", "support: {text"),
+                     ("support_south: {text", "support: {text"),
+                     ("[support_north, not fund_north]", "[support, not fund_north]"),
+                     ("[fund_north, not support_north]", "[fund_north, not support]"),
+                     ("[support_south, not fund_south]", "[support, not fund_south]"),
+                     ("support_south iff fund_south", "support iff fund_south"),
+                     ("      support_north: 4", "      north_province.support: 4"),
+                     ("      support_south: 4", "      south_province.support: 4")):
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "same-names.yaml"
+    path.write_text(text)
+    renamed, original = load(path), load(EXAMPLE)
+    for dm in original.dm_ids:
+        assert np.array_equal(renamed.ranks[renamed.dm_index(dm)],
+                              original.ranks[original.dm_index(dm)]), dm
+
+
 def test_common_moves_one_local_conflict_at_a_time(tmp_path):
     one = load(EXAMPLE)
     several = load(variant_file(tmp_path, "common_moves: one_local_conflict",
@@ -263,6 +285,9 @@ ERRORS = [
     ("overall_preferences:\n  centre:", "overall_preferences:\n  north_province: {}\n  centre:",
      "north_province: {}", "'north_province' is a local decision maker"),
     ("    status_quo: []\n  south:", "  south:", "  north:", "has no status_quo"),
+    ("      north_province: {prioritize: [fund_north, not support_north]}",
+     "      north_province: {ranking: [fund_north, 1, true]}",
+     "north_province: {ranking", "state number 1 in a local conflict's ranking"),
     ("common_moves: one_local_conflict", "common_moves: sometimes", "common_moves:",
      "unknown common_moves"),
     ("    title: The northern project", "    title: The northern project\n    variants: {}",

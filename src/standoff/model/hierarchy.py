@@ -114,6 +114,26 @@ def _mapping(value: Any, path: DocPath, locs: Locations, what: str, fix: str) ->
     return value
 
 
+def _check_no_state_numbers(preferences: Any, path: DocPath, locs: Locations) -> None:
+    """Refuse a state number in a local conflict's ranking: the overall model would read it
+    as an overall state."""
+    if not isinstance(preferences, dict):
+        return
+    for dm, preference in preferences.items():
+        ranking = preference.get("ranking") if isinstance(preference, dict) else None
+        if not isinstance(ranking, list):
+            continue
+        for k, item in enumerate(ranking):
+            for j, entry in enumerate(item if isinstance(item, list) else [item]):
+                statement = entry.get("statement") if isinstance(entry, dict) else entry
+                if isinstance(statement, int) and not isinstance(statement, bool):
+                    where = (*path, dm, "ranking", k) + ((j,) if isinstance(item, list) else ())
+                    raise locs.error(
+                        where, f"state number {statement} in a local conflict's ranking",
+                        "rank by statements in a local conflict (state numbers would be "
+                        "read as states of the overall model)")
+
+
 def check_top_level(data: dict, locs: Locations) -> tuple[dict, dict]:
     """Check the top level of a hierarchical model; return its local conflicts and its
     common decision makers (both mappings by name)."""
@@ -151,6 +171,7 @@ def check_top_level(data: dict, locs: Locations) -> tuple[dict, dict]:
                 raise locs.error((*path, key), f"unknown key '{key}' in local conflict "
                                  f"'{name}'",
                                  "the keys of a local conflict are: " + ", ".join(LOCAL_KEYS))
+        _check_no_state_numbers(body.get("preferences"), (*path, "preferences"), locs)
         feasibility = body.get("feasibility")
         if isinstance(feasibility, dict) and feasibility.get("collapse"):
             raise locs.error((*path, "feasibility", "collapse"),
@@ -237,6 +258,40 @@ def local_documents(data: dict, locs: Locations) -> list[tuple[str, dict, Locati
         rules = [((), ("local_conflicts", name)), (("sources",), ("sources",))]
         out.append((name, doc, _remap(locs, rules)))
     return out
+
+
+_IDENTIFIER = re.compile(r"(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_-]*)(?![A-Za-z0-9_.-])")
+
+
+def _qualifier(decision_makers: dict) -> dict[str, str]:
+    """Each option id that names one option of a local conflict, with its ``dm.option``."""
+    owners: dict[str, list[str]] = {}
+    for dm, entry in decision_makers.items():
+        for option in entry["options"]:
+            owners.setdefault(option, []).append(dm)
+    return {option: f"{dms[0]}.{option}" for option, dms in owners.items() if len(dms) == 1}
+
+
+def _qualify(value: Any, table: dict[str, str]) -> Any:
+    """A statement, a list of them, an evidence mapping or a ``weights`` mapping of a local
+    conflict with every bare option name written ``dm.option``, so that it means the same
+    in the overall model, where another local conflict may have an option of that name."""
+    if isinstance(value, str):
+        return _IDENTIFIER.sub(lambda m: table.get(m.group(1), m.group(1)), value)
+    if isinstance(value, list):
+        return [_qualify(item, table) for item in value]
+    if isinstance(value, dict):
+        if "statement" in value:
+            return {**value, "statement": _qualify(value["statement"], table)}
+        return {_qualify(key, table): item for key, item in value.items()}
+    return value
+
+
+def _qualify_preference(preference: Any, table: dict[str, str]) -> Any:
+    if not isinstance(preference, dict):
+        return preference
+    return {key: _qualify(item, table) if key in ("prioritize", "weights", "ranking")
+            else item for key, item in preference.items()}
 
 
 def check_membership(local: dict, common: dict, locs: Locations) -> dict[str, str]:
@@ -326,6 +381,7 @@ def flat_document(data: dict, locs: Locations, local_specs: list[tuple[str, Any]
     specs = dict(local_specs)
     for name, body in local.items():
         lpath: DocPath = ("local_conflicts", name)
+        table = _qualifier(body["decision_makers"])
         for dm, entry in body["decision_makers"].items():
             if dm not in dms:
                 base = common.get(dm, entry)
@@ -340,16 +396,16 @@ def flat_document(data: dict, locs: Locations, local_specs: list[tuple[str, Any]
                 rules.append((("decision_makers", dm, "options", option),
                               (*lpath, "decision_makers", dm, "options", option)))
             if dm not in common:
-                preferences[dm] = body["preferences"][dm]
+                preferences[dm] = _qualify_preference(body["preferences"][dm], table)
                 rules.append((("preferences", dm), (*lpath, "preferences", dm)))
         for key in _FEASIBILITY_LISTS:
             for k, item in enumerate((body.get("feasibility") or {}).get(key, [])):
                 rules.append((("feasibility", key, len(feasibility[key])),
                               (*lpath, "feasibility", key, k)))
-                feasibility[key].append(item)
+                feasibility[key].append(_qualify(item, table))
         for k, item in enumerate(body.get("status_quo") or []):
             rules.append((("status_quo", len(status_quo)), (*lpath, "status_quo", k)))
-            status_quo.append(item)
+            status_quo.append(_qualify(item, table))
         spec = specs[name]
         locals_out.append(LocalConflict(
             name, spec.title, tuple(d.id for d in spec.dms),
