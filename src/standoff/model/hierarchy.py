@@ -255,7 +255,8 @@ def local_documents(data: dict, locs: Locations) -> list[tuple[str, dict, Locati
                     entry = {"name": common[dm]["name"], **entry}
                 filled[dm] = entry
             doc["decision_makers"] = filled
-        rules = [((), ("local_conflicts", name)), (("sources",), ("sources",))]
+        rules: list[tuple[DocPath, DocPath]] = [((), ("local_conflicts", name)),
+                                               (("sources",), ("sources",))]
         out.append((name, doc, _remap(locs, rules)))
     return out
 
