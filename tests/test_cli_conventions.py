@@ -73,6 +73,8 @@ def _commands(tmp_path: Path) -> dict[str, tuple[list[object], str]]:
         "import gmcr-plus": (["import", "gmcr-plus", _gmcr_file()], "yaml"),
         "robustness": (["robustness", ISTANBUL], "json"),
         "hypergame": (["hypergame", EXAMPLES / "hypergame_surprise.yaml"], "json"),
+        "hierarchy": (["hierarchy", EXAMPLES / "hierarchy" / "central-and-provinces.yaml"],
+                      "json"),
     }
 
 

@@ -185,14 +185,31 @@ def _simultaneous(
 
 
 def _changes(conflict: Conflict, s: int, t: int) -> str:
+    """The options that differ between ``s`` and ``t``; in a hierarchical model each change
+    also names its local conflict (``us.stay→Y in local conflict war``)."""
     a = conflict.option_values(s)
     b = conflict.option_values(t)
+    hierarchy = conflict.spec.extra.get("hierarchy")
     parts = []
     for key, x, y in zip(conflict.option_keys, a, b, strict=True):
         if x != y:
             shown = "–" if y is None else ("Y" if y else "N")
-            parts.append(f"{key}→{shown}")
+            where = "" if hierarchy is None else \
+                f" in local conflict {hierarchy.local_of_option(key)}"
+            parts.append(f"{key}→{shown}{where}")
     return ", ".join(parts)
+
+
+def _where(conflict: Conflict, s: int, t: int) -> str:
+    """`` in local conflict war`` (or ``… war and domestic``) for a move of a hierarchical
+    model; empty for any other model."""
+    hierarchy = conflict.spec.extra.get("hierarchy")
+    if hierarchy is None:
+        return ""
+    changed = [key for key, x, y in zip(conflict.option_keys, conflict.option_values(s),
+                                        conflict.option_values(t), strict=True) if x != y]
+    names = list(dict.fromkeys(hierarchy.local_of_option(key) for key in changed))
+    return f" in local conflict {' and '.join(names)}" if names else ""
 
 
 def explain(
@@ -267,6 +284,7 @@ def explain(
                 items.append(Deterrence(s1 + 1, True, steps, s2 + 1))
                 who = "; ".join(
                     f"{conflict.spec.dms[conflict.dm_index(st.dm)].name} {st.source}→{st.target}"
+                    + _where(conflict, st.source - 1, st.target - 1)
                     for st in steps
                 )
                 text.append(move + f", but if at the same time {who}, the result is {show(s2)},"
@@ -287,6 +305,7 @@ def explain(
         items.append(Deterrence(s1 + 1, True, seq, s2 + 1, counters))
         answer = ", then ".join(
             f"{conflict.spec.dms[conflict.dm_index(st.dm)].name} moves {st.source}→{st.target}"
+            + _where(conflict, st.source - 1, st.target - 1)
             for st in seq
         )
         sentence = move + f", but {answer}, ending at {show(s2)}, which {name} likes no " \

@@ -56,7 +56,7 @@ TyperOption.display_type_rich = _no_flag_type  # type: ignore[method-assign]
 
 
 COMMAND_MODULES = ("analysis", "claims", "evolution", "bargaining", "interchange", "serve",
-                   "robustness", "hypergame")
+                   "robustness", "hypergame", "hierarchy")
 _registered = False
 
 

@@ -22,7 +22,7 @@ from standoff.errors import (
     ParameterError,
     StatusQuoInfeasibleError,
 )
-from standoff.graph.moves import CosetMoves, UnilateralMoves, unilateral_moves
+from standoff.graph.moves import CosetMoves, MoveGraph, UnilateralMoves, unilateral_moves
 from standoff.graph.picture import (
     MAX_NODES,
     StateGraphPicture,
@@ -279,6 +279,8 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
             elif spec.options[k].moves == "drop":
                 drop |= bit
         moves.append(unilateral_moves(space, own, take, drop))
+    for index, masks in spec.extra.get("move_groups", {}).items():
+        moves[index] = _grouped_moves(space, masks, spec)
     ranks = rank_matrix(space, show)
     status_quo = None
     if spec.status_quo is not None:
@@ -322,6 +324,21 @@ def _status_quo_error(spec: ModelSpec, space: StateSpace, pattern: int) -> Model
         + "; ".join(broken),
         f"list exactly the options taken today; if they are right, correct {where}",
     )
+
+
+def _grouped_moves(space: StateSpace, masks: tuple[int, ...], spec: ModelSpec) -> MoveGraph:
+    """The moves of a decision maker who changes the options of one group (bit mask) at a
+    time: the union of the option-form moves over each group's options alone. Used for a
+    common decision maker of a hierarchical model, who moves in one local conflict at a time
+    (``common_moves: one_local_conflict``, :mod:`standoff.model.hierarchy`)."""
+    take = sum(1 << k for k, o in enumerate(spec.options) if o.moves == "take")
+    drop = sum(1 << k for k, o in enumerate(spec.options) if o.moves == "drop")
+    sources, targets = [], []
+    for mask in masks:
+        graph = unilateral_moves(space, mask, take & mask, drop & mask)
+        sources.append(graph.sources())
+        targets.append(graph.targets.astype(np.int64))
+    return MoveGraph.from_edges(space.size, np.concatenate(sources), np.concatenate(targets))
 
 
 def _as(kind: type[ModelError], error: ModelError) -> ModelError:

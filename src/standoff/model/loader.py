@@ -693,6 +693,8 @@ def model_from_document(data: Any, locs: Locations, base: Path,
             "use 'standoff forecast', 'standoff zopa' or 'standoff report' on it, or add "
             "'decision_makers:' and 'preferences:' for a graph-model analysis",
         )
+    if "local_conflicts" in data:
+        return _hierarchical(data, locs, base, check)
     try:
         model = schema.ModelFile.model_validate(data)
     except ValidationError as exc:
@@ -700,6 +702,24 @@ def model_from_document(data: Any, locs: Locations, base: Path,
     if check is not None:
         check(model)
     return build_spec(model, locs, base, data)
+
+
+def _hierarchical(data: dict, locs: Locations, base: Path,
+                  check: Callable[[schema.ModelFile], None] | None) -> ModelSpec:
+    """A hierarchical model (``local_conflicts:``, :mod:`standoff.model.hierarchy`): every
+    local conflict validated as a model of its own, then the overall model, the explicit
+    product, as one flat model whose ``extra`` holds the hierarchy (``hierarchy``) and the
+    common decision makers' move groups (``move_groups``, read by the compiler)."""
+    from standoff.model.hierarchy import flat_document, local_documents, move_groups
+
+    local_specs = [(name, model_from_document(doc, sub, base, check))
+                   for name, doc, sub in local_documents(data, locs)]
+    doc, flat_locs, hierarchy = flat_document(data, locs, local_specs)
+    spec = model_from_document(doc, flat_locs, base, check)
+    spec.extra["hierarchy"] = hierarchy
+    spec.extra["move_groups"] = move_groups(hierarchy, tuple(o.key for o in spec.options),
+                                            tuple(d.id for d in spec.dms))
+    return spec
 
 
 def build_spec(
