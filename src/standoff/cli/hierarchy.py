@@ -74,8 +74,8 @@ def hierarchy_command(
     local: Annotated[str | None, typer.Option(
         "--local", help="Show only this local conflict (and the overall model).")] = None,
     format: Annotated[Format, typer.Option("--format", "-f", metavar="[table|json|markdown]",
-                                           help="The output format: table (plain text), json or markdown."
-                                           )] = Format.table,
+                                           help="The output format: table (plain text), "
+                                           "json or markdown.")] = Format.table,
     max_states: MaxStates = 1 << 22,
 ) -> None:
     """Print the local and the overall stability of a hierarchical model (local_conflicts)."""
