@@ -169,14 +169,13 @@ def _markdown(conflict, analysis, views, keys, local_verdicts, overall_verdicts,
               consistency) -> str:
     """The two levels as Markdown: a section per local conflict, then the overall model with
     the local states each overall state combines (model text escaped by ``md_text``)."""
-    from standoff.report.markdown import md_text
+    from standoff.report.markdown import markdown_table, md_text
 
     def table(c, verdicts, local_columns=None) -> list[str]:
         header = ["state", "pattern", *(local_columns or []),
                   *(f"{resolve(k).label}: {d}" for k in keys for d in c.dm_ids),
                   "equilibrium under"]
-        rows = ["| " + " | ".join(md_text(h) for h in header) + " |",
-                "|" + "---|" * len(header)]
+        body = []
         for s in range(c.state_count):
             cells = [str(s + 1), c.pattern(s)]
             if local_columns is not None:
@@ -184,7 +183,8 @@ def _markdown(conflict, analysis, views, keys, local_verdicts, overall_verdicts,
             cells += [_mark(bool(verdicts[k][d][s])) for k in keys for d in c.dm_ids]
             cells.append(", ".join(resolve(k).label for k in keys
                                    if _equilibria(verdicts[k])[s]))
-            rows.append("| " + " | ".join(md_text(x) for x in cells) + " |")
+            body.append(cells)
+        rows = markdown_table(header, body)
         return rows
 
     h = analysis.hierarchy

@@ -88,25 +88,24 @@ def hypergame_text(doc: dict[str, Any]) -> str:
 def hypergame_markdown(doc: dict[str, Any]) -> str:
     """The Markdown report of one :meth:`HypergameResult.to_dict` document (model text
     escaped)."""
-    from standoff.report.markdown import md_text
+    from standoff.report.markdown import markdown_table, md_text
 
     out = [f"# {md_text(doc['model'])}: first-level hypergame", "", "## Perceptions", ""]
     out.extend(md_text(line[2:]).join(("- ", "")) for line in _perception_lines(doc))
     out.append("")
     for data in doc["concepts"].values():
-        out += [f"## {md_text(data['label'])}", "",
-                "| | states |", "|---|---|",
-                f"| hypergame equilibria | {md_text(_ids(data['hypergame_equilibria']))} |",
-                f"| equilibria as written | {md_text(_ids(data['equilibria_as_written']))} |"]
         surprises = "; ".join(f"{s['id']} ({s['pattern']}): not foreseen by "
                               + ", ".join(s["not_recognised_by"])
                               for s in data["strategic_surprises"]) or "none"
-        out.append(f"| strategic surprises | {md_text(surprises)} |")
+        rows = [["hypergame equilibria", _ids(data["hypergame_equilibria"])],
+                ["equilibria as written", _ids(data["equilibria_as_written"])],
+                ["strategic surprises", surprises]]
         for dm, sets in data["stable_for"].items():
             perceived = ", ".join(map(str, sets["perceived"])) or "none"
             written = ", ".join(map(str, sets["as_written"])) or "none"
-            out.append(f"| stable for {md_text(dm)} (perceived; as written) | "
-                       f"{perceived}; {written} |")
+            rows.append([f"stable for {dm} (perceived; as written)",
+                         f"{perceived}; {written}"])
+        out += [f"## {md_text(data['label'])}", "", *markdown_table(["", "states"], rows)]
         out.append("")
     out += ["## Definitions", ""]
     out.extend(f"- {md_text(k)}: {md_text(v)}" for k, v in doc["definitions"].items())
