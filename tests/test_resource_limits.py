@@ -419,3 +419,16 @@ def test_rounds_of_a_model_are_bounded_by_its_cost():
     out = run("forecast", ROOT / "examples" / "bargaining" / "ec_emissions.yaml", "--model",
               "expected_utility", "--rounds", "1000000000", "-o", "stop=rounds")
     assert_clean_refusal(out, "1,000,000,000 rounds", "over the limit")
+
+
+def test_huge_ranking_counts_are_printed_without_converting_them_to_text():
+    """Fuzzing found ``inverse --state 100 --vary d1`` on a 12-decision-maker model failing
+    with ValueError: the number of rankings (a factorial of thousands of states) has more
+    than the 4,300 digits Python will print. The count is now shown from its bit length."""
+    import math
+
+    from standoff.analysis.inverse import _big
+
+    assert _big(math.factorial(2000)) == "about 3.3e+5735"
+    assert _big(6_400_000_000_000_000) == "about 6.4e+15"
+    assert _big(999_999_999_999) == "999,999,999,999"

@@ -467,8 +467,15 @@ def _big(n: int) -> str:
     """An integer for people: exact up to 10^12, then ``about 6.4e+15``."""
     if n < 10**12:
         return f"{n:,}"
-    digits = len(str(n)) - 1
-    return f"about {int(str(n)[:3]) / 100:.1f}e+{digits}"
+    # no str(n): Python refuses to print integers of more than 4,300 digits (m! for a few
+    # thousand states); the leading digits come from the bit length instead
+    digits = int(n.bit_length() * 0.30102999566398120) - 1  # log10(2), an underestimate
+    while n >= 10 ** (digits + 1):
+        digits += 1
+    while n < 10 ** digits:
+        digits -= 1
+    lead = n // 10 ** max(digits - 2, 0)
+    return f"about {lead / 100:.1f}e+{digits}"
 
 
 def _topological(states: Sequence[int], constraints: frozenset[Constraint],
