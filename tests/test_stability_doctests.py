@@ -23,7 +23,7 @@ DOCUMENTED = {
     "standoff.stability.sim": ["sim_stable"],
     "standoff.stability.limited_move": ["nonmyopic_stable"],
     "standoff.stability": ["kernel", "rank_kernel"],
-    "standoff.report.markdown": ["markdown_table"],
+    "standoff.report.markdown_text": ["markdown_table"],
 }
 
 

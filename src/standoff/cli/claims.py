@@ -92,6 +92,9 @@ def claims_command(
         check_writable([output], inputs=[model])
     conflict = load_conflict(model, max_states)
     names = _selected_variants(conflict, variant, all_variants)
+    if not conflict.spec.claims:  # nothing to check: no analysis (a big model took minutes)
+        _no_claims(conflict, format, output)
+        return
     with ProgressBar("checking claims") as progress:
         content = build_report(conflict, keys, names, max_states=max_states,
                                progress=progress)
@@ -103,6 +106,22 @@ def claims_command(
         emit_rendered(lambda console: print_claims(content, console), output)
     if strict and content.any_claim_fails:
         raise typer.Exit(1)
+
+
+def _no_claims(conflict, format: ClaimsFormat, output: Path | None) -> None:
+    """What ``claims`` prints for a model that states no claims, without analysing it."""
+    spec = conflict.spec
+    if format is ClaimsFormat.json:
+        emit(json_text({"format": "standoff-claims/1", "title": spec.title, "view": spec.view,
+                        "claims": [], "all_hold": True}), output)
+        return
+    note = "The model states no claims (add a 'claims:' section; see docs/claims.md)."
+    if format is ClaimsFormat.markdown:
+        from standoff.report.markdown import md_text
+
+        emit(f"# Claims: {md_text(spec.title)}\n\n{note}\n", output)
+    else:
+        emit(f"{terminal_text(spec.title)}: no claims\n{note}\n", output)
 
 
 def claims_json(content) -> dict:
