@@ -3,6 +3,8 @@ tables of the notebook views of its results."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """A count with its noun in the right number: ``1 state``, ``2 states``, ``1,024 states``.
@@ -24,7 +26,8 @@ def significant(value: float, digits: int = 4) -> float:
     return float(f"{value:.{digits}g}")
 
 
-def html_table(header: list[str], rows: list[list[object]], caption: str = "") -> str:
+def html_table(header: Sequence[str], rows: Sequence[Sequence[object]], caption: str = ""
+               ) -> str:
     """A small HTML table (text escaped; floats to 4 significant digits), the building
     block of the notebook views (``_repr_html_``) of standoff's results."""
     import html

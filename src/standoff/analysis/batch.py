@@ -291,7 +291,8 @@ class BatchEngine:
 
     # -- the batch -------------------------------------------------------------------------
     def evaluate(self, ranks: np.ndarray, concepts: Sequence[str],
-                 own_rows: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
+                 own_rows: Sequence[tuple[np.ndarray, np.ndarray]
+                                    | tuple[np.ndarray, np.ndarray, bool]] | None = None,
                  own_cache: dict | None = None) -> dict[str, np.ndarray]:
         """Stability under each concept for every profile of ``ranks`` (P, n, m).
 

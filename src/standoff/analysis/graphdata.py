@@ -36,9 +36,14 @@ MAX_EXPORT_MOVES = 1_000_000
 class Verdicts(Protocol):
     """What these functions need of an :class:`~standoff.analysis.result.Analysis`."""
 
-    conflict: Any
-    concepts: tuple[str, ...]
-    stable: Any
+    @property
+    def conflict(self) -> Any: ...
+
+    @property
+    def concepts(self) -> tuple[str, ...]: ...
+
+    @property
+    def stable(self) -> Any: ...
 
     def equilibrium_mask(self, concept: str) -> np.ndarray: ...
 

@@ -274,7 +274,7 @@ def premise_dependence(evaluator: Evaluator, max_size: int = 3) -> Dependence:
                 continue
             found.append(kept)
         sufficient.append(tuple(found))
-    swap_list = []
+    swap_list: list[tuple[int, int]] = []
     spec = evaluator.spec
     for d, pref in enumerate(spec.preferences):
         if pref.kind == "prioritize":
@@ -348,7 +348,8 @@ def margins(evaluator: Evaluator, max_steps: int = 2, max_rankings: int = 200_00
             profiles[:, d] = np.stack(layer)
             verdicts = _batched(evaluator, engine, profiles)
             for v in range(base.shape[0]):
-                if best[v].steps is not None and best[v].steps <= step:
+                steps = best[v].steps
+                if steps is not None and steps <= step:
                     continue
                 flips = np.flatnonzero(verdicts[:, v] != base[v])
                 if flips.size:

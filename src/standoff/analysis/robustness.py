@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from os import PathLike
+from os import PathLike, fspath
 from typing import Any
 
 import numpy as np
@@ -360,7 +360,7 @@ def robustness(
         from standoff.graph import compile_model
         from standoff.model import read_model
 
-        conflict = compile_model(read_model(conflict))
+        conflict = compile_model(read_model(fspath(conflict)))
     elif not isinstance(conflict, Conflict):
         raise TypeError("robustness expects a Conflict from standoff.load(...) or the path "
                         f"of a model file, not {type(conflict).__name__}")
@@ -423,11 +423,11 @@ def robustness(
         claim_out.append(ClaimFirmness(ch.id, str(getattr(ch.claim, "text", "")), firm,
                                        by_concept, maps[k]))
     eq_out = []
-    for e, (concept, s) in enumerate(tracked_eq):
+    for e, (concept, state) in enumerate(tracked_eq):
         count, yes, no = tally.equilibria[concept]
-        base = bool(base_stable[concept][0][:, s].all())
-        firm = _firmness(run, int(count[s]), int(yes[s]), int(no[s]), base)
-        eq_out.append(EquilibriumFirmness(concept, s, conflict.pattern(s), firm,
+        base = bool(base_stable[concept][0][:, state].all())
+        firm = _firmness(run, int(count[state]), int(yes[state]), int(no[state]), base)
+        eq_out.append(EquilibriumFirmness(concept, state, conflict.pattern(state), firm,
                                           maps[len(checks) + e]))
     provenance = {
         "standoff_version": __version__,

@@ -42,6 +42,7 @@ import numpy as np
 from standoff.analysis.admissible import ProfileSpace
 from standoff.analysis.batch import BATCHED, BatchEngine
 from standoff.graph.conflict import Conflict
+from standoff.model.claims_grammar import Claim
 
 #: Largest number of profiles enumerated exactly; beyond it a sweep samples.
 EXACT_LIMIT = 10**6
@@ -76,7 +77,7 @@ class ClaimCheck:
     """What a sweep needs of one claim: its id, parsed claim and concepts."""
 
     id: str
-    claim: object
+    claim: Claim
     concepts: tuple[str | None, ...]
 
 
@@ -102,6 +103,7 @@ def claim_holds(check: ClaimCheck, conflict: Conflict, stable: dict[str, np.ndar
 
     x = select(claim.subject, conflict)
     for c, concept in enumerate(check.concepts):
+        assert concept is not None  # the mask forms are checked under concepts
         s = stable[concept]
         if claim.form in ("no-equilibrium", "not-equilibrium"):
             eq = s.all(axis=1)
@@ -189,10 +191,11 @@ def _evaluate_chunk(job: _Job, engine: BatchEngine, own_cache: dict, lo: int,
     tally = Tally(profiles=hi - lo)
     for concept in job.concepts:
         tally.add(concept, tally.stable, stable[concept], positions)
-        tally.add(concept, tally.equilibria, stable[concept].all(axis=1), positions)
+        tally.add(concept, tally.equilibria, np.asarray(stable[concept].all(axis=1)),
+                  positions)
     for check in job.checks:
         per_concept = claim_holds(check, engine.conflict, stable, ranks, engine)
-        tally.add(check.id, tally.claims, per_concept.all(axis=1), positions)
+        tally.add(check.id, tally.claims, np.asarray(per_concept.all(axis=1)), positions)
         tally.add((check.id, "by concept"), tally.claims, per_concept, positions)
     return tally
 

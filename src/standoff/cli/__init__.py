@@ -52,7 +52,9 @@ def _no_flag_type(self: TyperOption, ctx: typer.Context) -> str | None:
     return _option_type(self, ctx)
 
 
-TyperOption.display_type_rich = _no_flag_type  # type: ignore[method-assign]
+# typer declares the method with its vendored, private click Context (typer._click), the
+# base of the public typer.Context this function names
+TyperOption.display_type_rich = _no_flag_type  # type: ignore[method-assign, assignment]
 
 
 COMMAND_MODULES = ("analysis", "claims", "evolution", "bargaining", "interchange", "serve",

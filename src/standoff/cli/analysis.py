@@ -222,7 +222,7 @@ def check_command(
                 else conflict.show(conflict.status_quo),
                 "claims": len(conflict.spec.claims) if name == "base" else None,
             })
-    bargaining = None
+    bargaining: dict[str, Any] | None = None
     if kind != "graph":
         from standoff.bargaining import load_model
 

@@ -136,7 +136,7 @@ def hypergame_command(
     if output is not None:
         check_writable([output], inputs=[model])
     [(_, conflict)] = select_variants(model, max_states, variant, False)
-    doc = analyse_hypergame(conflict, keys, max_states=max_states).to_dict()  # type: ignore[arg-type]
+    doc = analyse_hypergame(conflict, keys, max_states=max_states).to_dict()
     if format is HypergameFormat.json:
         emit(json_text(doc), output)
     elif format is HypergameFormat.markdown:

@@ -40,7 +40,7 @@ from standoff.graph.states import (
     implicit_dms,
 )
 from standoff.graph.views import StateTable
-from standoff.model.loader import ModelSpec
+from standoff.model.loader import ModelSpec, StatementSpec
 
 
 def is_int(value: object) -> TypeGuard[int | np.integer]:
@@ -304,7 +304,7 @@ def _status_quo_error(spec: ModelSpec, space: StateSpace, pattern: int) -> Model
         at = f" (line {line})" if line is not None else ""
         if line is not None:
             lines.append(str(line))
-        if kind == "infeasible":
+        if isinstance(constraint, StatementSpec):  # kind "infeasible"
             broken.append(f"the infeasible statement '{constraint.text}'{at}")
         else:
             names = [spec.options[k].key for k in constraint.options]

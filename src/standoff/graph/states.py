@@ -19,7 +19,7 @@ import numpy as np
 
 from standoff.costs import format_bytes, memory_budget
 from standoff.errors import CapacityError
-from standoff.model.loader import ModelSpec
+from standoff.model.loader import GroupConstraint, ModelSpec, StatementSpec
 
 U64 = np.uint64
 DEFAULT_MAX_STATES = 1 << 22
@@ -96,13 +96,13 @@ class StateSpace:
             ok &= ~stmt.expr.evaluate_bits(patterns)
         return ok
 
-    def violated(self, pattern: int) -> list[tuple[str, object]]:
+    def violated(self, pattern: int) -> list[tuple[str, GroupConstraint | StatementSpec]]:
         """The feasibility constraints one full ``pattern`` breaks, in file order: each as
         ``(kind, constraint)`` with kind ``exactly_one``, ``at_most_one``, ``at_least_one``
         (a :class:`~standoff.model.loader.GroupConstraint`) or ``infeasible`` (the
         :class:`~standoff.model.loader.StatementSpec` that holds for the pattern)."""
         one = np.array([pattern], dtype=U64)
-        out: list[tuple[str, object]] = []
+        out: list[tuple[str, GroupConstraint | StatementSpec]] = []
         for g in self.spec.groups:
             if not bool(group_ok(one, g.kind, _mask(g.options))[0]):
                 out.append((g.kind, g))

@@ -350,8 +350,7 @@ def _pydantic_error(exc: ValidationError, locs: Locations) -> ModelError:
         expected = err.get("ctx", {}).get("expected", "")
         return locs.error(path, f"{where}: {err['input']!r} is not allowed", f"use {expected}")
     if kind == schema.ERROR_TYPE:
-        hint = err.get("ctx", {}).get("hint")
-        return locs.error(path, f"{where}: {err['msg']}", hint)
+        return locs.error(path, f"{where}: {err['msg']}", err.get("ctx", {}).get("hint"))
     if kind == "too_short":
         return _too_short(err, path, locs)
     is_key = bool(err["loc"]) and err["loc"][-1] == "[key]"
@@ -1160,11 +1159,11 @@ def _preference(
         stmts_list = []
         if isinstance(pref.weights, dict):
             for text, w in pref.weights.items():
-                s = _statement(text, (*path, kind, text), names, locs, reader)
+                stmt = _statement(text, (*path, kind, text), names, locs, reader)
                 w_mid, w_range = _weight_and_range(w)
                 assert w_mid is not None
-                stmts_list.append(StatementSpec(s.text, s.expr, None, float(w_mid), None,
-                                                s.path, False, w_range))
+                stmts_list.append(StatementSpec(stmt.text, stmt.expr, None, float(w_mid), None,
+                                                stmt.path, False, w_range))
         else:
             for k, ev in enumerate(pref.weights):
                 if ev.weight is None:

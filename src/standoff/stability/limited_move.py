@@ -156,7 +156,7 @@ def _choose_in_cosets(
     if radix < 2:
         return
     # the states in coset order: each run of ``radix`` differs only in i's choice
-    members = np.arange(moves.size, dtype=np.int64).reshape(outer, radix, inner)
+    members: np.ndarray = np.arange(moves.size, dtype=np.int64).reshape(outer, radix, inner)
     members = members.transpose(0, 2, 1).reshape(-1)
     coset = np.repeat(np.arange(members.size // radix, dtype=np.int64), radix)
     keys = _preference_keys(ranks, i, previous_j[members], members)
@@ -184,8 +184,8 @@ def _step(conflict: Conflict, previous: np.ndarray) -> tuple[np.ndarray, np.ndar
     m = conflict.state_count
     dtype = _index_dtype(m)
     ranks = conflict.ranks
-    outcome = np.tile(np.arange(m, dtype=dtype), (2, 1))
-    choice = np.full((2, m), -1, dtype=dtype)
+    outcome: np.ndarray = np.tile(np.arange(m, dtype=dtype), (2, 1))
+    choice: np.ndarray = np.full((2, m), -1, dtype=dtype)
     for i in (0, 1):
         graph = conflict.moves[i]
         previous_j = previous[1 - i].astype(np.int64)
