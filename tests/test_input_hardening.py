@@ -490,3 +490,18 @@ def test_a_syntax_error_at_the_end_of_the_file_is_placed_on_its_last_line(tmp_pa
         with pytest.raises(standoff.ModelError) as caught:
             standoff.load(path)
         assert (caught.value.line, caught.value.column) == (2, 23)
+
+
+def test_an_unknown_key_that_looks_like_a_type_marker_is_located(tmp_path):
+    """Fuzzing found an IndexError traceback for a top-level key such as '[x](y)': keys with
+    brackets were taken for pydantic's type markers and dropped from the error's path."""
+    path = tmp_path / "m.yaml"
+    path.write_text("format: standoff/1\ntitle: M\ndecision_makers:\n"
+                    "  a: {name: A, options: {x: {text: X}}}\n"
+                    "  b: {name: B, options: {y: {text: Y}}}\n"
+                    "preferences:\n  a: {prioritize: [x]}\n  b: {prioritize: [y]}\n"
+                    '"[x](javascript:alert(1))": []\n')
+    with pytest.raises(standoff.ModelError) as caught:
+        standoff.load(path)
+    assert caught.value.line == 9
+    assert "[x](javascript:alert(1))" in caught.value.message

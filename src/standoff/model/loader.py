@@ -320,7 +320,13 @@ def _pydantic_error(exc: ValidationError, locs: Locations) -> ModelError:
     best = None
     best_depth = -1
     for err in exc.errors():
-        doc_path = tuple(p for p in err["loc"] if _is_doc_key(p, err))
+        loc = err["loc"]
+        if err["type"] == "extra_forbidden" and loc:
+            # the last item is the key written in the file, whatever it looks like (a key
+            # such as '[x](y)' would otherwise pass for one of pydantic's type markers)
+            doc_path = (*(p for p in loc[:-1] if _is_doc_key(p, err)), loc[-1])
+        else:
+            doc_path = tuple(p for p in loc if _is_doc_key(p, err))
         depth = len(doc_path) + (1 if err["type"] == "extra_forbidden" else 0)
         if depth > best_depth:
             best, best_depth = (err, doc_path), depth
