@@ -530,6 +530,8 @@ def parse_text(text: str, file: str) -> tuple[Any, Locations]:
         problem = exc.problem or exc.context or "invalid syntax"
         if "Unicode character escape" in problem:  # libyaml: \uD800 and the like
             raise surrogate_error(file, line, col) from None
+        if "maximum nesting depth" in problem:  # libyaml of PyYAML >= 6.0.4 stops at 1000
+            raise _too_deep(file, line, col) from None
         raise ModelError(
             f"YAML syntax error: {problem}",
             file=file,
