@@ -54,7 +54,6 @@ reachability settles the rest state by state (:func:`rsmr_stable`).
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -63,7 +62,11 @@ from standoff.graph.conflict import Conflict
 from standoff.graph.moves import MoveGraph
 from standoff.model.attitudes import WORDS, attitude_matrix
 from standoff.stability.reachability import group_reach_minimum
-from standoff.stability.sequences import MAX_MATRIX_STATES, all_legal_reach
+from standoff.stability.sequences import (
+    MAX_MATRIX_STATES,
+    all_legal_reach,
+    shortest_legal_sequence,
+)
 
 __all__ = [
     "attitudes",
@@ -235,33 +238,11 @@ def _shortest(conflict: Conflict, members: Sequence[int], source: int,
               ) -> list[tuple[int, int, int]] | None:
     """Shortest legal sequence of moves (relational improvements, if ``improving``) by
     ``members`` from ``source`` to a state ``accept`` takes: ``(dm, from, to)`` steps
-    (0-based), or None."""
+    (0-based), or None (:func:`standoff.stability.sequences.shortest_legal_sequence` over
+    these moves)."""
     graphs = relational_improvement_graphs(conflict) if improving else conflict.moves
-    start = (source, -1)
-    parent: dict[tuple[int, int], tuple[int, int] | None] = {start: None}
-    queue: deque[tuple[int, int]] = deque([start])
-    while queue:
-        node = queue.popleft()
-        state, last = node
-        for j in members:
-            if j == last:
-                continue
-            for t in graphs[j].of(state):
-                nxt = (int(t), j)
-                if nxt in parent:
-                    continue
-                parent[nxt] = node
-                if accept(int(t)):
-                    steps = []
-                    cur: tuple[int, int] | None = nxt
-                    while cur is not None and parent[cur] is not None:
-                        prev = parent[cur]
-                        assert prev is not None
-                        steps.append((cur[1], prev[0], cur[0]))
-                        cur = prev
-                    return steps[::-1]
-                queue.append(nxt)
-    return None
+    return shortest_legal_sequence(conflict, members, source, accept,
+                                   steps_of=lambda j, s: graphs[j].of(s))
 
 
 def _why_improvement(conflict: Conflict, dm: int, s: int, t: int) -> str:

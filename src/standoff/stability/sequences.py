@@ -70,9 +70,17 @@ def shortest_legal_sequence(
     source: int,
     accept: Callable[[int], bool],
     improving: bool = False,
+    steps_of: Callable[[int, int], np.ndarray] | None = None,
 ) -> list[tuple[int, int, int]] | None:
     """Shortest legal sequence of moves by ``members`` from ``source`` to a state for which
-    ``accept`` is true: a list of ``(dm, from, to)`` (0-based), or None if there is none."""
+    ``accept`` is true: a list of ``(dm, from, to)`` (0-based), or None if there is none.
+
+    Each step of decision maker ``j`` from ``s`` goes to :func:`step_targets` (its moves, or
+    its unilateral improvements if ``improving``), or to ``steps_of(j, s)`` when given (the
+    relational concepts search their relational improvements this way)."""
+    if steps_of is None:
+        def steps_of(j: int, s: int) -> np.ndarray:
+            return step_targets(conflict, j, s, improving)
     start = (source, -1)
     parent: dict[tuple[int, int], tuple[int, int] | None] = {start: None}
     queue: deque[tuple[int, int]] = deque([start])
@@ -82,7 +90,7 @@ def shortest_legal_sequence(
         for j in members:
             if j == last:
                 continue
-            for t in step_targets(conflict, j, state, improving):
+            for t in steps_of(j, state):
                 nxt = (int(t), j)
                 if nxt in parent:
                     continue
