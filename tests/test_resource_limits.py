@@ -123,7 +123,7 @@ def assert_matches_reference(conflict, reference, horizons) -> None:
                 assert engine[i, s] + 1 == table[(dm, s + 1)], (h, dm, s + 1)
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
+@settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(any_conflicts(max_dms=2, max_options=5))
 def test_sliced_moves_match_the_reference(model):
