@@ -158,3 +158,13 @@ def test_variant_option_does_not_compile_the_model_as_written(tmp_path):
     assert run("analyze", path).code == 2  # the model as written does not compile
     result = run("analyze", path, "--variant", "open", "-f", "json")
     assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize("value", ["-1", "1001"])
+def test_inverse_examples_is_range_checked(value):
+    """``--examples`` takes 0 to 1,000 rankings; outside that it is refused at the option
+    (it used to be passed on unchecked)."""
+    result = run("inverse", ELMIRA, "--state", "1", "--vary", "moe", "--examples", value)
+    assert result.code == 2, result.err
+    assert "--examples" in result.err
+    assert "Traceback" not in result.err
