@@ -23,11 +23,11 @@ from standoff.model.hierarchy import Hierarchy
 COMMON_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
 LOCAL_COLOUR = "#333333"
 #: Layout in pixels.
-BOX_WIDTH = 300
+BOX_WIDTH = 340
 GAP = 40
 LINE = 16
 PAD = 10
-WRAP = 44  # characters per line inside a box
+WRAP = 40  # characters per line inside a box (about 7.5 px each at 13 px)
 
 
 def _attr(value: object) -> str:
@@ -64,7 +64,7 @@ def levels_svg(hierarchy: Hierarchy, names: dict[str, str]) -> str:
     local_lines = [_local_lines(hierarchy, k, colours)
                    for k in range(len(hierarchy.local_conflicts))]
     count = len(local_lines)
-    width = count * BOX_WIDTH + (count + 1) * GAP
+    width = max(count, len(commons)) * (BOX_WIDTH + GAP) + GAP
     common_lines = {dm: textwrap.wrap(f"{names.get(dm, dm)} (common decision maker)", WRAP)
                     for dm in commons}
     common_height = max(len(v) for v in common_lines.values()) * LINE + 2 * PAD
@@ -82,12 +82,12 @@ def levels_svg(hierarchy: Hierarchy, names: dict[str, str]) -> str:
            "local conflicts</text>"]
     # common decision makers, spread evenly above the local conflicts
     common_width = BOX_WIDTH
-    step = width / (len(commons) + 1)
+    row = len(commons) * (BOX_WIDTH + GAP) - GAP
     centres: dict[str, float] = {}
     for k, dm in enumerate(commons):
-        cx = step * (k + 1)
+        x = (width - row) / 2 + k * (BOX_WIDTH + GAP)
+        cx = x + common_width / 2
         centres[dm] = cx
-        x = cx - common_width / 2
         out.append(f'<g class="common" data-id="{_attr(dm)}">'
                    f'<rect x="{x:.1f}" y="{top}" width="{common_width}" '
                    f'height="{common_height}" rx="8" fill="#ffffff" '
@@ -98,19 +98,20 @@ def levels_svg(hierarchy: Hierarchy, names: dict[str, str]) -> str:
                        f"{escape(part)}</text>")
         out.append("</g>")
     # local conflicts, each with a line up to its common decision makers
+    locals_row = count * (BOX_WIDTH + GAP) - GAP
     for k, lc in enumerate(hierarchy.local_conflicts):
-        x = GAP + k * (BOX_WIDTH + GAP)
+        x = (width - locals_row) / 2 + k * (BOX_WIDTH + GAP)
         for dm in commons:
             if dm in lc.dm_ids:
                 out.append(f'<line x1="{centres[dm]:.1f}" y1="{top + common_height}" '
                            f'x2="{x + BOX_WIDTH / 2:.1f}" y2="{local_top}" '
                            f'stroke="{colours[dm]}" stroke-width="2"/>')
         out.append(f'<g class="local" data-id="{_attr(lc.name)}">'
-                   f'<rect x="{x}" y="{local_top}" width="{BOX_WIDTH}" '
+                   f'<rect x="{x:.1f}" y="{local_top}" width="{BOX_WIDTH}" '
                    f'height="{local_height}" rx="8" fill="#f6f8fa" stroke="#888"/>')
         for j, line in enumerate(local_lines[k]):
             weight = ' font-weight="bold"' if line.bold else ""
-            out.append(f'<text x="{x + PAD}" y="{local_top + PAD + (j + 1) * LINE - 4}" '
+            out.append(f'<text x="{x + PAD:.1f}" y="{local_top + PAD + (j + 1) * LINE - 4}" '
                        f'fill="{line.colour}"{weight}>{escape(line.text)}</text>')
         out.append("</g>")
     out.append("</svg>")
