@@ -43,7 +43,8 @@ class _Outline(HTMLParser):
 
 
 def svg_of(page: str) -> ET.Element:
-    match = re.search(r"<svg\b.*?</svg>", page, re.S)
+    """The state graph's SVG (a hierarchical model's report also draws its levels)."""
+    match = re.search(r'<svg\b[^>]*class="state-graph".*?</svg>', page, re.S)
     assert match, "no SVG in the page"
     return ET.fromstring(match.group(0))
 

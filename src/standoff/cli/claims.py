@@ -279,6 +279,11 @@ def report_command(
     variant: VariantOption = None,
     all_variants: AllVariantsOption = False,
     max_states: MaxStates = 1 << 22,
+    compare: Annotated[
+        Path | None, typer.Option(
+            "--compare", help="Another model of the same conflict (e.g. the flat form of a "
+            "hierarchical one) to compare claims and equilibria with.", show_default=False)
+    ] = None,
 ) -> None:
     """Write a self-contained report (.html, or .md with the state graph beside it as .svg).
 
@@ -305,7 +310,7 @@ def report_command(
         format = ReportFormat.markdown if suffix in (".md", ".markdown") else ReportFormat.html
     markdown = format is ReportFormat.markdown
     suffix = ".md" if markdown else ".html"
-    check_writable([output], inputs=[model])
+    check_writable([output], inputs=[model] + ([compare] if compare is not None else []))
     kind = model_kind(model)
     if kind == "bargaining":
         _bargaining_report(model, output, suffix)
@@ -314,10 +319,11 @@ def report_command(
         check_writable([(output.with_suffix(".svg"), _GRAPH)], inputs=[model])
     keys = _concepts(concepts)
     conflict = load_conflict(model, max_states)
+    other = None if compare is None else load_conflict(compare, max_states)
     names = _selected_variants(conflict, variant, all_variants)
     with ProgressBar("analysing") as progress:
         content = build_report(conflict, keys, names, max_states=max_states,
-                               progress=progress)
+                               progress=progress, compare=other)
     if kind == "both":
         content = replace(content, bargaining=_bargaining_section(model))
     if not markdown:

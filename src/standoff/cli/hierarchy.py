@@ -77,6 +77,9 @@ def hierarchy_command(
                                            help="The output format: table (plain text), "
                                            "json or markdown.")] = Format.table,
     max_states: MaxStates = 1 << 22,
+    compare: Annotated[Path | None, typer.Option(
+        "--compare", help="A flat model of the same conflict to compare claims and "
+        "equilibria with.", show_default=False)] = None,
 ) -> None:
     """Print the local and the overall stability of a hierarchical model (local_conflicts)."""
     from standoff.analysis.hierarchy import hierarchical_analysis, inconsistencies, is_hierarchical
@@ -98,6 +101,11 @@ def hierarchy_command(
     local_verdicts = {v.local.name: _verdicts(v.conflict, keys, kernel) for v in views}
     overall_verdicts = _verdicts(conflict, keys, kernel)
     consistency = {dm: inconsistencies(analysis, dm) for dm in analysis.hierarchy.common}
+    comparison = None
+    if compare is not None:
+        from standoff.analysis.comparison import compare_conflicts
+
+        comparison = compare_conflicts(conflict, load_conflict(Path(compare), max_states), keys)
     if format is Format.json:
         doc = {
             "title": conflict.title,
@@ -128,11 +136,21 @@ def hierarchy_command(
             ],
             "consistent": {dm: not found for dm, found in consistency.items()},
         }
+        if comparison is not None:
+            from standoff.report.comparison import comparison_json
+
+            doc["comparison"] = comparison_json(comparison)
         emit(json_text(doc), None)
         return
     if format is Format.markdown:
-        emit(_markdown(conflict, analysis, views, keys, local_verdicts, overall_verdicts,
-                       consistency), None)
+        text = _markdown(conflict, analysis, views, keys, local_verdicts, overall_verdicts,
+                         consistency)
+        if comparison is not None:
+            from standoff.report.comparison import comparison_markdown
+
+            text += "\n" + "\n".join([f"## Compared with the {comparison.names[1]} model", "",
+                                      *comparison_markdown(comparison)])
+        emit(text, None)
         return
     out = [f"{conflict.title}: {len(analysis.locals)} local conflicts, common decision "
            f"maker(s) {', '.join(analysis.hierarchy.common)} "
@@ -162,6 +180,10 @@ def hierarchy_command(
             out.append(f"The overall preferences of {dm} disagree with its local ones on "
                        f"states that differ in one local conflict only ({where}); the "
                        "relations of docs/hierarchy.md that assume consistency do not apply.")
+    if comparison is not None:
+        from standoff.report.comparison import comparison_text
+
+        out += ["", *comparison_text(comparison)]
     emit_text("\n".join(out) + "\n", None)
 
 

@@ -24,6 +24,8 @@ described in docs/hierarchy.md::
       domestic: {...}
     overall_preferences:                    # each common decision maker's, over combined states
       us: {prioritize: [...]}
+    attitudes: {...}                        # optional, between any decision makers of the
+                                            #   overall model (standoff.model.attitudes)
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ DocPath = tuple[str | int, ...]
 
 #: The keys a hierarchical model may have at its top level.
 TOP_KEYS = ("format", "title", "description", "view", "sources", "common_decision_makers",
-            "common_moves", "local_conflicts", "overall_preferences", "claims")
+            "common_moves", "local_conflicts", "overall_preferences", "attitudes", "claims")
 #: The keys of one local conflict.
 LOCAL_KEYS = ("title", "description", "decision_makers", "feasibility", "preferences",
               "status_quo")
@@ -364,7 +366,7 @@ def flat_document(data: dict, locs: Locations, local_specs: list[tuple[str, Any]
     where = check_membership(local, common, locs)
     doc: dict[str, Any] = {"format": "standoff/1", "title": data.get("title")}
     rules: list[tuple[DocPath, DocPath]] = [((), ())]
-    for key in ("description", "view", "sources", "claims"):
+    for key in ("description", "view", "sources", "attitudes", "claims"):
         if key in data:
             doc[key] = data[key]
     dms: dict[str, dict] = {}

@@ -856,6 +856,15 @@ def _groups(
     return groups
 
 
+def claim_context(spec: ModelSpec) -> ClaimContext:
+    """The claim parser's context for a model already read: its option names (``id`` or
+    ``dm.id``), decision maker ids and whether it has a status quo. With it, a claim written
+    for one model can be parsed against another (the comparison of a structured and a flat
+    model, :mod:`standoff.analysis.comparison`)."""
+    return ClaimContext(_Names(spec.options), tuple(d.id for d in spec.dms),
+                        has_status_quo=spec.status_quo is not None)
+
+
 def _claims(
     model: schema.ModelFile, names: _Names, locs: Locations, reader: _Reader
 ) -> tuple[ClaimSpec, ...]:

@@ -26,7 +26,9 @@ from standoff.model.loader import Evidence, ModelSpec, PreferenceSpec, Statement
 from standoff.words import plural
 
 if TYPE_CHECKING:
+    from standoff.analysis.comparison import ModelComparison
     from standoff.bargaining.inputs import BargainingModel
+    from standoff.report.levels import LevelsSection
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,10 @@ class ReportContent:
     runs: tuple[VariantRun, ...]
     concepts: tuple[str, ...]
     bargaining: BargainingSection | None = None
+    #: For a hierarchical model: the levels (drawing, local conflicts, consistency).
+    levels: LevelsSection | None = None
+    #: With ``standoff report --compare OTHER``: this model compared with the other one.
+    comparison: ModelComparison | None = None
 
     @property
     def base(self) -> VariantRun:
@@ -72,12 +78,17 @@ def build_report(
     variants: Sequence[str] | None = None,
     max_states: int | None = None,
     progress: Callable[[int, int, str], object] | None = None,
+    compare: Conflict | None = None,
 ) -> ReportContent:
     """Analyse ``conflict`` and the named variants (default: every variant) under
     ``concepts`` (default: Nash, GMR, SMR, SEQ, SIM, plus any a claim names), and check the
     claims in each. An unknown concept raises
     :class:`~standoff.concepts.UnknownConceptError`. ``progress`` is called as
-    :func:`~standoff.analysis.analyze` calls it, the label naming the variant first."""
+    :func:`~standoff.analysis.analyze` calls it, the label naming the variant first.
+
+    A hierarchical model also gets its levels (:func:`standoff.report.levels.build_levels`);
+    with ``compare``, the model as written is compared with that other model under the
+    same concepts (:func:`standoff.analysis.comparison.compare_conflicts`)."""
     spec = base_spec(conflict.spec)
     default = parse_concepts(concepts)  # the catalogue's keys; DEFAULT_CONCEPTS for None
     needed = concepts_needed([c.claim for c in spec.claims], default)
@@ -90,7 +101,18 @@ def build_report(
         analysis = analyze(variant_conflict, needed, progress=step)
         runs.append(VariantRun(name, describe_variant(spec, name), variant_conflict, analysis,
                                tuple(check_claims(analysis, name, default))))
-    return ReportContent(spec, tuple(runs), needed)
+    levels = comparison = None
+    from standoff.analysis.hierarchy import is_hierarchical
+
+    if is_hierarchical(conflict):
+        from standoff.report.levels import build_levels
+
+        levels = build_levels(conflict, default)
+    if compare is not None:
+        from standoff.analysis.comparison import compare_conflicts
+
+        comparison = compare_conflicts(runs[0].conflict, compare, default)
+    return ReportContent(spec, tuple(runs), needed, levels=levels, comparison=comparison)
 
 
 MAX_EVOLUTION_STATES = 5000

@@ -52,8 +52,10 @@ from standoff.report.svg import state_graph_svg
 SECTIONS = (
     ("summary", "Bottom line"),
     ("claims", "Claims"),
+    ("comparison", "Compared with the other model"),
     ("firmness", "How firm is each conclusion"),
     ("model", "The model in words"),
+    ("levels", "Levels: the local conflicts and who links them"),
     ("evidence", "Evidence: where each premise comes from"),
     ("equilibria", "Equilibria"),
     ("evolution", "Evolution from the status quo"),
@@ -137,6 +139,10 @@ def present_sections(content: ReportContent) -> list[str]:
         skip.add("evolution")
     if not any(p.declares_uncertainty for p in content.spec.preferences):
         skip.add("firmness")
+    if content.levels is None:
+        skip.add("levels")
+    if content.comparison is None:
+        skip.add("comparison")
     return [k for k, _ in SECTIONS if k not in skip]
 
 
@@ -438,9 +444,37 @@ def _render_table() -> dict:
     from standoff.report.robustness import firmness_html
 
     return {"summary": _summary, "claims": _claims, "firmness": firmness_html,
-            "model": _model, "evidence": _evidence,
+            "model": _model, "evidence": _evidence, "levels": _levels,
+            "comparison": _comparison,
             "equilibria": _equilibria, "evolution": _evolution, "variants": _variants,
             "states": _states, "stability": _stability, "graph": _graph}
+
+
+def _levels(content: ReportContent) -> list[str]:
+    """The drawing of the levels, each local conflict on its own, and consistency."""
+    levels = content.levels
+    if levels is None:  # pragma: no cover - present_sections leaves the section out
+        return []
+    out = [_h2("levels"),
+           "<p>The common decision makers (above) take part in every local conflict they "
+           "are joined to (below); each local conflict lists its decision makers with "
+           "their options there. A state of the overall model combines one state of every "
+           "local conflict.</p>",
+           f'<div class="graph">{levels.svg}</div>']
+    for name, title, sentences in levels.local:
+        out.append(f"<h3>Local conflict {escape(name)}: {escape(title)}</h3><ul>")
+        out += [f"<li>{escape(s)}</li>" for s in sentences]
+        out.append("</ul>")
+    out += [f"<p>{escape(s)}</p>" for s in levels.consistency]
+    return out
+
+
+def _comparison(content: ReportContent) -> list[str]:
+    from standoff.report.comparison import comparison_html
+
+    if content.comparison is None:  # pragma: no cover - present_sections leaves it out
+        return []
+    return comparison_html(content.comparison, _h2("comparison"))
 
 
 def _graph(content: ReportContent) -> list[str]:

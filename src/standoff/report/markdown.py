@@ -249,7 +249,27 @@ def _md_firmness(content: ReportContent) -> list[str]:
     return firmness_markdown(content)
 
 
-_MD_SECTIONS = {"summary": _md_summary, "claims": _md_claims, "firmness": _md_firmness,
+def _md_levels(content: ReportContent) -> list[str]:
+    levels = content.levels
+    if levels is None:  # pragma: no cover - present_sections leaves the section out
+        return []
+    out = ["(The drawing of the levels is in the HTML report.)", ""]
+    for name, title, sentences in levels.local:
+        out += [f"### Local conflict {md_text(name)}: {md_text(title)}", ""]
+        out += [f"- {md_text(s)}" for s in sentences] + [""]
+    return out + [md_text(s) + "\n" for s in levels.consistency]
+
+
+def _md_comparison(content: ReportContent) -> list[str]:
+    from standoff.report.comparison import comparison_markdown
+
+    if content.comparison is None:  # pragma: no cover - present_sections leaves it out
+        return []
+    return comparison_markdown(content.comparison)
+
+
+_MD_SECTIONS = {"summary": _md_summary, "levels": _md_levels, "comparison": _md_comparison,
+                "claims": _md_claims, "firmness": _md_firmness,
                 "model": _md_model,
                 "evidence": _md_evidence, "equilibria": _md_equilibria,
                 "evolution": _md_evolution, "variants": _md_variants, "states": _md_states,
