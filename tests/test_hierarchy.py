@@ -244,6 +244,18 @@ def test_hierarchy_command_json_matches_the_engine():
     assert [row["stable"]["gmr"]["centre"] for row in north["states"]] == gmr.tolist()
 
 
+def test_hierarchy_command_writes_its_output_file(tmp_path):
+    """``-o FILE`` writes the same document to the file (and nothing to standard output);
+    the model itself is refused as the output file."""
+    out = tmp_path / "hierarchy.json"
+    result = run("hierarchy", EXAMPLE, "--format", "json", "-o", str(out))
+    assert result.code == 0, result.err
+    assert result.out == ""
+    assert json.loads(out.read_text())["consistent"] == {"centre": True}
+    onto_model = run("hierarchy", EXAMPLE, "-o", str(EXAMPLE))
+    assert onto_model.code == 2 and "it is the input file" in onto_model.err
+
+
 def test_hierarchy_command_errors():
     unknown = run("hierarchy", EXAMPLE, "--local", "east")
     assert unknown.code == 2 and "unknown local conflict 'east'" in unknown.err

@@ -377,9 +377,9 @@ def inverse_command(
     concepts: Annotated[
         str, typer.Option("--concepts", "-c", help="Some of nash,gmr,smr,seq.")
     ] = "nash,gmr,smr,seq",
-    examples: Annotated[int, typer.Option("--examples", min=0, max=1000,
-                                                   help="Rankings to show per concept (0 to 1,000).")
-                        ] = 3,
+    examples: Annotated[int, typer.Option(
+        "--examples", min=0, max=1000, help="Rankings to show per concept (0 to 1,000).")
+    ] = 3,
     enumerate_all: Annotated[
         bool, typer.Option("--enumerate", help="List every ranking instead of counting "
                            "smartly (slow; a check).")

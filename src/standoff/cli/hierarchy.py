@@ -17,7 +17,7 @@ import numpy as np
 import typer
 
 from standoff.cli.analysis import MaxStates, ModelPath, parse_concepts_option
-from standoff.cli.common import emit, emit_text, load_conflict
+from standoff.cli.common import OutputOption, check_writable, emit, emit_text, load_conflict
 from standoff.concepts import resolve
 from standoff.errors import ModelError
 from standoff.output import json_text
@@ -80,6 +80,7 @@ def hierarchy_command(
     compare: Annotated[Path | None, typer.Option(
         "--compare", help="A flat model of the same conflict to compare claims and "
         "equilibria with.", show_default=False)] = None,
+    output: OutputOption = None,
 ) -> None:
     """Print the local and the overall stability of a hierarchical model (local_conflicts)."""
     from standoff.analysis.hierarchy import hierarchical_analysis, inconsistencies, is_hierarchical
@@ -88,6 +89,8 @@ def hierarchy_command(
     if max_states < 1:
         raise ModelError(f"--max-states must be at least 1, not {max_states}",
                          file="--max-states", hint="give a number of states, e.g. 4194304")
+    if output is not None:
+        check_writable([output], inputs=[model] + ([compare] if compare is not None else []))
     keys = parse_concepts_option(concepts or HIERARCHY_CONCEPTS, "--concepts",
                                  HIERARCHY_CONCEPTS)
     conflict = load_conflict(Path(model), max_states)
@@ -140,7 +143,7 @@ def hierarchy_command(
             from standoff.report.comparison import comparison_json
 
             doc["comparison"] = comparison_json(comparison)
-        emit(json_text(doc), None)
+        emit(json_text(doc), output)
         return
     if format is Format.markdown:
         text = _markdown(conflict, analysis, views, keys, local_verdicts, overall_verdicts,
@@ -150,7 +153,7 @@ def hierarchy_command(
 
             text += "\n" + "\n".join([f"## Compared with the {comparison.names[1]} model", "",
                                       *comparison_markdown(comparison)])
-        emit(text, None)
+        emit(text, output)
         return
     out = [f"{conflict.title}: {len(analysis.locals)} local conflicts, common decision "
            f"maker(s) {', '.join(analysis.hierarchy.common)} "
@@ -184,7 +187,7 @@ def hierarchy_command(
         from standoff.report.comparison import comparison_text
 
         out += ["", *comparison_text(comparison)]
-    emit_text("\n".join(out) + "\n", None)
+    emit_text("\n".join(out) + "\n", output)
 
 
 def _markdown(conflict, analysis, views, keys, local_verdicts, overall_verdicts,
