@@ -1,9 +1,12 @@
-"""Forms over the YAML: the model's decision makers, options, preferences and status quo as
-fields, and edits of those fields written back into the text.
+"""Forms over the YAML: the model's decision makers, options, preferences, status quo,
+feasibility statements, claims and variants as fields, and edits of those fields written
+back into the text.
 
 The text stays the model: :func:`form_document` reads the fields from it, and
 :func:`apply_change` makes one edit (rename, option text or direction, a new option, a
-preference statement moved, a weight, the status quo) with a round-trip YAML writer
+preference statement moved, a weight, the status quo; an infeasible statement or option
+group added, changed or deleted; a claim or variant added, changed or deleted; a quote
+replaced) with a round-trip YAML writer
 (ruamel.yaml) that keeps comments, key order and flow style, so the YAML and the form show
 the same model. Whether the result is a valid model is then checked as any text is.
 """
