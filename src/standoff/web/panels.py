@@ -141,7 +141,12 @@ def firmness_document(conflict, progress: Progress | None = None) -> dict[str, A
         if progress is not None:
             progress(done, total, "how firm: admissible profiles evaluated")
 
-    result = robustness(conflict, backend="serial", progress=step)
+    from standoff.errors import LookupArgumentError
+
+    try:
+        result = robustness(conflict, backend="serial", progress=step)
+    except LookupArgumentError as error:
+        raise ModelError(error.message, file=conflict.spec.file, hint=error.hint) from None
     sourced = _has_source(result)
     claims = []
     for c in result.claims:
