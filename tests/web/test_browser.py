@@ -203,12 +203,26 @@ def test_a_model_with_script_in_its_names_runs_no_script(server, browser):
     for dm in spec.dms:
         hostile = hostile.replace(f"name: {dm.name}", f"name: '{HANDLER_NAME} {dm.id}'")
     assert SCRIPT_NAME in hostile and HANDLER_NAME in hostile
+    # the newer views too: a claim, a variant, an infeasible statement's text and a
+    # bargaining section (title, actor and issue names) carry the same names
+    hostile += (
+        f"claims:\n  c1: {{check: some equilibrium has p1.defect, text: '{SCRIPT_NAME}'}}\n"
+        f"variants:\n  v1: {{description: '{HANDLER_NAME}'}}\n"
+        "bargaining:\n"
+        f"  title: '{SCRIPT_NAME}'\n"
+        f"  actors: [{{id: a, name: '{HANDLER_NAME}', capability: 1}},\n"
+        "           {id: b, name: B, capability: 1}]\n"
+        f"  issues: [{{id: i, name: '{SCRIPT_NAME}', scale: [0, 10], positions: "
+        "{a: {position: 0, salience: 1}, b: {position: 10, salience: 1}}}]\n")
     (folder / "hostile.yaml").write_text(hostile)
     conflict = standoff.load(folder / "hostile.yaml")
     assert conflict.title == SCRIPT_NAME
     open_page(browser, url, "hostile.yaml")
-    for name in ("overview", "form", "stability", "rankings", "claims", "variants", "graph"):
+    for name in ("overview", "form", "stability", "rankings", "claims", "variants", "evidence",
+                 "bargaining", "graph"):
         tab(browser, name)
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(
+        By.CSS_SELECTOR, "#bargaining svg.rounds-plot"))
     browser.execute_script("window.standoffWorkbench.graph.onState(1)")
     WebDriverWait(browser, WAIT).until(
         lambda d: HANDLER_NAME in d.find_element(By.ID, "explanation").text)
@@ -221,6 +235,13 @@ def test_a_model_with_script_in_its_names_runs_no_script(server, browser):
     assert browser.find_element(By.ID, "model-title").text == SCRIPT_NAME
     tab(browser, "rankings")
     assert HANDLER_NAME in browser.find_element(By.ID, "rankings").text
+    tab(browser, "claims")
+    assert SCRIPT_NAME in browser.find_element(By.ID, "claims").text
+    tab(browser, "variants")
+    assert HANDLER_NAME in browser.find_element(By.ID, "variants").text
+    tab(browser, "bargaining")
+    assert SCRIPT_NAME in browser.find_element(By.ID, "bargaining").text
+    assert HANDLER_NAME in browser.find_element(By.CSS_SELECTOR, "#bargaining svg").text
     tab(browser, "form")
     names = browser.find_elements(By.CSS_SELECTOR, "#form input[data-field='name']")
     assert [n.get_attribute("value") for n in names] == [f"{HANDLER_NAME} {d.id}"

@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 
 from standoff.errors import CapacityError, ModelError
 from standoff.graph import DEFAULT_MAX_STATES
-from standoff.web import library
+from standoff.web import library, panels
 from standoff.web.files import Folder, PathRefused
 from standoff.web.jobs import Jobs, JobsFull
 
@@ -51,6 +51,12 @@ class ModelText(BaseModel):
 class AnalyzeRequest(ModelText):
     concepts: list[str] | None = Field(None, description="Concepts (default: nash, gmr, "
                                        "smr, seq, sim; claims add the ones they name).")
+
+
+class JobRequest(AnalyzeRequest):
+    task: Literal["analysis", "firmness"] = Field(
+        "analysis", description="analysis: the workbench document; firmness: how firm each "
+        "claim and equilibrium is (as 'standoff robustness').")
 
 
 class ExplainRequest(ModelText):
@@ -278,8 +284,17 @@ def create_app(folder: str | Path, token: str | None = None,
         except PathRefused as error:
             return failure(error)
         except ModelError as error:
-            return {"ok": False, "errors": [library.error_document(error)]}
-        return {"ok": True, "errors": [], "summary": library.summary(conflict)}
+            try:
+                name, _ = located(body.text, body.path)
+                if panels.bargaining_only(body.text, name):
+                    return {"ok": True, "errors": [], "summary": None, "bargaining": True}
+                bargaining = panels.has_bargaining(body.text, name)
+            except ModelError:
+                bargaining = False
+            return {"ok": False, "errors": [library.error_document(error)],
+                    "bargaining": bargaining}
+        return {"ok": True, "errors": [], "summary": library.summary(conflict),
+                "bargaining": conflict.spec.raw.bargaining is not None}
 
     @app.post("/api/analyze", summary="Analyse model text (synchronously)")
     def analyze(body: AnalyzeRequest):
@@ -293,7 +308,7 @@ def create_app(folder: str | Path, token: str | None = None,
             return failure(error)
 
     @app.post("/api/jobs", status_code=202, summary="Start an analysis in a worker process")
-    def start_job(body: AnalyzeRequest):
+    def start_job(body: JobRequest):
         try:
             name, base = located(body.text, body.path)
             too_large = library.text_too_large(body.text, name)
@@ -310,7 +325,8 @@ def create_app(folder: str | Path, token: str | None = None,
         except ModelError as error:
             return failure(error)
         try:
-            job = jobs.start(library.analysis_task, {
+            task = panels.firmness_task if body.task == "firmness" else library.analysis_task
+            job = jobs.start(task, {
                 "text": body.text, "name": name, "base": str(base), "root": str(served.root),
                 "concepts": body.concepts, "max_states": max_states})
         except JobsFull:
@@ -389,6 +405,31 @@ def create_app(folder: str | Path, token: str | None = None,
             name, _ = located(body.text, body.path)
             text = apply_change(body.text, name, body.change)
             return {"text": text, "form": form_document(text, name)}
+        except ModelError as error:
+            return failure(error)
+
+    @app.post("/api/evidence", summary="Every quote, checked against its source's text")
+    def evidence(body: ModelText):
+        try:
+            name, base = located(body.text, body.path)
+            return panels.evidence_document(body.text, name, base, served.root)
+        except ModelError as error:
+            return failure(error)
+
+    @app.post("/api/robustness",
+              summary="How firm each claim and equilibrium is (as 'standoff robustness')")
+    def firmness(body: ModelText):
+        try:
+            return panels.firmness_document(conflict_of(body))
+        except ModelError as error:
+            return failure(error)
+
+    @app.post("/api/bargaining",
+              summary="The bargaining models on the bargaining section: positions by round")
+    def bargaining(body: ModelText):
+        try:
+            name, _ = located(body.text, body.path)
+            return panels.bargaining_document(panels.bargaining_model(body.text, name))
         except ModelError as error:
             return failure(error)
 

@@ -265,7 +265,7 @@ def workbench_document(conflict: Conflict, concepts=None,
                        "holds": all(r.holds for r in results),
                        "variants": [r.to_dict() for r in results]})
     variants = []
-    for vname, vconflict, vanalysis, _ in runs:
+    for vname, vconflict, vanalysis, vclaims in runs:
         variants.append({
             "name": vname,
             "description": describe_variant(spec, vname),
@@ -273,6 +273,8 @@ def workbench_document(conflict: Conflict, concepts=None,
             "equilibria": {c: [vconflict.pattern(s - 1) for s in states]
                            for c, states in vanalysis.equilibria.items()},
             "equilibrium_states": vanalysis.equilibria,
+            "claims": {r.id: {"holds": r.holds, "verdict": r.verdict_text}
+                       for r in vclaims},
         })
     if progress is not None:
         progress(total, total, "done")

@@ -4,7 +4,8 @@ import { $, fill, h } from "./dom.js";
 import { Editor } from "./editor.js";
 import { renderForm } from "./forms.js";
 import { StateGraph } from "./graph.js";
-import { renderClaims, renderExplanation, renderOverview, renderRankings, renderStability, renderVariants } from "./views.js";
+import { renderBargaining } from "./plots.js";
+import { renderClaims, renderEvidence, renderExplanation, renderFirmness, renderOverview, renderRankings, renderStability, renderVariants } from "./views.js";
 
 const NEW_MODEL = `format: standoff/1
 title: New conflict
@@ -25,7 +26,8 @@ preferences:
 status_quo: []
 `;
 
-const state = { path: null, result: null, job: null, checkTimer: null, generation: 0, explained: null };
+const state = { path: null, result: null, job: null, checkTimer: null, generation: 0, explained: null,
+  firmnessJob: null, firmnessText: null };
 const editor = new Editor(() => schedule());
 const graph = new StateGraph((s) => explainState(s));
 window.standoffWorkbench = { state, graph, editor }; // for the browser tests
@@ -72,19 +74,85 @@ async function check() {
   }
   if (generation !== state.generation) return;
   refreshForm(text, generation);
+  if (state.firmnessText !== text) forgetFirmness();
+  if (answer.bargaining) refreshBargaining(text, generation);
+  else renderBargaining(null);
   if (!answer.ok) {
     showError(answer.errors[0]);
     status(answer.errors[0].kind === "capacity" ? "model too large" : "model has an error", "bad");
     return;
   }
   showError(null);
+  if (!answer.summary) { // a bargaining section and no graph model: nothing else to analyse
+    $("panes").classList.remove("stale");
+    status("a bargaining model (no decision makers to analyse)", "good");
+    showTab("bargaining");
+    return;
+  }
   analyse(text, generation);
 }
 
 async function refreshForm(text, generation) {
   let form = null;
+  let evidence = null;
   try { form = await api.form(text, state.path); } catch (e) { form = null; }
-  if (generation === state.generation) renderForm(form, editForm);
+  try { evidence = await api.evidence(text, state.path); } catch (e) { evidence = null; }
+  if (generation !== state.generation) return;
+  renderForm(form, editForm);
+  renderEvidence(evidence, editForm, (line) => editor.reveal(line));
+  document.body.dataset.forms = String(Number(document.body.dataset.forms || 0) + 1);
+}
+
+async function refreshBargaining(text, generation) {
+  let doc = null;
+  let error = null;
+  try { doc = await api.bargaining(text, state.path); } catch (e) { error = e instanceof ApiError ? e.error : { message: e.message }; }
+  if (generation === state.generation) renderBargaining(doc, error);
+}
+
+function forgetFirmness() {
+  if (state.firmnessJob) {
+    api.cancel(state.firmnessJob).catch(() => {});
+    state.firmnessJob = null;
+    $("firmness-job").hidden = true;
+  }
+  state.firmnessText = null;
+  renderFirmness(null);
+}
+
+async function computeFirmness() {
+  forgetFirmness();
+  const text = editor.text;
+  let job;
+  try { job = await api.startJob(text, state.path, "firmness"); } catch (e) { return failed(e); }
+  state.firmnessJob = job.id;
+  state.firmnessText = text;
+  $("firmness-job").hidden = false;
+  while (state.firmnessJob === job.id) {
+    const p = job.progress;
+    $("firmness-progress").max = Math.max(p.total, 1);
+    $("firmness-progress").value = p.done;
+    fill($("firmness-label"), p.label);
+    if (job.state !== "running") break;
+    await new Promise((r) => setTimeout(r, 150));
+    try { job = await api.poll(job.id); } catch (e) { return failed(e); }
+  }
+  if (state.firmnessJob !== job.id) return;
+  state.firmnessJob = null;
+  $("firmness-job").hidden = true;
+  if (job.state === "done") {
+    renderFirmness(job.result);
+    document.body.dataset.firmness = String(Number(document.body.dataset.firmness || 0) + 1);
+    status(`how firm: computed in ${job.seconds.toFixed(1)} s`, "good");
+  } else if (job.state === "failed") {
+    fill($("firmness"), h("p", { className: "bad" }, job.error.text || job.error.message));
+  }
+}
+
+function showTab(name) {
+  for (const t of document.querySelectorAll("#tabs button")) t.classList.toggle("active", t.dataset.tab === name);
+  for (const p of document.querySelectorAll(".pane")) p.classList.toggle("active", p.id === `pane-${name}`);
+  if (name === "graph") graph.resize();
 }
 
 async function editForm(change) {
@@ -226,12 +294,11 @@ $("cancel-button").addEventListener("click", () => {
   api.cancel(id).then(() => status("analysis cancelled")).catch(failed);
 });
 for (const tab of document.querySelectorAll("#tabs button")) {
-  tab.addEventListener("click", () => {
-    for (const t of document.querySelectorAll("#tabs button")) t.classList.toggle("active", t === tab);
-    for (const p of document.querySelectorAll(".pane")) p.classList.toggle("active", p.id === `pane-${tab.dataset.tab}`);
-    if (tab.dataset.tab === "graph") graph.resize();
-  });
+  tab.addEventListener("click", () => showTab(tab.dataset.tab));
 }
+$("firmness-button").addEventListener("click", computeFirmness);
+$("firmness-cancel").addEventListener("click", () => { forgetFirmness(); status("how firm: cancelled"); });
+renderFirmness(null);
 
 (async () => {
   try {

@@ -82,12 +82,65 @@ export function renderClaims(result) {
 
 export function renderVariants(result) {
   const concepts = result.concepts;
+  const claims = result.claims.map((c) => c.id);
   fill($("variants"),
     h("thead", {}, h("tr", {}, h("th", {}, "variant"), h("th", { className: "left" }, "what it changes"),
-      h("th", {}, "states"), concepts.map((c) => h("th", {}, c.name)))),
+      h("th", {}, "states"), concepts.map((c) => h("th", {}, c.name)),
+      claims.map((id) => h("th", { title: "claim" }, `claim ${id}`)))),
     h("tbody", {}, result.variants.map((v) => h("tr", { dataset: { variant: v.name } },
       h("td", {}, v.name), h("td", { className: "left" }, v.description), h("td", {}, String(v.states)),
-      concepts.map((c) => h("td", { className: "pattern" }, (v.equilibria[c.key] || []).join(" ") || "none"))))));
+      concepts.map((c) => h("td", { className: "pattern" }, (v.equilibria[c.key] || []).join(" ") || "none")),
+      claims.map((id) => {
+        const verdict = (v.claims || {})[id];
+        return h("td", { className: verdict ? (verdict.holds ? "claim-holds" : "claim-fails") : "no", dataset: { claim: id } },
+          verdict ? verdict.verdict : "");
+      })))));
+}
+
+// How firm each conclusion is: the sentences of 'standoff robustness', claim by claim.
+export function renderFirmness(doc) {
+  const box = $("firmness");
+  if (!doc) { fill(box, h("p", { className: "muted" }, "Not computed for this text yet.")); return; }
+  fill(box,
+    h("p", { className: "firmness-heading" }, doc.heading),
+    doc.declares_uncertainty ? null : h("p", { className: "muted" },
+      "The model declares no uncertainty (any_order, uncertain: true, weight ranges): its one reading is the model as written."),
+    doc.claims.map((c) => h("div", { className: `firm ${c.word}`, dataset: { claim: c.id, word: c.word } },
+      h("div", {}, h("strong", {}, c.line)),
+      h("ul", {}, c.details.map((line) => h("li", {}, line))))),
+    doc.equilibria.length ? h("details", {}, h("summary", {}, `Equilibria (${doc.equilibria.length})`),
+      h("ul", {}, doc.lines.slice(doc.lines.indexOf("Equilibria:") + 1).map((line) => h("li", {}, line.trim())))) : null);
+}
+
+// Every quote and whether its source's text holds it (the check is the server's).
+export function renderEvidence(doc, edit, reveal) {
+  const box = $("evidence");
+  if (!doc) { fill(box, h("p", { className: "muted" }, "Fix the YAML error to check the quotes.")); return; }
+  const sources = doc.sources.length
+    ? h("ul", { className: "sources" }, doc.sources.map((s) => h("li", { dataset: { source: s.name } },
+      h("strong", {}, s.name), `: ${s.title || ""}`, s.file ? h("span", { className: "muted" }, ` (${s.file})`) : null,
+      s.problem ? h("div", { className: "bad" }, s.problem) : null)))
+    : h("p", { className: "muted" }, "The model names no sources (add 'sources:' with a text file to check quotes against).");
+  const found = doc.quotes.filter((q) => q.found === true).length;
+  const rows = doc.quotes.map((q) => h("tr", {
+    className: q.found === true ? "found" : q.found === false ? "missing" : "unchecked",
+    dataset: { where: q.where, found: String(q.found) } },
+  h("td", { className: "left" }, q.line
+    ? h("a", { href: "#", onclick: (e) => { e.preventDefault(); reveal(q.line); } }, `line ${q.line}`) : "",
+  h("div", { className: "muted" }, q.where)),
+  h("td", {}, q.source || ""),
+  h("td", { className: "left" }, q.statement ? h("code", {}, q.statement) : ""),
+  h("td", { className: "left" }, h("textarea", { rows: 2, cols: 44, value: q.quote || "",
+    onchange: (e) => edit({ op: "set_quote", path: q.path, value: e.target.value }) })),
+  h("td", { className: "left verdict-cell" },
+    q.found === true ? h("span", { className: "yes" }, "✓ found in the source")
+      : q.found === false ? [h("strong", { className: "bad" }, "✗ not found"), h("div", {}, q.message), q.fix ? h("div", { className: "muted" }, `fix: ${q.fix}`) : null]
+        : [h("span", { className: "muted" }, "not checked"), h("div", { className: "muted" }, q.message || "")])));
+  fill(box, h("h3", {}, "Sources"), sources,
+    h("h3", {}, `Quotes: ${found} of ${doc.quotes.length} found`),
+    doc.quotes.length ? h("table", { id: "evidence-table" },
+      h("tr", {}, h("th", {}, "where"), h("th", {}, "source"), h("th", {}, "statement"), h("th", {}, "quote"), h("th", {}, "in the source?")),
+      rows) : h("p", { className: "muted" }, "The model quotes nothing."));
 }
 
 export function renderExplanation(doc) {
