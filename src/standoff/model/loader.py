@@ -301,7 +301,7 @@ def nearest_passage(source: str, quote: str) -> Passage | None:
     return Passage(" ".join(w for _, w in spans[start:end]), line, ratio)
 
 
-def _quote_not_found(name: str, file: str, raw: str, quote: str) -> tuple[str, str]:
+def quote_not_found(name: str, file: str, raw: str, quote: str) -> tuple[str, str]:
     """Message and hint for a quote not in source ``name`` (``raw``: the file's text)."""
     message = f"the quote is not in source '{name}'"
     hint = ("copy the words exactly from the source text (white space and the style of quote "
@@ -657,7 +657,7 @@ class _Reader:
             if item.quote is not None:
                 text = self.source_text(item.source, path)
                 if text is not None and normalise_text(item.quote) not in text:
-                    message, hint = _quote_not_found(
+                    message, hint = quote_not_found(
                         item.source, str(self.model.sources[item.source].file),
                         self.raw_texts[item.source], item.quote)
                     raise self.locs.error((*path, "quote"), message, hint)

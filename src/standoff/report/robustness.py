@@ -8,20 +8,23 @@ from html import escape
 from standoff.concepts import label
 
 
-def _claim_line(c) -> str:
+def claim_line(c) -> str:
+    """The head line of one claim's firmness: its verdict as written and in how many
+    admissible profiles it holds (the same words in the CLI, the report and the workbench)."""
     f = c.firmness
     verdict = "holds" if f.base else "fails"
     return f"{c.id}: {verdict} as written; holds {f.phrase()}"
 
 
-def _has_source(result) -> bool:
+def has_source(result) -> bool:
+    """Whether the model names a source text (premises are then called quoted or assumed)."""
     return bool(result.conflict.spec.sources)
 
 
 def robustness_lines(result) -> list[str]:
     """The result in plain sentences, claim by claim, then equilibria."""
     p = result.provenance
-    sourced = _has_source(result)
+    sourced = has_source(result)
     how = (f"{p['profiles']:,} admissible profile(s), every one evaluated" if p["exact"]
            else f"{p['profiles']:,} admissible profiles, {p['evaluated']:,} sampled "
            f"(seed {p['seed']})")
@@ -32,8 +35,8 @@ def robustness_lines(result) -> list[str]:
                      "they admit were found on a grid and may be incomplete.")
     for c in result.claims:
         lines.append("")
-        lines.append(_claim_line(c))
-        lines.extend(_premise_lines(c.premises, c.firmness, sourced))
+        lines.append(claim_line(c))
+        lines.extend(premise_lines(c.premises, c.firmness, sourced))
     if result.equilibria:
         lines.append("")
         lines.append("Equilibria:")
@@ -50,7 +53,10 @@ def robustness_lines(result) -> list[str]:
     return lines
 
 
-def _premise_lines(pm, f, sourced: bool = True) -> list[str]:
+def premise_lines(pm, f, sourced: bool = True) -> list[str]:
+    """The indented detail lines under a claim's firmness: example profiles where it holds
+    and fails, the premises it rests on, premise sets sufficient on their own, the swaps that
+    flip it, and its margin (``sourced``: call premises quoted or assumed)."""
     out = []
     if f.witness_holds and f.witness_fails and (f.witness_holds["preferences"]
                                                 or f.witness_fails["preferences"]):
@@ -109,13 +115,13 @@ def robustness_html(result) -> str:
         f = c.firmness
         rows.append(f"<tr><td>claim</td><td>{escape(c.id)}</td><td>"
                     f"{'holds' if f.base else 'fails'}</td><td>{f.holds:,} / {f.of:,}</td>"
-                    f"<td>{escape(c.premises.in_words(_has_source(result)))}</td></tr>")
+                    f"<td>{escape(c.premises.in_words(has_source(result)))}</td></tr>")
     for e in result.equilibria:
         f = e.firmness
         rows.append(f"<tr><td>{escape(label(e.concept))} equilibrium</td><td>{e.state + 1} "
                     f"({escape(e.pattern)})</td><td>{'yes' if f.base else 'no'}</td><td>"
                     f"{f.holds:,} / {f.of:,}</td><td>"
-                    f"{escape(e.premises.in_words(_has_source(result)))}</td></tr>")
+                    f"{escape(e.premises.in_words(has_source(result)))}</td></tr>")
     head = escape(robustness_lines(result)[0])
     return (f"<p>{head}</p><table><thead><tr><th></th><th></th><th>as written</th>"
             "<th>holds in</th><th>rests on</th></tr></thead><tbody>" + "".join(rows)
@@ -144,7 +150,7 @@ def _claim_paragraphs(result) -> list[tuple[str, list[str]]]:
         f = c.firmness
         head = (f"{c.id} {'holds' if f.base else 'fails'} as the model is written, and holds "
                 f"{f.phrase()}.")
-        out.append((head, _premise_lines(c.premises, f, _has_source(result))))
+        out.append((head, premise_lines(c.premises, f, has_source(result))))
     return out
 
 

@@ -53,7 +53,7 @@ def evidence_document(text: str, name: str, base: Path, root: Path | None = None
     found, ``message``/``fix``/``text``: the error ``standoff check`` gives for it.
     Raises the located error of a text that does not parse."""
     from standoff.model.files import MAX_SOURCE_BYTES, read_user_text
-    from standoff.model.loader import _quote_not_found, normalise_text
+    from standoff.model.loader import normalise_text, quote_not_found
     from standoff.model.yamlio import parse_text
     from standoff.web.library import text_too_large
 
@@ -115,7 +115,7 @@ def evidence_document(text: str, name: str, base: Path, root: Path | None = None
             raw, plain = texts[source]  # type: ignore[misc]
             item["found"] = normalise_text(quote) in plain
             if not item["found"]:
-                message, fix = _quote_not_found(source, str(sources[source]["file"]), raw,
+                message, fix = quote_not_found(source, str(sources[source]["file"]), raw,
                                                 quote)
                 located_error = locs.error((*path, "quote"), message, fix)
                 item.update(message=message, fix=fix, text=located_error.render())
@@ -130,9 +130,9 @@ def firmness_document(conflict, progress: Progress | None = None) -> dict[str, A
     equilibrium's, and the whole text (``lines``) as the command prints it."""
     from standoff.analysis.robustness import robustness
     from standoff.report.robustness import (
-        _claim_line,
-        _has_source,
-        _premise_lines,
+        claim_line,
+        has_source,
+        premise_lines,
         robustness_lines,
     )
     from standoff.web.library import numpy_free
@@ -147,15 +147,15 @@ def firmness_document(conflict, progress: Progress | None = None) -> dict[str, A
         result = robustness(conflict, backend="serial", progress=step)
     except LookupArgumentError as error:
         raise ModelError(error.message, file=conflict.spec.file, hint=error.hint) from None
-    sourced = _has_source(result)
+    sourced = has_source(result)
     claims = []
     for c in result.claims:
         f = c.firmness
         claims.append({
             "id": c.id, "check": c.check, "base": "holds" if f.base else "fails",
             "word": f.word, "holds": f.holds, "of": f.of, "exact": f.exact,
-            "phrase": f.phrase(), "line": _claim_line(c),
-            "details": [line.strip() for line in _premise_lines(c.premises, f, sourced)],
+            "phrase": f.phrase(), "line": claim_line(c),
+            "details": [line.strip() for line in premise_lines(c.premises, f, sourced)],
             "firmness": c.to_dict()})
     equilibria = [{"concept": e.concept, "state": e.state + 1, "pattern": e.pattern,
                    "word": e.firmness.word, "holds": e.firmness.holds, "of": e.firmness.of,
