@@ -298,11 +298,13 @@ def no_confrontation_error(conflict: Conflict) -> Any:
     """The located error for a model (or variant) without a card table."""
     spec = conflict.spec
     where = "" if spec.variant == "base" else f" (nor does variant '{spec.variant}')"
+    dm = spec.dms[0]
+    example = f"{dm.id}: {{options: {{{spec.options[dm.options[0]].key}: true}}}}"
     return spec.error((), f"the model has no 'confrontation:' section{where}, so there are "
                       "no positions to analyse",
-                      "add 'confrontation:' with 'positions:' (per party: the options its "
-                      "proposal fixes, e.g. 'russia: {options: {us.withdraw: true}}') and "
-                      "'threatened_future:' (docs/confrontation.md)")
+                      "add 'confrontation:' with 'positions:' (per party: the option values "
+                      f"its proposal fixes, e.g. '{example}') and 'threatened_future:' "
+                      "(docs/confrontation.md)")
 
 
 @dataclass(frozen=True)
