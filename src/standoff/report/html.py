@@ -53,6 +53,8 @@ SECTIONS = (
     ("summary", "Bottom line"),
     ("claims", "Claims"),
     ("firmness", "How firm is each conclusion"),
+    ("positions", "Positions and dilemmas (card table)"),
+    ("perceptions", "Perceptions"),
     ("model", "The model in words"),
     ("evidence", "Evidence: where each premise comes from"),
     ("equilibria", "Equilibria"),
@@ -137,6 +139,12 @@ def present_sections(content: ReportContent) -> list[str]:
         skip.add("evolution")
     if not any(p.declares_uncertainty for p in content.spec.preferences):
         skip.add("firmness")
+    from standoff.report.confrontation import has_confrontation, has_perceptions
+
+    if not has_confrontation(content):
+        skip.add("positions")
+    if not has_perceptions(content):
+        skip.add("perceptions")
     return [k for k, _ in SECTIONS if k not in skip]
 
 
@@ -435,9 +443,11 @@ def _variants(content: ReportContent) -> list[str]:
 
 
 def _render_table() -> dict:
+    from standoff.report.confrontation import perceptions_html, positions_html
     from standoff.report.robustness import firmness_html
 
     return {"summary": _summary, "claims": _claims, "firmness": firmness_html,
+            "positions": positions_html, "perceptions": perceptions_html,
             "model": _model, "evidence": _evidence,
             "equilibria": _equilibria, "evolution": _evolution, "variants": _variants,
             "states": _states, "stability": _stability, "graph": _graph}
