@@ -465,6 +465,10 @@ _KEY_ROLES = (
     (("confrontation", "stated_intentions", "*"), "decision maker id"),
     (("confrontation", "*", "options", "*"), "option id"),
     (("confrontation", "*", "*", "options", "*"), "option id"),
+    (("variants", "*", "confrontation", "positions", "*"), "decision maker id"),
+    (("variants", "*", "confrontation", "stated_intentions", "*"), "decision maker id"),
+    (("variants", "*", "confrontation", "*", "options", "*"), "option id"),
+    (("variants", "*", "confrontation", "*", "*", "options", "*"), "option id"),
 )
 
 
