@@ -73,6 +73,7 @@ def _commands(tmp_path: Path) -> dict[str, tuple[list[object], str]]:
         "import gmcr-plus": (["import", "gmcr-plus", _gmcr_file()], "yaml"),
         "robustness": (["robustness", ISTANBUL], "json"),
         "hypergame": (["hypergame", EXAMPLES / "hypergame_surprise.yaml"], "json"),
+        "dilemmas": (["dilemmas", ISTANBUL], "json"),
         "hierarchy": (["hierarchy", EXAMPLES / "hierarchy" / "central-and-provinces.yaml"],
                       "json"),
     }
@@ -110,7 +111,8 @@ def test_every_command_is_covered_below(tmp_path):
 
 @pytest.mark.parametrize("name", ["analyze", "check", "states", "explain", "schema", "claims",
                                   "paths", "coalitions", "inverse", "lookahead", "forecast",
-                                  "zopa", "backtest", "export", "import gmcr-plus"])
+                                  "zopa", "backtest", "export", "import gmcr-plus",
+                                  "dilemmas"])
 def test_output_and_format_mean_the_same_on_every_command(tmp_path, name):
     """Before: check, states, explain, schema, claims, lookahead, zopa had no -o; forecast
     and backtest read -o as a model option; check, schema, forecast, zopa, backtest and

@@ -19,7 +19,8 @@ def test_json_shape_and_every_claim_has_its_premise_map():
     assert set(doc) >= {"claims", "equilibria", "provenance"}
     claims = {c["claim"]: c for c in doc["claims"]}
     assert set(claims) == {"truce-untenable", "neither-satisfied", "us-can-exit",
-                           "withdrawal-deescalates", "no-truce-soon"}
+                           "withdrawal-deescalates", "no-truce-soon",
+                           "memoranda-irreconcilable", "memoranda-incompatible"}
     n = doc["provenance"]["profiles"]
     assert n > 1 and doc["provenance"]["exact"]
     for entry in claims.values():

@@ -115,7 +115,7 @@ def test_check_validates_every_variant():
     result = run("check", ISTANBUL)
     assert result.code == 0, result.err
     assert "variant strikes-need-us: ok" in result.out and "15 states" in result.out
-    assert "5 claims" in result.out
+    assert "7 claims" in result.out
 
 
 def test_analyze_with_a_variant_and_with_all():

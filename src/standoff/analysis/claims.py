@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from standoff.analysis.dilemmas import analyse_dilemmas, incompatible, summary_sentences
 from standoff.analysis.paths import reachable_states, shortest_path
 from standoff.concepts import STABILITY, parse_concepts
 from standoff.concepts import label as catalogue_label
@@ -435,6 +436,141 @@ def _eval_not_reachable(claim: Claim, analysis: Analysis, concept: str | None) -
     return _eval_reachable(claim, analysis, concept, negated=True)
 
 
+# -- claims about the card table (docs/confrontation.md) -------------------------------------
+def _card_table(claim: Claim, analysis: Analysis) -> tuple[Any, Verdict | None]:
+    """The dilemma analysis of the analysed conflict's card table, or the verdict that the
+    claim cannot be checked (no card table in this variant; a named party states no
+    position)."""
+    c = analysis.conflict
+    if c.spec.confrontation() is None:
+        return None, Verdict(None, False, "Cannot be checked: this variant has no "
+                             "'confrontation:' section.")
+    result = analyse_dilemmas(c)
+    parties = result.table.parties
+    missing = [d for d in claim.dms if d not in parties]
+    if missing:
+        names = ", ".join(c.spec.dms[d].name for d in missing)
+        return result, Verdict(None, False, f"Fails: {names} states no position in the card "
+                               "table.")
+    return result, None
+
+
+def _eval_dilemma(claim: Claim, analysis: Analysis, concept: str | None,
+                  negated: bool = False) -> Verdict:
+    """``DM has a[n] DILEMMA dilemma [with DM]`` (and ``has no``): whether the dilemma
+    predicate of :mod:`standoff.analysis.dilemmas` holds for the party, with the other
+    party named or with any other party."""
+    result, refused = _card_table(claim, analysis)
+    if refused is not None:
+        return refused
+    party = claim.dms[0]
+    other = claim.dms[1] if len(claim.dms) > 1 else None
+    name = claim.detail or ""
+    found = [d for d in result.dilemmas if d.name == name and d.party == party
+             and (other is None or d.other == other)]
+    who = result.name(party)
+    with_whom = f" with {result.name(other)}" if other is not None else ""
+    reading = f"(reading '{result.table.reading}')"
+    if found:
+        summary = (f"{'Fails' if negated else 'Holds'}: {who} has a {name} dilemma"
+                   f"{with_whom} {reading}.")
+        return Verdict(None, not negated, summary,
+                       tuple(d.sentence[0].upper() + d.sentence[1:] + "." for d in found))
+    summary = (f"{'Holds' if negated else 'Fails'}: {who} has no {name} dilemma{with_whom} "
+               f"{reading}.")
+    return Verdict(None, negated, summary)
+
+
+def _eval_no_dilemma(claim: Claim, analysis: Analysis, concept: str | None) -> Verdict:
+    return _eval_dilemma(claim, analysis, concept, negated=True)
+
+
+def _eval_incompatible(claim: Claim, analysis: Analysis, concept: str | None,
+                       negated: bool = False) -> Verdict:
+    """``the positions of DM and DM are [in]compatible``: incompatible when every pair of
+    the named positions has no feasible state in common; compatible when some feasible
+    state agrees with all of them."""
+    result, refused = _card_table(claim, analysis)
+    if refused is not None:
+        return refused
+    t = result.table
+    dms = claim.dms
+    names = " and ".join(result.name(d) for d in dms)
+    if negated:
+        both = np.logical_and.reduce([t.positions[d].states(t.patterns) for d in dms])
+        ok = bool(both.any())
+        states = [int(s) + 1 for s in np.flatnonzero(both)][:MAX_WITNESSES]
+        text = (f"{'Holds' if ok else 'Fails'}: the positions of {names} are "
+                f"{'' if ok else 'not '}compatible"
+                + (f" (state {states[0]} agrees with all of them)." if ok else "."))
+        return Verdict(None, ok, text, witnesses=tuple(states))
+    pairs = [(a, b) for k, a in enumerate(dms) for b in dms[k + 1:]]
+    bad = [(a, b) for a, b in pairs if not incompatible(t, a, b)]
+    if bad:
+        a, b = bad[0]
+        return Verdict(None, False, f"Fails: the positions of {result.name(a)} and "
+                       f"{result.name(b)} are compatible: some feasible state agrees with "
+                       "both.")
+    return Verdict(None, True, f"Holds: the positions of {names} are incompatible: no "
+                   "feasible state agrees with "
+                   + ("both." if len(dms) == 2 else "any two of them."))
+
+
+def _eval_compatible(claim: Claim, analysis: Analysis, concept: str | None) -> Verdict:
+    return _eval_incompatible(claim, analysis, concept, negated=True)
+
+
+def _eval_acceptable(claim: Claim, analysis: Analysis, concept: str | None,
+                     negated: bool = False) -> Verdict:
+    """``the position of DM is [not] acceptable to DM[, DM...]`` (or to every other party):
+    each named party prefers (does not prefer) the position to the threatened future."""
+    result, refused = _card_table(claim, analysis)
+    if refused is not None:
+        return refused
+    party = claim.dms[0]
+    others = [d for d in claim.dms[1:] if d != party] or \
+        [d for d in result.table.parties if d != party]
+    who = result.name(party)
+    wrong = [o for o in others if result.acceptable.get((party, o), False) == negated]
+    reading = f"(reading '{result.table.reading}')"
+    if wrong:
+        names = ", ".join(result.name(o) for o in wrong)
+        verb = "prefers" if negated else "does not prefer"
+        return Verdict(None, False, f"Fails: {names} {verb} {who}'s position to the "
+                       f"threatened future {reading}.")
+    names = ", ".join(result.name(o) for o in others)
+    verb = "does not prefer" if negated else "prefers"
+    return Verdict(None, True, f"Holds: {names} {verb} {who}'s position to the threatened "
+                   f"future {reading}.")
+
+
+def _eval_not_acceptable(claim: Claim, analysis: Analysis, concept: str | None) -> Verdict:
+    return _eval_acceptable(claim, analysis, concept, negated=True)
+
+
+def _eval_no_acceptable_position(claim: Claim, analysis: Analysis,
+                                 concept: str | None) -> Verdict:
+    """``no position is acceptable to every other party``: for every party's position some
+    other party does not prefer it to the threatened future."""
+    result, refused = _card_table(claim, analysis)
+    if refused is not None:
+        return refused
+    good = [p for p in result.table.parties if result.acceptable_to_all(p)]
+    reading = f"(reading '{result.table.reading}')"
+    if good:
+        return Verdict(None, False, f"Fails: {result.name(good[0])}'s position is "
+                       f"acceptable to every other party {reading}.",
+                       tuple(summary_sentences(result)))
+    details = []
+    for p in result.table.parties:
+        refusing = [o for o in result.table.parties
+                    if o != p and not result.acceptable[(p, o)]]
+        details.append(f"{result.name(p)}'s position: not preferred to the threatened "
+                       "future by " + ", ".join(result.name(o) for o in refusing) + ".")
+    return Verdict(None, True, "Holds: no position is acceptable to every other party "
+                   f"{reading}.", tuple(details))
+
+
 #: The meaning of each claim form of the grammar: form name → evaluation function.
 EVALUATORS: dict[str, Evaluator] = {
     "no-equilibrium": _eval_no_equilibrium,
@@ -446,6 +582,13 @@ EVALUATORS: dict[str, Evaluator] = {
     "stable": _eval_stable,
     "not-reachable": _eval_not_reachable,
     "reachable": _eval_reachable,
+    "dilemma": _eval_dilemma,
+    "no-dilemma": _eval_no_dilemma,
+    "incompatible": _eval_incompatible,
+    "compatible": _eval_compatible,
+    "acceptable": _eval_acceptable,
+    "not-acceptable": _eval_not_acceptable,
+    "no-acceptable-position": _eval_no_acceptable_position,
 }
 
 

@@ -58,7 +58,7 @@ TyperOption.display_type_rich = _no_flag_type  # type: ignore[method-assign, ass
 
 
 COMMAND_MODULES = ("analysis", "claims", "evolution", "bargaining", "interchange", "serve",
-                   "robustness", "hypergame", "hierarchy")
+                   "robustness", "hypergame", "hierarchy", "confrontation")
 _registered = False
 
 

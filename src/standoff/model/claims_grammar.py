@@ -11,6 +11,11 @@ the *claim forms* below, optionally followed by ``under CONCEPT[, CONCEPT...]``:
     SUBJECT is an equilibrium
     SUBJECT is not an equilibrium
     STATEMENT is [not] reachable from the status quo [by any moves]
+    DM has a[n] DILEMMA dilemma [with DM]           (the card table, docs/confrontation.md)
+    DM has no DILEMMA dilemma [with DM]
+    the positions of DM and DM are [in]compatible
+    the position of DM is [not] acceptable to DM[, DM...] (or: to every other party)
+    no position is acceptable to every other party
 
 ``STATEMENT`` is a statement of the model's expression language (option ids with ``not``,
 ``and``, ``or``, ``if``, ``iff``; :mod:`standoff.model.expressions`); ``SUBJECT`` is such a
@@ -35,6 +40,7 @@ import numpy as np
 
 from standoff.concepts import STABILITY, UnknownConceptError, check_decision_makers, resolve
 from standoff.errors import ModelError
+from standoff.model.confrontation import DILEMMA_NAMES
 from standoff.model.expressions import Expr, ExpressionError, parse
 
 STATUS_QUO_WORDS = ("the status quo", "status quo")
@@ -79,6 +85,12 @@ class Claim:
         subject: the states it is about.
         dms: decision maker indices (forms about stability for some decision makers).
         concepts: the concepts named after ``under``, or None for "every concept computed".
+        detail: a word the form names besides states and decision makers (the dilemma of
+            ``DM has a DILEMMA dilemma``), else None.
+
+    Claims about the card table have no states as subject: their subject is every state
+    (the constant ``true``), and ``dms`` holds the decision makers they name in order
+    (``russia has a threat dilemma with ukraine``: russia, then ukraine).
     """
 
     form: str
@@ -86,6 +98,7 @@ class Claim:
     subject: Subject
     dms: tuple[int, ...] = ()
     concepts: tuple[str, ...] | None = None
+    detail: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,8 @@ class ClaimContext:
             :class:`ExpressionError` for an unknown name).
         dm_ids: the decision maker ids, in model order.
         has_status_quo: whether the model states a status quo (claims about it need one).
+        has_confrontation: whether the model or one of its variants has a
+            ``confrontation:`` section (claims about the card table need one).
 
     The concepts accepted after ``under`` are those of
     :data:`standoff.concepts.STABILITY` (the catalogue).
@@ -105,6 +120,7 @@ class ClaimContext:
     resolve_option: Callable[[str, int], int]
     dm_ids: tuple[str, ...]
     has_status_quo: bool = True
+    has_confrontation: bool = True
 
 
 @dataclass(frozen=True)
@@ -120,6 +136,12 @@ class ClaimForm:
         subject_may_be_status_quo: whether ``the status quo`` is allowed as subject.
         needs_status_quo: True for forms that are about the status quo whatever their
             subject (``... reachable from the status quo``): refused in a model without one.
+        needs_confrontation: True for forms about the card table: refused in a model
+            without a ``confrontation:`` section.
+
+    A pattern without a ``subject`` group is about no states (its subject is every
+    state); groups ``party`` and ``other`` name one decision maker each, ``dilemma`` one
+    of :data:`~standoff.model.confrontation.DILEMMA_NAMES`.
     """
 
     name: str
@@ -128,6 +150,7 @@ class ClaimForm:
     uses_concepts: bool = True
     subject_may_be_status_quo: bool = True
     needs_status_quo: bool = False
+    needs_confrontation: bool = False
 
 
 FORMS: list[ClaimForm] = []
@@ -188,13 +211,27 @@ def parse_claim(text: str, ctx: ClaimContext) -> Claim:
         m = form.pattern.fullmatch(body.strip())
         if m is None:
             continue
-        subject = _parse_subject(body, m, lead, ctx, form)
+        groups = m.groupdict()
+        if "subject" in groups:
+            subject = _parse_subject(body, m, lead, ctx, form)
+        else:
+            subject = Subject("every state", Expr("const", value=True))
         dms: tuple[int, ...] = ()
-        if "dms" in m.groupdict():
+        if "dms" in groups:
             if not m.group("dms"):
                 dms = tuple(range(len(ctx.dm_ids)))
             else:
                 dms = _parse_dms(m.group("dms"), lead + m.start("dms"), ctx)
+        for name in ("party", "other"):
+            if groups.get(name):
+                dms += _parse_dms(m.group(name), lead + m.start(name), ctx)
+        if form.needs_confrontation and not ctx.has_confrontation:
+            raise ExpressionError(
+                "this claim is about the card table, but the model has no 'confrontation:' "
+                "section", lead,
+                "add 'confrontation:' with each party's position and the threatened future "
+                "(docs/confrontation.md), or rewrite the claim without it")
+        detail = groups.get("dilemma")
         if concepts is not None and not form.uses_concepts:
             raise ExpressionError(
                 f"'{form.template}' does not depend on a solution concept",
@@ -204,7 +241,8 @@ def parse_claim(text: str, ctx: ClaimContext) -> Claim:
         if form.needs_status_quo and not ctx.has_status_quo:
             found = _STATUS_QUO.search(body)
             raise _no_status_quo(found.start() if found else lead)
-        return Claim(form.name, text, subject, dms, concepts)
+        return Claim(form.name, text, subject, dms, concepts,
+                     detail.lower() if detail else None)
     raise ExpressionError("this sentence is not one of the claim forms", lead, _forms_hint())
 
 
@@ -309,6 +347,8 @@ _REACHABLE_TAIL = (r"\s+reachable\s+from\s+the\s+status\s+quo(?:\s+by\s+(?:unila
                    r"\s+improvements|any\s+moves?))?")
 #: Whether a reachability claim (its text without ``under ...``) allows any moves.
 BY_ANY_MOVES = re.compile(r"by\s+any\s+moves?\s*$", re.IGNORECASE)
+#: The dilemma names a claim may use, as a regular expression alternation.
+_DILEMMAS = "|".join(DILEMMA_NAMES)
 
 for _form in (
     ClaimForm("no-equilibrium", "no equilibrium has STATEMENT",
@@ -335,6 +375,33 @@ for _form in (
     ClaimForm("reachable", "STATEMENT is reachable from the status quo [by any moves]",
               re.compile(r"(?P<subject>.+?)\s+is" + _REACHABLE_TAIL, _I),
               uses_concepts=False, subject_may_be_status_quo=False, needs_status_quo=True),
+    # about the card table (docs/confrontation.md); no concept
+    ClaimForm("no-dilemma", "DM has no DILEMMA dilemma [with DM]",
+              re.compile(r"(?P<party>[^\s,]+)\s+has\s+no\s+(?P<dilemma>" + _DILEMMAS
+                         + r")\s+dilemma(?:\s+with\s+(?P<other>[^\s,]+))?", _I),
+              uses_concepts=False, needs_confrontation=True),
+    ClaimForm("dilemma", "DM has a DILEMMA dilemma [with DM]",
+              re.compile(r"(?P<party>[^\s,]+)\s+has\s+an?\s+(?P<dilemma>" + _DILEMMAS
+                         + r")\s+dilemma(?:\s+with\s+(?P<other>[^\s,]+))?", _I),
+              uses_concepts=False, needs_confrontation=True),
+    ClaimForm("incompatible", "the positions of DM and DM are incompatible",
+              re.compile(r"the\s+positions\s+of\s+(?P<dms>.+?)\s+are\s+incompatible", _I),
+              uses_concepts=False, needs_confrontation=True),
+    ClaimForm("compatible", "the positions of DM and DM are compatible",
+              re.compile(r"the\s+positions\s+of\s+(?P<dms>.+?)\s+are\s+compatible", _I),
+              uses_concepts=False, needs_confrontation=True),
+    ClaimForm("no-acceptable-position", "no position is acceptable to every other party",
+              re.compile(r"no\s+position\s+is\s+acceptable\s+to\s+every\s+other\s+"
+                         r"party", _I),
+              uses_concepts=False, needs_confrontation=True),
+    ClaimForm("not-acceptable", "the position of DM is not acceptable to DM[, DM...]",
+              re.compile(r"the\s+position\s+of\s+(?P<party>[^\s,]+)\s+is\s+not\s+"
+                         r"acceptable\s+to\s+(?:every\s+other\s+party|(?P<other>.+))", _I),
+              uses_concepts=False, needs_confrontation=True),
+    ClaimForm("acceptable", "the position of DM is acceptable to DM[, DM...]",
+              re.compile(r"the\s+position\s+of\s+(?P<party>[^\s,]+)\s+is\s+"
+                         r"acceptable\s+to\s+(?:every\s+other\s+party|(?P<other>.+))", _I),
+              uses_concepts=False, needs_confrontation=True),
 ):
     add_form(_form)
 del _form

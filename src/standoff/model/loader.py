@@ -26,6 +26,7 @@ from standoff.errors import ModelError
 from standoff.model import schema
 from standoff.model.attitudes import AttitudeSpec, read_attitudes
 from standoff.model.claims_grammar import RESERVED_DM_IDS, Claim, ClaimContext, parse_claim
+from standoff.model.confrontation import ConfrontationSpec, read_confrontation
 from standoff.model.expressions import Expr, ExpressionError, parse
 from standoff.model.files import MAX_SOURCE_BYTES, read_user_text
 from standoff.model.yamlio import Locations, load_document, parse_text
@@ -204,6 +205,9 @@ class ModelSpec:
     attitudes: tuple[AttitudeSpec, ...] = ()
     #: Perceptions of the model (variant ``base``) and of its variants (docs/hypergames.md).
     perceptions: tuple[PerceptionSpec, ...] = ()
+    #: Card tables of the model (variant ``base``) and of its variants
+    #: (docs/confrontation.md); :meth:`confrontation` picks the one of this spec's variant.
+    confrontations: tuple[ConfrontationSpec, ...] = ()
     #: Work done once per spec and reused (the variants by name, resolved variants); not
     #: copied by ``dataclasses.replace``.
     cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False,
@@ -226,6 +230,20 @@ class ModelSpec:
 
     def error(self, path: DocPath, message: str, hint: str | None = None) -> ModelError:
         return self.locations.error(path, message, hint)
+
+    def confrontation(self) -> ConfrontationSpec | None:
+        """The card table of this spec's variant: the variant's own, else the one of the
+        variant it extends (and so on), else the model's; None if there is none."""
+        by_variant = {c.variant: c for c in self.confrontations}
+        name: str | None = self.variant
+        seen: set[str] = set()
+        while name is not None and name != BASE_VARIANT and name not in seen:
+            if name in by_variant:
+                return by_variant[name]
+            seen.add(name)
+            v = self.variant_spec(name)
+            name = v.extends if v is not None else None
+        return by_variant.get(BASE_VARIANT)
 
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'",
@@ -443,6 +461,14 @@ _KEY_ROLES = (
     (("perceptions", "*", "preferences", "*"), "decision maker id"),
     (("variants", "*", "perceptions", "*"), "decision maker id"),
     (("variants", "*", "perceptions", "*", "preferences", "*"), "decision maker id"),
+    (("confrontation", "positions", "*"), "decision maker id"),
+    (("confrontation", "stated_intentions", "*"), "decision maker id"),
+    (("confrontation", "*", "options", "*"), "option id"),
+    (("confrontation", "*", "*", "options", "*"), "option id"),
+    (("variants", "*", "confrontation", "positions", "*"), "decision maker id"),
+    (("variants", "*", "confrontation", "stated_intentions", "*"), "decision maker id"),
+    (("variants", "*", "confrontation", "*", "options", "*"), "option id"),
+    (("variants", "*", "confrontation", "*", "*", "options", "*"), "option id"),
 )
 
 
@@ -637,7 +663,8 @@ class _Reader:
         return self.source_texts[name]
 
     def evidence(
-        self, item: schema.Evidence | schema.Claim | schema.Variant | schema.Perception,
+        self, item: schema.Evidence | schema.Claim | schema.Variant | schema.Perception
+        | schema.Future | schema.FutureOption | schema.Confrontation,
         path: DocPath
     ) -> Evidence | None:
         if item.source is None and item.quote is None and item.assumption is None:
@@ -809,6 +836,7 @@ def build_spec(
     )
     _check_variant_state_numbers(variants, tuple(preferences), tuple(dms), locs)
     perceptions = _perceptions(model, names, locs, reader, data)
+    confrontations = _confrontations(model, names, locs, reader, tuple(options))
     return ModelSpec(
         file=locs.file,
         title=model.title,
@@ -828,6 +856,7 @@ def build_spec(
         variants=variants,
         attitudes=attitudes,
         perceptions=perceptions,
+        confrontations=confrontations,
     )
 
 
@@ -873,7 +902,9 @@ def _claims(
     if not model.claims:
         return ()
     ctx = ClaimContext(names, tuple(model.decision_makers),
-                       has_status_quo=model.status_quo is not None)
+                       has_status_quo=model.status_quo is not None,
+                       has_confrontation=model.confrontation is not None or any(
+                           v.confrontation is not None for v in model.variants.values()))
     out = []
     for claim_id, item in model.claims.items():
         path: DocPath = ("claims", claim_id)
@@ -1269,6 +1300,27 @@ def _check_declared_space(pref: PreferenceSpec, dm_id: str, locs: Locations) -> 
             "fewer statements 'uncertain: true' (each doubles the count), or use a weight "
             "range instead",
         )
+
+
+def _confrontations(
+    model: schema.ModelFile, names: _Names, locs: Locations, reader: _Reader,
+    options: tuple[OptionSpec, ...],
+) -> tuple[ConfrontationSpec, ...]:
+    """The card tables of the model and of its variants (``confrontation:`` sections, read
+    as docs/confrontation.md describes; analysed by :mod:`standoff.analysis.dilemmas`)."""
+    sections: list[tuple[str, DocPath, schema.Confrontation]] = []
+    if model.confrontation is not None:
+        sections.append((BASE_VARIANT, ("confrontation",), model.confrontation))
+    for vname, variant in model.variants.items():
+        if variant.confrontation is not None:
+            sections.append((vname, ("variants", vname, "confrontation"),
+                             variant.confrontation))
+    return tuple(
+        read_confrontation(section, vname, path, tuple(model.decision_makers),
+                           tuple(o.dm for o in options), tuple(o.key for o in options),
+                           lambda name, p: _resolve_plain(name, p, names, locs),
+                           locs.error, reader.evidence)
+        for vname, path, section in sections)
 
 
 def _perceptions(

@@ -361,6 +361,56 @@ class Perception(_Strict):
         {}, description="Preferences it attributes to other decision makers.")
 
 
+class FutureOption(_Strict):
+    """One option value of a future written long-hand, with the evidence for it."""
+
+    taken: StrictBool = Field(description="true: the option is taken in this future; "
+                              "false: it is not.")
+    source: StrictStr | None = None
+    quote: StrictStr | None = None
+    assumption: StrictStr | None = None
+    note: StrictStr | None = None
+
+
+FutureValue = Annotated[StrictBool | FutureOption, Field(union_mode="left_to_right")]
+
+
+class Future(_Strict):
+    """A future of the card table (docs/confrontation.md): values for some options, as
+    option -> taken (true) or not taken (false); options not listed are open."""
+
+    description: StrictStr | None = None
+    source: StrictStr | None = None
+    quote: StrictStr | None = None
+    assumption: StrictStr | None = None
+    note: StrictStr | None = None
+    options: dict[StrictStr, FutureValue] = Field(
+        min_length=1, description="Option -> true (taken) or false (not taken), or the "
+        "long form {taken: ..., source/quote or assumption}.")
+
+
+class Confrontation(_Strict):
+    """Drama theory's card table over the model's options (docs/confrontation.md): each
+    party's position, the threatened future, optional stated intentions; analysed by
+    'standoff dilemmas'."""
+
+    description: StrictStr | None = None
+    source: StrictStr | None = None
+    quote: StrictStr | None = None
+    assumption: StrictStr | None = None
+    note: StrictStr | None = None
+    reading: Literal["worst", "best", "all"] = Field(
+        "worst", description="How a future that leaves options open is compared: by its "
+        "worst state (worst), its best state (best), or every state (all).")
+    positions: dict[StrictStr, Future] = Field(
+        min_length=1, description="Per party (a decision maker id): the future it proposes.")
+    threatened_future: Future = Field(
+        description="What happens if no position is accepted.")
+    stated_intentions: dict[StrictStr, Future] = Field(
+        {}, description="Per party: what it says it will do (its own options) if its "
+        "position is not accepted.")
+
+
 class Variant(_Strict):
     """A named alternative to the model: some decision makers' preferences replaced
     wholesale, and/or feasibility constraints added or removed (docs/claims.md)."""
@@ -381,6 +431,9 @@ class Variant(_Strict):
     )
     perceptions: dict[StrictStr, Perception] = Field(
         {}, description="Perceptions replaced per decision maker (docs/hypergames.md).")
+    confrontation: Confrontation | None = Field(
+        None, description="A card table that replaces the model's as a whole "
+        "(docs/confrontation.md).")
 
 
 class ModelFile(_Strict):
@@ -410,6 +463,10 @@ class ModelFile(_Strict):
     perceptions: dict[StrictStr, Perception] = Field(
         {}, description="How each decision maker perceives the conflict: a first-level "
         "hypergame, analysed by 'standoff hypergame' (docs/hypergames.md).",
+    )
+    confrontation: Confrontation | None = Field(
+        None, description="Drama theory's card table: positions, the threatened future and "
+        "stated intentions, analysed by 'standoff dilemmas' (docs/confrontation.md).",
     )
     bargaining: dict[StrictStr, Any] | None = Field(
         None,

@@ -54,6 +54,8 @@ SECTIONS = (
     ("claims", "Claims"),
     ("comparison", "Compared with the other model"),
     ("firmness", "How firm is each conclusion"),
+    ("positions", "Positions and dilemmas (card table)"),
+    ("perceptions", "Perceptions"),
     ("model", "The model in words"),
     ("levels", "Levels: the local conflicts and who links them"),
     ("evidence", "Evidence: where each premise comes from"),
@@ -143,6 +145,12 @@ def present_sections(content: ReportContent) -> list[str]:
         skip.add("levels")
     if content.comparison is None:
         skip.add("comparison")
+    from standoff.report.confrontation import has_confrontation, has_perceptions
+
+    if not has_confrontation(content):
+        skip.add("positions")
+    if not has_perceptions(content):
+        skip.add("perceptions")
     return [k for k, _ in SECTIONS if k not in skip]
 
 
@@ -441,9 +449,11 @@ def _variants(content: ReportContent) -> list[str]:
 
 
 def _render_table() -> dict:
+    from standoff.report.confrontation import perceptions_html, positions_html
     from standoff.report.robustness import firmness_html
 
     return {"summary": _summary, "claims": _claims, "firmness": firmness_html,
+            "positions": positions_html, "perceptions": perceptions_html,
             "model": _model, "evidence": _evidence, "levels": _levels,
             "comparison": _comparison,
             "equilibria": _equilibria, "evolution": _evolution, "variants": _variants,

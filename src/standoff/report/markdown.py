@@ -268,8 +268,21 @@ def _md_comparison(content: ReportContent) -> list[str]:
     return comparison_markdown(content.comparison)
 
 
+def _md_positions(content: ReportContent) -> list[str]:
+    from standoff.report.confrontation import positions_markdown
+
+    return positions_markdown(content)
+
+
+def _md_perceptions(content: ReportContent) -> list[str]:
+    from standoff.report.confrontation import perceptions_markdown
+
+    return perceptions_markdown(content)
+
+
 _MD_SECTIONS = {"summary": _md_summary, "levels": _md_levels, "comparison": _md_comparison,
                 "claims": _md_claims, "firmness": _md_firmness,
+                "positions": _md_positions, "perceptions": _md_perceptions,
                 "model": _md_model,
                 "evidence": _md_evidence, "equilibria": _md_equilibria,
                 "evolution": _md_evolution, "variants": _md_variants, "states": _md_states,
