@@ -59,6 +59,21 @@ def test_import_standoff_loads_no_engine():
                                                    "standoff.model", "standoff.stability"))}
 
 
+def test_subpackages_are_there_when_named():
+    """As when the package imported them eagerly, ``import standoff`` is enough to reach a
+    subpackage or an analysis module by its dotted name."""
+    loaded = loaded_after(
+        "import standoff\n"
+        "assert callable(standoff.analysis.claims.check_claims)\n"
+        "assert callable(standoff.analysis.paths.status_quo_analysis)\n"
+        "assert callable(standoff.graph.picture.draw_state_graph)\n"
+        "assert callable(standoff.stability.kernel)\n"
+        "assert callable(standoff.analysis.explain)\n"
+        "for missing in ('no_such_module', '_private'):\n"
+        "    assert not hasattr(standoff, missing) and not hasattr(standoff.analysis, missing)")
+    assert {"standoff.analysis.claims", "standoff.analysis.paths"} <= loaded
+
+
 def test_help_loads_no_engine():
     loaded = loaded_after(run_command("--help"))
     assert "standoff.cli.analysis" in loaded  # the help lists every command

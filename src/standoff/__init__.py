@@ -14,6 +14,7 @@ analysis modules, so the command line starts quickly and loads only what a comma
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,11 +53,16 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    """Import a public name of the API on first use and keep it in the package's namespace."""
+    """Import a public name of the API on first use and keep it in the package's namespace;
+    a subpackage or module (``standoff.analysis``, ``standoff.graph``…) is imported when
+    first named, as the package used to import them eagerly."""
     module = _LAZY.get(name)
-    if module is None:
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+    elif not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}"):
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
         raise AttributeError(f"module 'standoff' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 
