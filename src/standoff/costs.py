@@ -8,6 +8,11 @@ import os
 
 from standoff.errors import CapacityError
 
+#: The largest state space a model may have unless the caller allows more (``max_states``):
+#: 2^22 states. Kept here, beside the other limits, so the package facade can name it
+#: without importing the compiler (and numpy).
+DEFAULT_MAX_STATES = 1 << 22
+
 
 def memory_budget() -> int:
     """Bytes a model may use: 80% of the machine's physical memory (8 GiB if unknown)."""

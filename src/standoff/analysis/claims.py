@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from standoff.analysis.dilemmas import analyse_dilemmas, incompatible, summary_sentences
-from standoff.analysis.paths import reachable_states, shortest_path
+from standoff.analysis.paths import nearest_path, reachable_states
 from standoff.concepts import STABILITY, parse_concepts
 from standoff.concepts import label as catalogue_label
 from standoff.graph.conflict import Conflict
@@ -412,24 +412,24 @@ def _eval_reachable(claim: Claim, analysis: Analysis, concept: str | None,
         word = "Holds vacuously" if negated else "Fails trivially"
         return Verdict(None, negated, f"{word}: no feasible state has {claim.subject.text}.",
                        vacuous=negated)
-    reach = reachable_states(c, moves=kind)
-    hits = [int(s) for s in (reach & target).nonzero()[0]]
-    if hits:
-        paths = [shortest_path(c, s + 1, moves=kind) for s in hits]
-        best = min((p for p in paths if p is not None), key=lambda p: len(p.steps))
+    # one path, to the nearest state with the statement, however many are reachable
+    best = nearest_path(c, target, moves=kind)
+    if best is not None:
         sentence = best.sentence(c)
         verdict = not negated
         head = (f"{'Holds' if verdict else 'Fails'}: {c.show(best.target - 1)}, which has "
                 f"{claim.subject.text}, is reachable from the status quo {how}.")
         return Verdict(None, verdict, head, (sentence,), (best.target,))
-    reached = [int(s) + 1 for s in reach.nonzero()[0]]
-    shown = ", ".join(c.show(s - 1) for s in reached[:12])
-    more = f" and {len(reached) - 12} more" if len(reached) > 12 else ""
+    reach = reachable_states(c, moves=kind)
+    count = int(reach.sum())
+    reached = [int(s) + 1 for s in np.flatnonzero(reach)[:12]]
+    shown = ", ".join(c.show(s - 1) for s in reached)
+    more = f" and {count - 12} more" if count > 12 else ""
     verdict = negated
     head = (f"{'Holds' if verdict else 'Fails'}: no state with {claim.subject.text} is "
             f"reachable from the status quo {how}.")
     return Verdict(None, verdict, head, (f"The states reachable {how} are {shown}{more}.",),
-                   tuple(reached[:12]))
+                   tuple(reached))
 
 
 def _eval_not_reachable(claim: Claim, analysis: Analysis, concept: str | None) -> Verdict:

@@ -11,6 +11,7 @@ state. Definitions as in :mod:`standoff.stability`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import product
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from standoff.concepts import FORESIGHT, RELATIONAL, STABILITY, label, resolve
 from standoff.errors import LookupArgumentError
 from standoff.graph.conflict import Conflict, is_int
 from standoff.model.attitudes import describe
-from standoff.stability.common import improvement_graphs, opponents
+from standoff.stability.common import opponents
 from standoff.stability.relational import (
     _others,
     _rsmr_acceptable,
@@ -32,8 +33,7 @@ from standoff.stability.relational import (
     relational_improvement_graphs,
     relational_preferred,
 )
-from standoff.stability.sequences import shortest_legal_sequence
-from standoff.stability.smr import escape_value
+from standoff.stability.sequences import shortest_legal_sequence, step_targets
 from standoff.words import html_lines, html_table, plural
 
 if TYPE_CHECKING:
@@ -140,26 +140,40 @@ class Explanation:
 
 
 def _sanctioning_sequence(
-    conflict: Conflict, dm: int, s1: int, acceptable: np.ndarray, improving: bool
+    conflict: Conflict, dm: int, s1: int, acceptable: Callable[[int], bool], improving: bool
 ) -> tuple[Step, ...] | None:
     """Shortest legal sequence of the opponents' moves (their improvements, for SEQ) from
-    ``s1`` to a state in ``acceptable``."""
+    ``s1`` to a state for which ``acceptable`` is true."""
     found = shortest_legal_sequence(
-        conflict, opponents(conflict, dm), s1, lambda t: bool(acceptable[t]), improving
+        conflict, opponents(conflict, dm), s1, acceptable, improving
     )
     if found is None:
         return None
     return tuple(Step(conflict.dm_ids[j], a + 1, b + 1) for j, a, b in found)
 
 
+def _acceptable_test(conflict: Conflict, dm: int, s: int, smr: bool) -> Callable[[int], bool]:
+    """Whether a state ``s2`` ends a sanction of ``dm``'s move away from ``s``: ``dm`` likes
+    it no better than ``s`` (for SMR, nor any state ``dm`` can move to from it: the escape
+    value of :func:`standoff.stability.smr.escape_value`, computed for ``s2`` alone)."""
+    rank = conflict.ranks[dm]
+    level = rank[s]
+
+    def acceptable(s2: int) -> bool:
+        if rank[s2] > level:
+            return False
+        return not smr or not bool((rank[conflict.moves[dm].of(s2)] > level).any())
+
+    return acceptable
+
+
 def _simultaneous(
     conflict: Conflict, dm: int, s: int, s1: int
 ) -> tuple[tuple[Step, ...], int] | None:
     """Opponents' simultaneous improvements from ``s`` that, with ``s → s1``, deter it."""
-    ui = improvement_graphs(conflict)
     group = opponents(conflict, dm)
     v = conflict.space.patterns
-    choices = [[-1, *(int(t) for t in ui[j].of(s))] for j in group]
+    choices = [[-1, *(int(t) for t in step_targets(conflict, j, s, True))] for j in group]
     rank = conflict.ranks[dm]
     count = 0
     for combo in product(*choices):
@@ -244,15 +258,15 @@ def explain(
     if record.family == RELATIONAL:  # RNash, RGMR, RSMR, RSEQ under attitudes
         return explain_relational(conflict, state, dm, concept)
     s = state - 1
-    rank = conflict.ranks[i]
     name = conflict.spec.dms[i].name
     label = record.label
-    ui = [int(t) for t in improvement_graphs(conflict)[i].of(s)]
+    # only the moves from the states the explanation visits are looked at: nothing is
+    # computed for the whole model (its improvement graphs, SMR's escape values)
+    ui = [int(t) for t in step_targets(conflict, i, s, True)]
     items: list[Deterrence] = []
     text: list[str] = []
     show = conflict.show
-    floor = escape_value(conflict, i) if concept == "smr" else rank
-    acceptable = floor <= rank[s]
+    acceptable = _acceptable_test(conflict, i, s, smr=concept == "smr")
     for s1 in ui:
         move = (
             f"{name} would gain by moving from {show(s)} to {show(s1)} "

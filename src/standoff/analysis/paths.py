@@ -50,6 +50,9 @@ from standoff.words import html_lines, html_table
 
 MOVE_KINDS = ("ui", "any")
 MAX_PATHS = 50
+#: The text names at most this many reachable equilibria per concept, then says how many
+#: there are in all (the lists themselves, in ``to_dict``, are complete).
+MAX_LISTED = 50
 
 
 @dataclass(frozen=True)
@@ -319,6 +322,27 @@ def shortest_path(
     return _path_from_search(conflict, legal_search(conflict, s0, moves == "ui"), target - 1)
 
 
+def nearest_path(
+    conflict: Conflict, targets: np.ndarray, moves: str = "ui", start: int | None = None,
+) -> EvolutionPath | None:
+    """A shortest evolution path from the status quo (or ``start``, an id) to the nearest
+    of ``targets`` (a boolean array over states): the reachable target with the fewest steps,
+    the lowest state number among equally near ones; None if no target is reachable.
+
+    The distances come from the one breadth-first search :func:`reachable_states` uses, and
+    one path is built whatever the number of reachable targets (the witness of a
+    reachability claim)."""
+    _check_moves(moves, False)
+    s0 = _start(conflict, start)
+    search = legal_search(conflict, s0, improving=moves == "ui")
+    steps = search.steps()
+    hits = np.flatnonzero(np.asarray(targets, dtype=bool) & (steps >= 0))
+    if hits.size == 0:
+        return None
+    nearest = int(hits[np.argmin(steps[hits])])  # argmin: the first, lowest id, on ties
+    return _path_from_search(conflict, search, nearest)
+
+
 def _analysis(conflict: Conflict, analysis: Analysis | None,
               concepts: str | Iterable[str] | None) -> Analysis:
     """``analysis``, or a fresh one under ``concepts`` (not both)."""
@@ -431,7 +455,8 @@ class StatusQuoAnalysis:
     def sentences(self, more_hint: str = "ask for them with --to") -> list[str]:
         """The analysis in sentences. ``more_hint`` tells how to get the paths left out when
         there are more than :data:`MAX_PATHS` targets; the default suits ``standoff paths``
-        (whose option ``--to`` it names), a report passes the whole command."""
+        (whose option ``--to`` it names), a report passes the whole command. At most
+        :data:`MAX_LISTED` reachable equilibria are named per concept."""
         c = self.conflict
         out = [
             f"From the status quo {c.show(self.start - 1)}, {len(self.reachable)} of "
@@ -440,8 +465,11 @@ class StatusQuoAnalysis:
         for concept, states in self.reachable_equilibria.items():
             label = concept_label(concept)
             if states:
-                out.append(f"{label} equilibria reachable: "
-                           + ", ".join(c.show(s - 1) for s in states) + ".")
+                named = ", ".join(c.show(s - 1) for s in states[:MAX_LISTED])
+                if len(states) > MAX_LISTED:
+                    named += (f", … ({len(states):,} in all; 'standoff paths --format json' "
+                              "lists every one)")
+                out.append(f"{label} equilibria reachable: {named}.")
             else:
                 out.append(f"No {label} equilibrium is reachable.")
         at_start = self.at_start
@@ -451,12 +479,16 @@ class StatusQuoAnalysis:
                        f"({labels}).")
         out.extend(p.sentence(c) for p in self.paths)
         if self.paths_omitted:
-            out.append(f"Paths are shown to the {len(self.paths)} nearest targets; "
-                       f"{self.paths_omitted:,} more reachable targets are left out "
-                       f"({more_hint}).")
+            out.append(self.omitted_sentence(more_hint))
         if self.unreachable:
             out.append(self.unreachable_sentence())
         return out
+
+    def omitted_sentence(self, more_hint: str = "ask for them with --to") -> str:
+        """How many reachable targets have no path shown (more than :data:`MAX_PATHS`), and
+        ``more_hint``: how to get them."""
+        return (f"Paths are shown to the {len(self.paths)} nearest targets; "
+                f"{self.paths_omitted:,} more reachable targets are left out ({more_hint}).")
 
     def unreachable_sentence(self) -> str:
         """The targets that cannot be reached, in one sentence (at most :data:`MAX_PATHS`
@@ -611,12 +643,14 @@ def status_quo_analysis(
 
 
 __all__ = [
+    "MAX_LISTED",
     "MOVE_KINDS",
     "EvolutionPath",
     "PathStep",
     "StatusQuoAnalysis",
     "all_coalitions",
     "is_reachable",
+    "nearest_path",
     "reachable_equilibria",
     "reachable_states",
     "select_states",

@@ -8,6 +8,7 @@ every :class:`~standoff.errors.ModelError` into a one-paragraph message and exit
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -59,17 +60,36 @@ TyperOption.display_type_rich = _no_flag_type  # type: ignore[method-assign, ass
 
 COMMAND_MODULES = ("analysis", "claims", "evolution", "bargaining", "interchange", "serve",
                    "robustness", "hypergame", "hierarchy", "confrontation")
-_registered = False
+
+#: The command module (of :data:`COMMAND_MODULES`) that defines each command: ``standoff
+#: COMMAND ...`` imports that module only, not the others (and not what they import).
+#: tests/test_startup.py checks this table against what the modules register.
+COMMANDS = {
+    "analyze": "analysis", "check": "analysis", "states": "analysis", "explain": "analysis",
+    "schema": "analysis",
+    "claims": "claims", "report": "claims",
+    "paths": "evolution", "coalitions": "evolution", "inverse": "evolution",
+    "lookahead": "evolution",
+    "forecast": "bargaining", "zopa": "bargaining", "backtest": "bargaining",
+    "export": "interchange", "import": "interchange",
+    "serve": "serve",
+    "robustness": "robustness",
+    "hypergame": "hypergame",
+    "hierarchy": "hierarchy",
+    "dilemmas": "confrontation",
+}
+_registered: set[str] = set()
 
 
-def _register() -> None:
-    """Add the commands of every command module (each has ``register(app)``), once."""
-    global _registered
-    if _registered:
-        return
+def _register(modules: Sequence[str] = COMMAND_MODULES) -> None:
+    """Add the commands of the command ``modules`` (each has ``register(app)``) that are not
+    added yet; the commands stay in the order of :data:`COMMAND_MODULES` whatever order the
+    modules are added in, so the help lists them the same way."""
     import importlib
 
-    for name in COMMAND_MODULES:
+    for name in modules:
+        if name in _registered:
+            continue
         try:
             module = importlib.import_module(f"standoff.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -77,7 +97,21 @@ def _register() -> None:
                 raise
             continue  # a command module not written yet
         module.register(app)
-    _registered = True
+        _registered.add(name)
+    place = {f"standoff.cli.{name}": k for k, name in enumerate(COMMAND_MODULES)}
+    app.registered_commands.sort(
+        key=lambda info: place.get(getattr(info.callback, "__module__", ""), len(place)))
+
+
+def modules_needed(args: Sequence[str]) -> tuple[str, ...]:
+    """The command modules a command line ``args`` (without the program name) needs: the
+    module of the command it names (the first argument that is not an option), or every
+    module when it names no known command (``--help``, no argument, a mistyped name: the
+    help and the "no such command" message list every command)."""
+    command = next((a for a in args if not a.startswith("-")), None)
+    if command in COMMANDS:
+        return (COMMANDS[command],)
+    return COMMAND_MODULES
 
 
 def fail(error: ModelError | CapacityError) -> None:
@@ -92,8 +126,9 @@ def fail(error: ModelError | CapacityError) -> None:
 
 
 def main() -> None:
-    """Entry point of the console script."""
-    _register()
+    """Entry point of the console script: registers the commands the command line needs
+    (:func:`modules_needed`) and runs it."""
+    _register(modules_needed(sys.argv[1:]))
     try:
         app()
     except (ModelError, CapacityError) as error:

@@ -234,11 +234,11 @@ def paths_command(
 
 def _print_paths(result, console: Console) -> None:
     c = result.conflict
-    for sentence in result.sentences()[: 1 + len(result.reachable_equilibria)]:
+    sentences = result.sentences()
+    for sentence in sentences[: 1 + len(result.reachable_equilibria)]:
         console.print(sentence, highlight=False)
     if result.at_start:
-        console.print(result.sentences()[1 + len(result.reachable_equilibria)],
-                      highlight=False)
+        console.print(sentences[1 + len(result.reachable_equilibria)], highlight=False)
     for path in result.paths:
         table = Table(title=f"Evolution from {c.show(path.start - 1)} to "
                       f"{c.show(path.target - 1)}")
@@ -249,6 +249,8 @@ def _print_paths(result, console: Console) -> None:
             table.add_row(*row)
         console.print(table)
         console.print(path.sentence(c), highlight=False)
+    if result.paths_omitted:
+        console.print(result.omitted_sentence(), highlight=False)
     if result.unreachable:
         console.print(result.unreachable_sentence(), highlight=False)
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
 from standoff.cli.analysis import MaxStates, ModelPath, parse_concepts_option
@@ -21,6 +20,9 @@ from standoff.cli.common import OutputOption, check_writable, emit, emit_text, l
 from standoff.concepts import resolve
 from standoff.errors import ModelError
 from standoff.output import json_text
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: The concepts whose overall definitions the hierarchical papers give (docs/hierarchy.md).
 HIERARCHY_CONCEPTS = "nash,gmr,smr,seq"
@@ -42,6 +44,8 @@ def _verdicts(conflict, concepts: tuple[str, ...], kernel) -> dict[str, dict[str
 
 
 def _equilibria(verdicts: dict[str, np.ndarray]) -> np.ndarray:
+    import numpy as np
+
     return np.logical_and.reduce(list(verdicts.values()))
 
 

@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import numpy as np
 
@@ -67,8 +66,15 @@ MAX_ROWS = 8  # states per column in the layered layout before a column is split
 MAX_GREY = 60
 
 
+def escape(text: str) -> str:
+    """``text`` as XML character data: ``&``, ``<`` and ``>`` written as entities (what
+    ``xml.sax.saxutils.escape`` does, without importing it: it pulls in ``urllib`` and
+    ``ssl``, a large share of the command line's start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _attr(value: object) -> str:
-    return escape(str(value), {'"': "&quot;"})
+    return escape(str(value)).replace('"', "&quot;")
 
 
 # -- shapes ------------------------------------------------------------------------------------

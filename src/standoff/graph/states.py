@@ -17,12 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from standoff.costs import format_bytes, memory_budget
+from standoff.costs import DEFAULT_MAX_STATES, format_bytes, memory_budget
 from standoff.errors import CapacityError
 from standoff.model.loader import GroupConstraint, ModelSpec, StatementSpec
 
 U64 = np.uint64
-DEFAULT_MAX_STATES = 1 << 22
 
 
 def _bit(k: int) -> np.uint64:

@@ -35,6 +35,8 @@ def status_quo_markdown(result: StatusQuoAnalysis, variant: str | None = None,
                   md_text(p.sentence(c)), ""]
         rows = result.evolution_table(p)
         lines += markdown_table(rows[0], rows[1:])
+    if result.paths_omitted:
+        lines += ["", md_text(result.omitted_sentence())]
     if result.unreachable:
         lines += ["", md_text(result.unreachable_sentence())]
     return "\n".join(lines) + "\n"
