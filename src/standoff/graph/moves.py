@@ -317,6 +317,257 @@ class CosetImprovements(_ExplicitView):
         return self._cache["graph"]
 
 
+_IDENTITY = {np.minimum: INFINITY, np.maximum: np.iinfo(np.int64).min}
+
+
+def _superset_closure(ufunc, classes: np.ndarray, bits: int, strict: bool) -> np.ndarray:
+    """For an array whose last axis is indexed by a ``bits``-bit pattern ``a``, the
+    reduction of its entries over the patterns ``b ⊇ a`` (``b ⊋ a`` with ``strict``): one
+    pass per bit over the array viewed with one axis of length 2 per bit."""
+    lead = classes.shape[:-1]
+    closed = classes.copy()
+    view = closed.reshape((*lead, *([2] * bits)))
+    first = len(lead)
+    for axis in range(first, first + bits):
+        low = tuple([slice(None)] * axis + [0])
+        high = tuple([slice(None)] * axis + [1])
+        ufunc(view[low], view[high], out=view[low])
+    if not strict:
+        return closed
+    out = np.full(classes.shape, _IDENTITY[ufunc], dtype=classes.dtype)
+    out_view = out.reshape(view.shape)
+    for axis in range(first, first + bits):
+        low = tuple([slice(None)] * axis + [0])
+        high = tuple([slice(None)] * axis + [1])
+        ufunc(out_view[low], view[high], out=out_view[low])
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class LatticeMoves(_ExplicitView):
+    """``R_i`` without stored moves in a state space without collapsed states: any
+    feasibility constraints, any move directions.
+
+    Write *i*'s options of a state as ``(a, u)``: ``a`` the bits of its irreversible options
+    (a ``take`` option as it is, a ``drop`` option negated, so that every allowed change
+    raises a bit of ``a``), ``u`` the bits of its reversible options. A flip of any
+    non-empty set of *i*'s options from *s* to a feasible *t* respects every direction
+    exactly when ``a(t) ⊇ a(s)``, so
+
+        ``R_i(s)`` = the feasible states *t* ≠ *s* of the coset of *s* (same options of
+        everybody else) with ``a(t) ⊇ a(s)``.
+
+    States sit in a grid ``(coset, a, u)`` (holes where a combination is infeasible); a
+    reduction over ``R_i(s)`` is the reduction over the other states of the *class*
+    ``(coset, a(s))`` (prefix and suffix along ``u``) combined with the reduction over the
+    classes ``b ⊋ a(s)`` (a superset closure, one pass per irreversible option): a few
+    passes over the grid instead of one visit per move. Without irreversible options this
+    is the coset of a product space with holes.
+    """
+
+    size: int
+    space: object  # the StateSpace, for the explicit graph and single states' moves
+    own: int
+    take: int
+    drop: int
+    cell: np.ndarray  # per state, its flat position in the grid
+    shape: tuple[int, int, int]  # (cosets, 2**irreversible, 2**reversible)
+    irreversible_bits: int
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def classes(self) -> np.ndarray:
+        """Per state, its class ``coset · 2**irreversible + a``."""
+        if "classes" not in self._cache:
+            reversible = self.shape[2].bit_length() - 1
+            self._cache["classes"] = (self.cell >> reversible).astype(np.int64)
+        return self._cache["classes"]
+
+    def counts(self) -> np.ndarray:
+        if "counts" not in self._cache:
+            per_class = np.bincount(self.classes, minlength=self.shape[0] * self.shape[1])
+            closed = _superset_closure(np.add, per_class.reshape(self.shape[:2]),
+                                       self.irreversible_bits, strict=False)
+            self._cache["counts"] = closed.reshape(-1)[self.classes] - 1
+        return self._cache["counts"]
+
+    def nonempty(self) -> np.ndarray:
+        return self.counts() > 0
+
+    @property
+    def edge_count(self) -> int:
+        return int(self.counts().sum())
+
+    def of(self, s: int) -> np.ndarray:
+        """``R_i(s)`` in the order of the explicit graph (flipped option sets in the order
+        :func:`unilateral_moves` tries them)."""
+        space = self.space
+        pattern = space.patterns[s]  # type: ignore[attr-defined]
+        flips = np.array(_submasks(self.own), dtype=np.uint64)
+        targets = space.state_of(pattern ^ flips)  # type: ignore[attr-defined]
+        wrong = flips & ((np.uint64(self.take) & pattern) | (np.uint64(self.drop) & ~pattern))
+        return targets[(targets >= 0) & (wrong == 0)]
+
+    def _reduce(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
+        values = np.asarray(values, dtype=np.int64)
+        batch = values.shape[:-1]
+        identity = _IDENTITY[ufunc]
+        cosets, width, length = self.shape
+        grid = np.full((int(np.prod(batch, dtype=np.int64)), cosets * width * length),
+                       identity, dtype=np.int64)
+        grid[:, self.cell] = values.reshape(grid.shape[0], -1)
+        grid = grid.reshape(-1, cosets, width, length)
+        above = _superset_closure(ufunc, ufunc.reduce(grid, axis=3), self.irreversible_bits,
+                                  strict=True)
+        if length > 1:  # the other states of the class: before and after along u
+            result = np.empty_like(grid)
+            result[..., 0] = identity
+            ufunc.accumulate(grid[..., :-1], axis=3, out=result[..., 1:])
+            after = np.empty_like(grid)
+            after[..., -1] = identity
+            ufunc.accumulate(grid[..., :0:-1], axis=3, out=after[..., -2::-1])
+            ufunc(result, after, out=result)
+            del after
+            ufunc(result, above[..., None], out=result)
+            out = result.reshape(grid.shape[0], -1)[:, self.cell]
+        else:
+            out = above.reshape(grid.shape[0], -1)[:, self.classes]
+        out[:, ~self.nonempty()] = empty
+        return out.reshape((*batch, self.size))
+
+    def min_over(self, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
+        """``min over t ∈ R_i(s) of values[t]`` (``empty`` where R_i(s) = ∅); ``values`` may
+        carry leading batch axes."""
+        return self._reduce(np.minimum, values, empty)
+
+    def max_over(self, values: np.ndarray, empty: int = -1) -> np.ndarray:
+        """``max over t ∈ R_i(s) of values[t]`` (``empty`` where R_i(s) = ∅)."""
+        return self._reduce(np.maximum, values, empty)
+
+    def improvements(self, rank: np.ndarray) -> LatticeImprovements | MoveGraph:
+        """``R_i⁺`` for ``rank``: implicit when there are few irreversible options (its
+        reductions query each of the ``2**irreversible`` classes above a state), the
+        explicit graph otherwise."""
+        if self.irreversible_bits > LATTICE_IMPROVEMENT_BITS:
+            return self.materialize().improvements(rank)
+        return LatticeImprovements(self, np.asarray(rank, dtype=np.int64))
+
+    def successors(self, frontier: np.ndarray) -> np.ndarray:
+        """One step from a set of states (see :meth:`MoveGraph.successors`)."""
+        return self.materialize().successors(frontier)
+
+    def materialize(self) -> MoveGraph:
+        """The same moves as an explicit graph, built on first use."""
+        if "graph" not in self._cache:
+            self._cache["graph"] = unilateral_moves(self.space, self.own, self.take,
+                                                    self.drop)
+        return self._cache["graph"]
+
+
+#: at most this many irreversible options for implicit improvements (queries per state
+#: grow as 2**bits)
+LATTICE_IMPROVEMENT_BITS = 4
+
+
+@dataclass(frozen=True, eq=False)
+class LatticeImprovements(_ExplicitView):
+    """``R_i⁺(s)`` over :class:`LatticeMoves`: the states of ``R_i(s)`` that *i* ranks
+    strictly higher than *s*. Each class of the grid is sorted by rank; for every state
+    and every class ``b ⊇ a(s)`` of its coset, the position of the first state ranked
+    above it is found once (a binary search), so a reduction over ``R_i⁺`` is a suffix
+    reduction along each sorted class and ``2**irreversible`` gathers."""
+
+    moves: LatticeMoves
+    rank: np.ndarray
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def size(self) -> int:
+        return self.moves.size
+
+    @cached_property
+    def _queries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(slot of each state in the rank-sorted grid, the query positions per offset
+        ``e`` and state, whether the offset is new to the state's pattern)."""
+        moves = self.moves
+        cosets, width, length = moves.shape
+        classes = moves.classes
+        rank = self.rank - self.rank.min() if self.size else self.rank
+        spread = int(rank.max()) + 1 if self.size else 1
+        key = classes * spread + rank
+        order = np.argsort(key, kind="stable")
+        sorted_key = key[order]
+        n_classes = cosets * width
+        class_start = np.searchsorted(sorted_key, np.arange(n_classes + 1, dtype=np.int64)
+                                      * spread)
+        row = length + 1  # one identity cell after every class
+        position = np.empty(self.size, dtype=np.int64)
+        position[order] = np.arange(self.size, dtype=np.int64)
+        slot = classes * row + position - class_start[classes]
+        index = np.int32 if n_classes * row < 2**31 else np.int64
+        coset, pattern = classes // width, classes % width
+        queries = np.empty((width, self.size), dtype=index)
+        fresh = np.empty((width, self.size), dtype=bool)
+        for e in range(width):
+            above = coset * width + (pattern | e)
+            first = np.searchsorted(sorted_key, above * spread + rank, side="right")
+            queries[e] = above * row + first - class_start[above]
+            fresh[e] = (pattern & e) == 0
+        return slot.astype(index), queries, fresh
+
+    def _reduce(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
+        slot, queries, fresh = self._queries
+        cosets, width, length = self.moves.shape
+        values = np.asarray(values, dtype=np.int64)
+        batch = values.shape[:-1]
+        grid = np.full((int(np.prod(batch, dtype=np.int64)), cosets * width * (length + 1)),
+                       _IDENTITY[ufunc], dtype=np.int64)
+        grid[:, slot] = values.reshape(grid.shape[0], -1)
+        rows = grid.reshape(grid.shape[0], cosets * width, length + 1)
+        ufunc.accumulate(rows[..., ::-1], axis=2, out=rows[..., ::-1])
+        out = grid[:, queries[0]]
+        for e in range(1, width):
+            ufunc(out, grid[:, queries[e]], out=out)
+        out[:, ~self.nonempty()] = empty
+        return out.reshape((*batch, self.size))
+
+    def min_over(self, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
+        return self._reduce(np.minimum, values, empty)
+
+    def max_over(self, values: np.ndarray, empty: int = -1) -> np.ndarray:
+        return self._reduce(np.maximum, values, empty)
+
+    def nonempty(self) -> np.ndarray:
+        if "nonempty" not in self._cache:
+            self._cache["nonempty"] = self.moves.max_over(self.rank) > self.rank
+        return self._cache["nonempty"]
+
+    def counts(self) -> np.ndarray:
+        _, queries, fresh = self._queries
+        row = self.moves.shape[2] + 1
+        cosets, width, _ = self.moves.shape
+        sizes = np.bincount(self.moves.classes, minlength=cosets * width)
+        classes = queries // row
+        left = sizes[classes] - (queries - classes * row)  # states ranked above, per class
+        return np.where(fresh, left, 0).sum(axis=0)
+
+    @property
+    def edge_count(self) -> int:
+        return int(self.counts().sum())
+
+    def of(self, s: int) -> np.ndarray:
+        targets = self.moves.of(s)
+        return targets[self.rank[targets] > self.rank[s]]
+
+    def successors(self, frontier: np.ndarray) -> np.ndarray:
+        return self.materialize().successors(frontier)
+
+    def materialize(self) -> MoveGraph:
+        if "graph" not in self._cache:
+            self._cache["graph"] = self.moves.materialize().improvements(self.rank)
+        return self._cache["graph"]
+
+
 @dataclass(frozen=True, eq=False)
 class BatchedImprovements:
     """``R_i⁺`` for a batch of rank arrays over one explicit move graph: row ``b`` of
@@ -354,9 +605,9 @@ class BatchedImprovements:
         return self._reduce(np.maximum, values, empty)
 
 
-Moves = MoveGraph | CosetMoves | CosetImprovements
+Moves = MoveGraph | CosetMoves | CosetImprovements | LatticeMoves | LatticeImprovements
 #: ``R_i``: a decision maker's unilateral moves, as a conflict holds them
-UnilateralMoves = MoveGraph | CosetMoves
+UnilateralMoves = MoveGraph | CosetMoves | LatticeMoves
 
 
 def _submasks(mask: int) -> list[int]:
@@ -471,3 +722,40 @@ def _moves_by_lookup(space, masks: list[int], take: int, drop: int) -> MoveGraph
         if keep:
             kept[n] = None
     return MoveGraph(start, targets)
+
+
+#: the grid of :class:`LatticeMoves` may have at most this many cells per state (holes are
+#: infeasible combinations); sparser state spaces keep the explicit graph
+LATTICE_CELLS_PER_STATE = 4
+
+
+def lattice_moves(space, own: int, take: int, drop: int) -> LatticeMoves | None:
+    """``R_i`` as :class:`LatticeMoves` for the decision maker owning the options in
+    ``own`` (``take`` / ``drop``: the masks of the options with those directions), or None
+    when the state space has collapsed states or the grid would be mostly holes."""
+    m = space.size
+    if space.n_ordinary < m or m == 0:
+        return None
+    patterns = space.patterns
+    bits = [k for k in range(64) if own >> k & 1]
+    irreversible = [k for k in bits if (take | drop) >> k & 1]
+    reversible = [k for k in bits if not (take | drop) >> k & 1]
+    if len(bits) > 30:
+        return None
+    others = patterns & np.uint64(~own & (2**64 - 1))
+    distinct, coset = np.unique(others, return_inverse=True)
+    cells = int(distinct.shape[0]) << len(bits)
+    if cells > LATTICE_CELLS_PER_STATE * m + 4096:
+        return None
+    index = np.int32 if cells < 2**31 else np.int64
+    cell = coset.astype(np.int64).reshape(-1) << len(bits)
+    for j, k in enumerate(irreversible):
+        bit = ((patterns >> np.uint64(k)) & np.uint64(1)).astype(np.int64)
+        if drop >> k & 1:
+            bit ^= 1
+        cell |= bit << (len(reversible) + j)
+    for j, k in enumerate(reversible):
+        cell |= ((patterns >> np.uint64(k)) & np.uint64(1)).astype(np.int64) << j
+    shape = (int(distinct.shape[0]), 1 << len(irreversible), 1 << len(reversible))
+    return LatticeMoves(m, space, own, take, drop, cell.astype(index), shape,
+                        len(irreversible))
