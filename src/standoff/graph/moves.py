@@ -343,6 +343,44 @@ def _superset_closure(ufunc, classes: np.ndarray, bits: int, strict: bool) -> np
     return out
 
 
+def _gather(rows: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``rows[:, index]``; one row is indexed as a flat array (faster in numpy)."""
+    if rows.shape[0] == 1:
+        return rows[0][index][None, :]
+    return rows[:, index]
+
+
+def _scatter(rows: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
+    """``rows[:, index] = values``; one row is indexed as a flat array."""
+    if rows.shape[0] == 1:
+        rows[0][index] = values[0]
+    else:
+        rows[:, index] = values
+
+
+def _fill_grid(rows: np.ndarray, state_at: np.ndarray, identity: int) -> np.ndarray:
+    """A grid whose cell ``k`` holds ``rows[:, state_at[k]]``, or ``identity`` where
+    ``state_at[k]`` is the number of states (a hole)."""
+    padded = np.empty((rows.shape[0], rows.shape[1] + 1), dtype=np.int64)
+    padded[:, :-1] = rows
+    padded[:, -1] = identity
+    return _gather(padded, state_at)
+
+
+def _states_at(cells: np.ndarray, size: int) -> np.ndarray:
+    """For a grid of ``size`` cells, the state in each cell (``len(cells)`` for holes)."""
+    state_at = np.full(size, cells.shape[0], dtype=np.intp)
+    state_at[cells] = np.arange(cells.shape[0], dtype=np.intp)
+    return state_at
+
+
+def _batch_rows(values: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
+    """``values`` (shape ``(..., states)``) as int64 rows, and its leading batch shape."""
+    values = np.asarray(values, dtype=np.int64)
+    batch = values.shape[:-1]
+    return values.reshape(int(np.prod(batch, dtype=np.int64)), values.shape[-1]), batch
+
+
 @dataclass(frozen=True, eq=False)
 class LatticeMoves(_ExplicitView):
     """``R_i`` without stored moves in a state space without collapsed states: any
@@ -357,12 +395,13 @@ class LatticeMoves(_ExplicitView):
         ``R_i(s)`` = the feasible states *t* ≠ *s* of the coset of *s* (same options of
         everybody else) with ``a(t) ⊇ a(s)``.
 
-    States sit in a grid ``(coset, a, u)`` (holes where a combination is infeasible); a
-    reduction over ``R_i(s)`` is the reduction over the other states of the *class*
-    ``(coset, a(s))`` (prefix and suffix along ``u``) combined with the reduction over the
-    classes ``b ⊋ a(s)`` (a superset closure, one pass per irreversible option): a few
-    passes over the grid instead of one visit per move. Without irreversible options this
-    is the coset of a product space with holes.
+    A *class* is a pair ``(coset, a)``. States sit in a grid with one row per value of
+    ``u`` and one column per class (holes where a combination is infeasible). A reduction
+    over ``R_i(s)`` combines the reduction over the other states of the class of *s*
+    (exclusive prefix and suffix down its column) with the reduction over the classes
+    ``(coset, b)``, ``b ⊋ a(s)`` (a superset closure, one pass per irreversible option):
+    a few passes over the grid, each over whole rows, instead of one visit per move.
+    Without irreversible options this is the coset of a product space with holes.
     """
 
     size: int
@@ -370,29 +409,37 @@ class LatticeMoves(_ExplicitView):
     own: int
     take: int
     drop: int
-    cell: np.ndarray  # per state, its flat position in the grid
-    shape: tuple[int, int, int]  # (cosets, 2**irreversible, 2**reversible)
+    classes: np.ndarray  # per state, its class: coset · 2**irreversible + a
+    cell: np.ndarray  # per state, its flat position in the grid: u · (classes) + class
+    shape: tuple[int, int, int]  # (2**reversible, cosets, 2**irreversible)
     irreversible_bits: int
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
-    def classes(self) -> np.ndarray:
-        """Per state, its class ``coset · 2**irreversible + a``."""
-        if "classes" not in self._cache:
-            reversible = self.shape[2].bit_length() - 1
-            self._cache["classes"] = (self.cell >> reversible).astype(np.int64)
-        return self._cache["classes"]
+    def class_count(self) -> int:
+        return self.shape[1] * self.shape[2]
+
+    @cached_property
+    def _state_at(self) -> np.ndarray:
+        """The state in each grid cell (the number of states for holes)."""
+        return _states_at(self.cell, self.shape[0] * self.class_count)
+
+    @cached_property
+    def _without_moves(self) -> np.ndarray:
+        return np.flatnonzero(~self.nonempty())
 
     def counts(self) -> np.ndarray:
         if "counts" not in self._cache:
-            per_class = np.bincount(self.classes, minlength=self.shape[0] * self.shape[1])
-            closed = _superset_closure(np.add, per_class.reshape(self.shape[:2]),
+            per_class = np.bincount(self.classes, minlength=self.class_count)
+            closed = _superset_closure(np.add, per_class.reshape(self.shape[1:]),
                                        self.irreversible_bits, strict=False)
             self._cache["counts"] = closed.reshape(-1)[self.classes] - 1
         return self._cache["counts"]
 
     def nonempty(self) -> np.ndarray:
-        return self.counts() > 0
+        if "nonempty" not in self._cache:
+            self._cache["nonempty"] = self.counts() > 0
+        return self._cache["nonempty"]
 
     @property
     def edge_count(self) -> int:
@@ -409,30 +456,29 @@ class LatticeMoves(_ExplicitView):
         return targets[(targets >= 0) & (wrong == 0)]
 
     def _reduce(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
-        values = np.asarray(values, dtype=np.int64)
-        batch = values.shape[:-1]
+        rows, batch = _batch_rows(values)
         identity = _IDENTITY[ufunc]
-        cosets, width, length = self.shape
-        grid = np.full((int(np.prod(batch, dtype=np.int64)), cosets * width * length),
-                       identity, dtype=np.int64)
-        grid[:, self.cell] = values.reshape(grid.shape[0], -1)
-        grid = grid.reshape(-1, cosets, width, length)
-        above = _superset_closure(ufunc, ufunc.reduce(grid, axis=3), self.irreversible_bits,
-                                  strict=True)
-        if length > 1:  # the other states of the class: before and after along u
-            result = np.empty_like(grid)
-            result[..., 0] = identity
-            ufunc.accumulate(grid[..., :-1], axis=3, out=result[..., 1:])
-            after = np.empty_like(grid)
-            after[..., -1] = identity
-            ufunc.accumulate(grid[..., :0:-1], axis=3, out=after[..., -2::-1])
-            ufunc(result, after, out=result)
-            del after
-            ufunc(result, above[..., None], out=result)
-            out = result.reshape(grid.shape[0], -1)[:, self.cell]
-        else:
-            out = above.reshape(grid.shape[0], -1)[:, self.classes]
-        out[:, ~self.nonempty()] = empty
+        length, cosets, width = self.shape
+        n = self.class_count
+        grid = _fill_grid(rows, self._state_at, identity).reshape(rows.shape[0], length, n)
+        whole = grid[:, 0].copy()
+        for u in range(1, length):
+            ufunc(whole, grid[:, u], out=whole)
+        # running: the classes strictly above, then everything below row u in the column
+        running = _superset_closure(ufunc, whole.reshape(-1, cosets, width),
+                                    self.irreversible_bits, strict=True).reshape(-1, n)
+        del whole
+        result = np.empty_like(grid)
+        result[:, 0] = identity
+        for u in range(1, length):  # exclusive prefix down each column
+            ufunc(result[:, u - 1], grid[:, u - 1], out=result[:, u])
+        for u in range(length - 1, -1, -1):  # exclusive suffix, with the classes above
+            ufunc(result[:, u], running, out=result[:, u])
+            ufunc(running, grid[:, u], out=running)
+        del grid
+        out = _gather(result.reshape(rows.shape[0], -1), self.cell)
+        if empty != identity:  # without moves the reduction is the identity already
+            out[:, self._without_moves] = empty
         return out.reshape((*batch, self.size))
 
     def min_over(self, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
@@ -472,10 +518,13 @@ LATTICE_IMPROVEMENT_BITS = 4
 @dataclass(frozen=True, eq=False)
 class LatticeImprovements(_ExplicitView):
     """``R_i⁺(s)`` over :class:`LatticeMoves`: the states of ``R_i(s)`` that *i* ranks
-    strictly higher than *s*. Each class of the grid is sorted by rank; for every state
-    and every class ``b ⊇ a(s)`` of its coset, the position of the first state ranked
-    above it is found once (a binary search), so a reduction over ``R_i⁺`` is a suffix
-    reduction along each sorted class and ``2**irreversible`` gathers."""
+    strictly higher than *s*.
+
+    A second grid holds each class's states sorted by rank down its column (one row per
+    position, plus a row of identities). For every state and every class ``b ⊇ a(s)`` of
+    its coset, the cell of the first state of ``b`` ranked above it is found once (a
+    binary search). A reduction over ``R_i⁺`` is then a suffix reduction down the columns
+    and ``2**irreversible`` gathers."""
 
     moves: LatticeMoves
     rank: np.ndarray
@@ -486,49 +535,77 @@ class LatticeImprovements(_ExplicitView):
         return self.moves.size
 
     @cached_property
-    def _queries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(slot of each state in the rank-sorted grid, the query positions per offset
-        ``e`` and state, whether the offset is new to the state's pattern)."""
+    def _queries(self) -> tuple[np.ndarray, np.ndarray, list[list[np.ndarray]], np.ndarray]:
+        """How a reduction reads the rank-sorted grid.
+
+        Returns the states in *query order* (by pattern ``a``, then position in the class,
+        then coset); the state in each grid cell (the number of states for holes); per
+        pattern ``a`` (a block of consecutive states in query order), for each offset
+        ``e`` with ``e ∩ a = ∅``, the cell of class ``(coset, a | e)`` holding the first
+        state ranked above each state of the block; and the positions (in query order) of
+        the states without improvements."""
         moves = self.moves
-        cosets, width, length = moves.shape
-        classes = moves.classes
-        rank = self.rank - self.rank.min() if self.size else self.rank
-        spread = int(rank.max()) + 1 if self.size else 1
-        key = classes * spread + rank
-        order = np.argsort(key, kind="stable")
-        sorted_key = key[order]
-        n_classes = cosets * width
-        class_start = np.searchsorted(sorted_key, np.arange(n_classes + 1, dtype=np.int64)
-                                      * spread)
-        row = length + 1  # one identity cell after every class
-        position = np.empty(self.size, dtype=np.int64)
-        position[order] = np.arange(self.size, dtype=np.int64)
-        slot = classes * row + position - class_start[classes]
-        index = np.int32 if n_classes * row < 2**31 else np.int64
-        coset, pattern = classes // width, classes % width
-        queries = np.empty((width, self.size), dtype=index)
-        fresh = np.empty((width, self.size), dtype=bool)
-        for e in range(width):
-            above = coset * width + (pattern | e)
-            first = np.searchsorted(sorted_key, above * spread + rank, side="right")
-            queries[e] = above * row + first - class_start[above]
-            fresh[e] = (pattern & e) == 0
-        return slot.astype(index), queries, fresh
+        length, _, width = moves.shape
+        n = moves.class_count
+        rank = self.rank - self.rank.min()
+        spread = int(rank.max()) + 1
+        key = moves.classes * spread + rank
+        by_key = np.argsort(key, kind="stable")  # by class, then rank
+        sorted_key = key[by_key]
+        del key
+        classes = moves.classes[by_key]
+        class_start = np.searchsorted(sorted_key, np.arange(n, dtype=np.int64) * spread)
+        position = np.arange(self.size, dtype=np.int64) - class_start[classes]
+        cell = position * n + classes  # grid cell of each state, in key order
+        state_at = np.append(by_key, self.size)[_states_at(cell, (length + 1) * n)]
+        del cell
+        small = np.int16 if length < 2**15 else np.int64
+        pattern = classes % width
+        order_parts, blocks = [], []
+        for a in range(width):
+            members = np.flatnonzero(pattern == a)  # key order: by coset, then rank
+            members = members[np.argsort(position[members].astype(small), kind="stable")]
+            coset = classes[members] // width
+            searched = sorted_key[members] - classes[members] * spread  # the ranks
+            queries = []
+            for e in range(width):
+                if e & a:
+                    continue
+                above = coset * width + (a | e)
+                found = np.searchsorted(sorted_key, above * spread + searched, side="right")
+                queries.append((found - class_start[above]) * n + above)
+            order_parts.append(by_key[members])
+            blocks.append(queries)
+        order = np.concatenate(order_parts)
+        without = np.flatnonzero(~self.nonempty()[order])
+        return order, state_at, blocks, without
 
     def _reduce(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
-        slot, queries, fresh = self._queries
-        cosets, width, length = self.moves.shape
-        values = np.asarray(values, dtype=np.int64)
-        batch = values.shape[:-1]
-        grid = np.full((int(np.prod(batch, dtype=np.int64)), cosets * width * (length + 1)),
-                       _IDENTITY[ufunc], dtype=np.int64)
-        grid[:, slot] = values.reshape(grid.shape[0], -1)
-        rows = grid.reshape(grid.shape[0], cosets * width, length + 1)
-        ufunc.accumulate(rows[..., ::-1], axis=2, out=rows[..., ::-1])
-        out = grid[:, queries[0]]
-        for e in range(1, width):
-            ufunc(out, grid[:, queries[e]], out=out)
-        out[:, ~self.nonempty()] = empty
+        order, state_at, blocks, without = self._queries
+        rows, batch = _batch_rows(values)
+        length = self.moves.shape[0]
+        n = self.moves.class_count
+        identity = _IDENTITY[ufunc]
+        grid = _fill_grid(rows, state_at, identity)
+        columns = grid.reshape(rows.shape[0], length + 1, n)
+        for position in range(length - 1, -1, -1):  # suffix down each column
+            ufunc(columns[:, position], columns[:, position + 1], out=columns[:, position])
+        found = np.empty_like(rows)
+        start = 0
+        for queries in blocks:
+            if not queries[0].shape[0]:
+                continue
+            stop = start + queries[0].shape[0]
+            part = found[:, start:stop]
+            part[...] = _gather(grid, queries[0])
+            for more in queries[1:]:
+                ufunc(part, _gather(grid, more), out=part)
+            start = stop
+        del grid
+        if empty != identity:  # without improvements every query meets identities
+            found[:, without] = empty
+        out = np.empty_like(found)
+        _scatter(out, order, found)
         return out.reshape((*batch, self.size))
 
     def min_over(self, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
@@ -543,13 +620,15 @@ class LatticeImprovements(_ExplicitView):
         return self._cache["nonempty"]
 
     def counts(self) -> np.ndarray:
-        _, queries, fresh = self._queries
-        row = self.moves.shape[2] + 1
-        cosets, width, _ = self.moves.shape
-        sizes = np.bincount(self.moves.classes, minlength=cosets * width)
-        classes = queries // row
-        left = sizes[classes] - (queries - classes * row)  # states ranked above, per class
-        return np.where(fresh, left, 0).sum(axis=0)
+        order, _, blocks, _ = self._queries
+        n = self.moves.class_count
+        sizes = np.bincount(self.moves.classes, minlength=n)
+        found = np.concatenate([
+            sum((sizes[q % n] - q // n for q in queries), np.zeros(queries[0].shape, np.int64))
+            for queries in blocks])  # per class above: the states ranked higher
+        out = np.empty(self.size, dtype=np.int64)
+        out[order] = found
+        return out
 
     @property
     def edge_count(self) -> int:
@@ -747,15 +826,16 @@ def lattice_moves(space, own: int, take: int, drop: int) -> LatticeMoves | None:
     cells = int(distinct.shape[0]) << len(bits)
     if cells > LATTICE_CELLS_PER_STATE * m + 4096:
         return None
-    index = np.int32 if cells < 2**31 else np.int64
-    cell = coset.astype(np.int64).reshape(-1) << len(bits)
+    classes = coset.astype(np.int64).reshape(-1) << len(irreversible)
     for j, k in enumerate(irreversible):
         bit = ((patterns >> np.uint64(k)) & np.uint64(1)).astype(np.int64)
         if drop >> k & 1:
             bit ^= 1
-        cell |= bit << (len(reversible) + j)
+        classes |= bit << j
+    row = np.zeros(m, dtype=np.int64)
     for j, k in enumerate(reversible):
-        cell |= ((patterns >> np.uint64(k)) & np.uint64(1)).astype(np.int64) << j
-    shape = (int(distinct.shape[0]), 1 << len(irreversible), 1 << len(reversible))
-    return LatticeMoves(m, space, own, take, drop, cell.astype(index), shape,
-                        len(irreversible))
+        row |= ((patterns >> np.uint64(k)) & np.uint64(1)).astype(np.int64) << j
+    n = int(distinct.shape[0]) << len(irreversible)
+    shape = (1 << len(reversible), int(distinct.shape[0]), 1 << len(irreversible))
+    return LatticeMoves(m, space, own, take, drop, classes, row * n + classes,
+                        shape, len(irreversible))
