@@ -808,6 +808,24 @@ def _moves_by_lookup(space, masks: list[int], take: int, drop: int) -> MoveGraph
 LATTICE_CELLS_PER_STATE = 4
 
 
+def _coset_ids(patterns: np.ndarray, own: int, n_bits: int) -> tuple[np.ndarray, int]:
+    """Number the cosets of a decision maker owning the options ``own``: states with the
+    same options of everybody else share an id (ids 0, 1, ... in increasing order of
+    those options). With few other options, a table over their compacted patterns;
+    otherwise a sort."""
+    other_bits = [k for k in range(n_bits) if not own >> k & 1]
+    if len(other_bits) > 24:
+        _, coset = np.unique(patterns & np.uint64(~own & (2**64 - 1)), return_inverse=True)
+        return coset.reshape(-1).astype(np.int64), int(coset.max()) + 1
+    compact = np.zeros(patterns.shape, dtype=np.int64)
+    for j, k in enumerate(other_bits):
+        compact |= ((patterns >> np.uint64(k)) & np.uint64(1)).astype(np.int64) << j
+    present = np.zeros(1 << len(other_bits), dtype=np.int64)
+    present[compact] = 1
+    number = np.cumsum(present) - 1
+    return number[compact], int(number[-1]) + 1
+
+
 def lattice_moves(space, own: int, take: int, drop: int) -> LatticeMoves | None:
     """``R_i`` as :class:`LatticeMoves` for the decision maker owning the options in
     ``own`` (``take`` / ``drop``: the masks of the options with those directions), or None
@@ -821,9 +839,8 @@ def lattice_moves(space, own: int, take: int, drop: int) -> LatticeMoves | None:
     reversible = [k for k in bits if not (take | drop) >> k & 1]
     if len(bits) > 30:
         return None
-    others = patterns & np.uint64(~own & (2**64 - 1))
-    distinct, coset = np.unique(others, return_inverse=True)
-    cells = int(distinct.shape[0]) << len(bits)
+    coset, n_cosets = _coset_ids(patterns, own, len(space.spec.options))  # type: ignore[attr-defined]
+    cells = n_cosets << len(bits)
     if cells > LATTICE_CELLS_PER_STATE * m + 4096:
         return None
     classes = coset.astype(np.int64).reshape(-1) << len(irreversible)
@@ -835,7 +852,7 @@ def lattice_moves(space, own: int, take: int, drop: int) -> LatticeMoves | None:
     row = np.zeros(m, dtype=np.int64)
     for j, k in enumerate(reversible):
         row |= ((patterns >> np.uint64(k)) & np.uint64(1)).astype(np.int64) << j
-    n = int(distinct.shape[0]) << len(irreversible)
-    shape = (1 << len(reversible), int(distinct.shape[0]), 1 << len(irreversible))
+    n = n_cosets << len(irreversible)
+    shape = (1 << len(reversible), n_cosets, 1 << len(irreversible))
     return LatticeMoves(m, space, own, take, drop, classes, row * n + classes,
                         shape, len(irreversible))
