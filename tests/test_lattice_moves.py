@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from model_builders import reference_spec, spec_from_dict
 from strategies import conflicts
 
+import standoff.graph.moves as moves_module
 import standoff.reference as ref
 from standoff.analysis import analyze
 from standoff.concepts import CATALOGUE, INDIVIDUAL
@@ -50,8 +51,20 @@ def _same_reductions(implicit, explicit: MoveGraph, values: np.ndarray) -> None:
 
 
 @SETTINGS
-@given(conflicts(max_dms=4, max_options=8, constrained=True), st.integers(0, 2**32 - 1))
-def test_lattice_moves_equal_the_explicit_graph(model, seed):
+@given(conflicts(max_dms=4, max_options=8, constrained=True), st.integers(0, 2**32 - 1),
+       st.booleans())
+def test_lattice_moves_equal_the_explicit_graph(model, seed, tall):
+    """With ``tall``, the grids take the path for many reversible options (one
+    accumulation along the columns instead of a loop over the rows)."""
+    saved = moves_module.LATTICE_LOOP_ROWS
+    moves_module.LATTICE_LOOP_ROWS = 0 if tall else saved
+    try:
+        _check_lattice_moves(model, seed)
+    finally:
+        moves_module.LATTICE_LOOP_ROWS = saved
+
+
+def _check_lattice_moves(model: dict, seed: int) -> None:
     conflict = compile_model(spec_from_dict(model))
     rng = np.random.default_rng(seed)
     values = rng.integers(-3, 6, size=(2, conflict.state_count))
@@ -84,10 +97,20 @@ def test_lattice_moves_equal_the_explicit_graph(model, seed):
 
 @pytest.mark.slow
 @SETTINGS
-@given(conflicts(max_dms=4, max_options=8, constrained=True))
-def test_constrained_spaces_match_reference(model):
+@given(conflicts(max_dms=4, max_options=8, constrained=True), st.booleans())
+def test_constrained_spaces_match_reference(model, explicit_improvements):
     """Moves, the group reachability minimum and every concept's verdicts equal the
-    reference's on constrained spaces (the lattice path)."""
+    reference's on constrained spaces (the lattice path; with ``explicit_improvements``
+    the improvements are explicit graphs, as for many irreversible options)."""
+    saved = moves_module.LATTICE_IMPROVEMENT_BITS
+    moves_module.LATTICE_IMPROVEMENT_BITS = -1 if explicit_improvements else saved
+    try:
+        _check_against_reference(model)
+    finally:
+        moves_module.LATTICE_IMPROVEMENT_BITS = saved
+
+
+def _check_against_reference(model: dict) -> None:
     spec = spec_from_dict(model)
     conflict = compile_model(spec)
     reference = ref.build(reference_spec(spec))

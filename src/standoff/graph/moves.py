@@ -461,20 +461,31 @@ class LatticeMoves(_ExplicitView):
         length, cosets, width = self.shape
         n = self.class_count
         grid = _fill_grid(rows, self._state_at, identity).reshape(rows.shape[0], length, n)
-        whole = grid[:, 0].copy()
-        for u in range(1, length):
-            ufunc(whole, grid[:, u], out=whole)
+        loop = length <= LATTICE_LOOP_ROWS  # row by row: each step a whole row of classes
+        if loop:
+            whole = grid[:, 0].copy()
+            for u in range(1, length):
+                ufunc(whole, grid[:, u], out=whole)
+        else:
+            whole = ufunc.reduce(grid, axis=1)
         # running: the classes strictly above, then everything below row u in the column
         running = _superset_closure(ufunc, whole.reshape(-1, cosets, width),
                                     self.irreversible_bits, strict=True).reshape(-1, n)
         del whole
         result = np.empty_like(grid)
         result[:, 0] = identity
-        for u in range(1, length):  # exclusive prefix down each column
-            ufunc(result[:, u - 1], grid[:, u - 1], out=result[:, u])
-        for u in range(length - 1, -1, -1):  # exclusive suffix, with the classes above
-            ufunc(result[:, u], running, out=result[:, u])
-            ufunc(running, grid[:, u], out=running)
+        if loop:
+            for u in range(1, length):  # exclusive prefix down each column
+                ufunc(result[:, u - 1], grid[:, u - 1], out=result[:, u])
+            for u in range(length - 1, -1, -1):  # exclusive suffix, with the classes above
+                ufunc(result[:, u], running, out=result[:, u])
+                ufunc(running, grid[:, u], out=running)
+        else:
+            ufunc.accumulate(grid[:, :-1], axis=1, out=result[:, 1:])
+            after = ufunc.accumulate(grid[:, :0:-1], axis=1)[:, ::-1]
+            ufunc(result[:, :-1], after, out=result[:, :-1])
+            ufunc(result, running[:, None, :], out=result)
+            del after
         del grid
         out = _gather(result.reshape(rows.shape[0], -1), self.cell)
         if empty != identity:  # without moves the reduction is the identity already
@@ -513,6 +524,9 @@ class LatticeMoves(_ExplicitView):
 #: at most this many irreversible options for implicit improvements (queries per state
 #: grow as 2**bits)
 LATTICE_IMPROVEMENT_BITS = 4
+#: grids with at most this many rows are scanned row by row (fast whole-row operations);
+#: taller ones with one accumulation along the columns
+LATTICE_LOOP_ROWS = 256
 
 
 @dataclass(frozen=True, eq=False)
@@ -588,8 +602,12 @@ class LatticeImprovements(_ExplicitView):
         identity = _IDENTITY[ufunc]
         grid = _fill_grid(rows, state_at, identity)
         columns = grid.reshape(rows.shape[0], length + 1, n)
-        for position in range(length - 1, -1, -1):  # suffix down each column
-            ufunc(columns[:, position], columns[:, position + 1], out=columns[:, position])
+        if length <= LATTICE_LOOP_ROWS:
+            for position in range(length - 1, -1, -1):  # suffix down each column
+                ufunc(columns[:, position], columns[:, position + 1],
+                      out=columns[:, position])
+        else:
+            ufunc.accumulate(columns[:, ::-1], axis=1, out=columns[:, ::-1])
         found = np.empty_like(rows)
         start = 0
         for queries in blocks:
@@ -839,7 +857,7 @@ def lattice_moves(space, own: int, take: int, drop: int) -> LatticeMoves | None:
     reversible = [k for k in bits if not (take | drop) >> k & 1]
     if len(bits) > 30:
         return None
-    coset, n_cosets = _coset_ids(patterns, own, len(space.spec.options))  # type: ignore[attr-defined]
+    coset, n_cosets = _coset_ids(patterns, own, len(space.spec.options))
     cells = n_cosets << len(bits)
     if cells > LATTICE_CELLS_PER_STATE * m + 4096:
         return None
