@@ -8,11 +8,15 @@ option is ignored when the option is irrelevant in *s* or in *t* (a collapsed st
 has no value there to keep or to undo. Leaving a collapsed state, the options that were
 irrelevant start from "not taken".
 
-Two representations share one interface (``min_over``, ``max_over``, ``nonempty``,
+Three representations share one interface (``min_over``, ``max_over``, ``nonempty``,
 ``improvements``, ``of``, ``edge_count``):
 
 * :class:`MoveGraph`: ``R_i`` as an explicit sparse graph (compressed sparse rows), used
-  whenever constraints, collapsed states or move directions break the regular structure;
+  with collapsed states, grouped moves, or state spaces too sparse for a grid;
+* :class:`LatticeMoves`: the implicit form for any state space without collapsed states
+  (constraints coupling decision makers, move directions): ``R_i(s)`` is the part of the
+  coset of *s* whose irreversible options are "further along" than in *s*, and reductions
+  over it are passes over a grid of classes (see the class);
 * :class:`CosetMoves`: the implicit form used when the state space is a product of each
   decision maker's feasible choices and *i*'s options can all be taken and undone. Then
   ``R_i(s)`` is every other state that agrees with *s* on everybody else's options (the
