@@ -49,7 +49,8 @@ def expressions(draw, names: list[str], depth: int = 2) -> str:
 
 @st.composite
 def conflicts(
-    draw, max_dms: int = 4, max_options: int = 8, product: bool = False
+    draw, max_dms: int = 4, max_options: int = 8, product: bool = False,
+    constrained: bool = False,
 ) -> dict[str, Any]:
     """A random model: 2-``max_dms`` DMs, up to ``max_options`` options, random move
     directions, feasibility groups, infeasible statements, at most one collapse, and
@@ -62,7 +63,11 @@ def conflicts(
 
     With ``product=True`` every constraint concerns one decision maker's options and
     nothing collapses, so the state space is a product (the engine's implicit coset path);
-    most decision makers then have only reversible options."""
+    most decision makers then have only reversible options.
+
+    With ``constrained=True`` nothing collapses, some option is irreversible, and an
+    infeasibility statement couples options of two different decision makers, so the
+    space is not a product (the engine's lattice path for constrained spaces)."""
     n_dms = draw(st.integers(2, max_dms))
     counts = []
     remaining = max_options
@@ -86,6 +91,11 @@ def conflicts(
                                                                     "drop"]))
             options[name] = {"text": f"option {name}", "moves": moves}
         dms[f"dm{d}"] = {"name": f"Decision maker {d}", "options": options}
+    if constrained and not any(
+        o["moves"] != "both" for d in dms.values() for o in d["options"].values()
+    ):
+        first = dms["dm0"]["options"][owned[0][0]]
+        first["moves"] = draw(st.sampled_from(["take", "drop"]))
     witness = {n: draw(st.booleans()) for n in names}
     feasibility: dict[str, Any] = {}
     if product:
@@ -107,9 +117,14 @@ def conflicts(
         _false_at(statement, names, witness)
         for statement in draw(st.lists(expressions(names, 1), max_size=2))
     ]
+    if constrained:
+        a, b = draw(st.sampled_from(owned[0])), draw(st.sampled_from(owned[-1]))
+        pair = f"{'not ' if draw(st.booleans()) else ''}{a} and " \
+               f"{'not ' if draw(st.booleans()) else ''}{b}"
+        infeasible.append(_false_at(pair, names, witness))
     if infeasible:
         feasibility["infeasible"] = infeasible
-    if not product and draw(st.integers(0, 2)) == 0:
+    if not product and not constrained and draw(st.integers(0, 2)) == 0:
         lits = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
         parts = [f"not {n}" if draw(st.booleans()) else n for n in lits]
         feasibility["collapse"] = [" and ".join(parts)]

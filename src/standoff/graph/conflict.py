@@ -22,7 +22,13 @@ from standoff.errors import (
     ParameterError,
     StatusQuoInfeasibleError,
 )
-from standoff.graph.moves import CosetMoves, MoveGraph, UnilateralMoves, unilateral_moves
+from standoff.graph.moves import (
+    CosetMoves,
+    MoveGraph,
+    UnilateralMoves,
+    lattice_moves,
+    unilateral_moves,
+)
 from standoff.graph.picture import (
     MAX_NODES,
     StateGraphPicture,
@@ -278,7 +284,10 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
                 take |= bit
             elif spec.options[k].moves == "drop":
                 drop |= bit
-        moves.append(unilateral_moves(space, own, take, drop))
+        grouped = index in spec.extra.get("move_groups", {})
+        implicit_moves = None if grouped else lattice_moves(space, own, take, drop)
+        moves.append(implicit_moves if implicit_moves is not None
+                     else unilateral_moves(space, own, take, drop))
     for index, masks in spec.extra.get("move_groups", {}).items():
         moves[index] = _grouped_moves(space, masks, spec)
     ranks = rank_matrix(space, show)

@@ -8,11 +8,15 @@ option is ignored when the option is irrelevant in *s* or in *t* (a collapsed st
 has no value there to keep or to undo. Leaving a collapsed state, the options that were
 irrelevant start from "not taken".
 
-Two representations share one interface (``min_over``, ``max_over``, ``nonempty``,
+Three representations share one interface (``min_over``, ``max_over``, ``nonempty``,
 ``improvements``, ``of``, ``edge_count``):
 
 * :class:`MoveGraph`: ``R_i`` as an explicit sparse graph (compressed sparse rows), used
-  whenever constraints, collapsed states or move directions break the regular structure;
+  with collapsed states, grouped moves, or state spaces too sparse for a grid;
+* :class:`LatticeMoves`: the implicit form for any state space without collapsed states
+  (constraints coupling decision makers, move directions): ``R_i(s)`` is the part of the
+  coset of *s* whose irreversible options are "further along" than in *s*, and reductions
+  over it are passes over a grid of classes (see the class);
 * :class:`CosetMoves`: the implicit form used when the state space is a product of each
   decision maker's feasible choices and *i*'s options can all be taken and undone. Then
   ``R_i(s)`` is every other state that agrees with *s* on everybody else's options (the
@@ -317,6 +321,354 @@ class CosetImprovements(_ExplicitView):
         return self._cache["graph"]
 
 
+_IDENTITY = {np.minimum: INFINITY, np.maximum: np.iinfo(np.int64).min}
+
+
+def _superset_closure(ufunc, classes: np.ndarray, bits: int, strict: bool) -> np.ndarray:
+    """For an array whose last axis is indexed by a ``bits``-bit pattern ``a``, the
+    reduction of its entries over the patterns ``b ⊇ a`` (``b ⊋ a`` with ``strict``): one
+    pass per bit over the array viewed with one axis of length 2 per bit."""
+    lead = classes.shape[:-1]
+    closed = classes.copy()
+    view = closed.reshape((*lead, *([2] * bits)))
+    first = len(lead)
+    for axis in range(first, first + bits):
+        low = tuple([slice(None)] * axis + [0])
+        high = tuple([slice(None)] * axis + [1])
+        ufunc(view[low], view[high], out=view[low])
+    if not strict:
+        return closed
+    out = np.full(classes.shape, _IDENTITY[ufunc], dtype=classes.dtype)
+    out_view = out.reshape(view.shape)
+    for axis in range(first, first + bits):
+        low = tuple([slice(None)] * axis + [0])
+        high = tuple([slice(None)] * axis + [1])
+        ufunc(out_view[low], view[high], out=out_view[low])
+    return out
+
+
+def _gather(rows: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``rows[:, index]``; one row is indexed as a flat array (faster in numpy)."""
+    if rows.shape[0] == 1:
+        return rows[0][index][None, :]
+    return rows[:, index]
+
+
+def _scatter(rows: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
+    """``rows[:, index] = values``; one row is indexed as a flat array."""
+    if rows.shape[0] == 1:
+        rows[0][index] = values[0]
+    else:
+        rows[:, index] = values
+
+
+def _fill_grid(rows: np.ndarray, state_at: np.ndarray, identity: int) -> np.ndarray:
+    """A grid whose cell ``k`` holds ``rows[:, state_at[k]]``, or ``identity`` where
+    ``state_at[k]`` is the number of states (a hole)."""
+    padded = np.empty((rows.shape[0], rows.shape[1] + 1), dtype=np.int64)
+    padded[:, :-1] = rows
+    padded[:, -1] = identity
+    return _gather(padded, state_at)
+
+
+def _states_at(cells: np.ndarray, size: int) -> np.ndarray:
+    """For a grid of ``size`` cells, the state in each cell (``len(cells)`` for holes)."""
+    state_at = np.full(size, cells.shape[0], dtype=np.intp)
+    state_at[cells] = np.arange(cells.shape[0], dtype=np.intp)
+    return state_at
+
+
+def _batch_rows(values: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
+    """``values`` (shape ``(..., states)``) as int64 rows, and its leading batch shape."""
+    values = np.asarray(values, dtype=np.int64)
+    batch = values.shape[:-1]
+    return values.reshape(int(np.prod(batch, dtype=np.int64)), values.shape[-1]), batch
+
+
+@dataclass(frozen=True, eq=False)
+class LatticeMoves(_ExplicitView):
+    """``R_i`` without stored moves in a state space without collapsed states: any
+    feasibility constraints, any move directions.
+
+    Write *i*'s options of a state as ``(a, u)``: ``a`` the bits of its irreversible options
+    (a ``take`` option as it is, a ``drop`` option negated, so that every allowed change
+    raises a bit of ``a``), ``u`` the bits of its reversible options. A flip of any
+    non-empty set of *i*'s options from *s* to a feasible *t* respects every direction
+    exactly when ``a(t) ⊇ a(s)``, so
+
+        ``R_i(s)`` = the feasible states *t* ≠ *s* of the coset of *s* (same options of
+        everybody else) with ``a(t) ⊇ a(s)``.
+
+    A *class* is a pair ``(coset, a)``. States sit in a grid with one row per value of
+    ``u`` and one column per class (holes where a combination is infeasible). A reduction
+    over ``R_i(s)`` combines the reduction over the other states of the class of *s*
+    (exclusive prefix and suffix down its column) with the reduction over the classes
+    ``(coset, b)``, ``b ⊋ a(s)`` (a superset closure, one pass per irreversible option):
+    a few passes over the grid, each over whole rows, instead of one visit per move.
+    Without irreversible options this is the coset of a product space with holes.
+    """
+
+    size: int
+    space: object  # the StateSpace, for the explicit graph and single states' moves
+    own: int
+    take: int
+    drop: int
+    classes: np.ndarray  # per state, its class: coset · 2**irreversible + a
+    cell: np.ndarray  # per state, its flat position in the grid: u · (classes) + class
+    shape: tuple[int, int, int]  # (2**reversible, cosets, 2**irreversible)
+    irreversible_bits: int
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def class_count(self) -> int:
+        return self.shape[1] * self.shape[2]
+
+    @cached_property
+    def _state_at(self) -> np.ndarray:
+        """The state in each grid cell (the number of states for holes)."""
+        return _states_at(self.cell, self.shape[0] * self.class_count)
+
+    @cached_property
+    def _without_moves(self) -> np.ndarray:
+        return np.flatnonzero(~self.nonempty())
+
+    def counts(self) -> np.ndarray:
+        if "counts" not in self._cache:
+            per_class = np.bincount(self.classes, minlength=self.class_count)
+            closed = _superset_closure(np.add, per_class.reshape(self.shape[1:]),
+                                       self.irreversible_bits, strict=False)
+            self._cache["counts"] = closed.reshape(-1)[self.classes] - 1
+        return self._cache["counts"]
+
+    def nonempty(self) -> np.ndarray:
+        if "nonempty" not in self._cache:
+            self._cache["nonempty"] = self.counts() > 0
+        return self._cache["nonempty"]
+
+    @property
+    def edge_count(self) -> int:
+        return int(self.counts().sum())
+
+    def of(self, s: int) -> np.ndarray:
+        """``R_i(s)`` in the order of the explicit graph (flipped option sets in the order
+        :func:`unilateral_moves` tries them)."""
+        space = self.space
+        pattern = space.patterns[s]  # type: ignore[attr-defined]
+        flips = np.array(_submasks(self.own), dtype=np.uint64)
+        targets = space.state_of(pattern ^ flips)  # type: ignore[attr-defined]
+        wrong = flips & ((np.uint64(self.take) & pattern) | (np.uint64(self.drop) & ~pattern))
+        return targets[(targets >= 0) & (wrong == 0)]
+
+    def _reduce(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
+        rows, batch = _batch_rows(values)
+        identity = _IDENTITY[ufunc]
+        length, cosets, width = self.shape
+        n = self.class_count
+        grid = _fill_grid(rows, self._state_at, identity).reshape(rows.shape[0], length, n)
+        loop = length <= LATTICE_LOOP_ROWS  # row by row: each step a whole row of classes
+        if loop:
+            whole = grid[:, 0].copy()
+            for u in range(1, length):
+                ufunc(whole, grid[:, u], out=whole)
+        else:
+            whole = ufunc.reduce(grid, axis=1)
+        # running: the classes strictly above, then everything below row u in the column
+        running = _superset_closure(ufunc, whole.reshape(-1, cosets, width),
+                                    self.irreversible_bits, strict=True).reshape(-1, n)
+        del whole
+        result = np.empty_like(grid)
+        result[:, 0] = identity
+        if loop:
+            for u in range(1, length):  # exclusive prefix down each column
+                ufunc(result[:, u - 1], grid[:, u - 1], out=result[:, u])
+            for u in range(length - 1, -1, -1):  # exclusive suffix, with the classes above
+                ufunc(result[:, u], running, out=result[:, u])
+                ufunc(running, grid[:, u], out=running)
+        else:
+            ufunc.accumulate(grid[:, :-1], axis=1, out=result[:, 1:])
+            after = ufunc.accumulate(grid[:, :0:-1], axis=1)[:, ::-1]
+            ufunc(result[:, :-1], after, out=result[:, :-1])
+            ufunc(result, running[:, None, :], out=result)
+            del after
+        del grid
+        out = _gather(result.reshape(rows.shape[0], -1), self.cell)
+        if empty != identity:  # without moves the reduction is the identity already
+            out[:, self._without_moves] = empty
+        return out.reshape((*batch, self.size))
+
+    def min_over(self, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
+        """``min over t ∈ R_i(s) of values[t]`` (``empty`` where R_i(s) = ∅); ``values`` may
+        carry leading batch axes."""
+        return self._reduce(np.minimum, values, empty)
+
+    def max_over(self, values: np.ndarray, empty: int = -1) -> np.ndarray:
+        """``max over t ∈ R_i(s) of values[t]`` (``empty`` where R_i(s) = ∅)."""
+        return self._reduce(np.maximum, values, empty)
+
+    def improvements(self, rank: np.ndarray) -> LatticeImprovements | MoveGraph:
+        """``R_i⁺`` for ``rank``: implicit when there are few irreversible options (its
+        reductions query each of the ``2**irreversible`` classes above a state), the
+        explicit graph otherwise."""
+        if self.irreversible_bits > LATTICE_IMPROVEMENT_BITS:
+            return self.materialize().improvements(rank)
+        return LatticeImprovements(self, np.asarray(rank, dtype=np.int64))
+
+    def successors(self, frontier: np.ndarray) -> np.ndarray:
+        """One step from a set of states (see :meth:`MoveGraph.successors`)."""
+        return self.materialize().successors(frontier)
+
+    def materialize(self) -> MoveGraph:
+        """The same moves as an explicit graph, built on first use."""
+        if "graph" not in self._cache:
+            self._cache["graph"] = unilateral_moves(self.space, self.own, self.take,
+                                                    self.drop)
+        return self._cache["graph"]
+
+
+#: at most this many irreversible options for implicit improvements (queries per state
+#: grow as 2**bits)
+LATTICE_IMPROVEMENT_BITS = 4
+#: grids with at most this many rows are scanned row by row (fast whole-row operations);
+#: taller ones with one accumulation along the columns
+LATTICE_LOOP_ROWS = 256
+
+
+@dataclass(frozen=True, eq=False)
+class LatticeImprovements(_ExplicitView):
+    """``R_i⁺(s)`` over :class:`LatticeMoves`: the states of ``R_i(s)`` that *i* ranks
+    strictly higher than *s*.
+
+    A second grid holds each class's states sorted by rank down its column (one row per
+    position, plus a row of identities). For every state and every class ``b ⊇ a(s)`` of
+    its coset, the cell of the first state of ``b`` ranked above it is found once (a
+    binary search). A reduction over ``R_i⁺`` is then a suffix reduction down the columns
+    and ``2**irreversible`` gathers."""
+
+    moves: LatticeMoves
+    rank: np.ndarray
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def size(self) -> int:
+        return self.moves.size
+
+    @cached_property
+    def _queries(self) -> tuple[np.ndarray, np.ndarray, list[list[np.ndarray]], np.ndarray]:
+        """How a reduction reads the rank-sorted grid.
+
+        Returns the states in *query order* (by pattern ``a``, then position in the class,
+        then coset); the state in each grid cell (the number of states for holes); per
+        pattern ``a`` (a block of consecutive states in query order), for each offset
+        ``e`` with ``e ∩ a = ∅``, the cell of class ``(coset, a | e)`` holding the first
+        state ranked above each state of the block; and the positions (in query order) of
+        the states without improvements."""
+        moves = self.moves
+        length, _, width = moves.shape
+        n = moves.class_count
+        rank = self.rank - self.rank.min()
+        spread = int(rank.max()) + 1
+        key = moves.classes * spread + rank
+        by_key = np.argsort(key, kind="stable")  # by class, then rank
+        sorted_key = key[by_key]
+        del key
+        classes = moves.classes[by_key]
+        class_start = np.searchsorted(sorted_key, np.arange(n, dtype=np.int64) * spread)
+        position = np.arange(self.size, dtype=np.int64) - class_start[classes]
+        cell = position * n + classes  # grid cell of each state, in key order
+        state_at = np.append(by_key, self.size)[_states_at(cell, (length + 1) * n)]
+        del cell
+        small = np.int16 if length < 2**15 else np.int64
+        pattern = classes % width
+        order_parts, blocks = [], []
+        for a in range(width):
+            members = np.flatnonzero(pattern == a)  # key order: by coset, then rank
+            members = members[np.argsort(position[members].astype(small), kind="stable")]
+            coset = classes[members] // width
+            searched = sorted_key[members] - classes[members] * spread  # the ranks
+            queries = []
+            for e in range(width):
+                if e & a:
+                    continue
+                above = coset * width + (a | e)
+                found = np.searchsorted(sorted_key, above * spread + searched, side="right")
+                queries.append((found - class_start[above]) * n + above)
+            order_parts.append(by_key[members])
+            blocks.append(queries)
+        order = np.concatenate(order_parts)
+        without = np.flatnonzero(~self.nonempty()[order])
+        return order, state_at, blocks, without
+
+    def _reduce(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
+        order, state_at, blocks, without = self._queries
+        rows, batch = _batch_rows(values)
+        length = self.moves.shape[0]
+        n = self.moves.class_count
+        identity = _IDENTITY[ufunc]
+        grid = _fill_grid(rows, state_at, identity)
+        columns = grid.reshape(rows.shape[0], length + 1, n)
+        if length <= LATTICE_LOOP_ROWS:
+            for position in range(length - 1, -1, -1):  # suffix down each column
+                ufunc(columns[:, position], columns[:, position + 1],
+                      out=columns[:, position])
+        else:
+            ufunc.accumulate(columns[:, ::-1], axis=1, out=columns[:, ::-1])
+        found = np.empty_like(rows)
+        start = 0
+        for queries in blocks:
+            if not queries[0].shape[0]:
+                continue
+            stop = start + queries[0].shape[0]
+            part = found[:, start:stop]
+            part[...] = _gather(grid, queries[0])
+            for more in queries[1:]:
+                ufunc(part, _gather(grid, more), out=part)
+            start = stop
+        del grid
+        if empty != identity:  # without improvements every query meets identities
+            found[:, without] = empty
+        out = np.empty_like(found)
+        _scatter(out, order, found)
+        return out.reshape((*batch, self.size))
+
+    def min_over(self, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
+        return self._reduce(np.minimum, values, empty)
+
+    def max_over(self, values: np.ndarray, empty: int = -1) -> np.ndarray:
+        return self._reduce(np.maximum, values, empty)
+
+    def nonempty(self) -> np.ndarray:
+        if "nonempty" not in self._cache:
+            self._cache["nonempty"] = self.moves.max_over(self.rank) > self.rank
+        return self._cache["nonempty"]
+
+    def counts(self) -> np.ndarray:
+        order, _, blocks, _ = self._queries
+        n = self.moves.class_count
+        sizes = np.bincount(self.moves.classes, minlength=n)
+        found = np.concatenate([
+            sum((sizes[q % n] - q // n for q in queries), np.zeros(queries[0].shape, np.int64))
+            for queries in blocks])  # per class above: the states ranked higher
+        out = np.empty(self.size, dtype=np.int64)
+        out[order] = found
+        return out
+
+    @property
+    def edge_count(self) -> int:
+        return int(self.counts().sum())
+
+    def of(self, s: int) -> np.ndarray:
+        targets = self.moves.of(s)
+        return targets[self.rank[targets] > self.rank[s]]
+
+    def successors(self, frontier: np.ndarray) -> np.ndarray:
+        return self.materialize().successors(frontier)
+
+    def materialize(self) -> MoveGraph:
+        if "graph" not in self._cache:
+            self._cache["graph"] = self.moves.materialize().improvements(self.rank)
+        return self._cache["graph"]
+
+
 @dataclass(frozen=True, eq=False)
 class BatchedImprovements:
     """``R_i⁺`` for a batch of rank arrays over one explicit move graph: row ``b`` of
@@ -354,9 +706,9 @@ class BatchedImprovements:
         return self._reduce(np.maximum, values, empty)
 
 
-Moves = MoveGraph | CosetMoves | CosetImprovements
+Moves = MoveGraph | CosetMoves | CosetImprovements | LatticeMoves | LatticeImprovements
 #: ``R_i``: a decision maker's unilateral moves, as a conflict holds them
-UnilateralMoves = MoveGraph | CosetMoves
+UnilateralMoves = MoveGraph | CosetMoves | LatticeMoves
 
 
 def _submasks(mask: int) -> list[int]:
@@ -471,3 +823,58 @@ def _moves_by_lookup(space, masks: list[int], take: int, drop: int) -> MoveGraph
         if keep:
             kept[n] = None
     return MoveGraph(start, targets)
+
+
+#: the grid of :class:`LatticeMoves` may have at most this many cells per state (holes are
+#: infeasible combinations); sparser state spaces keep the explicit graph
+LATTICE_CELLS_PER_STATE = 4
+
+
+def _coset_ids(patterns: np.ndarray, own: int, n_bits: int) -> tuple[np.ndarray, int]:
+    """Number the cosets of a decision maker owning the options ``own``: states with the
+    same options of everybody else share an id (ids 0, 1, ... in increasing order of
+    those options). With few other options, a table over their compacted patterns;
+    otherwise a sort."""
+    other_bits = [k for k in range(n_bits) if not own >> k & 1]
+    if len(other_bits) > 24:
+        _, coset = np.unique(patterns & np.uint64(~own & (2**64 - 1)), return_inverse=True)
+        return coset.reshape(-1).astype(np.int64), int(coset.max()) + 1
+    compact = np.zeros(patterns.shape, dtype=np.int64)
+    for j, k in enumerate(other_bits):
+        compact |= ((patterns >> np.uint64(k)) & np.uint64(1)).astype(np.int64) << j
+    present = np.zeros(1 << len(other_bits), dtype=np.int64)
+    present[compact] = 1
+    number = np.cumsum(present) - 1
+    return number[compact], int(number[-1]) + 1
+
+
+def lattice_moves(space, own: int, take: int, drop: int) -> LatticeMoves | None:
+    """``R_i`` as :class:`LatticeMoves` for the decision maker owning the options in
+    ``own`` (``take`` / ``drop``: the masks of the options with those directions), or None
+    when the state space has collapsed states or the grid would be mostly holes."""
+    m = space.size
+    if space.n_ordinary < m or m == 0:
+        return None
+    patterns = space.patterns
+    bits = [k for k in range(64) if own >> k & 1]
+    irreversible = [k for k in bits if (take | drop) >> k & 1]
+    reversible = [k for k in bits if not (take | drop) >> k & 1]
+    if len(bits) > 30:
+        return None
+    coset, n_cosets = _coset_ids(patterns, own, len(space.spec.options))
+    cells = n_cosets << len(bits)
+    if cells > LATTICE_CELLS_PER_STATE * m + 4096:
+        return None
+    classes = coset.astype(np.int64).reshape(-1) << len(irreversible)
+    for j, k in enumerate(irreversible):
+        bit = ((patterns >> np.uint64(k)) & np.uint64(1)).astype(np.int64)
+        if drop >> k & 1:
+            bit ^= 1
+        classes |= bit << j
+    row = np.zeros(m, dtype=np.int64)
+    for j, k in enumerate(reversible):
+        row |= ((patterns >> np.uint64(k)) & np.uint64(1)).astype(np.int64) << j
+    n = n_cosets << len(irreversible)
+    shape = (1 << len(reversible), n_cosets, 1 << len(irreversible))
+    return LatticeMoves(m, space, own, take, drop, classes, row * n + classes,
+                        shape, len(irreversible))

@@ -19,7 +19,7 @@ import numpy as np
 
 from standoff.errors import ParameterError
 from standoff.graph.conflict import Conflict
-from standoff.graph.moves import BatchedImprovements, CosetMoves, Moves, UnilateralMoves
+from standoff.graph.moves import BatchedImprovements, MoveGraph, Moves, UnilateralMoves
 from standoff.stability.reachability import improvement_escapes
 
 
@@ -121,8 +121,9 @@ def escapes(
 ) -> np.ndarray:
     """States from which ``dm`` has a unilateral improvement whose sanction floor is above
     its rank there (``floor`` from the concept's reachability minimum): the states that are
-    *not* stable. Uses ``dm``'s improvements when given (one rank array, explicit moves),
-    otherwise :func:`~standoff.stability.reachability.improvement_escapes`."""
-    if improvements is not None and rank.ndim == 1 and not isinstance(moves[dm], CosetMoves):
+    *not* stable. Uses ``dm``'s improvements when given as an explicit graph (one rank
+    array), otherwise :func:`~standoff.stability.reachability.improvement_escapes` (one
+    reduction over ``dm``'s moves; implicit improvements would first sort by rank)."""
+    if improvements is not None and rank.ndim == 1 and isinstance(improvements[dm], MoveGraph):
         return improvements[dm].max_over(floor, empty=-1) > rank
     return improvement_escapes(moves[dm], rank, floor)
