@@ -400,3 +400,16 @@ def test_check_reads_the_bargaining_section_of_a_graph_model(tmp_path):
     done = run("check", path)
     assert done.code == 0 and ": ok: 3 decision makers" in done.out
     assert "bargaining: ok: 2 actors, 1 issue (0 with a recorded outcome)" in done.out
+
+
+def test_help_paragraphs_are_not_broken_at_the_source_line_length():
+    """A command's help after its first paragraph used to keep the docstring's line breaks
+    (typer's rich help does), breaking sentences mid-line; every line of a paragraph now
+    runs to the terminal's width."""
+    from standoff.cli import _register, app
+
+    _register()
+    for info in app.registered_commands:
+        assert info.help is not None, info.callback
+        for paragraph in info.help.split("\n\n"):
+            assert "\n" not in paragraph, (info.name, paragraph)

@@ -24,6 +24,7 @@ DOCUMENTED = {
     "standoff.stability.limited_move": ["nonmyopic_stable"],
     "standoff.stability": ["kernel", "rank_kernel"],
     "standoff.report.markdown_text": ["markdown_table"],
+    "standoff.cli": ["reflowed_help"],
 }
 
 

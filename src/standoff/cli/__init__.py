@@ -7,6 +7,7 @@ every :class:`~standoff.errors.ModelError` into a one-paragraph message and exit
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Sequence
 from typing import Annotated
@@ -98,9 +99,25 @@ def _register(modules: Sequence[str] = COMMAND_MODULES) -> None:
             continue  # a command module not written yet
         module.register(app)
         _registered.add(name)
+    for info in app.registered_commands:
+        if info.help is None and info.callback is not None and info.callback.__doc__:
+            info.help = reflowed_help(info.callback.__doc__)
     place = {f"standoff.cli.{name}": k for k, name in enumerate(COMMAND_MODULES)}
     app.registered_commands.sort(
         key=lambda info: place.get(getattr(info.callback, "__module__", ""), len(place)))
+
+
+def reflowed_help(docstring: str) -> str:
+    r"""A command's docstring as its help text: paragraphs kept, the line breaks inside each
+    joined (typer's rich help keeps a docstring's line breaks after the first paragraph, so
+    the text came out broken mid-sentence at the source's line length).
+
+    >>> reflowed_help("Do a thing.\n\n    More about it,\n    on two lines.\n    ")
+    'Do a thing.\n\nMore about it, on two lines.'
+    """
+    paragraphs = inspect.cleandoc(docstring).split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines() if line.strip())
+                         for p in paragraphs)
 
 
 def modules_needed(args: Sequence[str]) -> tuple[str, ...]:
