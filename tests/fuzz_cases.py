@@ -427,7 +427,7 @@ def command_line(draw, seed: Seed, command: str) -> list[str]:
                      ["--monte-carlo", draw(st.sampled_from(["0", "1", "3", "-1"])),
                       "--seed", draw(st.sampled_from(["0", "1", "-1", str(2**70)])),
                       "--workers", "1"],
-                     ["-o", draw(st.sampled_from(["rounds=2", "x=1", "=", "noequals",
+                     ["--set", draw(st.sampled_from(["rounds=2", "x=1", "=", "noequals",
                                                   "victory=square", "rounds=-1",
                                                   "rounds=" + "9" * 40]))]]
     elif command == "zopa":
