@@ -140,3 +140,39 @@ def test_large_model_table_shows_equilibria_and_status_quo_only(tmp_path):
     assert "1 (status quo)" in out
     rows = list(csv.DictReader(io.StringIO(run("analyze", model, "-c", "nash", "-f", "csv").out)))
     assert len(rows) == 256
+
+
+def _wide_model(path, options: int, status_quo: int) -> None:
+    """Decision maker a with ``options`` free options and b with one (2**(options+1)
+    states); the status quo takes the options of a given by ``status_quo``'s bits."""
+    import yaml
+
+    names = [f"o{k}" for k in range(options)]
+    path.write_text(yaml.safe_dump({
+        "format": "standoff/1", "title": "Wide",
+        "decision_makers": {"a": {"name": "A", "options": {n: {"text": n} for n in names}},
+                            "b": {"name": "B", "options": {"x": {"text": "x"}}}},
+        "preferences": {"a": {"prioritize": [f"a.{n}" for n in names]},
+                        "b": {"prioritize": ["b.x"]}},
+        "status_quo": [f"a.{n}" for k, n in enumerate(names) if status_quo >> k & 1],
+    }))
+
+
+def test_states_table_is_bounded_and_says_so(tmp_path):
+    """A table or Markdown listing stops at 1,000 states (the status quo kept) and says how
+    many there are; CSV and JSON list every state. (A table of the 1M-state reproducer
+    tests/repro/20 took over 150 s and 2 GB before.)"""
+    model = tmp_path / "wide.yaml"
+    _wide_model(model, 10, status_quo=1023)  # state 1024 (b.x not taken)
+    table = run("states", str(model))
+    assert table.code == 0, table.err
+    assert "The table lists 1,000 of 2,048 states" in " ".join(table.out.split())
+    markdown = run("states", str(model), "--format", "markdown")
+    rows = [line for line in markdown.out.splitlines() if line.startswith("| ")]
+    ids = [row.split("|")[1].strip() for row in rows[1:]]
+    assert ids == [str(k) for k in range(1, 1000)] + ["1024"]  # then the status quo
+    assert "--format csv or json lists every state" in markdown.out
+    listed = run("states", str(model), "--format", "csv")
+    assert len(listed.out.strip().splitlines()) == 1 + 2048
+    doc = json.loads(run("states", str(model), "--format", "json").out)
+    assert [s["id"] for s in doc["states"]] == list(range(1, 2049))

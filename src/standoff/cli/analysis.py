@@ -274,16 +274,16 @@ def states_command(
     if output is not None:
         check_writable([output], inputs=[model])
     selected = select_variants(model, max_states, variant, all_variants)
+    listed = format in (Format.json, Format.csv)
     docs = []
     for name, conflict in selected:
-        rows = []
-        for s in range(conflict.state_count):
-            rows.append({
-                "id": s + 1,
-                "pattern": conflict.pattern(s),
-                "taken": conflict.taken(s),
-                "rank": {dm: int(conflict.ranks[i, s]) for i, dm in enumerate(conflict.dm_ids)},
-            })
+        states = range(conflict.state_count) if listed else shown_states(conflict)
+        rows = [{
+            "id": s + 1,
+            "pattern": conflict.pattern(s),
+            "taken": conflict.taken(s),
+            "rank": {dm: int(conflict.ranks[i, s]) for i, dm in enumerate(conflict.dm_ids)},
+        } for s in states]
         docs.append((name, conflict, rows))
     labelled = len(docs) > 1 or variant is not None
     if format is Format.json:
@@ -298,6 +298,7 @@ def states_command(
         emit_csv(_states_csv(docs, labelled=len(docs) > 1), output)
     elif format is Format.markdown:
         emit("\n".join(_states_markdown(conflict, rows, name if labelled else None)
+                       + _cut_note(conflict, rows, markdown=True)
                        for name, conflict, rows in docs), output)
     else:
 
@@ -311,8 +312,35 @@ def states_command(
                 for r in rows:
                     table.add_row(*_state_cells(r, "–"))
                 console.print(table)
+                if len(rows) < conflict.state_count:
+                    console.print(_cut_note(conflict, rows, markdown=False), highlight=False)
 
         emit_rendered(render, output)
+
+
+#: The states listed by ``standoff states`` in a table or Markdown; CSV and JSON list all.
+MAX_LISTED_STATES = 1_000
+
+
+def shown_states(conflict) -> list[int]:
+    """The states a table lists: all of them up to :data:`MAX_LISTED_STATES`, else the first
+    that many in number order, with the status quo added where it lies beyond them."""
+    count = min(conflict.state_count, MAX_LISTED_STATES)
+    states = list(range(count))
+    sq = conflict.status_quo
+    if sq is not None and sq >= count:
+        states[-1] = int(sq)
+    return states
+
+
+def _cut_note(conflict, rows: list[dict], markdown: bool) -> str:
+    """The line under a listing that leaves states out ("" when it lists every state)."""
+    if len(rows) >= conflict.state_count:
+        return ""
+    text = (f"The table lists {len(rows):,} of {conflict.state_count:,} states (the first "
+            "ones in number order, and the status quo); --format csv or json lists every "
+            "state.")
+    return f"\n{text}\n" if markdown else text
 
 
 def _state_columns(conflict) -> tuple[str, ...]:
