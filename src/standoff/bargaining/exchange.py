@@ -78,43 +78,37 @@ def _candidates(
     (s_ik s_jm > s_im s_jk); the two sit on opposite sides of the expected outcome on each
     issue; the weights involved are positive. The shifts ``a`` (on k) and ``b`` (on m) are
     the largest with equal gain for both, and the gain must exceed ``min_gain``. Computed
-    for all pairs of issues at once (the same arithmetic, element by element, as one pair
-    at a time)."""
+    for all pairs of actors and all pairs of issues at once, as one (actors, actors,
+    issues, issues) mask: the same arithmetic, element by element, as one pair at a time,
+    and the same row order (i, then j, then k, then m), so the output is identical."""
     n, K = x.shape
     deviation = x - expected[None, :]
-    different = ~np.eye(K, dtype=bool)
-    weighty = W > _EPS
-    parts: list[tuple[np.ndarray, ...]] = []
-    for i in range(n):
-        for j in range(n):
-            if i == j:
-                continue
-            both = has[i] & has[j]
-            opposed = deviation[i] * deviation[j] < -_EPS
-            demand = both & opposed & (w[j] > _EPS) & weighty  # usable as issue k
-            supply = both & opposed & (w[i] > _EPS) & weighty  # usable as issue m
-            ok = demand[:, None] & supply[None, :] & different
-            ok &= np.outer(s[i], s[j]) > np.outer(s[j], s[i]) + _EPS
-            k, m = np.nonzero(ok)
-            if not k.size:
-                continue
-            a_max = w[j, k] * np.abs(x[i, k] - x[j, k]) / W[k] / width[k]
-            b_max = w[i, m] * np.abs(x[j, m] - x[i, m]) / W[m] / width[m]
-            ratio = (s[i, k] + s[j, k]) / (s[i, m] + s[j, m])
-            first = ratio * a_max <= b_max
-            a = np.where(first, a_max, b_max / ratio)
-            b = np.where(first, ratio * a_max, b_max)
-            gain = s[i, k] * a - s[i, m] * b
-            keep = gain > min_gain
-            if keep.any():
-                count = int(keep.sum())
-                parts.append((gain[keep], np.full(count, i), np.full(count, j), k[keep],
-                              m[keep], a[keep], b[keep]))
-    if not parts:
+    # axes: (i, j, k, m); every ordered pair of actors and of issues at once
+    both = has[:, None, :] & has[None, :, :]  # (i, j, issue)
+    opposed = deviation[:, None, :] * deviation[None, :, :] < -_EPS
+    usable = both & opposed & (W > _EPS)[None, None, :]
+    demand = usable & (w > _EPS)[None, :, :]  # j's weight on issue k
+    supply = usable & (w > _EPS)[:, None, :]  # i's weight on issue m
+    ok = demand[:, :, :, None] & supply[:, :, None, :]
+    ok &= ~np.eye(K, dtype=bool)[None, None, :, :]
+    ok &= ~np.eye(n, dtype=bool)[:, :, None, None]
+    # s_ik s_jm > s_jk s_im (+ tolerance), the products formed as np.outer(s[i], s[j]) did
+    ok &= (s[:, None, :, None] * s[None, :, None, :]
+           > s[None, :, :, None] * s[:, None, None, :] + _EPS)
+    i, j, k, m = np.nonzero(ok)
+    if not i.size:
         empty = np.zeros(0)
         index = np.zeros(0, dtype=np.int64)
         return empty, index, index, index, index, empty, empty
-    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
+    a_max = w[j, k] * np.abs(x[i, k] - x[j, k]) / W[k] / width[k]
+    b_max = w[i, m] * np.abs(x[j, m] - x[i, m]) / W[m] / width[m]
+    ratio = (s[i, k] + s[j, k]) / (s[i, m] + s[j, m])
+    first = ratio * a_max <= b_max
+    a = np.where(first, a_max, b_max / ratio)
+    b = np.where(first, ratio * a_max, b_max)
+    gain = s[i, k] * a - s[i, m] * b
+    keep = gain > min_gain
+    return gain[keep], i[keep], j[keep], k[keep], m[keep], a[keep], b[keep]
 
 
 def _gain_order(gain: np.ndarray, *keys: np.ndarray) -> list[int]:
