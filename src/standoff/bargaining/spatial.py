@@ -292,62 +292,132 @@ def _state_risk(state: SMPState, opt: SMPOptions) -> tuple[np.ndarray, np.ndarra
     return v, p, risk
 
 
+def challenges(v: np.ndarray, risk: np.ndarray, capability: np.ndarray, opt: SMPOptions
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rule 8 for every actor at once: each actor's best challenge.
+
+    ``v`` is V[k, m] (rule 1) over the actors' positions and ``risk`` the objective risk
+    attitudes. Returns, per challenger i, the target j (``-1``: no challenge worth making),
+    P^i[i>j] and the expected gain E_i(j). Computed on (observer, voter, option) arrays of
+    actors³ numbers: U[i, k, m] is actor k's utility of position m as i perceives it
+    (rules 5-6), with the same arithmetic, element by element, as one observer at a time.
+    Ties go to the lowest target index (``argmax``).
+    """
+    n = len(capability)
+    every = np.arange(n)
+    perceived = risk[:, None] + _ADJUST[opt.risk_adjust] * (risk[None, :] - risk[:, None])
+    u = v[None, :, :] * (1.0 + perceived[:, :, None] * (1.0 - v[None, :, :]))
+    own = u[every, :, every]  # own[i, k] = U[i, k, i]: k's utility of i's position
+    c = capability[None, :, None]
+    strength = np.clip(_vote(own[:, :, None] - u, c, opt.voting), 0.0, None).sum(axis=1)
+    against = np.clip(_vote(u - own[:, :, None], c, opt.voting), 0.0, None).sum(axis=1)
+    prob = pair_probability(strength, against, opt.victory)  # P^i[i>j]
+    mine = u[every, every, :]  # mine[i, j] = U[i, i, j]
+    loss = mine[every, every][:, None] - mine
+    gain = (2.0 * prob - 1.0) * loss / n
+    gain[every, every] = -np.inf
+    target = np.argmax(gain, axis=1)
+    best = gain[every, target]
+    target = np.where(best > _EPS, target, -1)
+    return target, prob[every, target], best
+
+
+def bargain_positions(x: np.ndarray, s: np.ndarray, initiator: np.ndarray, target: np.ndarray,
+                      probability: np.ndarray, interpolation: str) -> np.ndarray:
+    """Rule 9 for many bargains at once: row b is the position proposed by
+    ``initiator[b]`` to ``target[b]`` with the initiator's probability ``probability[b]``
+    (the midpoint where both weights vanish)."""
+    p = probability[:, None]
+    if interpolation == "s2p2":
+        a_i, a_j = (s[initiator] * p) ** 2, (s[target] * (1.0 - p)) ** 2
+    else:
+        a_i, a_j = s[initiator] * p, s[target] * (1.0 - p)
+    tot = a_i + a_j
+    x_i, x_j = x[initiator], x[target]
+    return np.where(tot > _EPS, (a_i * x_i + a_j * x_j) / np.where(tot > _EPS, tot, 1.0),
+                    (x_i + x_j) / 2.0)
+
+
+def election_winners(options: np.ndarray, capability: np.ndarray, voting: str = "prop",
+                     victory: str = "linear") -> np.ndarray:
+    """Rule 3 for a batch of elections: ``options[e, k, a]`` is voter k's utility of option
+    a in election e; returns the index of the most probable option of each election (the
+    first on ties), exactly as ``argmax`` of :func:`condorcet_probabilities`' ``p``
+    election by election (the same arithmetic along the same axes).
+    """
+    du = options[:, :, :, None] - options[:, :, None, :]
+    w = _vote(du, capability[None, :, None, None], voting)
+    strength = np.clip(w, 0.0, None).sum(axis=1)  # (e, a, b), over the voters
+    P = pair_probability(strength, strength.transpose(0, 2, 1), victory)
+    m = P.shape[1]
+    diagonal = np.eye(m, dtype=bool)
+    P[:, diagonal] = 0.5
+    with np.errstate(divide="ignore"):
+        logs = np.log(P)
+    score = np.where(diagonal[None], 0.0, logs).sum(axis=2)
+    finite = np.isfinite(score)
+    top = np.where(finite, score, -np.inf).max(axis=1)
+    none = ~finite.any(axis=1)
+    with np.errstate(invalid="ignore"):  # an election of zero-probability options only
+        p = np.exp(score - np.where(none, 0.0, top)[:, None])
+        p = p / p.sum(axis=1, keepdims=True)
+    return np.where(none, 0, np.argmax(p, axis=1))
+
+
 def step(state: SMPState, opt: SMPOptions) -> tuple[SMPState, StepRecord]:
-    """One step of the model: challenges, bargains and their resolution (rules 8-10)."""
+    """One step of the model: challenges, bargains and their resolution (rules 8-10).
+
+    Vectorised across actors: every challenge at once (:func:`challenges`), then every
+    actor's queue election at once, batched by queue length (:func:`election_winners`).
+    ``standoff.reference.spatial`` is the same step written literally from the rules, one
+    actor and one option at a time; the tests compare the two.
+    """
     x, s, c = state.position, state.salience, state.capability
     n = len(c)
     v, p_pos, risk = _state_risk(state, opt)
     u_obj = risk_utility(v, risk)
 
-    bargains: list[Bargain] = []
-    for i in range(n):
-        u = risk_utility(v, perceived_risk(risk, i, opt.risk_adjust))
-        # votes(u, c)[:, i, :] and [:, :, i], without the actors³ array of all the votes
-        strength = np.clip(_vote(u[:, i, None] - u, c[:, None], opt.voting), 0.0,
-                           None).sum(axis=0)  # S(i:j) for every j
-        against = np.clip(_vote(u - u[:, i, None], c[:, None], opt.voting), 0.0,
-                          None).sum(axis=0)  # S(j:i)
-        prob = pair_probability(strength, against, opt.victory)
-        loss = u[i, i] - u[i, :]
-        gain = (2.0 * prob - 1.0) * loss / n
-        gain[i] = -np.inf
-        j = int(np.argmax(gain))
-        if not gain[j] > _EPS:
-            continue
-        pij = float(prob[j])
-        if opt.interpolation == "s2p2":
-            a_i, a_j = (s[i] * pij) ** 2, (s[j] * (1.0 - pij)) ** 2
-        else:
-            a_i, a_j = s[i] * pij, s[j] * (1.0 - pij)
-        tot = a_i + a_j
-        y = np.where(tot > _EPS, (a_i * x[i] + a_j * x[j]) / np.where(tot > _EPS, tot, 1.0),
-                     (x[i] + x[j]) / 2.0)
-        bargains.append(Bargain(i, j, tuple(float(t) for t in y), pij, float(gain[j])))
-
+    target, prob, gain = challenges(v, risk, c, opt)
+    initiator = np.flatnonzero(target >= 0)
+    target = target[initiator]
+    prob, gain = prob[initiator], gain[initiator]
     new = x.copy()
-    chosen = [-1] * n
-    if bargains:
-        ys = np.array([b.position for b in bargains])
+    chosen = np.full(n, -1)
+    bargains: tuple[Bargain, ...] = ()
+    if initiator.size:
+        ys = bargain_positions(x, s, initiator, target, prob, opt.interpolation)
+        bargains = tuple(Bargain(i, j, tuple(y), pij, g) for i, j, y, pij, g in zip(
+            initiator.tolist(), target.tolist(), ys.tolist(), prob.tolist(), gain.tolist(),
+            strict=True))
         u_y = risk_utility(values(x, s, ys), risk)  # (n, bargains)
         base = u_obj.mean(axis=1)
         # utility of the state each bargain produces, for every voter
-        bargain_state = np.empty((n, len(bargains)))
-        for b, bg in enumerate(bargains):
-            bargain_state[:, b] = base + (2.0 * u_y[:, b] - u_obj[:, bg.initiator]
-                                          - u_obj[:, bg.target]) / n
+        bargain_state = base[:, None] + (2.0 * u_y - u_obj[:, initiator]
+                                         - u_obj[:, target]) / n
+        # each actor's queue: its own bargain first, then those it is the target of
+        queues: dict[int, list[list[int]]] = {}
+        own = {i: b for b, i in enumerate(initiator.tolist())}
+        targeted: list[list[int]] = [[] for _ in range(n)]
+        for b, j in enumerate(target.tolist()):
+            targeted[j].append(b)
         for k in range(n):
-            queue = [b for b, bg in enumerate(bargains) if bg.initiator == k]
-            queue += [b for b, bg in enumerate(bargains) if bg.target == k and b not in queue]
-            if not queue:
-                continue
-            options = np.column_stack([base, bargain_state[:, queue]])
-            p, _ = condorcet_probabilities(options, c, opt.voting, opt.victory)
-            best = int(np.argmax(p))
-            if best > 0:
-                chosen[k] = queue[best - 1]
-                new[k] = ys[queue[best - 1]]
-    record = StepRecord(tuple(risk.tolist()), tuple(p_pos.tolist()), tuple(bargains),
-                        tuple(chosen))
+            queue = [own[k]] if k in own else []
+            queue += [b for b in targeted[k] if b not in queue]
+            if queue:
+                queues.setdefault(len(queue), []).append([k, *queue])
+        for rows in queues.values():
+            table = np.array(rows)
+            voters, queue = table[:, 0], table[:, 1:]
+            options = np.concatenate(
+                [np.broadcast_to(base, (len(rows), n))[:, :, None],
+                 bargain_state[:, queue].transpose(1, 0, 2)], axis=2)
+            best = election_winners(options, c, opt.voting, opt.victory)
+            moving = best > 0
+            picked = queue[moving, best[moving] - 1]
+            chosen[voters[moving]] = picked
+            new[voters[moving]] = ys[picked]
+    record = StepRecord(tuple(risk.tolist()), tuple(p_pos.tolist()), bargains,
+                        tuple(chosen.tolist()))
     return state.moved(new), record
 
 
