@@ -146,6 +146,13 @@ def values(ideal: np.ndarray, salience: np.ndarray, options: np.ndarray) -> np.n
     """
     norm = np.linalg.norm(salience, axis=1)
     w = np.divide(salience, norm[:, None], out=np.zeros_like(salience), where=norm[:, None] > 0)
+    # saliences so small (below about 1e-150) that their squares underflow: normalise them
+    # by their largest first, or the weights come out wrong (or all 0)
+    top = np.abs(salience).max(axis=1, initial=0.0)
+    tiny = (top > 0) & (norm < 1e-140)
+    if tiny.any():
+        scaled = salience[tiny] / top[tiny, None]
+        w[tiny] = scaled / np.linalg.norm(scaled, axis=1)[:, None]
     diff = ideal[:, None, :] - options[None, :, :]
     return 1.0 - np.sqrt(((w[:, None, :] * diff) ** 2).sum(axis=-1))
 
@@ -364,6 +371,44 @@ def election_winners(options: np.ndarray, capability: np.ndarray, voting: str = 
     return np.where(none, 0, np.argmax(p, axis=1))
 
 
+def resolve(x: np.ndarray, s: np.ndarray, c: np.ndarray, risk: np.ndarray,
+            initiator: np.ndarray, target: np.ndarray, ys: np.ndarray, opt: SMPOptions
+            ) -> np.ndarray:
+    """Rule 10: which bargain each actor takes (``-1``: it keeps its position).
+
+    Bargain b was proposed by ``initiator[b]`` to ``target[b]`` at position ``ys[b]``.
+    Every actor's queue election is held at once, the actors batched by queue length.
+    """
+    n = len(c)
+    u_obj = risk_utility(values(x, s, x), risk)
+    u_y = risk_utility(values(x, s, ys), risk)  # (n, bargains)
+    base = u_obj.mean(axis=1)
+    # utility of the state each bargain produces, for every voter
+    bargain_state = base[:, None] + (2.0 * u_y - u_obj[:, initiator] - u_obj[:, target]) / n
+    # each actor's queue: its own bargain first, then those it is the target of
+    own = {i: b for b, i in enumerate(initiator.tolist())}
+    targeted: list[list[int]] = [[] for _ in range(n)]
+    for b, j in enumerate(target.tolist()):
+        targeted[j].append(b)
+    queues: dict[int, list[list[int]]] = {}
+    for k in range(n):
+        queue = [own[k]] if k in own else []
+        queue += [b for b in targeted[k] if b not in queue]
+        if queue:
+            queues.setdefault(len(queue), []).append([k, *queue])
+    chosen = np.full(n, -1)
+    for rows in queues.values():
+        table = np.array(rows)
+        voters, lined_up = table[:, 0], table[:, 1:]
+        options = np.concatenate(
+            [np.broadcast_to(base, (len(rows), n))[:, :, None],
+             bargain_state[:, lined_up].transpose(1, 0, 2)], axis=2)
+        best = election_winners(options, c, opt.voting, opt.victory)
+        moving = best > 0
+        chosen[voters[moving]] = lined_up[moving, best[moving] - 1]
+    return chosen
+
+
 def step(state: SMPState, opt: SMPOptions) -> tuple[SMPState, StepRecord]:
     """One step of the model: challenges, bargains and their resolution (rules 8-10).
 
@@ -375,8 +420,6 @@ def step(state: SMPState, opt: SMPOptions) -> tuple[SMPState, StepRecord]:
     x, s, c = state.position, state.salience, state.capability
     n = len(c)
     v, p_pos, risk = _state_risk(state, opt)
-    u_obj = risk_utility(v, risk)
-
     target, prob, gain = challenges(v, risk, c, opt)
     initiator = np.flatnonzero(target >= 0)
     target = target[initiator]
@@ -389,33 +432,9 @@ def step(state: SMPState, opt: SMPOptions) -> tuple[SMPState, StepRecord]:
         bargains = tuple(Bargain(i, j, tuple(y), pij, g) for i, j, y, pij, g in zip(
             initiator.tolist(), target.tolist(), ys.tolist(), prob.tolist(), gain.tolist(),
             strict=True))
-        u_y = risk_utility(values(x, s, ys), risk)  # (n, bargains)
-        base = u_obj.mean(axis=1)
-        # utility of the state each bargain produces, for every voter
-        bargain_state = base[:, None] + (2.0 * u_y - u_obj[:, initiator]
-                                         - u_obj[:, target]) / n
-        # each actor's queue: its own bargain first, then those it is the target of
-        queues: dict[int, list[list[int]]] = {}
-        own = {i: b for b, i in enumerate(initiator.tolist())}
-        targeted: list[list[int]] = [[] for _ in range(n)]
-        for b, j in enumerate(target.tolist()):
-            targeted[j].append(b)
-        for k in range(n):
-            queue = [own[k]] if k in own else []
-            queue += [b for b in targeted[k] if b not in queue]
-            if queue:
-                queues.setdefault(len(queue), []).append([k, *queue])
-        for rows in queues.values():
-            table = np.array(rows)
-            voters, queue = table[:, 0], table[:, 1:]
-            options = np.concatenate(
-                [np.broadcast_to(base, (len(rows), n))[:, :, None],
-                 bargain_state[:, queue].transpose(1, 0, 2)], axis=2)
-            best = election_winners(options, c, opt.voting, opt.victory)
-            moving = best > 0
-            picked = queue[moving, best[moving] - 1]
-            chosen[voters[moving]] = picked
-            new[voters[moving]] = ys[picked]
+        chosen = resolve(x, s, c, risk, initiator, target, ys, opt)
+        moving = chosen >= 0
+        new[moving] = ys[chosen[moving]]
     record = StepRecord(tuple(risk.tolist()), tuple(p_pos.tolist()), bargains,
                         tuple(chosen.tolist()))
     return state.moved(new), record
