@@ -293,3 +293,14 @@ def test_full_runs_on_the_bundled_cases_match_reference(name, given_options):
     assert [list(r.chosen) for r in fast.records] == [st.chosen for st in slow.steps]
     assert fast.forecast == pytest.approx(np.array(slow.forecast), abs=1e-7)
     assert fast.probability == pytest.approx(np.array(slow.probability), abs=1e-7)
+
+
+def test_tiny_saliences_weigh_as_their_ratios():
+    """Saliences too small to square (1e-170: the square underflows to 0) still weigh the
+    issues by their ratios: the value at distance 0.5 on the only salient issue is 0.5,
+    as with salience 1 (it was 1, as if the actor were indifferent)."""
+    salience = np.array([[1e-170, 0.0], [5e-324, 0.0], [1.0, 0.0]])
+    ideal = np.zeros((3, 2))
+    v = values(ideal, salience, np.array([[0.5, 0.25]]))
+    assert v[:, 0].tolist() == [0.5, 0.5, 0.5]
+    assert ref.value([0.0, 0.0], [1e-170, 0.0], [0.5, 0.25]) == 0.5

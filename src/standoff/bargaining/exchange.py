@@ -172,6 +172,12 @@ def exchange_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, has: np.ndarray,
 MAX_EXCHANGE_COMBINATIONS = 10**8
 
 
+def run_work(model: BargainingModel, opt: ExchangeOptions) -> int:
+    """The combinations of two actors and two issues a run may examine (every round)."""
+    n, K = len(model.actors), len(model.issues)
+    return n * (n - 1) * K * (K - 1) * max(opt.rounds, 1)
+
+
 def check_cost(model: BargainingModel, opt: ExchangeOptions) -> None:
     """Refuse, before the first round, a run that would examine more than
     :data:`MAX_EXCHANGE_COMBINATIONS` combinations of two actors and two issues, or whose
@@ -185,7 +191,7 @@ def check_cost(model: BargainingModel, opt: ExchangeOptions) -> None:
     refuse_over(
         f"the exchange model with {plural(n, 'actor')} and {plural(K, 'issue')} "
         f"({plural(opt.rounds, 'round')})",
-        memory=120 * per_round, work=per_round * max(opt.rounds, 1),
+        memory=120 * per_round, work=run_work(model, opt),
         work_limit=MAX_EXCHANGE_COMBINATIONS,
         unit="combinations of two actors and two issues", file=model.path,
         hint="every pair of actors may trade on every pair of issues: split the file into "

@@ -517,6 +517,13 @@ def _arrays(model: BargainingModel, issue_ids: list[str]
 MAX_VOTE_CELLS = 5 * 10**8
 
 
+def run_work(model: BargainingModel, opt: SMPOptions) -> int:
+    """The vote cells a run may compute (actors³ twice per step, every step to the limit)."""
+    n = len(model.actors)
+    runs = 1 if opt.dimensions == "joint" else len(model.issues)
+    return runs * 2 * n**3 * (opt.rounds + 1)
+
+
 def check_cost(model: BargainingModel, opt: SMPOptions) -> None:
     """Refuse, before any step, a run whose vote arrays (actors³ numbers: each actor's vote
     on every pair of positions, about three such arrays at once) would not fit in memory,
@@ -527,7 +534,7 @@ def check_cost(model: BargainingModel, opt: SMPOptions) -> None:
 
     n = len(model.actors)
     runs = 1 if opt.dimensions == "joint" else len(model.issues)
-    cells = runs * 2 * n**3 * (opt.rounds + 1)
+    cells = run_work(model, opt)
     refuse_over(
         f"the spatial model with {plural(n, 'actor')} ({plural(runs, 'run')} of up to "
         f"{plural(opt.rounds, 'step')})",
