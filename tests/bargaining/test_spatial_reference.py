@@ -38,6 +38,7 @@ from standoff.bargaining.spatial import (
     condorcet_probabilities,
     resolve,
     run,
+    run_many,
     step,
     values,
 )
@@ -304,3 +305,24 @@ def test_tiny_saliences_weigh_as_their_ratios():
     v = values(ideal, salience, np.array([[0.5, 0.25]]))
     assert v[:, 0].tolist() == [0.5, 0.5, 0.5]
     assert ref.value([0.0, 0.0], [1e-170, 0.0], [0.5, 0.25]) == 0.5
+
+
+@pytest.mark.parametrize("voting", ["prop", "cubic", "prop_binary"])
+def test_runs_side_by_side_equal_runs_one_at_a_time(voting):
+    """run_many (the issues of dimensions=separate on a batch axis, each leaving the batch
+    when it stops) gives exactly what run gives problem by problem: positions, records,
+    stopping reason, forecast."""
+    rng = np.random.default_rng(17)
+    problems = []
+    for n, dims in [(6, 1), (6, 1), (5, 2), (6, 1), (5, 2), (1, 1), (6, 1)]:
+        problems.append((rng.uniform(0.5, 3, n), rng.choice([0.0, 25, 50, 80, 100], (n, dims)),
+                         rng.choice([0.0, 0.3, 1.0], (n, dims))))
+    opt = SMPOptions(voting=voting)
+    together = run_many(problems, opt)
+    assert len({len(r.records) for r in together}) > 1  # they stop at different steps
+    for problem, side in zip(problems, together, strict=True):
+        alone = run(*problem, opt)
+        assert side.records == alone.records and side.stopped == alone.stopped
+        assert all(np.array_equal(a, b) for a, b in zip(side.positions, alone.positions,
+                                                         strict=True))
+        assert np.array_equal(side.forecast, alone.forecast)
