@@ -540,18 +540,27 @@ def run(capability: np.ndarray, position: np.ndarray, salience: np.ndarray,
     return run_many([(capability, position, salience)], options)[0]
 
 
+#: Most actors³ cells per array of a batch of runs (:func:`run_many`): runs are batched
+#: only up to this, so a batch's arrays stay within about 32 MB each.
+BATCH_CELLS = 4 * 10**6
+
+
 def run_many(problems: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
              options: SMPOptions | None = None) -> list[SMPRun]:
     """:func:`run` on many independent problems ``(capability, position, salience)`` at
     once: problems with the same numbers of actors and issues step together on arrays with
-    a batch axis (each leaves the batch when it stops), with the same arithmetic, problem by
-    problem, as one at a time."""
+    a batch axis (each leaves the batch when it stops; at most :data:`BATCH_CELLS` actors³
+    cells per batch), with the same arithmetic, problem by problem, as one at a time."""
     opt = options or SMPOptions()
     out: list[SMPRun | None] = [None] * len(problems)
     shapes: dict[tuple[int, ...], list[int]] = {}
     for k, (_, position, _) in enumerate(problems):
         shapes.setdefault(np.shape(position), []).append(k)
-    for members in shapes.values():
+    batches = []
+    for shape, same in shapes.items():
+        size = max(1, BATCH_CELLS // max(shape[0] ** 3, 1))
+        batches += [same[k:k + size] for k in range(0, len(same), size)]
+    for members in batches:
         c = np.array([np.asarray(problems[k][0], float) for k in members])
         x = np.array([np.asarray(problems[k][1], float) / 100.0 for k in members])
         s = np.array([np.asarray(problems[k][2], float) for k in members])
@@ -617,8 +626,9 @@ def _arrays(model: BargainingModel, issue_ids: list[str]
     return actors, x, s, c, low, width
 
 
-#: Most (voter, option, option) cells computed over a whole run: at about 35 ns per cell
-#: (each actor's challenges are computed one actor at a time), up to about 20 seconds.
+#: Most (voter, option, option) cells computed over a whole run: at about 25 ns per cell
+#: (measured at 30 actors on the benchmark machine, the step vectorised across actors), up
+#: to about 12 seconds.
 MAX_VOTE_CELLS = 5 * 10**8
 
 
@@ -631,7 +641,8 @@ def run_work(model: BargainingModel, opt: SMPOptions) -> int:
 
 def check_cost(model: BargainingModel, opt: SMPOptions) -> None:
     """Refuse, before any step, a run whose vote arrays (actors³ numbers: each actor's vote
-    on every pair of positions, about three such arrays at once) would not fit in memory,
+    on every pair of positions, about four such arrays at once, for each run of a batch,
+    see :data:`BATCH_CELLS`) would not fit in memory,
     or whose steps would compute more than :data:`MAX_VOTE_CELLS` cells (per step: the
     positions' probabilities, then each actor's challenges, actors² each)."""
     from standoff.costs import check_cost as refuse_over
@@ -643,7 +654,8 @@ def check_cost(model: BargainingModel, opt: SMPOptions) -> None:
     refuse_over(
         f"the spatial model with {plural(n, 'actor')} ({plural(runs, 'run')} of up to "
         f"{plural(opt.rounds, 'step')})",
-        memory=3 * 8 * n**3, work=cells, work_limit=MAX_VOTE_CELLS,
+        memory=4 * 8 * max(n**3, min(runs, max(1, BATCH_CELLS // max(n**3, 1))) * n**3),
+        work=cells, work_limit=MAX_VOTE_CELLS,
         unit="vote cells (actors³ per run and step)", file=model.path,
         hint="the model weighs every actor's vote on every pair of positions (actors³ "
         "numbers): merge actors into fewer blocs or use the compromise or median model; "
