@@ -30,7 +30,7 @@ def test_quick_benchmark_prints_a_table():
 @pytest.mark.slow
 def test_quick_bargaining_benchmark_prints_a_table():
     """Every forecast model on both cases, and Monte Carlo on one worker and on all cores
-    giving the same distribution (the chunks carry their own seeds)."""
+    giving the same distribution (the chunks carry their own seeds), with draws per second."""
     script = SCRIPT.with_name("bargaining.py")
     out = subprocess.run(
         [sys.executable, str(script), "--quick"],
@@ -38,13 +38,15 @@ def test_quick_bargaining_benchmark_prints_a_table():
     ).stdout
     rows = [[c.strip() for c in line.split("|")[1:-1]] for line in out.splitlines()
             if line.startswith("| ")]
-    assert rows[0] == ["what", "case", "seconds", "peak MiB", "result"]
-    forecasts = {(r[0], r[1]): r[4] for r in rows if r[0].startswith("forecast")}
+    assert rows[0] == ["what", "case", "seconds", "CPU s", "peak MiB", "rate", "result"]
+    forecasts = {(r[0], r[1]): r[6] for r in rows if r[0].startswith("forecast")}
     assert len(forecasts) == 10
     assert forecasts[("forecast --model compromise", "EC emissions")] == "forecast 7.39"
     assert forecasts[("forecast --model spatial", "China SOE (KTAB)")] == "forecast 32.17, 33.90"
-    carlo = [r[4] for r in rows if r[0].startswith("monte carlo")]
+    carlo = [r[6] for r in rows if r[0].startswith("monte carlo")]
     assert carlo and len(set(carlo)) == 1
+    rates = [r[5] for r in rows if r[0].startswith("monte carlo")]
+    assert all(rate.endswith("/s") and float(rate[:-2].replace(",", "")) > 0 for rate in rates)
 
 
 def test_quick_robustness_benchmark_prints_a_table():

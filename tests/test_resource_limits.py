@@ -307,31 +307,31 @@ def test_a_thousand_actors_are_refused_with_the_estimate(model):
 
 
 def test_spatial_challenges_do_not_build_every_vote(monkeypatch):
-    """Each actor's challenges need only the votes for and against it: the actors³ array
-    of all votes is built once per step (for the positions' probabilities), not once more
-    per actor (actors⁴ work per step before)."""
+    """Each actor's challenges need only the votes for and against it: a step weighs about
+    actors³ votes for the positions' probabilities and twice actors³ for all challenges
+    (one (observer, voter, position) array each), not actors⁴ (every vote once more per
+    actor, as before)."""
     from standoff.bargaining import load_model, run_model
     from standoff.bargaining import spatial as spatial_module
 
     model = load_model(ROOT / "examples" / "bargaining" / "ec_emissions.yaml", "auto")
     actors = len(model.actors)
-    full = []
-    real = spatial_module.votes
+    cells = []
+    real = spatial_module._vote
 
-    def counting(utility, capability, rule):
-        if utility.shape == (actors, actors):
-            full.append(1)
-        return real(utility, capability, rule)
+    def counting(du, capability, rule):
+        cells.append(du.size)
+        return real(du, capability, rule)
 
-    monkeypatch.setattr(spatial_module, "votes", counting)
+    monkeypatch.setattr(spatial_module, "_vote", counting)
     result = run_model(model, "spatial").to_json()
-    runs = len(result["issues"])
     steps = sum(f["steps"] for f in result["issues"].values())
-    assert actors > 2 and steps > 0
-    # once per step for the positions and once for the forecast, plus any bargain votes
-    # that happen to weigh as many options as there are actors; before, once more per
-    # actor and step
-    assert runs <= len(full) < actors * steps
+    assert actors > 4 and steps > 0
+    # three actors³ arrays per step and one for the forecast, plus the queue elections:
+    # actor k's election weighs actors x (q_k + 1)² votes, q_k <= actors bargains in its
+    # queue and at most 2 x actors in all queues together, so at most about 2 x actors³
+    assert sum(cells) <= 5 * actors**3 * steps + actors**3
+    assert sum(cells) < actors**4 * steps
 
 
 def test_exchange_on_200_issues_is_unchanged_and_quick():

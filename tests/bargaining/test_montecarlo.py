@@ -80,3 +80,45 @@ def test_text_output_shows_quantiles_and_histogram(write, run):
     spark = next(ln for ln in r.output.splitlines() if ln.strip().startswith("0 "))
     bars = spark.strip()[2:12]
     assert bars[:2] == "  " and bars[4:] == "      " and set(bars[2:4]) - {" "}
+
+
+SPATIAL_12 = "bargaining:\n  actors: [" + ", ".join(f"{{id: A{k}}}" for k in range(12)) + """]
+  issues:
+    - id: x
+      positions:
+""" + "".join(f"        A{k}: {{position: {k * 9}, salience: 0.5}}\n" for k in range(11)) + (
+    "        A11: {position: 55, salience: 0.5, position_range: [40, 60]}\n")
+
+
+def test_cost_refused_before_any_draw(write, monkeypatch):
+    """draws x one run's worst case is estimated first; over the limit nothing is drawn."""
+    import standoff.bargaining.montecarlo as mc_module
+    from standoff.errors import CapacityError
+
+    m = load_model(write("m.yaml", SPATIAL_12))
+
+    def never(args):
+        raise AssertionError("a draw ran before the cost check")
+
+    monkeypatch.setattr(mc_module, "_chunk", never)
+    with pytest.raises(CapacityError, match="100,000 draws of the spatial model") as caught:
+        monte_carlo(m, "spatial", 100_000, workers=1)
+    assert "--monte-carlo N" in caught.value.hint
+    one = mc_module.run_seconds(m, "spatial")
+    assert mc_module.check_cost(m, "spatial", 10) == pytest.approx(10 * one)
+    # fewer rounds, cheaper runs; the option and the argument are the same limit
+    assert mc_module.run_seconds(m, "spatial", 5) < one
+    assert mc_module.run_seconds(m, "spatial", options={"rounds": "5"}) == (
+        mc_module.run_seconds(m, "spatial", 5))
+    assert mc_module.run_seconds(m, "compromise") < one
+
+
+def test_cost_refusal_on_the_command_line(write, run):
+    p = write("m.yaml", SPATIAL_12)
+    r = run("forecast", p, "--model", "spatial", "--monte-carlo", "100000")
+    assert r.exit_code == 2
+    assert f"{p}: error: a Monte Carlo forecast of 100,000 draws of the spatial model would " \
+           "take about" in r.output
+    assert "fix: draw fewer samples" in r.output and "Traceback" not in r.output
+    ok = run("forecast", p, "--model", "spatial", "--monte-carlo", "20", "--workers", "1")
+    assert ok.exit_code == 0, ok.output

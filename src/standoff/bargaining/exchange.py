@@ -78,43 +78,37 @@ def _candidates(
     (s_ik s_jm > s_im s_jk); the two sit on opposite sides of the expected outcome on each
     issue; the weights involved are positive. The shifts ``a`` (on k) and ``b`` (on m) are
     the largest with equal gain for both, and the gain must exceed ``min_gain``. Computed
-    for all pairs of issues at once (the same arithmetic, element by element, as one pair
-    at a time)."""
+    for all pairs of actors and all pairs of issues at once, as one (actors, actors,
+    issues, issues) mask: the same arithmetic, element by element, as one pair at a time,
+    and the same row order (i, then j, then k, then m), so the output is identical."""
     n, K = x.shape
     deviation = x - expected[None, :]
-    different = ~np.eye(K, dtype=bool)
-    weighty = W > _EPS
-    parts: list[tuple[np.ndarray, ...]] = []
-    for i in range(n):
-        for j in range(n):
-            if i == j:
-                continue
-            both = has[i] & has[j]
-            opposed = deviation[i] * deviation[j] < -_EPS
-            demand = both & opposed & (w[j] > _EPS) & weighty  # usable as issue k
-            supply = both & opposed & (w[i] > _EPS) & weighty  # usable as issue m
-            ok = demand[:, None] & supply[None, :] & different
-            ok &= np.outer(s[i], s[j]) > np.outer(s[j], s[i]) + _EPS
-            k, m = np.nonzero(ok)
-            if not k.size:
-                continue
-            a_max = w[j, k] * np.abs(x[i, k] - x[j, k]) / W[k] / width[k]
-            b_max = w[i, m] * np.abs(x[j, m] - x[i, m]) / W[m] / width[m]
-            ratio = (s[i, k] + s[j, k]) / (s[i, m] + s[j, m])
-            first = ratio * a_max <= b_max
-            a = np.where(first, a_max, b_max / ratio)
-            b = np.where(first, ratio * a_max, b_max)
-            gain = s[i, k] * a - s[i, m] * b
-            keep = gain > min_gain
-            if keep.any():
-                count = int(keep.sum())
-                parts.append((gain[keep], np.full(count, i), np.full(count, j), k[keep],
-                              m[keep], a[keep], b[keep]))
-    if not parts:
+    # axes: (i, j, k, m); every ordered pair of actors and of issues at once
+    both = has[:, None, :] & has[None, :, :]  # (i, j, issue)
+    opposed = deviation[:, None, :] * deviation[None, :, :] < -_EPS
+    usable = both & opposed & (W > _EPS)[None, None, :]
+    demand = usable & (w > _EPS)[None, :, :]  # j's weight on issue k
+    supply = usable & (w > _EPS)[:, None, :]  # i's weight on issue m
+    ok = demand[:, :, :, None] & supply[:, :, None, :]
+    ok &= ~np.eye(K, dtype=bool)[None, None, :, :]
+    ok &= ~np.eye(n, dtype=bool)[:, :, None, None]
+    # s_ik s_jm > s_jk s_im (+ tolerance), the products formed as np.outer(s[i], s[j]) did
+    ok &= (s[:, None, :, None] * s[None, :, None, :]
+           > s[None, :, :, None] * s[:, None, None, :] + _EPS)
+    i, j, k, m = np.nonzero(ok)
+    if not i.size:
         empty = np.zeros(0)
         index = np.zeros(0, dtype=np.int64)
         return empty, index, index, index, index, empty, empty
-    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
+    a_max = w[j, k] * np.abs(x[i, k] - x[j, k]) / W[k] / width[k]
+    b_max = w[i, m] * np.abs(x[j, m] - x[i, m]) / W[m] / width[m]
+    ratio = (s[i, k] + s[j, k]) / (s[i, m] + s[j, m])
+    first = ratio * a_max <= b_max
+    a = np.where(first, a_max, b_max / ratio)
+    b = np.where(first, ratio * a_max, b_max)
+    gain = s[i, k] * a - s[i, m] * b
+    keep = gain > min_gain
+    return gain[keep], i[keep], j[keep], k[keep], m[keep], a[keep], b[keep]
 
 
 def _gain_order(gain: np.ndarray, *keys: np.ndarray) -> list[int]:
@@ -178,6 +172,12 @@ def exchange_round(x: np.ndarray, s: np.ndarray, c: np.ndarray, has: np.ndarray,
 MAX_EXCHANGE_COMBINATIONS = 10**8
 
 
+def run_work(model: BargainingModel, opt: ExchangeOptions) -> int:
+    """The combinations of two actors and two issues a run may examine (every round)."""
+    n, K = len(model.actors), len(model.issues)
+    return n * (n - 1) * K * (K - 1) * max(opt.rounds, 1)
+
+
 def check_cost(model: BargainingModel, opt: ExchangeOptions) -> None:
     """Refuse, before the first round, a run that would examine more than
     :data:`MAX_EXCHANGE_COMBINATIONS` combinations of two actors and two issues, or whose
@@ -191,7 +191,7 @@ def check_cost(model: BargainingModel, opt: ExchangeOptions) -> None:
     refuse_over(
         f"the exchange model with {plural(n, 'actor')} and {plural(K, 'issue')} "
         f"({plural(opt.rounds, 'round')})",
-        memory=120 * per_round, work=per_round * max(opt.rounds, 1),
+        memory=120 * per_round, work=run_work(model, opt),
         work_limit=MAX_EXCHANGE_COMBINATIONS,
         unit="combinations of two actors and two issues", file=model.path,
         hint="every pair of actors may trade on every pair of issues: split the file into "

@@ -326,6 +326,12 @@ def forecast_issue(issue: Issue, opt: EUOptions) -> IssueForecast:
 MAX_VOTE_CELLS = 2 * 10**9
 
 
+def run_work(model: BargainingModel, opt: EUOptions) -> int:
+    """The vote cells a run may compute (actors³ per issue, table and round)."""
+    tables = 1 + (opt.risk != "neutral") + (opt.perspective == "receiver")
+    return sum(len(i.actors) ** 3 for i in model.issues) * tables * max(opt.rounds, 1)
+
+
 def check_cost(model: BargainingModel, opt: EUOptions) -> None:
     """Refuse, before any round, a run whose vote arrays (actors³ numbers per issue, about
     four such arrays at once) would not fit in memory, or whose rounds would compute more
@@ -333,9 +339,8 @@ def check_cost(model: BargainingModel, opt: EUOptions) -> None:
     from standoff.costs import check_cost as refuse_over
     from standoff.words import plural
 
-    tables = 1 + (opt.risk != "neutral") + (opt.perspective == "receiver")
     largest = max((len(i.actors) for i in model.issues), default=0)
-    cells = sum(len(i.actors) ** 3 for i in model.issues) * tables * max(opt.rounds, 1)
+    cells = run_work(model, opt)
     refuse_over(
         f"the expected-utility model with {plural(largest, 'actor')} on an issue "
         f"({plural(len(model.issues), 'issue')}, {plural(opt.rounds, 'round')})",

@@ -9,6 +9,10 @@ Draws are split into fixed chunks of :data:`CHUNK` draws, each with its own seed
 from ``seed`` (``numpy.random.SeedSequence``), so results do not depend on the number of
 worker processes. Chunks run in parallel on a standard-library process pool
 (``concurrent.futures``); ``workers=1`` runs in this process.
+
+Before any draw, :func:`check_cost` estimates the CPU time of all the runs (draws times
+one run's worst case, from the model's own cost estimate) and refuses over
+:data:`MAX_MONTE_CARLO_SECONDS`.
 """
 
 from __future__ import annotations
@@ -25,6 +29,17 @@ from standoff.errors import ModelError, ParameterError
 
 CHUNK = 50
 MAX_SAMPLES = 1_000_000
+
+#: Most estimated CPU seconds of a whole Monte Carlo forecast (all draws, all workers).
+MAX_MONTE_CARLO_SECONDS = 3600.0
+#: Rough CPU seconds per unit of each model's own cost estimate (``run_work``), measured
+#: on the 2-core benchmark machine (benchmarks/README.md) and rounded up: vote cells for
+#: spatial and expected_utility, actor and issue pairs for exchange.
+SECONDS_PER_UNIT = {"spatial": 3e-8, "expected_utility": 1e-8, "exchange": 5e-7}
+#: Fixed CPU seconds per step of the spatial model, per run, and per stance drawn.
+SECONDS_PER_STEP = 5e-4
+SECONDS_PER_RUN = 1e-3
+SECONDS_PER_STANCE = 5e-6
 
 
 def draw(model: BargainingModel, rng: np.random.Generator) -> BargainingModel:
@@ -43,6 +58,62 @@ def draw(model: BargainingModel, rng: np.random.Generator) -> BargainingModel:
     return model.replace_issues(tuple(issues))
 
 
+def run_seconds(model: BargainingModel, name: str, rounds: int | None = None,
+                options: dict[str, Any] | None = None) -> float:
+    """A rough upper estimate of one run's CPU seconds for model ``name``: the model's own
+    work estimate (every round or step to its limit) times :data:`SECONDS_PER_UNIT`, plus
+    the fixed costs. The static models (compromise, median) cost the fixed part only."""
+    given = dict(options or {})
+    if "rounds" in given and rounds is None:
+        rounds = int(given.pop("rounds"))
+    given.pop("rounds", None)
+    fixed = SECONDS_PER_RUN + SECONDS_PER_STANCE * sum(len(i.stances) for i in model.issues)
+    if name == "spatial":
+        from standoff.bargaining.spatial import SMPOptions
+        from standoff.bargaining.spatial import run_work as spatial_work
+
+        opt = SMPOptions.parse(given)
+        opt = opt.with_rounds(rounds) if rounds is not None else opt
+        runs = 1 if opt.dimensions == "joint" else len(model.issues)
+        return (fixed + SECONDS_PER_STEP * runs * (opt.rounds + 1)
+                + SECONDS_PER_UNIT[name] * spatial_work(model, opt))
+    if name == "expected_utility":
+        from standoff.bargaining.expected_utility import EUOptions
+        from standoff.bargaining.expected_utility import run_work as eu_work
+
+        eu = EUOptions.parse(given)
+        eu = eu.with_rounds(rounds) if rounds is not None else eu
+        return fixed + SECONDS_PER_UNIT[name] * eu_work(model, eu)
+    if name == "exchange":
+        from standoff.bargaining.exchange import ExchangeOptions
+        from standoff.bargaining.exchange import run_work as exchange_work
+
+        ex = ExchangeOptions.parse(given)
+        ex = ex.with_rounds(rounds) if rounds is not None else ex
+        return fixed + SECONDS_PER_UNIT[name] * exchange_work(model, ex)
+    return fixed
+
+
+def check_cost(model: BargainingModel, name: str, samples: int, rounds: int | None = None,
+               options: dict[str, Any] | None = None) -> float:
+    """Refuse, before any draw, a Monte Carlo forecast whose ``samples`` runs would take
+    more than :data:`MAX_MONTE_CARLO_SECONDS` CPU seconds by :func:`run_seconds`; returns
+    the estimate."""
+    from standoff.costs import check_cost as refuse_over
+    from standoff.words import plural
+
+    seconds = samples * run_seconds(model, name, rounds, options)
+    refuse_over(
+        f"a Monte Carlo forecast of {plural(samples, 'draw')} of the {name} model",
+        work=seconds, work_limit=MAX_MONTE_CARLO_SECONDS,
+        unit="CPU seconds (by an estimate in which every run goes to its round limit)",
+        file=model.path,
+        hint="draw fewer samples (--monte-carlo N with a smaller N), or lower the round "
+        "limit (--rounds N); more --workers shorten the wait but not the CPU time",
+    )
+    return seconds
+
+
 def _chunk(args: tuple) -> dict[str, list[float]]:
     from standoff.bargaining.registry import run_model
 
@@ -59,7 +130,8 @@ def _chunk(args: tuple) -> dict[str, list[float]]:
 def monte_carlo(model: BargainingModel, name: str, samples: int, rounds: int | None = None,
                 options: dict[str, Any] | None = None, seed: int = 1,
                 workers: int | None = None) -> dict[str, Any]:
-    """Forecast distribution of model ``name`` over ``samples`` draws (see module doc)."""
+    """Forecast distribution of model ``name`` over ``samples`` draws (see module doc);
+    refused first by :func:`check_cost` when the draws would take too long."""
     options = options or {}
     ranged = any(s.position_range or s.salience_range for i in model.issues for s in i.stances)
     if not ranged:
@@ -76,6 +148,7 @@ def monte_carlo(model: BargainingModel, name: str, samples: int, rounds: int | N
             parameter="samples",
             hint="a few thousand draws settle the 5-95 % interval to about a percent",
         )
+    check_cost(model, name, samples, rounds, options)
     sizes = [CHUNK] * (samples // CHUNK) + ([samples % CHUNK] if samples % CHUNK else [])
     seqs = np.random.SeedSequence(seed).spawn(len(sizes))
     jobs = [(model, name, rounds, options, sq, n) for sq, n in zip(seqs, sizes, strict=True)]

@@ -139,29 +139,45 @@ class SMPOptions:
 
 
 def values(ideal: np.ndarray, salience: np.ndarray, options: np.ndarray) -> np.ndarray:
-    """Rule 1: V[i, m] = 1 - ||s_i o (x_i - y_m)|| / ||s_i||; arrays (n, D) and (m, D).
+    """Rule 1: V[i, m] = 1 - ||s_i o (x_i - y_m)|| / ||s_i||; arrays (n, D) and (m, D), or
+    with the same leading batch axes on all three ((B, n, D), (B, m, D) -> (B, n, m)).
 
     >>> values(np.array([[0.0]]), np.array([[1.0]]), np.array([[0.0], [0.25]]))
     array([[1.  , 0.75]])
     """
-    norm = np.linalg.norm(salience, axis=1)
-    w = np.divide(salience, norm[:, None], out=np.zeros_like(salience), where=norm[:, None] > 0)
-    diff = ideal[:, None, :] - options[None, :, :]
-    return 1.0 - np.sqrt(((w[:, None, :] * diff) ** 2).sum(axis=-1))
+    norm = np.linalg.norm(salience, axis=-1)
+    w = np.divide(salience, norm[..., None], out=np.zeros_like(salience),
+                  where=norm[..., None] > 0)
+    # saliences so small (below about 1e-150) that their squares underflow: normalise them
+    # by their largest first, or the weights come out wrong (or all 0)
+    top = np.abs(salience).max(axis=-1, initial=0.0)
+    tiny = (top > 0) & (norm < 1e-140)
+    if tiny.any():
+        scaled = salience[tiny] / top[tiny][:, None]
+        w[tiny] = scaled / np.linalg.norm(scaled, axis=-1)[:, None]
+    diff = ideal[..., :, None, :] - options[..., None, :, :]
+    return 1.0 - np.sqrt(((w[..., :, None, :] * diff) ** 2).sum(axis=-1))
 
 
 def risk_utility(v: np.ndarray, risk: np.ndarray) -> np.ndarray:
-    """Rule 5: u = v (1 + R (1 - v)), R per row.
+    """Rule 5: u = v (1 + R (1 - v)), R per row (``risk`` has the shape of ``v`` without
+    its last axis).
 
     >>> float(risk_utility(np.array([[0.5]]), np.array([1.0]))[0, 0])
     0.75
     """
-    return v * (1.0 + risk[:, None] * (1.0 - v))
+    return v * (1.0 + risk[..., None] * (1.0 - v))
 
 
 def votes(utility: np.ndarray, capability: np.ndarray, rule: str) -> np.ndarray:
     """Rule 2: W[k, a, b], actor k's vote for option a over option b."""
     return _vote(utility[:, :, None] - utility[:, None, :], capability[:, None, None], rule)
+
+
+#: voting rules whose vote on -du is exactly the negated vote on du in floating point
+#: (products, 0.8 x + 0.2 sign x and negation are symmetric; a cube from ``**`` is not
+#: assumed to be)
+_ODD_RULES = ("prop", "binary", "prop_binary")
 
 
 def _vote(du: np.ndarray, c: np.ndarray, rule: str) -> np.ndarray:
@@ -292,63 +308,214 @@ def _state_risk(state: SMPState, opt: SMPOptions) -> tuple[np.ndarray, np.ndarra
     return v, p, risk
 
 
-def step(state: SMPState, opt: SMPOptions) -> tuple[SMPState, StepRecord]:
-    """One step of the model: challenges, bargains and their resolution (rules 8-10)."""
-    x, s, c = state.position, state.salience, state.capability
-    n = len(c)
-    v, p_pos, risk = _state_risk(state, opt)
-    u_obj = risk_utility(v, risk)
+def _probabilities(options: np.ndarray, capability: np.ndarray, voting: str, victory: str
+                   ) -> np.ndarray:
+    """Rule 3 for a batch of elections: ``options[e, k, a]`` is voter k's utility of option
+    a in election e, ``capability[e, k]`` its capability; returns p[e, a], with the same
+    arithmetic along the same axes as :func:`condorcet_probabilities`, election by
+    election."""
+    du = options[:, :, :, None] - options[:, :, None, :]
+    w = _vote(du, capability[:, :, None, None], voting)
+    strength = np.clip(w, 0.0, None).sum(axis=1)  # (e, a, b), over the voters
+    P = pair_probability(strength, strength.transpose(0, 2, 1), victory)
+    m = P.shape[1]
+    diagonal = np.eye(m, dtype=bool)
+    P[:, diagonal] = 0.5
+    with np.errstate(divide="ignore"):
+        logs = np.log(P)
+    score = np.where(diagonal[None], 0.0, logs).sum(axis=2)
+    finite = np.isfinite(score)
+    top = np.where(finite, score, -np.inf).max(axis=1)
+    none = ~finite.any(axis=1)  # every option has probability 0: all equally likely
+    with np.errstate(invalid="ignore"):
+        p = np.exp(score - np.where(none, 0.0, top)[:, None])
+        p = p / p.sum(axis=1, keepdims=True)
+    p[none] = 1.0 / m
+    return p
 
-    bargains: list[Bargain] = []
-    for i in range(n):
-        u = risk_utility(v, perceived_risk(risk, i, opt.risk_adjust))
-        # votes(u, c)[:, i, :] and [:, :, i], without the actors³ array of all the votes
-        strength = np.clip(_vote(u[:, i, None] - u, c[:, None], opt.voting), 0.0,
-                           None).sum(axis=0)  # S(i:j) for every j
-        against = np.clip(_vote(u - u[:, i, None], c[:, None], opt.voting), 0.0,
-                          None).sum(axis=0)  # S(j:i)
-        prob = pair_probability(strength, against, opt.victory)
-        loss = u[i, i] - u[i, :]
-        gain = (2.0 * prob - 1.0) * loss / n
-        gain[i] = -np.inf
-        j = int(np.argmax(gain))
-        if not gain[j] > _EPS:
-            continue
-        pij = float(prob[j])
-        if opt.interpolation == "s2p2":
-            a_i, a_j = (s[i] * pij) ** 2, (s[j] * (1.0 - pij)) ** 2
-        else:
-            a_i, a_j = s[i] * pij, s[j] * (1.0 - pij)
-        tot = a_i + a_j
-        y = np.where(tot > _EPS, (a_i * x[i] + a_j * x[j]) / np.where(tot > _EPS, tot, 1.0),
-                     (x[i] + x[j]) / 2.0)
-        bargains.append(Bargain(i, j, tuple(float(t) for t in y), pij, float(gain[j])))
 
+def election_winners(options: np.ndarray, capability: np.ndarray, voting: str = "prop",
+                     victory: str = "linear") -> np.ndarray:
+    """Rule 3 for a batch of elections: ``options[e, k, a]`` is voter k's utility of option
+    a in election e; ``capability`` is per voter (k,) or per election and voter (e, k).
+    Returns the index of the most probable option of each election (the first on ties),
+    exactly as ``argmax`` of :func:`condorcet_probabilities`' ``p`` election by election.
+    """
+    c = np.broadcast_to(capability, options.shape[:2])
+    return np.argmax(_probabilities(options, c, voting, victory), axis=1)
+
+
+def _batch_risk(x: np.ndarray, s: np.ndarray, c: np.ndarray, opt: SMPOptions
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rules 1, 3 and 4 for a batch of runs (B, n, D): values, position probabilities and
+    risk attitudes, run by run as :func:`risk_attitudes`."""
+    v = values(x, s, x)
+    p = _probabilities(v, c, opt.voting, opt.victory)
+    lo = _RISK_LOW[opt.risk_range]
+    spread = p.max(axis=1) - p.min(axis=1)
+    flat = spread <= _EPS
+    low = p.min(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        risk = lo + (1.0 - lo) * (p - low[:, None]) / spread[:, None]
+    risk[flat] = 0.0
+    return v, p, risk
+
+
+def _batch_challenges(v: np.ndarray, risk: np.ndarray, capability: np.ndarray,
+                      opt: SMPOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`challenges` for a batch of runs: arrays (B, n, n), (B, n), (B, n)."""
+    n = capability.shape[1]
+    every = np.arange(n)
+    perceived = risk[:, :, None] + _ADJUST[opt.risk_adjust] * (risk[:, None, :]
+                                                                 - risk[:, :, None])
+    u = v[:, None, :, :] * (1.0 + perceived[:, :, :, None] * (1.0 - v[:, None, :, :]))
+    # own[b, i, k] = U[b, i, k, i]: k's utility of i's position, as i perceives it
+    own = np.diagonal(u, axis1=1, axis2=3).transpose(0, 2, 1)
+    c = capability[:, None, :, None]
+    w = _vote(own[:, :, :, None] - u, c, opt.voting)
+    strength = np.clip(w, 0.0, None).sum(axis=2)
+    if opt.voting in _ODD_RULES:  # the vote of u(j) - u(i) is exactly -w: negate it
+        np.negative(w, out=w)
+    else:
+        w = _vote(u - own[:, :, :, None], c, opt.voting)
+    against = np.clip(w, 0.0, None).sum(axis=2)
+    prob = pair_probability(strength, against, opt.victory)  # P^i[i>j]
+    mine = np.diagonal(u, axis1=1, axis2=2).transpose(0, 2, 1)  # mine[b, i, j] = U[b, i, i, j]
+    loss = mine[:, every, every][:, :, None] - mine
+    gain = (2.0 * prob - 1.0) * loss / n
+    gain[:, every, every] = -np.inf
+    target = np.argmax(gain, axis=2)
+    best = np.take_along_axis(gain, target[:, :, None], axis=2)[:, :, 0]
+    chance = np.take_along_axis(prob, target[:, :, None], axis=2)[:, :, 0]
+    return np.where(best > _EPS, target, -1), chance, best
+
+
+def challenges(v: np.ndarray, risk: np.ndarray, capability: np.ndarray, opt: SMPOptions
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rule 8 for every actor at once: each actor's best challenge.
+
+    ``v`` is V[k, m] (rule 1) over the actors' positions and ``risk`` the objective risk
+    attitudes. Returns, per challenger i, the target j (``-1``: no challenge worth making),
+    P^i[i>j] and the expected gain E_i(j). Computed on (observer, voter, option) arrays of
+    actors³ numbers: U[i, k, m] is actor k's utility of position m as i perceives it
+    (rules 5-6), with the same arithmetic, element by element, as one observer at a time.
+    Ties go to the lowest target index (``argmax``).
+    """
+    target, prob, gain = _batch_challenges(v[None], np.asarray(risk)[None],
+                                           np.asarray(capability)[None], opt)
+    return target[0], prob[0], gain[0]
+
+
+def bargain_positions(x_i: np.ndarray, x_j: np.ndarray, s_i: np.ndarray, s_j: np.ndarray,
+                      probability: np.ndarray, interpolation: str) -> np.ndarray:
+    """Rule 9 for many bargains at once: row b is the position proposed by an initiator
+    at ``x_i[b]`` with saliences ``s_i[b]`` to a target at ``x_j[b]`` (``s_j[b]``), with
+    the initiator's probability ``probability[b]`` (the midpoint where both weights
+    vanish)."""
+    p = probability[:, None]
+    if interpolation == "s2p2":
+        a_i, a_j = (s_i * p) ** 2, (s_j * (1.0 - p)) ** 2
+    else:
+        a_i, a_j = s_i * p, s_j * (1.0 - p)
+    tot = a_i + a_j
+    return np.where(tot > _EPS, (a_i * x_i + a_j * x_j) / np.where(tot > _EPS, tot, 1.0),
+                    (x_i + x_j) / 2.0)
+
+
+def _batch_resolve(x: np.ndarray, s: np.ndarray, c: np.ndarray, risk: np.ndarray,
+                   run: np.ndarray, initiator: np.ndarray, target: np.ndarray, ys: np.ndarray,
+                   opt: SMPOptions) -> np.ndarray:
+    """:func:`resolve` for a batch of runs (B, n, D); bargain g belongs to run ``run[g]``.
+    Returns chosen[b, k], a bargain index g or -1."""
+    B, n = c.shape
+    u_obj = risk_utility(values(x, s, x), risk)  # (B, n, n)
+    # u_y[g, k]: voter k's utility (in run[g]) of bargain g's position
+    u_y = risk_utility(values(x[run], s[run], ys[:, None, :]), risk[run])[:, :, 0]
+    base = u_obj.mean(axis=2)  # (B, n)
+    # utility of the state each bargain produces, for every voter of its run
+    bargain_state = base[run] + (2.0 * u_y - u_obj[run, :, initiator]
+                                 - u_obj[run, :, target]) / n
+    # each actor's queue: its own bargain first, then those it is the target of
+    own = {(b, i): g for g, (b, i) in enumerate(zip(run.tolist(), initiator.tolist(),
+                                                    strict=True))}
+    targeted: dict[tuple[int, int], list[int]] = {}
+    for g, (b, j) in enumerate(zip(run.tolist(), target.tolist(), strict=True)):
+        targeted.setdefault((b, j), []).append(g)
+    queues: dict[int, list[list[int]]] = {}
+    for key in sorted(set(own) | set(targeted)):
+        queue = [own[key]] if key in own else []
+        queue += [g for g in targeted.get(key, []) if g not in queue]
+        queues.setdefault(len(queue), []).append([*key, *queue])
+    chosen = np.full((B, n), -1)
+    for rows in queues.values():
+        table = np.array(rows)
+        runs, voters, lined_up = table[:, 0], table[:, 1], table[:, 2:]
+        options = np.concatenate([base[runs][:, :, None],
+                                  bargain_state[lined_up].transpose(0, 2, 1)], axis=2)
+        best = np.argmax(_probabilities(options, c[runs], opt.voting, opt.victory), axis=1)
+        moving = best > 0
+        chosen[runs[moving], voters[moving]] = lined_up[moving, best[moving] - 1]
+    return chosen
+
+
+def resolve(x: np.ndarray, s: np.ndarray, c: np.ndarray, risk: np.ndarray,
+            initiator: np.ndarray, target: np.ndarray, ys: np.ndarray, opt: SMPOptions
+            ) -> np.ndarray:
+    """Rule 10: which bargain each actor takes (``-1``: it keeps its position).
+
+    Bargain b was proposed by ``initiator[b]`` to ``target[b]`` at position ``ys[b]``.
+    Every actor's queue election is held at once, the actors batched by queue length.
+    """
+    run = np.zeros(len(initiator), dtype=int)
+    return _batch_resolve(x[None], s[None], np.asarray(c)[None], np.asarray(risk)[None], run,
+                          np.asarray(initiator), np.asarray(target), np.asarray(ys), opt)[0]
+
+
+def _batch_step(x: np.ndarray, s: np.ndarray, c: np.ndarray, opt: SMPOptions
+                ) -> tuple[np.ndarray, list[StepRecord]]:
+    """Rules 4-10 for a batch of runs with the same numbers of actors and issues: arrays
+    (B, n, D), (B, n, D), (B, n). Returns the new positions and each run's record."""
+    B = c.shape[0]
+    v, p_pos, risk = _batch_risk(x, s, c, opt)
+    target, prob, gain = _batch_challenges(v, risk, c, opt)
+    run, initiator = np.nonzero(target >= 0)  # run-major, then initiator order
+    target = target[run, initiator]
+    prob, gain = prob[run, initiator], gain[run, initiator]
     new = x.copy()
-    chosen = [-1] * n
-    if bargains:
-        ys = np.array([b.position for b in bargains])
-        u_y = risk_utility(values(x, s, ys), risk)  # (n, bargains)
-        base = u_obj.mean(axis=1)
-        # utility of the state each bargain produces, for every voter
-        bargain_state = np.empty((n, len(bargains)))
-        for b, bg in enumerate(bargains):
-            bargain_state[:, b] = base + (2.0 * u_y[:, b] - u_obj[:, bg.initiator]
-                                          - u_obj[:, bg.target]) / n
-        for k in range(n):
-            queue = [b for b, bg in enumerate(bargains) if bg.initiator == k]
-            queue += [b for b, bg in enumerate(bargains) if bg.target == k and b not in queue]
-            if not queue:
-                continue
-            options = np.column_stack([base, bargain_state[:, queue]])
-            p, _ = condorcet_probabilities(options, c, opt.voting, opt.victory)
-            best = int(np.argmax(p))
-            if best > 0:
-                chosen[k] = queue[best - 1]
-                new[k] = ys[queue[best - 1]]
-    record = StepRecord(tuple(risk.tolist()), tuple(p_pos.tolist()), tuple(bargains),
-                        tuple(chosen))
-    return state.moved(new), record
+    chosen = np.full(c.shape, -1)
+    first = np.zeros(B + 1, dtype=int)
+    if run.size:
+        ys = bargain_positions(x[run, initiator], x[run, target], s[run, initiator],
+                               s[run, target], prob, opt.interpolation)
+        chosen = _batch_resolve(x, s, c, risk, run, initiator, target, ys, opt)
+        moving = chosen >= 0
+        new[moving] = ys[chosen[moving]]
+        first[1:] = np.cumsum(np.bincount(run, minlength=B))
+        rows = list(zip(initiator.tolist(), target.tolist(), ys.tolist(), prob.tolist(),
+                        gain.tolist(), strict=True))
+        made = [Bargain(i, j, tuple(y), pij, g) for i, j, y, pij, g in rows]
+        local = np.where(chosen >= 0, chosen - first[:B, None], -1)
+    else:
+        made = []
+        local = chosen
+    records = [StepRecord(tuple(risk[b].tolist()), tuple(p_pos[b].tolist()),
+                          tuple(made[first[b]:first[b + 1]]), tuple(local[b].tolist()))
+               for b in range(B)]
+    return new, records
+
+
+def step(state: SMPState, opt: SMPOptions) -> tuple[SMPState, StepRecord]:
+    """One step of the model: challenges, bargains and their resolution (rules 8-10).
+
+    Vectorised across actors: every challenge at once (:func:`challenges`), then every
+    actor's queue election at once, batched by queue length (:func:`election_winners`);
+    :func:`run_many` also batches independent runs (the issues of ``dimensions=separate``).
+    ``standoff.reference.spatial`` is the same step written literally from the rules, one
+    actor and one option at a time; the tests compare the two.
+    """
+    new, (record,) = _batch_step(state.position[None], state.salience[None],
+                                 state.capability[None], opt)
+    return state.moved(new[0]), record
 
 
 @dataclass(frozen=True)
@@ -370,33 +537,69 @@ def run(capability: np.ndarray, position: np.ndarray, salience: np.ndarray,
 
     Stops by the 2 % rule (rule 11) and forecasts by rule 12.
     """
+    return run_many([(capability, position, salience)], options)[0]
+
+
+#: Most actors³ cells per array of a batch of runs (:func:`run_many`): runs are batched
+#: only up to this, so a batch's arrays stay within about 32 MB each.
+BATCH_CELLS = 4 * 10**6
+
+
+def run_many(problems: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+             options: SMPOptions | None = None) -> list[SMPRun]:
+    """:func:`run` on many independent problems ``(capability, position, salience)`` at
+    once: problems with the same numbers of actors and issues step together on arrays with
+    a batch axis (each leaves the batch when it stops; at most :data:`BATCH_CELLS` actors³
+    cells per batch), with the same arithmetic, problem by problem, as one at a time."""
     opt = options or SMPOptions()
-    state = SMPState(np.asarray(capability, float), np.asarray(salience, float),
-                     np.asarray(position, float) / 100.0)
-    history = [state.position.copy()]
-    records: list[StepRecord] = []
-    rms: list[float] = []
-    stopped = f"reached {opt.rounds} steps"
-    for t in range(1, opt.rounds + 1):
-        state, rec = step(state, opt)
-        records.append(rec)
-        history.append(state.position.copy())
-        d = float(np.sqrt(np.mean(((history[-1] - history[-2]) * 100.0) ** 2)))
-        rms.append(d)
-        if d <= _EPS:
-            stopped = f"no actor moved in step {t}"
-            break
-        if t >= 2 and rms[0] > _EPS and d < opt.tolerance * rms[0]:
-            stopped = (f"converged: RMS change {d:.4g} in step {t} is {d / rms[0]:.4f} of the "
-                       f"first step's (< {opt.tolerance:g})")
-            break
-    v, p, risk = _state_risk(state, opt)
-    prob, _ = condorcet_probabilities(risk_utility(v, risk), state.capability, opt.voting,
-                                      opt.victory)
-    final = state.position * 100.0
-    forecast = final[int(np.argmax(prob))] if opt.forecast == "mode" else prob @ final
-    return SMPRun(tuple(h * 100.0 for h in history), tuple(records), tuple(rms), stopped, prob,
-                  forecast)
+    out: list[SMPRun | None] = [None] * len(problems)
+    shapes: dict[tuple[int, ...], list[int]] = {}
+    for k, (_, position, _) in enumerate(problems):
+        shapes.setdefault(np.shape(position), []).append(k)
+    batches = []
+    for shape, same in shapes.items():
+        size = max(1, BATCH_CELLS // max(shape[0] ** 3, 1))
+        batches += [same[k:k + size] for k in range(0, len(same), size)]
+    for members in batches:
+        c = np.array([np.asarray(problems[k][0], float) for k in members])
+        x = np.array([np.asarray(problems[k][1], float) / 100.0 for k in members])
+        s = np.array([np.asarray(problems[k][2], float) for k in members])
+        history: list[list[np.ndarray]] = [[x[b].copy()] for b in range(len(members))]
+        records: list[list[StepRecord]] = [[] for _ in members]
+        rms: list[list[float]] = [[] for _ in members]
+        stopped = [f"reached {opt.rounds} steps"] * len(members)
+        active = np.arange(len(members))
+        for t in range(1, opt.rounds + 1):
+            new, recs = _batch_step(x[active], s[active], c[active], opt)
+            x[active] = new
+            still = []
+            for b, rec in zip(active.tolist(), recs, strict=True):
+                records[b].append(rec)
+                history[b].append(x[b].copy())
+                d = float(np.sqrt(np.mean(((history[b][-1] - history[b][-2]) * 100.0) ** 2)))
+                rms[b].append(d)
+                first = rms[b][0]
+                if d <= _EPS:
+                    stopped[b] = f"no actor moved in step {t}"
+                elif t >= 2 and first > _EPS and d < opt.tolerance * first:
+                    stopped[b] = (f"converged: RMS change {d:.4g} in step {t} is "
+                                  f"{d / first:.4f} of the first step's (< {opt.tolerance:g})")
+                else:
+                    still.append(b)
+            active = np.array(still, dtype=int)
+            if not active.size:
+                break
+        for b, k in enumerate(members):
+            state = SMPState(c[b], s[b], x[b])
+            v, _, risk = _state_risk(state, opt)
+            prob, _ = condorcet_probabilities(risk_utility(v, risk), state.capability,
+                                              opt.voting, opt.victory)
+            final = state.position * 100.0
+            forecast = (final[int(np.argmax(prob))] if opt.forecast == "mode"
+                        else prob @ final)
+            out[k] = SMPRun(tuple(h * 100.0 for h in history[b]), tuple(records[b]),
+                            tuple(rms[b]), stopped[b], prob, forecast)
+    return [r for r in out if r is not None]
 
 
 # --------------------------------------------------------------------------------------
@@ -423,14 +626,23 @@ def _arrays(model: BargainingModel, issue_ids: list[str]
     return actors, x, s, c, low, width
 
 
-#: Most (voter, option, option) cells computed over a whole run: at about 35 ns per cell
-#: (each actor's challenges are computed one actor at a time), up to about 20 seconds.
+#: Most (voter, option, option) cells computed over a whole run: at about 25 ns per cell
+#: (measured at 30 actors on the benchmark machine, the step vectorised across actors), up
+#: to about 12 seconds.
 MAX_VOTE_CELLS = 5 * 10**8
+
+
+def run_work(model: BargainingModel, opt: SMPOptions) -> int:
+    """The vote cells a run may compute (actors³ twice per step, every step to the limit)."""
+    n = len(model.actors)
+    runs = 1 if opt.dimensions == "joint" else len(model.issues)
+    return runs * 2 * n**3 * (opt.rounds + 1)
 
 
 def check_cost(model: BargainingModel, opt: SMPOptions) -> None:
     """Refuse, before any step, a run whose vote arrays (actors³ numbers: each actor's vote
-    on every pair of positions, about three such arrays at once) would not fit in memory,
+    on every pair of positions, about four such arrays at once, for each run of a batch,
+    see :data:`BATCH_CELLS`) would not fit in memory,
     or whose steps would compute more than :data:`MAX_VOTE_CELLS` cells (per step: the
     positions' probabilities, then each actor's challenges, actors² each)."""
     from standoff.costs import check_cost as refuse_over
@@ -438,11 +650,12 @@ def check_cost(model: BargainingModel, opt: SMPOptions) -> None:
 
     n = len(model.actors)
     runs = 1 if opt.dimensions == "joint" else len(model.issues)
-    cells = runs * 2 * n**3 * (opt.rounds + 1)
+    cells = run_work(model, opt)
     refuse_over(
         f"the spatial model with {plural(n, 'actor')} ({plural(runs, 'run')} of up to "
         f"{plural(opt.rounds, 'step')})",
-        memory=3 * 8 * n**3, work=cells, work_limit=MAX_VOTE_CELLS,
+        memory=4 * 8 * max(n**3, min(runs, max(1, BATCH_CELLS // max(n**3, 1))) * n**3),
+        work=cells, work_limit=MAX_VOTE_CELLS,
         unit="vote cells (actors³ per run and step)", file=model.path,
         hint="the model weighs every actor's vote on every pair of positions (actors³ "
         "numbers): merge actors into fewer blocs or use the compromise or median model; "
@@ -471,13 +684,14 @@ def spatial(model: BargainingModel, options: SMPOptions | None = None) -> Foreca
     else:
         groups = [[i] for i in ids]
     out: dict[str, IssueForecast] = {}
-    for group in groups:
-        actors, x, s, c, low, width = _arrays(model, group)
-        if len(actors) == 0:
-            raise ModelError("no actor has a position on every issue", file=model.path,
-                             hint="use -o dimensions=separate")
-        cap = c.mean(axis=1)  # a stance's capability overrides the actor's; one per actor
-        res = run(cap, x, s, opt)
+    inputs = [_arrays(model, group) for group in groups]
+    if any(len(actors) == 0 for actors, *_ in inputs):
+        raise ModelError("no actor has a position on every issue", file=model.path,
+                         hint="use -o dimensions=separate")
+    # a stance's capability overrides the actor's; one per actor. The groups (the issues,
+    # with dimensions=separate) run side by side on arrays with a batch axis.
+    runs = run_many([(c.mean(axis=1), x, s) for _, x, s, c, _, _ in inputs], opt)
+    for group, (actors, _, _, _, low, width), res in zip(groups, inputs, runs, strict=True):
         for d, iid in enumerate(group):
             scale = width[d] / 100.0
             rows = tuple(tuple(float(low[d] + h[a, d] * scale) for a in range(len(actors)))
