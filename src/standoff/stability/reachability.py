@@ -33,11 +33,13 @@ the wanted minimum is min_j C_j(s). It is found in two stages:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
 
+from standoff.costs import memory_budget
 from standoff.graph.moves import (
     INFINITY,
     BatchedImprovements,
@@ -61,6 +63,11 @@ __all__ = [
 #: reduction); one node or edge of the graph pass about half a microsecond (a compiled
 #: Dijkstra search), so the rounds are given the same order of time as the graph pass.
 GRAPH_PASS_WORK_RATIO = 32
+
+#: Bytes per node or edge that the graph pass holds at its peak (edge lists, the sparse
+#: matrix scipy builds from them, the distances); where the graph would not fit in
+#: :func:`~standoff.costs.memory_budget`, the rounds run to the end instead.
+GRAPH_PASS_BYTES = 64
 
 #: Rounds always tried before the graph pass is considered (small models settle in a few
 #: rounds, and the graph pass has a fixed cost of its own).
@@ -97,8 +104,12 @@ def group_reach_minimum(
         return np.full(value.shape, INFINITY, dtype=np.int64)
     if n == 1:
         return group_moves[0].min_over(value)
+    budget: float
     if max_rounds is None:
-        budget, rounds = GRAPH_PASS_WORK_RATIO * _graph_size(group_moves, value), MIN_ROUNDS
+        size = _graph_size(group_moves, value)
+        budget, rounds = GRAPH_PASS_WORK_RATIO * size, MIN_ROUNDS
+        if GRAPH_PASS_BYTES * size > memory_budget():
+            budget = math.inf  # the graph would not fit: the rounds go on to the end
     else:
         budget, rounds = 0, max_rounds
     if value.ndim == 1:
@@ -138,7 +149,7 @@ def _graph_size(group_moves: Sequence[MinOver], value: np.ndarray) -> int:
 
 
 def _rounds(
-    group_moves: Sequence[MinOver], value: np.ndarray, limit: int, budget: int
+    group_moves: Sequence[MinOver], value: np.ndarray, limit: int, budget: float
 ) -> list[np.ndarray] | None:
     """The C_j of the module docstring once the rounds have settled, or None if they have
     not settled within ``limit`` rounds and ``budget`` elements of work.
@@ -255,7 +266,7 @@ def _sorted_layout(moves: CosetImprovements) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _batch_rounds(
-    group_moves: Sequence[MinOver], value: np.ndarray, limit: int, budget: int
+    group_moves: Sequence[MinOver], value: np.ndarray, limit: int, budget: float
 ) -> list[np.ndarray] | None:
     """:func:`_rounds` for values with batch axes: plain Gauss–Seidel rounds, every
     reduction over everything."""
@@ -378,20 +389,24 @@ def reach_minimum_by_graph(group_moves: Sequence[MinOver], value: np.ndarray) ->
     low = int(rows[finite].min()) if finite.any() else 0
     if finite.any() and int(rows[finite].max()) - low >= 2**53:  # pragma: no cover
         raise ValueError("values span more than 2^53: the graph pass would round them")
+    source = n_rows * per_graph
+    index = np.int32 if source < 2**31 - 1 else np.int64
     src_parts, dst_parts = [], []
     for b in range(n_rows):
         offset = b * per_graph
         for s, d in shared + per_row[b]:
-            src_parts.append(s + offset)
-            dst_parts.append(d + offset)
-    source = n_rows * per_graph
+            src_parts.append((s + offset).astype(index))
+            dst_parts.append((d + offset).astype(index))
+    del shared, per_row
     bs, us = np.nonzero(finite)
     weights = (rows[bs, us] - low).astype(np.float64)
-    landed = np.concatenate([bs * per_graph + j * m + us for j in range(h)])
+    landed = np.concatenate([(bs * per_graph + j * m + us).astype(index) for j in range(h)])
     internal = int(sum(p.size for p in src_parts))
     # reversed internal edges (length 0) and the source's edges
-    head = np.concatenate([*dst_parts, np.full(landed.size, source, dtype=np.int64)])
+    head = np.concatenate([*dst_parts, np.full(landed.size, source, dtype=index)])
+    del dst_parts
     tail = np.concatenate([*src_parts, landed])
+    del src_parts
     length = np.concatenate([np.zeros(internal), np.tile(weights, h)])
     graph = csr_matrix((length, (head, tail)), shape=(source + 1, source + 1))
     distance = dijkstra(graph, directed=True, indices=source)
