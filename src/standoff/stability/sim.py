@@ -19,7 +19,7 @@ import numpy as np
 
 from standoff.errors import CapacityError
 from standoff.graph.conflict import Conflict
-from standoff.graph.moves import CosetMoves
+from standoff.graph.moves import CosetMoves, MoveGraph
 from standoff.stability.common import improvement_graphs, opponents, report_step
 
 U64 = np.uint64
@@ -28,21 +28,33 @@ U64 = np.uint64
 def _pairs(
     start_a: np.ndarray, start_b: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All (a, b) index pairs sharing a state, for two CSR lists over the same states."""
+    """All (a, b) index pairs sharing a state, for two CSR lists over the same states:
+    each a repeated once per b of its state, the b's of its state counted up beside it
+    (repeats and one running index; no division)."""
     count_a = np.diff(start_a)
     count_b = np.diff(start_b)
-    per_state = count_a * count_b
-    total = int(per_state.sum())
-    state = np.repeat(np.arange(count_a.shape[0], dtype=np.int64), per_state)
-    first = np.zeros(per_state.shape[0] + 1, dtype=np.int64)
-    np.cumsum(per_state, out=first[1:])
-    local = np.arange(total, dtype=np.int64) - first[state]
-    nb = count_b[state]
-    return state, start_a[state] + local // nb, start_b[state] + local % nb
+    owner = np.repeat(np.arange(count_a.shape[0], dtype=np.int64), count_a)  # state of each a
+    reps = count_b[owner]
+    total = int(reps.sum())
+    a = np.repeat(np.arange(owner.shape[0], dtype=np.int64), reps)
+    first = np.zeros(owner.shape[0], dtype=np.int64)  # where each a's run of pairs begins
+    np.cumsum(reps[:-1], out=first[1:])
+    b = np.arange(total, dtype=np.int64) + np.repeat(start_b[:-1][owner] - first, reps)
+    return owner[a], a, b
 
 
 CHUNK_COMBINATIONS = 4_000_000
 MAX_COMBINATIONS = 2_000_000_000
+
+
+def _rows(graph, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The CSR rows of ``states`` (sorted state indices), re-based to start at 0."""
+    counts = graph.counts()[states]
+    start = np.zeros(states.shape[0] + 1, dtype=np.int64)
+    np.cumsum(counts, out=start[1:])
+    first = graph.start[states] - start[:-1]
+    at = np.repeat(first, counts) + np.arange(int(start[-1]), dtype=np.int64)
+    return start, graph.targets[at].astype(np.int64)
 
 
 def _slice(graph, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
@@ -65,15 +77,15 @@ def _combinations_per_state(conflict: Conflict, dm: int) -> np.ndarray:
 
 
 def _chunks(cost: np.ndarray, m: int) -> list[tuple[int, int]]:
-    """State ranges whose number of (improvement, reaction) combinations stays bounded."""
-    bounds = [0]
-    total = 0.0
-    for s in np.flatnonzero(cost):
-        total += cost[s]
-        if total > CHUNK_COMBINATIONS:
-            bounds.append(int(s))
-            total = cost[s]
-    bounds.append(m)
+    """State ranges whose number of (improvement, reaction) combinations stays bounded:
+    a range ends where the running total passes a multiple of :data:`CHUNK_COMBINATIONS`,
+    so each holds at most that many plus one state's own."""
+    if not m:
+        return []
+    running = np.cumsum(cost)
+    steps = np.arange(1, int(running[-1] // CHUNK_COMBINATIONS) + 1) * float(CHUNK_COMBINATIONS)
+    cuts = np.searchsorted(running, steps, side="right")
+    bounds = np.unique(np.concatenate([[0], cuts, [m]])).tolist()
     return [(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True) if hi > lo]
 
 
@@ -153,6 +165,40 @@ def _sim_two_cosets(conflict: Conflict, dm: int) -> np.ndarray:
     return ~flat.reshape(-1)
 
 
+def _single_mover_sanctions(conflict: Conflict, dm: int, ui: list[MoveGraph]) -> np.ndarray:
+    """For each unilateral improvement of ``dm`` (an edge of ``ui[dm]``), whether some
+    single opponent's improvement from the same state sanctions it: the combined state
+    exists and ``dm`` does not prefer it to the start. Pairs are formed opponent by
+    opponent, in chunks of states of bounded size."""
+    space = conflict.space
+    m = space.size
+    own = ui[dm]
+    rank = conflict.ranks[dm]
+    sanctioned = np.zeros(own.edge_count, dtype=bool)
+    own_counts = own.counts()
+    for j in opponents(conflict, dm):
+        theirs = ui[j]
+        for lo, hi in _chunks((own_counts * theirs.counts()).astype(np.float64), m):
+            own_start, own_targets = _slice(own, lo, hi)
+            their_start, their_targets = _slice(theirs, lo, hi)
+            local, e, f = _pairs(own_start, their_start)
+            if not e.size:
+                continue
+            source = local + lo
+            if space.product is not None:
+                combined_state = own_targets[e] + (their_targets[f] - source)
+            else:
+                v = space.patterns
+                mine, their = U64(conflict.own_masks[dm]), U64(conflict.own_masks[j])
+                combined = ((v[source] & ~(mine | their)) | (v[own_targets[e]] & mine)
+                            | (v[their_targets[f]] & their))
+                combined_state = space.state_of(combined)
+            ok = combined_state >= 0
+            hit = ok & (rank[np.where(ok, combined_state, 0)] <= rank[source])
+            sanctioned[int(own.start[lo]) + e[hit]] = True
+    return sanctioned
+
+
 def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
     """Boolean array over states: SIM stable for decision maker ``dm``.
 
@@ -178,15 +224,28 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
     structures = improvement_graphs(conflict)
     check_sim_cost(conflict, dm)
     ui = [g.materialize() for g in structures]
-    own_graph = ui[dm]
     rank = conflict.ranks[dm]
     product = space.product is not None
     unstable = np.zeros(m, dtype=bool)
-    chunks = _chunks(_combinations_per_state(conflict, dm), m)
+    # Stage 1: reactions in which one opponent moves. They are few (a sum over the
+    # opponents, not a product) and sanction most improvements; only the improvements
+    # they leave unsanctioned go on to every joint reaction (stage 2, which tests the
+    # single movers again among the rest).
+    survivors = ~_single_mover_sanctions(conflict, dm, ui)
+    if not survivors.any():
+        return ~unstable
+    full = ui[dm]
+    own_graph = MoveGraph.from_edges(m, full.sources()[survivors],
+                                     np.asarray(full.targets)[survivors])
+    active = np.flatnonzero(own_graph.counts())  # states with an improvement left to test
+    cost = own_graph.counts()[active].astype(np.float64)
+    for j in others:
+        cost *= ui[j].counts()[active] + 1
+    chunks = _chunks(cost, active.shape[0])
     for step, (lo, hi) in enumerate(chunks):
         report_step(step, len(chunks))
-        n = hi - lo
-        states = np.arange(lo, hi, dtype=np.int64)
+        states = active[lo:hi]
+        n = states.shape[0]
         # Opponents' joint reactions per state, in CSR form, built opponent by opponent.
         # Each reaction carries a flag "some opponent moved" (the definition requires at
         # least one mover) and its effect: an index offset (product spaces) or an
@@ -199,7 +258,7 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
         override = np.zeros(n, dtype=U64)
         bits = np.zeros(n, dtype=U64)
         for j in others:
-            g_start, g_targets = _slice(ui[j], lo, hi)
+            g_start, g_targets = _rows(ui[j], states)
             n_choices = np.diff(g_start) + 1
             c_start = np.zeros(n + 1, dtype=np.int64)
             np.cumsum(n_choices, out=c_start[1:])
@@ -232,9 +291,9 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
         react_start = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(counts, out=react_start[1:])
 
-        own_start, own_targets = _slice(own_graph, lo, hi)
+        own_start, own_targets = _rows(own_graph, states)
         local, e, r = _pairs(own_start, react_start)
-        source = local + lo
+        source = states[local]
         if product:
             combined_state = own_targets[e] + offset[r]
         else:
