@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from standoff.costs import check_cost
 from standoff.errors import CapacityError
 from standoff.graph.conflict import Conflict
 from standoff.graph.moves import CosetMoves, MoveGraph
@@ -45,6 +46,10 @@ def _pairs(
 
 CHUNK_COMBINATIONS = 4_000_000
 MAX_COMBINATIONS = 2_000_000_000
+#: The general kernel tests each (improvement, single opponent's improvement) pair at
+#: about 50 ns (option patterns combined and looked up): 10^8 pairs are some 5 seconds
+#: per decision maker, and more is refused rather than run silently (issue 17).
+MAX_SINGLE_MOVER_PAIRS = 100_000_000
 
 
 def _rows(graph, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -93,9 +98,27 @@ def _two_free_dms(conflict: Conflict) -> bool:
     return len(conflict.dm_ids) == 2 and all(isinstance(g, CosetMoves) for g in conflict.moves)
 
 
+def _single_mover_pairs(conflict: Conflict, dm: int) -> float:
+    """How many (improvement of ``dm``, one opponent's improvement) pairs the general
+    kernel's first stage tests (all of its work with one opponent)."""
+    structures = improvement_graphs(conflict)
+    own = structures[dm].counts().astype(np.float64)
+    theirs = sum(structures[j].counts() for j in opponents(conflict, dm))
+    return float(own @ np.asarray(theirs, dtype=np.float64))
+
+
 def check_sim_cost(conflict: Conflict, dm: int) -> None:
     """Refuse (CapacityError) when SIM for ``dm`` would test more than
-    :data:`MAX_COMBINATIONS` combinations; cheap, so callers can ask before any work."""
+    :data:`MAX_COMBINATIONS` combinations, or when the general kernel's first stage alone
+    would test more than :data:`MAX_SINGLE_MOVER_PAIRS` pairs (through
+    :func:`standoff.costs.check_cost`); cheap, so callers can ask before any work."""
+    hint = ("leave SIM out (e.g. --concepts nash,gmr,smr,seq); SIM grows with the "
+            "product of every decision maker's improvements per state")
+    if not _two_free_dms(conflict):
+        check_cost(f"SIM for {conflict.dm_ids[dm]}", work=_single_mover_pairs(conflict, dm),
+                   work_limit=MAX_SINGLE_MOVER_PAIRS, file=conflict.spec.file, hint=hint,
+                   unit="tests of an improvement against an opponent's improvement "
+                   "(each about 50 ns)")
     if _two_free_dms(conflict):
         radices = conflict.space.radices
         n_i, n_j = radices[dm], radices[1 - dm]
@@ -109,8 +132,7 @@ def check_sim_cost(conflict: Conflict, dm: int) -> None:
             f"SIM for {conflict.dm_ids[dm]} would {what} {cost:,.0f} combinations of "
             f"simultaneous improvements (the limit is {MAX_COMBINATIONS:,})",
             file=conflict.spec.file,
-            hint="leave SIM out (e.g. --concepts nash,gmr,smr,seq); SIM grows with the "
-            "product of every decision maker's improvements per state",
+            hint=hint,
         )
 
 
@@ -232,6 +254,9 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
     # they leave unsanctioned go on to every joint reaction (stage 2, which tests the
     # single movers again among the rest).
     survivors = ~_single_mover_sanctions(conflict, dm, ui)
+    if len(others) == 1:  # one opponent: every reaction has a single mover
+        unstable[ui[dm].sources()[survivors]] = True
+        return ~unstable
     if not survivors.any():
         return ~unstable
     full = ui[dm]
