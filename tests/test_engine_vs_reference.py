@@ -391,3 +391,18 @@ _CHAIN_CUT = {
         "dm2": {"weights": [{"statement": "b0", "weight": -1}]},
     },
 }
+
+
+def test_values_beyond_float_precision_stay_exact():
+    """Values 2^53 or more apart cannot go through the graph pass's floating-point
+    distances: the rounds then run to the end, even under a cap of 0 rounds, and the
+    minimum stays exact."""
+    conflict = compile_model(spec_from_dict(_CHAIN_CUT))
+    group = [conflict.moves[1], conflict.moves[2]]
+    values = conflict.ranks[0].astype(np.int64) * (2**60) + 1
+    np.testing.assert_array_equal(group_reach_minimum(group, values, max_rounds=0),
+                                  group_reach_minimum(group, values))
+    plain = group_reach_minimum(group, conflict.ranks[0])
+    reached = plain < 2**63 - 1
+    np.testing.assert_array_equal(group_reach_minimum(group, values)[reached],
+                                  plain[reached] * (2**60) + 1)

@@ -112,6 +112,9 @@ def group_reach_minimum(
             budget = math.inf  # the graph would not fit: the rounds go on to the end
     else:
         budget, rounds = 0, max_rounds
+    finite = value[value < INFINITY]
+    if finite.size and int(finite.max()) - int(finite.min()) >= 2**53:
+        budget = math.inf  # distances in floating point would round: rounds to the end
     if value.ndim == 1:
         current = _rounds(group_moves, value, rounds, budget)
     else:
@@ -387,8 +390,8 @@ def reach_minimum_by_graph(group_moves: Sequence[MinOver], value: np.ndarray) ->
     per_graph = aux
     finite = rows < INFINITY
     low = int(rows[finite].min()) if finite.any() else 0
-    if finite.any() and int(rows[finite].max()) - low >= 2**53:  # pragma: no cover
-        raise ValueError("values span more than 2^53: the graph pass would round them")
+    if finite.any() and int(rows[finite].max()) - low >= 2**53:
+        raise ValueError("values span 2^53 or more: the graph pass would round them")
     source = n_rows * per_graph
     index = np.int32 if source < 2**31 - 1 else np.int64
     src_parts, dst_parts = [], []

@@ -15,6 +15,8 @@ included).
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 
 from standoff.costs import check_cost
@@ -60,12 +62,6 @@ def _rows(graph, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     first = graph.start[states] - start[:-1]
     at = np.repeat(first, counts) + np.arange(int(start[-1]), dtype=np.int64)
     return start, graph.targets[at].astype(np.int64)
-
-
-def _slice(graph, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-    """CSR rows ``lo..hi-1`` of a move graph, re-based to start at 0."""
-    a, b = int(graph.start[lo]), int(graph.start[hi])
-    return graph.start[lo : hi + 1] - a, graph.targets[a:b].astype(np.int64)
 
 
 def _combinations_per_state(conflict: Conflict, dm: int) -> np.ndarray:
@@ -187,37 +183,53 @@ def _sim_two_cosets(conflict: Conflict, dm: int) -> np.ndarray:
     return ~flat.reshape(-1)
 
 
-def _single_mover_sanctions(conflict: Conflict, dm: int, ui: list[MoveGraph]) -> np.ndarray:
-    """For each unilateral improvement of ``dm`` (an edge of ``ui[dm]``), whether some
-    single opponent's improvement from the same state sanctions it: the combined state
-    exists and ``dm`` does not prefer it to the start. Pairs are formed opponent by
-    opponent, in chunks of states of bounded size."""
+def _sanctions_by(conflict: Conflict, dm: int, ui: list[MoveGraph], own: MoveGraph,
+                  movers: tuple[int, ...]) -> np.ndarray:
+    """For each edge of ``own`` (improvements of ``dm``), whether a reaction in which
+    exactly the opponents ``movers`` move, each to one of its improvements from the same
+    state, sanctions it: the combined option vector is a state that ``dm`` does not prefer
+    to the start. Reactions are built opponent by opponent, per chunk of states."""
     space = conflict.space
-    m = space.size
-    own = ui[dm]
     rank = conflict.ranks[dm]
+    product = space.product is not None
+    v = space.patterns
+    mine = U64(conflict.own_masks[dm])
     sanctioned = np.zeros(own.edge_count, dtype=bool)
-    own_counts = own.counts()
-    for j in opponents(conflict, dm):
-        theirs = ui[j]
-        for lo, hi in _chunks((own_counts * theirs.counts()).astype(np.float64), m):
-            own_start, own_targets = _slice(own, lo, hi)
-            their_start, their_targets = _slice(theirs, lo, hi)
-            local, e, f = _pairs(own_start, their_start)
-            if not e.size:
-                continue
-            source = local + lo
-            if space.product is not None:
-                combined_state = own_targets[e] + (their_targets[f] - source)
+    cost = own.counts().astype(np.float64)
+    for j in movers:
+        cost *= ui[j].counts()
+    active = np.flatnonzero(cost)
+    chunks = _chunks(cost[active], active.shape[0])
+    for lo, hi in chunks:
+        states = active[lo:hi]
+        n = states.shape[0]
+        react_start = np.arange(n + 1, dtype=np.int64)  # the empty reaction, then extended
+        offset = np.zeros(n, dtype=np.int64)
+        bits = np.zeros(n, dtype=U64)
+        override = U64(0)
+        for j in movers:
+            g_start, g_targets = _rows(ui[j], states)
+            state, a, b = _pairs(react_start, g_start)
+            if product:
+                offset = offset[a] + (g_targets[b] - states[state])
             else:
-                v = space.patterns
-                mine, their = U64(conflict.own_masks[dm]), U64(conflict.own_masks[j])
-                combined = ((v[source] & ~(mine | their)) | (v[own_targets[e]] & mine)
-                            | (v[their_targets[f]] & their))
-                combined_state = space.state_of(combined)
-            ok = combined_state >= 0
-            hit = ok & (rank[np.where(ok, combined_state, 0)] <= rank[source])
-            sanctioned[int(own.start[lo]) + e[hit]] = True
+                mask = U64(conflict.own_masks[j])
+                override |= mask
+                bits = bits[a] | (v[g_targets[b]] & mask)
+            react_start = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(state, minlength=n), out=react_start[1:])
+        own_start, own_targets = _rows(own, states)
+        local, e, r = _pairs(own_start, react_start)
+        source = states[local]
+        if product:
+            combined_state = own_targets[e] + offset[r]
+        else:
+            combined = (v[source] & ~(mine | override)) | (v[own_targets[e]] & mine) | bits[r]
+            combined_state = space.state_of(combined)
+        ok = combined_state >= 0
+        hit = ok & (rank[np.where(ok, combined_state, 0)] <= rank[source])
+        edge = own.start[source] + (e - own_start[local])  # e's index among all own edges
+        sanctioned[edge[hit]] = True
     return sanctioned
 
 
@@ -246,90 +258,20 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
     structures = improvement_graphs(conflict)
     check_sim_cost(conflict, dm)
     ui = [g.materialize() for g in structures]
-    rank = conflict.ranks[dm]
-    product = space.product is not None
-    unstable = np.zeros(m, dtype=bool)
-    # Stage 1: reactions in which one opponent moves. They are few (a sum over the
-    # opponents, not a product) and sanction most improvements; only the improvements
-    # they leave unsanctioned go on to every joint reaction (stage 2, which tests the
-    # single movers again among the rest).
-    survivors = ~_single_mover_sanctions(conflict, dm, ui)
-    if len(others) == 1:  # one opponent: every reaction has a single mover
-        unstable[ui[dm].sources()[survivors]] = True
-        return ~unstable
-    if not survivors.any():
-        return ~unstable
+    # Reactions by the set of opponents who move: single movers first (a sum over the
+    # opponents, not a product), then pairs, and so on; each set is tried only on the
+    # improvements that the smaller sets left unsanctioned, at their own states.
     full = ui[dm]
-    own_graph = MoveGraph.from_edges(m, full.sources()[survivors],
-                                     np.asarray(full.targets)[survivors])
-    active = np.flatnonzero(own_graph.counts())  # states with an improvement left to test
-    cost = own_graph.counts()[active].astype(np.float64)
-    for j in others:
-        cost *= ui[j].counts()[active] + 1
-    chunks = _chunks(cost, active.shape[0])
-    for step, (lo, hi) in enumerate(chunks):
-        report_step(step, len(chunks))
-        states = active[lo:hi]
-        n = states.shape[0]
-        # Opponents' joint reactions per state, in CSR form, built opponent by opponent.
-        # Each reaction carries a flag "some opponent moved" (the definition requires at
-        # least one mover) and its effect: an index offset (product spaces) or an
-        # (override mask, bits) pair. The flag is kept apart from the effect: in a
-        # constrained space two movers' index shifts can cancel (−k and +k), so a zero
-        # offset does not mean that nobody moved.
-        react_start = np.arange(n + 1, dtype=np.int64)
-        moved = np.zeros(n, dtype=bool)
-        offset = np.zeros(n, dtype=np.int64)
-        override = np.zeros(n, dtype=U64)
-        bits = np.zeros(n, dtype=U64)
-        for j in others:
-            g_start, g_targets = _rows(ui[j], states)
-            n_choices = np.diff(g_start) + 1
-            c_start = np.zeros(n + 1, dtype=np.int64)
-            np.cumsum(n_choices, out=c_start[1:])
-            total = int(c_start[-1])
-            moving = np.ones(total, dtype=bool)
-            moving[c_start[:-1]] = False  # the first choice of every state is "stay"
-            state, a, b = _pairs(react_start, c_start)
-            moved = moved[a] | moving[b]
-            if product:
-                source = np.repeat(states, n_choices)
-                c_offset = np.zeros(total, dtype=np.int64)
-                c_offset[moving] = g_targets - source[moving]
-                offset = offset[a] + c_offset[b]
-            else:
-                mask = U64(conflict.own_masks[j])
-                c_override = np.where(moving, mask, U64(0))
-                c_bits = np.zeros(total, dtype=U64)
-                c_bits[moving] = space.patterns[g_targets] & mask
-                override = override[a] | c_override[b]
-                bits = bits[a] | c_bits[b]
-            counts = np.bincount(state, minlength=n)
-            react_start = np.zeros(n + 1, dtype=np.int64)
-            np.cumsum(counts, out=react_start[1:])
-        counts = np.bincount(np.repeat(np.arange(n), np.diff(react_start))[moved], minlength=n)
-        if product:
-            offset = offset[moved]
-        else:
-            override = override[moved]
-            bits = bits[moved]
-        react_start = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(counts, out=react_start[1:])
-
-        own_start, own_targets = _rows(own_graph, states)
-        local, e, r = _pairs(own_start, react_start)
-        source = states[local]
-        if product:
-            combined_state = own_targets[e] + offset[r]
-        else:
-            v = space.patterns
-            own = U64(conflict.own_masks[dm])
-            combined = (v[source] & ~(own | override[r])) | (v[own_targets[e]] & own) | bits[r]
-            combined_state = space.state_of(combined)
-        ok = combined_state >= 0
-        sanctions = ok & (rank[np.where(ok, combined_state, 0)] <= rank[source])
-        sanctioned_edge = np.zeros(own_targets.shape[0], dtype=bool)
-        sanctioned_edge[e[sanctions]] = True
-        edge_source = np.repeat(states, np.diff(own_start))
-        unstable[edge_source[~sanctioned_edge]] = True
+    sources, targets = full.sources(), np.asarray(full.targets)
+    alive = np.ones(full.edge_count, dtype=bool)
+    subsets = [c for k in range(1, len(others) + 1) for c in combinations(others, k)]
+    for step, movers in enumerate(subsets):
+        report_step(step, len(subsets))
+        left = np.flatnonzero(alive)
+        if not left.size:
+            break
+        own = MoveGraph.from_edges(m, sources[left], targets[left])
+        alive[left[_sanctions_by(conflict, dm, ui, own, movers)]] = False
+    unstable = np.zeros(m, dtype=bool)
+    unstable[sources[alive]] = True
     return ~unstable
