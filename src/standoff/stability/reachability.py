@@ -146,8 +146,10 @@ def _graph_size(group_moves: Sequence[MinOver], value: np.ndarray) -> int:
             size += g.edge_count + m
         elif isinstance(g, BatchedImprovements):
             size += g.graph.edge_count
-        else:
+        elif isinstance(g, CosetMoves | CosetImprovements):
             size += 6 * m
+        else:  # any other structure goes through its explicit graph
+            size += int(np.asarray(g.counts()).sum()) + m  # type: ignore[attr-defined]
     return size * rows
 
 
