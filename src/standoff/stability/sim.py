@@ -239,7 +239,10 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
     In a product state space the combined option vector of simultaneous moves is simply
     the state whose digits are taken from each mover's target, so it is computed by index
     arithmetic (``t_i + Σ_j (t_j − s)``); otherwise option patterns are combined and mapped
-    back to states. Work is done in chunks of states to bound memory.
+    back to states. Reactions are tried by the set of opponents who move: single movers
+    first, then pairs, and so on, each set only on the improvements that the smaller sets
+    left unsanctioned (every reaction is tried before an improvement is called
+    unsanctioned). Work is done in chunks of states to bound memory.
 
     Chicken (``examples/chicken.yaml``; states 1 both swerve, 2 driver 1 drives straight
     on, 3 driver 2 does, 4 both do: the crash), states given by number:
