@@ -15,6 +15,19 @@ models add infeasible statements that couple options of different decision maker
 about 30% of the combinations are removed, and make a third of the options irreversible
 (``moves: take`` or ``drop``).
 
+The last rows are adversarial for the reachability fixed point (``shape="chain"``): the
+two opponents of decision maker 1 each choose a number in binary (``w`` options each) and
+prefer one answer to each choice of the other above everything: decision maker 2 wants its
+number one above decision maker 3's, decision maker 3 wants its number equal to decision
+maker 2's; below that answer, each prefers smaller numbers (so each has improvements to
+about half its choices, and none that skips ahead). The only way forward is then one long
+alternating chain (0, 0) → (1, 0) → (1, 1) → (2, 1) → … of ``2 (2^w - 1)`` moves, and
+decision maker 1 (four free options) ranks the chain's end lowest, so every SEQ sanction
+for decision maker 1 runs to the end of the chain: round by round iterations need as many
+rounds as the chain has moves. The "chain" row is a free product space (implicit moves);
+"chain, cut" removes the states where the two numbers are 1 and 3 modulo 4 (never on the
+chain), which breaks the product (explicit moves).
+
 Each model is analysed in a fresh subprocess, so the peak resident memory (``ru_maxrss``)
 reported is that of the analysis alone (load + compile + the concepts listed).
 """
@@ -46,11 +59,20 @@ class Case:
     constrained: bool
     concepts: str
     seed: int = 2026
+    shape: str = "random"  # or "chain" (the adversarial rows, see the module docstring)
 
     @property
     def name(self) -> str:
         kind = "constrained" if self.constrained else "free"
+        if self.shape == "chain":
+            return f"chain-dm{self.dms}-opt{self.options}-{kind}"
         return f"dm{self.dms}-opt{self.options}-{kind}-s{self.seed}"
+
+    @property
+    def constraint_label(self) -> str:
+        if self.shape == "chain":
+            return "chain, cut" if self.constrained else "chain"
+        return "~30%" if self.constrained else "none"
 
 
 FULL = [
@@ -59,6 +81,8 @@ FULL = [
     Case(3, 20, True, "nash,gmr,smr,seq"),
     Case(4, 16, True, "nash,gmr,smr,seq,sim"),
     Case(2, 24, False, "nash,gmr"),
+    Case(3, 20, False, "nash,gmr,smr,seq", shape="chain"),
+    Case(3, 18, True, "nash,gmr,smr,seq", shape="chain"),
 ]
 QUICK = [
     Case(2, 10, False, "nash,gmr,smr,seq,sim"),
@@ -66,7 +90,11 @@ QUICK = [
     Case(3, 12, True, "nash,gmr,smr,seq"),
     Case(4, 10, True, "nash,gmr,smr,seq,sim"),
     Case(2, 14, False, "nash,gmr"),
+    Case(3, 12, False, "nash,gmr,smr,seq", shape="chain"),
+    Case(3, 12, True, "nash,gmr,smr,seq", shape="chain"),
 ]
+
+CHAIN_OWN_OPTIONS = 4  # decision maker 1's free options in the chain rows
 
 
 def split(options: int, dms: int) -> list[int]:
@@ -74,8 +102,55 @@ def split(options: int, dms: int) -> list[int]:
     return [base + (1 if d < extra else 0) for d in range(dms)]
 
 
+def _number(prefix: str, width: int, value: int) -> str:
+    """The statement "the options ``prefix0..`` spell ``value`` in binary"."""
+    return " and ".join(f"{prefix}{t}" if value >> t & 1 else f"not {prefix}{t}"
+                        for t in range(width))
+
+
+def make_chain_model(case: Case) -> dict:
+    """The adversarial chain model of a ``shape="chain"`` case (module docstring)."""
+    own = CHAIN_OWN_OPTIONS
+    width = (case.options - own) // 2
+    top = (1 << width) - 1
+
+    def options(prefix: str, count: int) -> dict:
+        return {f"{prefix}{t}": {"text": f"option {prefix}{t}"} for t in range(count)}
+
+    def lower(prefix: str) -> list[dict]:  # below the chain's answer, smaller numbers first
+        return [{"statement": f"{prefix}{t}", "weight": -(1 << t)} for t in range(width)]
+
+    model: dict = {
+        "format": "standoff/1",
+        "title": f"Benchmark: a chain of {2 * top} improvements"
+        + (", cut" if case.constrained else ""),
+        "view": "Synthetic adversarial benchmark model (benchmarks/scale.py).",
+        "decision_makers": {
+            "dm0": {"name": "Decision maker 1", "options": options("c", own)},
+            "dm1": {"name": "Decision maker 2", "options": options("a", width)},
+            "dm2": {"name": "Decision maker 3", "options": options("b", width)},
+        },
+        "preferences": {
+            "dm0": {"weights": [{"statement": f"c{t}", "weight": t + 1} for t in range(own)]
+                    + [{"statement": f"{_number('a', width, top)} and "
+                                     f"{_number('b', width, top)}", "weight": -1000}]},
+            "dm1": {"weights": [{"statement": f"{_number('a', width, q + 1)} and "
+                                              f"{_number('b', width, q)}", "weight": 2 * top + 2}
+                                for q in range(top)] + lower("a")},
+            "dm2": {"weights": [{"statement": f"{_number('a', width, q)} and "
+                                              f"{_number('b', width, q)}", "weight": 2 * top + 2}
+                                for q in range(top + 1)] + lower("b")},
+        },
+    }
+    if case.constrained:
+        model["feasibility"] = {"infeasible": ["a0 and not a1 and b0 and b1"]}
+    return model
+
+
 def make_model(case: Case) -> dict:
     """The model file of a benchmark case (deterministic for a given seed)."""
+    if case.shape == "chain":
+        return make_chain_model(case)
     rng = random.Random(case.seed * 1000 + case.dms * 100 + case.options)
     counts = split(case.options, case.dms)
     names: list[str] = []
@@ -177,7 +252,7 @@ def print_table(rows: list[tuple[Case, dict]]) -> None:
     for case, r in rows:
         if "error" in r:
             print(f"| {'-':>10} | {case.dms:>3} | {case.options:>7} | "
-                  f"{'~30%' if case.constrained else 'none':>11} | error: {r['error']} |")
+                  f"{case.constraint_label:>11} | error: {r['error']} |")
             continue
         first = True
         for concept, seconds in [("load", r["load"]), *r["concepts"].items()]:
@@ -187,7 +262,7 @@ def print_table(rows: list[tuple[Case, dict]]) -> None:
             peak = f"{r['peak_mib']:,.0f}" if first else ""
             print(f"| {states:>10} | {case.dms if first else '':>3} | "
                   f"{case.options if first else '':>7} | "
-                  f"{('~30%' if case.constrained else 'none') if first else '':>11} | "
+                  f"{case.constraint_label if first else '':>11} | "
                   f"{moves:>15} | {label:<7} | {seconds:8.2f} | {peak:>12} |")
             first = False
         total = r["load"] + sum(r["concepts"].values())

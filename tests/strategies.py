@@ -268,3 +268,67 @@ def offset_cancellations(draw) -> tuple[dict[str, Any], str, int]:
     }
     return model, dm_id["C"], number[v]
 
+
+
+def _number(prefix: str, width: int, value: int) -> str:
+    """The statement "the options ``prefix0..`` spell ``value`` in binary"."""
+    return " and ".join(f"{prefix}{t}" if value >> t & 1 else f"not {prefix}{t}"
+                        for t in range(width))
+
+
+@st.composite
+def chain_conflicts(draw) -> dict[str, Any]:
+    """Adversarial shapes for the reachability fixed point (issue 17): decision makers
+    ``dm1`` and ``dm2`` each choose a number in binary (``width`` options) and each prefers
+    one answer to the other's number above everything (``dm1``: one above ``dm2``'s,
+    ``dm2``: equal to ``dm1``'s), so their improvements form one long alternating chain
+    (0, 0) → (1, 0) → (1, 1) → … of ``2 (2^width - 1)`` moves, and ``dm0`` ranks the
+    chain's end lowest (benchmarks/scale.py, the "chain" rows). Drawn variations: the
+    chain closes into a cycle (``dm1`` answers the top number with 0: one strongly
+    connected component through every state of the chain), a cut that breaks the product
+    structure (explicit moves), irreversible options, a random order below the answer
+    (ties included), and a fourth decision maker."""
+    width = draw(st.integers(1, 3))
+    top = (1 << width) - 1
+    own = draw(st.integers(1, 2))
+    cycle = draw(st.booleans())
+    directions = st.sampled_from(["both", "both", "both", "take", "drop"])
+
+    def options(prefix: str, count: int) -> dict[str, Any]:
+        return {f"{prefix}{t}": {"text": f"option {prefix}{t}", "moves": draw(directions)}
+                for t in range(count)}
+
+    def below(prefix: str) -> list[dict[str, Any]]:
+        return [{"statement": f"{prefix}{t}", "weight": draw(st.integers(-3, 1))}
+                for t in range(width)]
+
+    answers_1 = [(q + 1, q) for q in range(top)] + ([(0, top)] if cycle else [])
+    dms: dict[str, Any] = {
+        "dm0": {"name": "Decision maker 0", "options": options("c", own)},
+        "dm1": {"name": "Decision maker 1", "options": options("a", width)},
+        "dm2": {"name": "Decision maker 2", "options": options("b", width)},
+    }
+    big = 4 * width + 4
+    preferences: dict[str, Any] = {
+        "dm0": {"weights": [{"statement": f"c{t}", "weight": t + 1} for t in range(own)]
+                + [{"statement": f"{_number('a', width, top)} and {_number('b', width, top)}",
+                    "weight": -big}]},
+        "dm1": {"weights": [{"statement": f"{_number('a', width, x)} and "
+                                          f"{_number('b', width, y)}", "weight": big}
+                            for x, y in answers_1] + below("a")},
+        "dm2": {"weights": [{"statement": f"{_number('a', width, q)} and "
+                                          f"{_number('b', width, q)}", "weight": big}
+                            for q in range(top + 1)] + below("b")},
+    }
+    if draw(st.booleans()):
+        dms["dm3"] = {"name": "Decision maker 3", "options": options("d", 1)}
+        preferences["dm3"] = {"prioritize": [draw(st.sampled_from(["d0", "not d0", "a0"]))]}
+    model: dict[str, Any] = {
+        "format": "standoff/1",
+        "title": "chain conflict",
+        "decision_makers": dms,
+        "preferences": preferences,
+    }
+    if width >= 2 and draw(st.booleans()):
+        model["feasibility"] = {"infeasible": ["a0 and not a1 and b0 and b1"]}
+    return model

@@ -15,7 +15,7 @@ from conftest import example_count
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from model_builders import reference_spec, spec_from_dict
-from strategies import conflicts, offset_cancellations
+from strategies import chain_conflicts, conflicts, offset_cancellations
 
 import standoff.reference as ref
 from standoff.analysis import analyze
@@ -303,3 +303,106 @@ def test_closed_forms_match_general_kernels_and_reference(model):
             np.testing.assert_array_equal(mine, expected, err_msg=concept)
             oracle = CONCEPTS[concept](reference, dm)
             assert {int(s) + 1 for s in np.flatnonzero(mine)} == oracle, (concept, dm)
+
+
+@pytest.mark.slow
+@settings(max_examples=example_count(60), deadline=None)
+@given(st.one_of(chain_conflicts(), conflicts(max_dms=4, max_options=7),
+                 conflicts(max_dms=4, product=True)),
+       st.sampled_from([0, 1, 2, None]))
+def test_reachability_rounds_and_graph_pass_match_legal_sequences(model, rounds):
+    """The reachability minimum over ``R_H`` and ``R_H⁺`` (issue 17): after any number of
+    rounds of the worklist iteration, the graph pass that finishes the work (``max_rounds``
+    0, 1, 2) or the default policy gives the reference's minimum, on random conflicts and
+    on long improving chains, cycles and cut chains (``strategies.chain_conflicts``). On
+    the old kernel a cap on the rounds below the chain's length raised an error."""
+    from standoff.stability.common import improvement_graphs
+
+    spec, conflict = _compile(model)
+    reference = ref.build(reference_spec(spec))
+    ui = improvement_graphs(conflict)
+    n = len(conflict.dm_ids)
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        names = [conflict.dm_ids[j] for j in others]
+        value = conflict.ranks[i]
+        for improving, group in ((False, [conflict.moves[j] for j in others]),
+                                 (True, [ui[j] for j in others])):
+            floor = group_reach_minimum(group, value, max_rounds=rounds)
+            expected = []
+            for s in range(conflict.state_count):
+                reach = ref.reachable_by_group(reference, names, s + 1, improving)
+                expected.append(min((int(value[t - 1]) for t in reach), default=2**63 - 1))
+            np.testing.assert_array_equal(floor, expected, err_msg=f"{i} {improving}")
+
+
+@pytest.mark.slow
+@settings(max_examples=example_count(40), deadline=None)
+@given(chain_conflicts())
+def test_chain_conflicts_match_reference(model):
+    """Every individual concept on the adversarial chain shapes agrees with the reference
+    (SEQ's sanctions run along the whole chain or around its cycle)."""
+    spec, conflict = _compile(model)
+    reference = ref.build(reference_spec(spec))
+    result = analyze(conflict)
+    for concept, oracle in CONCEPTS.items():
+        for dm in conflict.dm_ids:
+            assert set(result.stable_states(concept, dm)) == oracle(reference, dm), (concept, dm)
+
+
+def test_graph_pass_with_batch_rows_matches_each_row():
+    """The graph pass over a batch of values (leading axis, as robustness sweeps pass
+    them) gives each row's own minimum, for explicit and batched improvement structures."""
+    from standoff.graph.moves import BatchedImprovements
+
+    conflict = compile_model(spec_from_dict(_CHAIN_CUT))
+    m = conflict.state_count
+    rng = np.random.default_rng(17)
+    values = rng.integers(0, 9, size=(3, m))
+    group = [conflict.moves[1], conflict.moves[2]]
+    together = group_reach_minimum(group, values, max_rounds=0)
+    for b in range(3):
+        np.testing.assert_array_equal(together[b], group_reach_minimum(group, values[b]))
+    ranks = rng.integers(0, 4, size=(3, 3, m))
+    batched = [BatchedImprovements(conflict.moves[j].materialize(), ranks[:, j, :])
+               for j in (1, 2)]
+    together = group_reach_minimum(batched, values, max_rounds=0)
+    for b in range(3):
+        single = [conflict.moves[j].materialize().improvements(ranks[b, j]) for j in (1, 2)]
+        np.testing.assert_array_equal(together[b], group_reach_minimum(single, values[b]))
+
+
+#: A cut chain of 2 (2^3 - 1) = 14 improvements (strategies.chain_conflicts, fixed draws)
+_CHAIN_CUT = {
+    "format": "standoff/1",
+    "title": "cut chain",
+    "decision_makers": {
+        "dm0": {"name": "A", "options": {"c0": {"text": "c0"}}},
+        "dm1": {"name": "B", "options": {f"a{t}": {"text": f"a{t}"} for t in range(3)}},
+        "dm2": {"name": "C", "options": {f"b{t}": {"text": f"b{t}"} for t in range(3)}},
+    },
+    "feasibility": {"infeasible": ["a0 and not a1 and b0 and b1"]},
+    "preferences": {
+        "dm0": {"weights": [{"statement": "c0", "weight": 1},
+                            {"statement": "a0 and a1 and a2 and b0 and b1 and b2",
+                             "weight": -20}]},
+        "dm1": {"weights": [{"statement": "a0", "weight": -1}, {"statement": "a1",
+                                                                "weight": -2}]},
+        "dm2": {"weights": [{"statement": "b0", "weight": -1}]},
+    },
+}
+
+
+def test_values_beyond_float_precision_stay_exact():
+    """Values 2^53 or more apart cannot go through the graph pass's floating-point
+    distances: the rounds then run to the end, even under a cap of 0 rounds, and the
+    minimum stays exact."""
+    conflict = compile_model(spec_from_dict(_CHAIN_CUT))
+    group = [conflict.moves[1], conflict.moves[2]]
+    values = conflict.ranks[0].astype(np.int64) * (2**60) + 1
+    np.testing.assert_array_equal(group_reach_minimum(group, values, max_rounds=0),
+                                  group_reach_minimum(group, values))
+    plain = group_reach_minimum(group, conflict.ranks[0])
+    reached = plain < 2**63 - 1
+    np.testing.assert_array_equal(group_reach_minimum(group, values)[reached],
+                                  plain[reached] * (2**60) + 1)

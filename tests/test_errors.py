@@ -316,6 +316,19 @@ def test_sim_refusal_for_two_freely_moving_dms(tmp_path, monkeypatch):
     assert result.code == 2 and "would compare 8 combinations" in result.err
 
 
+def test_slow_general_sim_is_refused_before_any_work():
+    """Issue 17: 65,536 states, 2 decision makers, a third of the options irreversible
+    (explicit moves, the general SIM kernel): about 2·10^8 tests of an improvement against
+    the opponent's per decision maker. The old check (2·10^9 combinations) let it run for
+    half a minute without a word; now standoff.costs refuses it, located, with a fix."""
+    model = Path(__file__).parent / "data" / "sim_two_dms_irreversible.yaml"
+    result = run("analyze", str(model), "--concepts", "sim")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert str(model) in result.err and "SIM for dm0" in result.err
+    assert "over the limit of 100,000,000" in result.err
+    assert "fix: leave SIM out" in result.err
+
+
 def test_json_models_are_read_including_tab_indentation(tmp_path):
     import json
 

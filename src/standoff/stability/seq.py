@@ -7,6 +7,22 @@ made of the opponents' own unilateral improvements (a credible sanction), in leg
 On implicit coset moves the test "some improvement of *i* is not sanctioned" uses
 :func:`~standoff.stability.reachability.improvement_escapes` (a maximum along *i*'s axis);
 the opponents' improvements still need their cosets sorted by their own ranks.
+
+No closed form like GMR's and SMR's (issue 17). With two decision makers the opponents'
+``R_H⁺`` is one decision maker's improvements and the kernel is already one suffix minimum
+per coset, without rounds. With three or more on a free product space, GMR and SMR reduce
+to a maximin and a minimax because ``R_H(t)`` is the whole product of the opponents'
+choices: every opponent can reach any choice of its own in one move, so two moves reach
+everything and the sequences never matter. ``R_H⁺`` has no such collapse: an improvement
+must improve for its mover, and the legal sequences of improvements can be as long as the
+opponents' choices allow. In the "chain" rows of ``benchmarks/scale.py`` (two opponents
+with ``w`` options each, everything free) each state has exactly one way forward and the
+improving sequences run 2 (2^w − 1) moves, so the sanction floor of a state is decided by a
+state that many moves away, and changing the preferences at the end of the chain changes
+the floor at its start. We know of no formula in a fixed number of reductions along the
+axes that follows such chains (this is an argument, not a proof of impossibility), so SEQ
+keeps the (state, last mover) fixed point, with its worklist and its bounded graph pass
+(:mod:`standoff.stability.reachability`).
 """
 
 from __future__ import annotations

@@ -15,11 +15,14 @@ included).
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 
+from standoff.costs import check_cost
 from standoff.errors import CapacityError
 from standoff.graph.conflict import Conflict
-from standoff.graph.moves import CosetMoves
+from standoff.graph.moves import CosetMoves, MoveGraph
 from standoff.stability.common import improvement_graphs, opponents, report_step
 
 U64 = np.uint64
@@ -28,27 +31,37 @@ U64 = np.uint64
 def _pairs(
     start_a: np.ndarray, start_b: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All (a, b) index pairs sharing a state, for two CSR lists over the same states."""
+    """All (a, b) index pairs sharing a state, for two CSR lists over the same states:
+    each a repeated once per b of its state, the b's of its state counted up beside it
+    (repeats and one running index; no division)."""
     count_a = np.diff(start_a)
     count_b = np.diff(start_b)
-    per_state = count_a * count_b
-    total = int(per_state.sum())
-    state = np.repeat(np.arange(count_a.shape[0], dtype=np.int64), per_state)
-    first = np.zeros(per_state.shape[0] + 1, dtype=np.int64)
-    np.cumsum(per_state, out=first[1:])
-    local = np.arange(total, dtype=np.int64) - first[state]
-    nb = count_b[state]
-    return state, start_a[state] + local // nb, start_b[state] + local % nb
+    owner = np.repeat(np.arange(count_a.shape[0], dtype=np.int64), count_a)  # state of each a
+    reps = count_b[owner]
+    total = int(reps.sum())
+    a = np.repeat(np.arange(owner.shape[0], dtype=np.int64), reps)
+    first = np.zeros(owner.shape[0], dtype=np.int64)  # where each a's run of pairs begins
+    np.cumsum(reps[:-1], out=first[1:])
+    b = np.arange(total, dtype=np.int64) + np.repeat(start_b[:-1][owner] - first, reps)
+    return owner[a], a, b
 
 
 CHUNK_COMBINATIONS = 4_000_000
 MAX_COMBINATIONS = 2_000_000_000
+#: The general kernel tests each (improvement, single opponent's improvement) pair at
+#: about 50 ns (option patterns combined and looked up): 10^8 pairs are some 5 seconds
+#: per decision maker, and more is refused rather than run silently (issue 17).
+MAX_SINGLE_MOVER_PAIRS = 100_000_000
 
 
-def _slice(graph, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-    """CSR rows ``lo..hi-1`` of a move graph, re-based to start at 0."""
-    a, b = int(graph.start[lo]), int(graph.start[hi])
-    return graph.start[lo : hi + 1] - a, graph.targets[a:b].astype(np.int64)
+def _rows(graph, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The CSR rows of ``states`` (sorted state indices), re-based to start at 0."""
+    counts = graph.counts()[states]
+    start = np.zeros(states.shape[0] + 1, dtype=np.int64)
+    np.cumsum(counts, out=start[1:])
+    first = graph.start[states] - start[:-1]
+    at = np.repeat(first, counts) + np.arange(int(start[-1]), dtype=np.int64)
+    return start, graph.targets[at].astype(np.int64)
 
 
 def _combinations_per_state(conflict: Conflict, dm: int) -> np.ndarray:
@@ -65,15 +78,15 @@ def _combinations_per_state(conflict: Conflict, dm: int) -> np.ndarray:
 
 
 def _chunks(cost: np.ndarray, m: int) -> list[tuple[int, int]]:
-    """State ranges whose number of (improvement, reaction) combinations stays bounded."""
-    bounds = [0]
-    total = 0.0
-    for s in np.flatnonzero(cost):
-        total += cost[s]
-        if total > CHUNK_COMBINATIONS:
-            bounds.append(int(s))
-            total = cost[s]
-    bounds.append(m)
+    """State ranges whose number of (improvement, reaction) combinations stays bounded:
+    a range ends where the running total passes a multiple of :data:`CHUNK_COMBINATIONS`,
+    so each holds at most that many plus one state's own."""
+    if not m:
+        return []
+    running = np.cumsum(cost)
+    steps = np.arange(1, int(running[-1] // CHUNK_COMBINATIONS) + 1) * float(CHUNK_COMBINATIONS)
+    cuts = np.searchsorted(running, steps, side="right")
+    bounds = np.unique(np.concatenate([[0], cuts, [m]])).tolist()
     return [(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True) if hi > lo]
 
 
@@ -81,9 +94,27 @@ def _two_free_dms(conflict: Conflict) -> bool:
     return len(conflict.dm_ids) == 2 and all(isinstance(g, CosetMoves) for g in conflict.moves)
 
 
+def _single_mover_pairs(conflict: Conflict, dm: int) -> float:
+    """How many (improvement of ``dm``, one opponent's improvement) pairs the general
+    kernel's first stage tests (all of its work with one opponent)."""
+    structures = improvement_graphs(conflict)
+    own = structures[dm].counts().astype(np.float64)
+    theirs = sum(structures[j].counts() for j in opponents(conflict, dm))
+    return float(own @ np.asarray(theirs, dtype=np.float64))
+
+
 def check_sim_cost(conflict: Conflict, dm: int) -> None:
     """Refuse (CapacityError) when SIM for ``dm`` would test more than
-    :data:`MAX_COMBINATIONS` combinations; cheap, so callers can ask before any work."""
+    :data:`MAX_COMBINATIONS` combinations, or when the general kernel's first stage alone
+    would test more than :data:`MAX_SINGLE_MOVER_PAIRS` pairs (through
+    :func:`standoff.costs.check_cost`); cheap, so callers can ask before any work."""
+    hint = ("leave SIM out (e.g. --concepts nash,gmr,smr,seq); SIM grows with the "
+            "product of every decision maker's improvements per state")
+    if not _two_free_dms(conflict):
+        check_cost(f"SIM for {conflict.dm_ids[dm]}", work=_single_mover_pairs(conflict, dm),
+                   work_limit=MAX_SINGLE_MOVER_PAIRS, file=conflict.spec.file, hint=hint,
+                   unit="tests of an improvement against an opponent's improvement "
+                   "(each about 50 ns)")
     if _two_free_dms(conflict):
         radices = conflict.space.radices
         n_i, n_j = radices[dm], radices[1 - dm]
@@ -97,8 +128,7 @@ def check_sim_cost(conflict: Conflict, dm: int) -> None:
             f"SIM for {conflict.dm_ids[dm]} would {what} {cost:,.0f} combinations of "
             f"simultaneous improvements (the limit is {MAX_COMBINATIONS:,})",
             file=conflict.spec.file,
-            hint="leave SIM out (e.g. --concepts nash,gmr,smr,seq); SIM grows with the "
-            "product of every decision maker's improvements per state",
+            hint=hint,
         )
 
 
@@ -153,13 +183,66 @@ def _sim_two_cosets(conflict: Conflict, dm: int) -> np.ndarray:
     return ~flat.reshape(-1)
 
 
+def _sanctions_by(conflict: Conflict, dm: int, ui: list[MoveGraph], own: MoveGraph,
+                  movers: tuple[int, ...]) -> np.ndarray:
+    """For each edge of ``own`` (improvements of ``dm``), whether a reaction in which
+    exactly the opponents ``movers`` move, each to one of its improvements from the same
+    state, sanctions it: the combined option vector is a state that ``dm`` does not prefer
+    to the start. Reactions are built opponent by opponent, per chunk of states."""
+    space = conflict.space
+    rank = conflict.ranks[dm]
+    product = space.product is not None
+    v = space.patterns
+    mine = U64(conflict.own_masks[dm])
+    sanctioned = np.zeros(own.edge_count, dtype=bool)
+    cost = own.counts().astype(np.float64)
+    for j in movers:
+        cost *= ui[j].counts()
+    active = np.flatnonzero(cost)
+    chunks = _chunks(cost[active], active.shape[0])
+    for lo, hi in chunks:
+        states = active[lo:hi]
+        n = states.shape[0]
+        react_start = np.arange(n + 1, dtype=np.int64)  # the empty reaction, then extended
+        offset = np.zeros(n, dtype=np.int64)
+        bits = np.zeros(n, dtype=U64)
+        override = U64(0)
+        for j in movers:
+            g_start, g_targets = _rows(ui[j], states)
+            state, a, b = _pairs(react_start, g_start)
+            if product:
+                offset = offset[a] + (g_targets[b] - states[state])
+            else:
+                mask = U64(conflict.own_masks[j])
+                override |= mask
+                bits = bits[a] | (v[g_targets[b]] & mask)
+            react_start = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(state, minlength=n), out=react_start[1:])
+        own_start, own_targets = _rows(own, states)
+        local, e, r = _pairs(own_start, react_start)
+        source = states[local]
+        if product:
+            combined_state = own_targets[e] + offset[r]
+        else:
+            combined = (v[source] & ~(mine | override)) | (v[own_targets[e]] & mine) | bits[r]
+            combined_state = space.state_of(combined)
+        ok = combined_state >= 0
+        hit = ok & (rank[np.where(ok, combined_state, 0)] <= rank[source])
+        edge = own.start[source] + (e - own_start[local])  # e's index among all own edges
+        sanctioned[edge[hit]] = True
+    return sanctioned
+
+
 def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
     """Boolean array over states: SIM stable for decision maker ``dm``.
 
     In a product state space the combined option vector of simultaneous moves is simply
     the state whose digits are taken from each mover's target, so it is computed by index
     arithmetic (``t_i + Σ_j (t_j − s)``); otherwise option patterns are combined and mapped
-    back to states. Work is done in chunks of states to bound memory.
+    back to states. Reactions are tried by the set of opponents who move: single movers
+    first, then pairs, and so on, each set only on the improvements that the smaller sets
+    left unsanctioned (every reaction is tried before an improvement is called
+    unsanctioned). Work is done in chunks of states to bound memory.
 
     Chicken (``examples/chicken.yaml``; states 1 both swerve, 2 driver 1 drives straight
     on, 3 driver 2 does, 4 both do: the crash), states given by number:
@@ -178,74 +261,20 @@ def sim_stable(conflict: Conflict, dm: int) -> np.ndarray:
     structures = improvement_graphs(conflict)
     check_sim_cost(conflict, dm)
     ui = [g.materialize() for g in structures]
-    own_graph = ui[dm]
-    rank = conflict.ranks[dm]
-    product = space.product is not None
+    # Reactions by the set of opponents who move: single movers first (a sum over the
+    # opponents, not a product), then pairs, and so on; each set is tried only on the
+    # improvements that the smaller sets left unsanctioned, at their own states.
+    full = ui[dm]
+    sources, targets = full.sources(), np.asarray(full.targets)
+    alive = np.ones(full.edge_count, dtype=bool)
+    subsets = [c for k in range(1, len(others) + 1) for c in combinations(others, k)]
+    for step, movers in enumerate(subsets):
+        report_step(step, len(subsets))
+        left = np.flatnonzero(alive)
+        if not left.size:
+            break
+        own = MoveGraph.from_edges(m, sources[left], targets[left])
+        alive[left[_sanctions_by(conflict, dm, ui, own, movers)]] = False
     unstable = np.zeros(m, dtype=bool)
-    chunks = _chunks(_combinations_per_state(conflict, dm), m)
-    for step, (lo, hi) in enumerate(chunks):
-        report_step(step, len(chunks))
-        n = hi - lo
-        states = np.arange(lo, hi, dtype=np.int64)
-        # Opponents' joint reactions per state, in CSR form, built opponent by opponent.
-        # Each reaction carries a flag "some opponent moved" (the definition requires at
-        # least one mover) and its effect: an index offset (product spaces) or an
-        # (override mask, bits) pair. The flag is kept apart from the effect: in a
-        # constrained space two movers' index shifts can cancel (−k and +k), so a zero
-        # offset does not mean that nobody moved.
-        react_start = np.arange(n + 1, dtype=np.int64)
-        moved = np.zeros(n, dtype=bool)
-        offset = np.zeros(n, dtype=np.int64)
-        override = np.zeros(n, dtype=U64)
-        bits = np.zeros(n, dtype=U64)
-        for j in others:
-            g_start, g_targets = _slice(ui[j], lo, hi)
-            n_choices = np.diff(g_start) + 1
-            c_start = np.zeros(n + 1, dtype=np.int64)
-            np.cumsum(n_choices, out=c_start[1:])
-            total = int(c_start[-1])
-            moving = np.ones(total, dtype=bool)
-            moving[c_start[:-1]] = False  # the first choice of every state is "stay"
-            state, a, b = _pairs(react_start, c_start)
-            moved = moved[a] | moving[b]
-            if product:
-                source = np.repeat(states, n_choices)
-                c_offset = np.zeros(total, dtype=np.int64)
-                c_offset[moving] = g_targets - source[moving]
-                offset = offset[a] + c_offset[b]
-            else:
-                mask = U64(conflict.own_masks[j])
-                c_override = np.where(moving, mask, U64(0))
-                c_bits = np.zeros(total, dtype=U64)
-                c_bits[moving] = space.patterns[g_targets] & mask
-                override = override[a] | c_override[b]
-                bits = bits[a] | c_bits[b]
-            counts = np.bincount(state, minlength=n)
-            react_start = np.zeros(n + 1, dtype=np.int64)
-            np.cumsum(counts, out=react_start[1:])
-        counts = np.bincount(np.repeat(np.arange(n), np.diff(react_start))[moved], minlength=n)
-        if product:
-            offset = offset[moved]
-        else:
-            override = override[moved]
-            bits = bits[moved]
-        react_start = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(counts, out=react_start[1:])
-
-        own_start, own_targets = _slice(own_graph, lo, hi)
-        local, e, r = _pairs(own_start, react_start)
-        source = local + lo
-        if product:
-            combined_state = own_targets[e] + offset[r]
-        else:
-            v = space.patterns
-            own = U64(conflict.own_masks[dm])
-            combined = (v[source] & ~(own | override[r])) | (v[own_targets[e]] & own) | bits[r]
-            combined_state = space.state_of(combined)
-        ok = combined_state >= 0
-        sanctions = ok & (rank[np.where(ok, combined_state, 0)] <= rank[source])
-        sanctioned_edge = np.zeros(own_targets.shape[0], dtype=bool)
-        sanctioned_edge[e[sanctions]] = True
-        edge_source = np.repeat(states, np.diff(own_start))
-        unstable[edge_source[~sanctioned_edge]] = True
+    unstable[sources[alive]] = True
     return ~unstable
