@@ -3,8 +3,9 @@
 Each case (tests/fuzz_cases.py) is a mutation of an example or a reproducer and one
 command line. Every run must end with exit code 0 or 2 (1 only for ``claims --strict``),
 print no traceback and let no exception other than ``SystemExit`` escape. Each run is guarded
-against hangs (an alarm after :data:`HANG_SECONDS`, a failure rather than a timing
-assertion: normal runs take well under a second) and memory blow-ups (the address space is
+against hangs (an alarm after :data:`HANG_SECONDS` of CPU time, so a busy machine does
+not set it off; a failure rather than a timing assertion: normal runs take well under a
+second) and memory blow-ups (the address space is
 capped at :data:`MEMORY_HEADROOM` above the test process's own while the command runs).
 
 The number of cases follows the Hypothesis profile (about two minutes under ``ci``; see
@@ -54,14 +55,16 @@ def _address_space() -> int | None:
 
 @contextlib.contextmanager
 def guarded(seconds: int, headroom: int) -> Iterator[None]:
-    """Raise :class:`Hang` after ``seconds``; cap the address space at ``headroom`` bytes
-    above the current size (a blow-up then raises ``MemoryError``). Both are undone after."""
+    """Raise :class:`Hang` after ``seconds`` of this process's CPU time (user and system,
+    ``ITIMER_PROF``: a busy machine stretches the wall clock, not the work, so the guard
+    does not fire at random under load); cap the address space at ``headroom`` bytes above
+    the current size (a blow-up then raises ``MemoryError``). Both are undone after."""
     import resource
 
     def alarm(signum, frame):
-        raise Hang(f"still running after {seconds} s")
+        raise Hang(f"still running after {seconds} CPU seconds")
 
-    previous = signal.signal(signal.SIGALRM, alarm)
+    previous = signal.signal(signal.SIGPROF, alarm)
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     size = _address_space()
     if size is not None:
@@ -69,13 +72,13 @@ def guarded(seconds: int, headroom: int) -> Iterator[None]:
         if hard != resource.RLIM_INFINITY:
             cap = min(cap, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    signal.alarm(seconds)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.alarm(0)
+        signal.setitimer(signal.ITIMER_PROF, 0)
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGPROF, previous)
 
 
 @dataclass
@@ -116,7 +119,7 @@ def check_case(case: FuzzCase) -> None:
             with guarded(HANG_SECONDS, MEMORY_HEADROOM):
                 outcome = run_case(argv)
         except Hang:
-            pytest.fail(f"hang: no answer within {HANG_SECONDS} s; {case.describe()}")
+            pytest.fail(f"hang: no answer within {HANG_SECONDS} CPU seconds; {case.describe()}")
         except MemoryError:
             pytest.fail(f"memory blow-up: over {MEMORY_HEADROOM >> 30} GiB; {case.describe()}")
         except Exception as exc:
@@ -143,11 +146,16 @@ def test_every_command_ends_cleanly_on_hostile_input(case):
 
 
 def test_guard_turns_a_hang_into_a_failure():
-    """The hang guard interrupts a blocked call (here a sleep) with :class:`Hang`."""
+    """The hang guard interrupts a computation that runs on (here an endless loop) with
+    :class:`Hang` once it has used the CPU time allowed, and is lifted afterwards."""
     import time
 
     with pytest.raises(Hang), guarded(1, MEMORY_HEADROOM):
-        time.sleep(5)
+        while True:
+            pass
+    start = time.process_time()
+    while time.process_time() - start < 1.2:  # past the old limit: no Hang any more
+        pass
 
 
 @pytest.mark.skipif(_address_space() is None, reason="needs /proc/self/status (Linux)")
