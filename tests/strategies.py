@@ -332,3 +332,53 @@ def chain_conflicts(draw) -> dict[str, Any]:
     if width >= 2 and draw(st.booleans()):
         model["feasibility"] = {"infeasible": ["a0 and not a1 and b0 and b1"]}
     return model
+
+
+@st.composite
+def free_two_dm_conflicts(draw) -> dict[str, Any]:
+    """Two decision makers whose options all move freely, in a product space (the SIM
+    kernel for two free decision makers): shapes from 1 × 1 to 4 × 2 options, lopsided ones
+    included (one option against four), sometimes an ``at_most_one`` group within one
+    decision maker (3, 4 or 5 choices rather than a power of two). Preferences are explicit
+    rankings of every state with tie groups of random size, from none to every state in one
+    group (a decision maker with no improvement anywhere)."""
+    counts = draw(st.sampled_from([(1, 1), (1, 2), (2, 1), (1, 4), (4, 1), (2, 2), (2, 3),
+                                   (3, 2), (3, 3), (4, 2), (2, 4)]))
+    names = [f"o{k}" for k in range(sum(counts))]
+    owned = [names[: counts[0]], names[counts[0]:]]
+    dms = {
+        f"dm{d}": {"name": f"Decision maker {d}",
+                   "options": {n: {"text": f"option {n}", "moves": "both"} for n in own}}
+        for d, own in enumerate(owned)
+    }
+    groups = [own for own in owned if len(own) >= 2 and draw(st.integers(0, 2)) == 0]
+
+    def feasible(t: int) -> bool:
+        return all(sum(t >> names.index(n) & 1 for n in g) <= 1 for g in groups)
+
+    patterns = [t for t in range(1 << len(names)) if feasible(t)]
+
+    def pattern_statement(t: int) -> str:
+        return " and ".join(n if t >> k & 1 else f"not {n}" for k, n in enumerate(names))
+
+    preferences: dict[str, Any] = {}
+    for d in range(2):
+        order = draw(st.permutations(patterns))
+        largest = draw(st.sampled_from([1, 2, 3, len(order)]))
+        ranking: list[Any] = []
+        k = 0
+        while k < len(order):
+            size = draw(st.integers(1, largest))
+            tie = [pattern_statement(t) for t in order[k : k + size]]
+            ranking.append(tie[0] if len(tie) == 1 else tie)
+            k += size
+        preferences[f"dm{d}"] = {"ranking": ranking}
+    model: dict[str, Any] = {
+        "format": "standoff/1",
+        "title": "two free decision makers",
+        "decision_makers": dms,
+        "preferences": preferences,
+    }
+    if groups:
+        model["feasibility"] = {"at_most_one": groups}
+    return model

@@ -311,9 +311,14 @@ def test_sim_that_would_not_finish_is_refused(tmp_path, monkeypatch):
 def test_sim_refusal_for_two_freely_moving_dms(tmp_path, monkeypatch):
     import standoff.stability.sim as sim_module
 
-    monkeypatch.setattr(sim_module, "MAX_COMBINATIONS", 7)  # 2 × 2 × 2 = 8 comparisons
+    # 2 choices each: per choice of the focal decision maker, a sweep of 2 × 2 cells
+    # plus the fixed cost of one column step
+    cells = 2 * (2 * 2 + sim_module.COLUMN_STEP_CELLS)
+    monkeypatch.setattr(sim_module, "MAX_TWO_DM_CELLS", cells - 1)
     result = run("analyze", str(write(tmp_path, MINIMAL)), "--concepts", "sim")
-    assert result.code == 2 and "would compare 8 combinations" in result.err
+    assert result.code == 2 and f"would take about {cells:,} rank table cells" in result.err
+    monkeypatch.setattr(sim_module, "MAX_TWO_DM_CELLS", cells)
+    assert run("analyze", str(write(tmp_path, MINIMAL)), "--concepts", "sim").code == 0
 
 
 def test_slow_general_sim_is_refused_before_any_work():

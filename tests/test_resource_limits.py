@@ -432,3 +432,70 @@ def test_huge_ranking_counts_are_printed_without_converting_them_to_text():
     assert _big(math.factorial(2000)) == "about 3.3e+5735"
     assert _big(6_400_000_000_000_000) == "about 6.4e+15"
     assert _big(999_999_999_999) == "999,999,999,999"
+
+
+def _constrained_model(collapse: bool = False) -> dict:
+    """Two decision makers with 7 options each, two of them irreversible, and infeasible
+    statements across the two (not a product space): 9,216 states whose moves the compiler
+    holds as lattices (``LatticeMoves``), or, with a collapse, as explicit move lists."""
+    dms = {
+        d: {"name": d.upper(), "options": {
+            f"{d}{k}": {"text": f"option {k}", "moves": "take" if k < 2 else "both"}
+            for k in range(7)}}
+        for d in "ab"
+    }
+    feasibility: dict = {"infeasible": ["a0 and b0", "a1 and not b1"]}
+    if collapse:
+        feasibility["collapse"] = ["a6 and b6"]
+    return {
+        "format": "standoff/1", "title": "constrained", "decision_makers": dms,
+        "feasibility": feasibility,
+        "preferences": {"a": {"prioritize": [f"a{k} iff b{k}" for k in range(7)]},
+                        "b": {"prioritize": [f"b{k} or not a{k}" for k in range(7)]}},
+    }
+
+
+def _budget(monkeypatch, budget: int) -> None:
+    from standoff import costs
+    from standoff.graph import conflict as conflict_module
+    from standoff.graph import states as states_module
+
+    for module in (costs, conflict_module, states_module):
+        monkeypatch.setattr(module, "memory_budget", lambda: budget)
+
+
+def test_constrained_model_is_estimated_as_the_lattice_it_builds(monkeypatch):
+    """The memory check counted explicit move lists (up to 2^7 − 1 targets per state and
+    decision maker) for decision makers whose moves are held as lattices without lists, and
+    refused constrained models that fit. With a budget below that old estimate and above
+    the lattice's, the model compiles, and compiling plus Nash, GMR, SMR and SEQ stay within
+    the budget; below the lattice's estimate it is still refused, as is the same model with
+    a collapse (explicit moves) at the first budget."""
+    import tracemalloc
+
+    from standoff.analysis import analyze
+    from standoff.graph.moves import LatticeMoves
+    from standoff.graph.states import estimate_memory
+
+    spec = spec_from_dict(_constrained_model())
+    budget = 10 * 2**20
+    m = compile_model(spec).state_count
+    assert estimate_memory(spec, m) > budget  # the old estimate: explicit moves for both
+    _budget(monkeypatch, budget)
+    tracemalloc.start()
+    try:
+        conflict = compile_model(spec)
+        assert all(isinstance(g, LatticeMoves) for g in conflict.moves)
+        analyze(conflict, "nash,gmr,smr,seq")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= budget
+
+    refused = "its moves could need up to|needing about"  # after or before enumerating
+    _budget(monkeypatch, peak // 2)
+    with pytest.raises(CapacityError, match=refused):
+        compile_model(spec)
+    _budget(monkeypatch, budget)
+    with pytest.raises(CapacityError, match=refused):
+        compile_model(spec_from_dict(_constrained_model(collapse=True)))

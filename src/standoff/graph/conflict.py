@@ -26,6 +26,7 @@ from standoff.graph.moves import (
     CosetMoves,
     MoveGraph,
     UnilateralMoves,
+    lattice_layout,
     lattice_moves,
     unilateral_moves,
 )
@@ -257,7 +258,21 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
         ))
 
     implicit = implicit_dms(spec, space.product is not None)
-    needed = estimate_memory(spec, space.size, implicit)
+    grouped = spec.extra.get("move_groups", {})
+    # which decision makers' moves are held as lattices: decided here, before the memory
+    # check, so that the check counts the representation built below
+    layouts = {}
+    for index, d in enumerate(spec.dms):
+        if index not in implicit and index not in grouped:
+            layout = lattice_layout(space, sum(1 << k for k in d.options))
+            if layout is not None:
+                layouts[index] = layout
+    lattice = {
+        index: (n_cosets << len(spec.dms[index].options),
+                sum(1 for k in spec.dms[index].options if spec.options[k].moves != "both"))
+        for index, (_, n_cosets) in layouts.items()
+    }
+    needed = estimate_memory(spec, space.size, implicit, lattice)
     budget = memory_budget()
     if needed > budget:
         raise CapacityError(
@@ -284,9 +299,9 @@ def compile_model(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> Conf
                 take |= bit
             elif spec.options[k].moves == "drop":
                 drop |= bit
-        grouped = index in spec.extra.get("move_groups", {})
-        implicit_moves = None if grouped else lattice_moves(space, own, take, drop)
-        moves.append(implicit_moves if implicit_moves is not None
+        lattice_form = (lattice_moves(space, own, take, drop, layouts[index])
+                        if index in layouts else None)
+        moves.append(lattice_form if lattice_form is not None
                      else unilateral_moves(space, own, take, drop))
     for index, masks in spec.extra.get("move_groups", {}).items():
         moves[index] = _grouped_moves(space, masks, spec)

@@ -848,23 +848,59 @@ def _coset_ids(patterns: np.ndarray, own: int, n_bits: int) -> tuple[np.ndarray,
     return number[compact], int(number[-1]) + 1
 
 
-def lattice_moves(space, own: int, take: int, drop: int) -> LatticeMoves | None:
-    """``R_i`` as :class:`LatticeMoves` for the decision maker owning the options in
-    ``own`` (``take`` / ``drop``: the masks of the options with those directions), or None
-    when the state space has collapsed states or the grid would be mostly holes."""
+def lattice_layout(space, own: int) -> tuple[np.ndarray, int] | None:
+    """Whether ``R_i`` of the decision maker owning the options in ``own`` is held as
+    :class:`LatticeMoves`, decided before any move is built: its coset ids and number of
+    cosets if so; None (the explicit graph) when the state space has collapsed states, the
+    decision maker has more than 30 options, or the grid would be mostly holes (more than
+    :data:`LATTICE_CELLS_PER_STATE` cells per state, plus 4,096)."""
     m = space.size
     if space.n_ordinary < m or m == 0:
         return None
+    bits = [k for k in range(64) if own >> k & 1]
+    if len(bits) > 30:
+        return None
+    coset, n_cosets = _coset_ids(space.patterns, own, len(space.spec.options))
+    if (n_cosets << len(bits)) > LATTICE_CELLS_PER_STATE * m + 4096:
+        return None
+    return coset, n_cosets
+
+
+def lattice_bytes(states: int, cells: int, irreversible_bits: int) -> int:
+    """An upper estimate of the bytes one decision maker's :class:`LatticeMoves` occupy
+    during an analysis, with ``cells`` grid cells: per state its class, grid cell, move
+    count and a reduction's result (8 bytes each) and whether it has moves; per cell the
+    state held there and a reduction's two working grids (8 bytes each). Improvements over
+    at most :data:`LATTICE_IMPROVEMENT_BITS` irreversible options
+    (:class:`LatticeImprovements`) add the rank-sorted grid (one more cell per class and
+    cell) and per state its queries (8 bytes for each of up to ``2**bits`` classes above
+    it), its rank, six sort and search arrays and a reduction's two results; with more, the
+    improvements are an explicit graph, which :func:`standoff.graph.states.estimate_memory`
+    counts as such."""
+    per_state = 4 * 8 + 1
+    per_cell = 3 * 8
+    if irreversible_bits <= LATTICE_IMPROVEMENT_BITS:
+        per_state += 8 * (1 << irreversible_bits) + 9 * 8
+        per_cell += 2 * 8
+    return states * per_state + cells * per_cell
+
+
+def lattice_moves(space, own: int, take: int, drop: int,
+                  layout: tuple[np.ndarray, int] | None = None) -> LatticeMoves | None:
+    """``R_i`` as :class:`LatticeMoves` for the decision maker owning the options in
+    ``own`` (``take`` / ``drop``: the masks of the options with those directions), or None
+    when :func:`lattice_layout` keeps the explicit graph. ``layout``: that function's
+    answer, if the caller has it already (the compiler asks first, for its memory check)."""
+    if layout is None:
+        layout = lattice_layout(space, own)
+        if layout is None:
+            return None
+    coset, n_cosets = layout
+    m = space.size
     patterns = space.patterns
     bits = [k for k in range(64) if own >> k & 1]
     irreversible = [k for k in bits if (take | drop) >> k & 1]
     reversible = [k for k in bits if not (take | drop) >> k & 1]
-    if len(bits) > 30:
-        return None
-    coset, n_cosets = _coset_ids(patterns, own, len(space.spec.options))
-    cells = n_cosets << len(bits)
-    if cells > LATTICE_CELLS_PER_STATE * m + 4096:
-        return None
     classes = coset.astype(np.int64).reshape(-1) << len(irreversible)
     for j, k in enumerate(irreversible):
         bit = ((patterns >> np.uint64(k)) & np.uint64(1)).astype(np.int64)

@@ -19,6 +19,7 @@ import numpy as np
 
 from standoff.costs import DEFAULT_MAX_STATES, format_bytes, memory_budget
 from standoff.errors import CapacityError
+from standoff.graph.moves import LATTICE_IMPROVEMENT_BITS, lattice_bytes
 from standoff.model.loader import GroupConstraint, ModelSpec, StatementSpec
 
 U64 = np.uint64
@@ -216,16 +217,50 @@ def estimate_states(spec: ModelSpec) -> int:
     return count
 
 
-def estimate_memory(spec: ModelSpec, states: int, implicit: set[int] | None = None) -> int:
+def estimate_memory(spec: ModelSpec, states: int, implicit: set[int] | None = None,
+                    lattice: dict[int, tuple[int, int]] | None = None) -> int:
     """Bytes needed for ``states`` states: patterns, ranks, working arrays and every
-    decision maker's explicit moves (an upper bound: a decision maker with k options reaches
-    at most 2^k − 1 states; decision makers in ``implicit`` store no moves)."""
+    decision maker's moves in the representation the compiler builds. Decision makers in
+    ``implicit`` store no moves (cosets of a product space); those in ``lattice`` (decision
+    maker → (grid cells, irreversible options)) are held as
+    :class:`~standoff.graph.moves.LatticeMoves` (:func:`~standoff.graph.moves.lattice_bytes`;
+    with more irreversible options than its implicit improvements take, the improvements
+    are an explicit graph and counted as below); every other decision maker stores explicit
+    move lists, bounded above: with k options it reaches at most 2^k − 1 states (targets,
+    plus improvements, 4 bytes each)."""
     per_state = 16 + 8 * len(spec.dms) + 96
+    total = 0
     for d, dm in enumerate(spec.dms):
         if implicit and d in implicit:
             continue
-        per_state += 4 * ((1 << len(dm.options)) - 1) * 2  # targets, plus improvements
-    return states * per_state
+        explicit = 4 * ((1 << len(dm.options)) - 1) * 2
+        if lattice and d in lattice:
+            cells, irreversible = lattice[d]
+            total += lattice_bytes(states, cells, irreversible)
+            if irreversible <= LATTICE_IMPROVEMENT_BITS:
+                continue
+        per_state += explicit
+    return states * per_state + total
+
+
+def possible_lattice_dms(spec: ModelSpec, states: int,
+                         implicit: set[int]) -> dict[int, tuple[int, int]]:
+    """Before the states are enumerated: the decision makers whose moves may be held as
+    :class:`~standoff.graph.moves.LatticeMoves` (nothing collapses, at most 30 options, not
+    moving by groups), with the smallest grid they can have (one cell per state). An
+    optimistic reading, so that the check before enumeration refuses only what cannot
+    fit whatever the representation; :func:`standoff.graph.compile_model` checks again,
+    with the representation it will build, before building any move."""
+    if spec.collapses:
+        return {}
+    grouped = spec.extra.get("move_groups", {})
+    plan = {}
+    for d, dm in enumerate(spec.dms):
+        if d in implicit or d in grouped or len(dm.options) > 30:
+            continue
+        irreversible = sum(1 for k in dm.options if spec.options[k].moves != "both")
+        plan[d] = (states, irreversible)
+    return plan
 
 
 def implicit_dms(spec: ModelSpec, product: bool) -> set[int]:
@@ -297,7 +332,9 @@ def enumerate_states(spec: ModelSpec, max_states: int = DEFAULT_MAX_STATES) -> S
             estimate *= int((t >= 0).sum())
     else:
         estimate = estimate_states(spec)
-    needed = estimate_memory(spec, estimate, implicit_dms(spec, tables is not None))
+    implicit = implicit_dms(spec, tables is not None)
+    needed = estimate_memory(spec, estimate, implicit,
+                             possible_lattice_dms(spec, estimate, implicit))
     if estimate > max_states:
         raise CapacityError(
             f"the state space would have up to {estimate:,} states (estimated memory "

@@ -52,6 +52,14 @@ MAX_COMBINATIONS = 2_000_000_000
 #: about 50 ns (option patterns combined and looked up): 10^8 pairs are some 5 seconds
 #: per decision maker, and more is refused rather than run silently (issue 17).
 MAX_SINGLE_MOVER_PAIRS = 100_000_000
+#: The two-decision-maker kernel (:func:`_sim_two_cosets`) costs about 1 ns per rank table
+#: cell with up to 65,534 distinct ranks (two-byte cells; measured 1.0 s for the 1.07·10^9
+#: cells of 1,024 × 1,024 choices) and up to about 3 ns with four-byte cells: 2·10^10 cells
+#: are some 20 to 60 seconds per decision maker, and more is refused.
+MAX_TWO_DM_CELLS = 20_000_000_000
+#: The fixed cost of one column step of that kernel (some 30 numpy calls, about 20 µs),
+#: counted in cells so that many choices against few still count.
+COLUMN_STEP_CELLS = 20_000
 
 
 def _rows(graph, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -103,82 +111,149 @@ def _single_mover_pairs(conflict: Conflict, dm: int) -> float:
     return float(own @ np.asarray(theirs, dtype=np.float64))
 
 
+def two_dm_cells(conflict: Conflict, dm: int) -> float:
+    """The work of :func:`_sim_two_cosets` for ``dm``, in rank table cells: one pass of a
+    few operations over (choices of dm) × (choices of the opponent) cells per choice of
+    dm, plus the fixed cost of each of those column steps, counted as
+    :data:`COLUMN_STEP_CELLS` cells."""
+    radices = conflict.space.radices
+    n_i, n_j = radices[dm], radices[1 - dm]
+    return float(n_i) * (float(n_i) * n_j + COLUMN_STEP_CELLS)
+
+
 def check_sim_cost(conflict: Conflict, dm: int) -> None:
-    """Refuse (CapacityError) when SIM for ``dm`` would test more than
-    :data:`MAX_COMBINATIONS` combinations, or when the general kernel's first stage alone
-    would test more than :data:`MAX_SINGLE_MOVER_PAIRS` pairs (through
-    :func:`standoff.costs.check_cost`); cheap, so callers can ask before any work."""
+    """Refuse (CapacityError, through :func:`standoff.costs.check_cost`) SIM work that would
+    not finish: for two freely moving decision makers, more than
+    :data:`MAX_TWO_DM_CELLS` cells of the suffix-minimum kernel (:func:`two_dm_cells`);
+    otherwise more than :data:`MAX_SINGLE_MOVER_PAIRS` pairs in the general kernel's first
+    stage, or more than :data:`MAX_COMBINATIONS` combinations in all. Cheap, so callers can
+    ask before any work."""
     hint = ("leave SIM out (e.g. --concepts nash,gmr,smr,seq); SIM grows with the "
             "product of every decision maker's improvements per state")
-    if not _two_free_dms(conflict):
-        check_cost(f"SIM for {conflict.dm_ids[dm]}", work=_single_mover_pairs(conflict, dm),
-                   work_limit=MAX_SINGLE_MOVER_PAIRS, file=conflict.spec.file, hint=hint,
-                   unit="tests of an improvement against an opponent's improvement "
-                   "(each about 50 ns)")
+    what = f"SIM for {conflict.dm_ids[dm]}"
     if _two_free_dms(conflict):
-        radices = conflict.space.radices
-        n_i, n_j = radices[dm], radices[1 - dm]
-        cost = float(n_i) * n_i * n_j
-        what = "compare"
-    else:
-        cost = float(_combinations_per_state(conflict, dm).sum())
-        what = "test"
+        check_cost(what, work=two_dm_cells(conflict, dm), work_limit=MAX_TWO_DM_CELLS,
+                   file=conflict.spec.file, hint=hint,
+                   unit="rank table cells (each about 1 to 3 ns)")
+        return
+    check_cost(what, work=_single_mover_pairs(conflict, dm),
+               work_limit=MAX_SINGLE_MOVER_PAIRS, file=conflict.spec.file, hint=hint,
+               unit="tests of an improvement against an opponent's improvement "
+               "(each about 50 ns)")
+    cost = float(_combinations_per_state(conflict, dm).sum())
     if cost > MAX_COMBINATIONS:
         raise CapacityError(
-            f"SIM for {conflict.dm_ids[dm]} would {what} {cost:,.0f} combinations of "
-            f"simultaneous improvements (the limit is {MAX_COMBINATIONS:,})",
+            f"{what} would test {cost:,.0f} combinations of simultaneous improvements "
+            f"(the limit is {MAX_COMBINATIONS:,})",
             file=conflict.spec.file,
             hint=hint,
         )
 
 
+def _dense_ranks(values: np.ndarray) -> np.ndarray:
+    """``values`` replaced by their order among the distinct values (0, 1, ...), in the
+    smallest unsigned type that also holds one larger sentinel (its maximum): comparisons
+    between the values are unchanged and every pass over them moves fewer bytes."""
+    distinct, dense = np.unique(values, return_inverse=True)
+    for kind in (np.uint8, np.uint16, np.uint32):
+        if distinct.shape[0] < np.iinfo(kind).max:
+            return dense.reshape(values.shape).astype(kind)
+    return dense.reshape(values.shape).astype(np.uint64)  # pragma: no cover - > 2^32 ranks
+
+
+def _running_minimum(values: np.ndarray, out: np.ndarray) -> None:
+    """``out[q] = min(values[0..q])`` down the rows of a 2-D array (``np.minimum.accumulate``
+    along axis 0, which numpy runs element by element): about √rows blocks of about √rows
+    rows, a running minimum inside every block at once, then each block's rows lowered to
+    the last row of the block before it. Whole-row operations throughout."""
+    rows = values.shape[0]
+    size = max(1, int(rows**0.5))
+    full = rows - rows % size
+    inner = values[:full].reshape(-1, size, values.shape[1])
+    result = out[:full].reshape(-1, size, values.shape[1])
+    result[:, 0] = inner[:, 0]
+    for k in range(1, size):
+        np.minimum(result[:, k - 1], inner[:, k], out=result[:, k])
+    for b in range(1, result.shape[0]):
+        np.minimum(result[b], result[b - 1, -1], out=result[b])
+    for q in range(full, rows):
+        np.minimum(out[q - 1] if q else values[q], values[q], out=out[q])
+
+
 def _sim_two_cosets(conflict: Conflict, dm: int) -> np.ndarray:
     """SIM for two decision makers who can both move freely in a product space.
 
-    A state is a pair of digits (x, y): x the focal decision maker's choice, y the
-    opponent's. The opponent's improvements from (x, y) are the y′ it ranks above y in
-    column x; the focal move to x′ is sanctioned iff some such y′ gives
-    rank_i(x′, y′) ≤ rank_i(x, y). Sorting each column by the opponent's rank turns
-    "some y′ ranked above y" into a suffix minimum, so the cost is (choices of i)² ×
-    (choices of the opponent) rather than one test per pair of improvements.
+    A state is a pair of digits (x, y): x the focal decision maker *i*'s choice, y the
+    opponent *j*'s; ``r_i``, ``r_j`` their ranks (higher is better). With one opponent, the
+    definition (module docstring; ``standoff.reference.is_sim``; Fang, Hipel & Kilgour
+    1993, ch. 4) reads: *i*'s improvement x → x′ from (x, y), ``r_i(x′, y) > r_i(x, y)``, is
+    sanctioned iff *j* has an improvement y′ from the same state, ``r_j(x, y′) > r_j(x, y)``
+    (*j* must move: staying is no reaction), with ``r_i(x′, y′) ≤ r_i(x, y)``. So (x, y) is
+    unstable for *i* iff some x′ has
+
+        min( r_i(x′, y), S(x, x′, y) ) > r_i(x, y),
+        S(x, x′, y) = min { r_i(x′, y′) : r_j(x, y′) > r_j(x, y) }   (+∞ if none),
+
+    and x′ = x never qualifies (its left side is at most ``r_i(x, y)``), so the test is
+    ``M(x, y) > r_i(x, y)`` with ``M(x, y) = max over all x′`` of that minimum.
+
+    Sort column x by ``r_j`` from best to worst. *j*'s improvements from the y at position
+    p are the positions before the first of p's tie group, g(p), so S is an exclusive
+    prefix minimum: ``S(x, x′, y_p) = P(x′, g(p) − 1)`` with ``P(x′, q)`` the minimum of
+    ``r_i(x′, y)`` over positions 0..q. Without ties g(p) = p and the minimum above is just
+    ``P(x′, p)``. Per column x this is one gather of the rank table in that column's order,
+    one running minimum, (with ties) one gather of the running minimum at the tie groups'
+    starts and a minimum, and a maximum over x′: a few passes over (choices of i) ×
+    (choices of j) numbers, on ranks renumbered densely into the smallest unsigned type
+    (one byte when *i* has at most 254 distinct ranks). The table is laid out [y, x′] so
+    that the running minimum runs over whole rows. Positions after the last one where *i*
+    has any improvement (in column x's order) cannot change a verdict and are cut off, and
+    columns where *i* has no improvement at all are skipped. The work is (choices of i)²
+    × (choices of j) per decision maker, the quantity :func:`check_sim_cost` bounds.
     """
     other = 1 - dm
     radices = conflict.space.radices
     n_i, n_j = radices[dm], radices[other]
-    # view ranks as matrices indexed [x, y]; decision maker 0's digit varies fastest
+
     def as_matrix(values: np.ndarray) -> np.ndarray:
+        """Per-state values as a matrix [x, y] (decision maker 0's digit varies fastest)."""
         grid = values.reshape(radices[1], radices[0])  # [digit of DM 1, digit of DM 0]
         return grid.T if dm == 0 else grid
 
-    rank_i = as_matrix(conflict.ranks[dm])
+    rank_i = _dense_ranks(as_matrix(conflict.ranks[dm]))
     rank_j = as_matrix(conflict.ranks[other])
-    order = np.argsort(rank_j, axis=1, kind="stable")
+    table = np.ascontiguousarray(rank_i.T)  # [y, x′] = r_i(x′, y)
+    top = np.iinfo(table.dtype).max  # +∞: above every dense rank
+    best = table.max(axis=1)  # per y, the best r_i over x′ (Nash: some improvement?)
+    improvable = best[None, :] > rank_i  # [x, y]: i has an improvement from (x, y)
+    order = np.argsort(-rank_j, axis=1, kind="stable")  # each column, best for j first
     sorted_j = np.take_along_axis(rank_j, order, axis=1)
-    position = np.arange(n_j)[None, :]
-    starts = np.where(
-        np.concatenate([np.ones((n_i, 1), dtype=bool), sorted_j[:, 1:] != sorted_j[:, :-1]],
-                       axis=1),
-        position, n_j,
-    )
-    nxt = np.concatenate([starts[:, 1:], np.full((n_i, 1), n_j)], axis=1)
-    higher = np.minimum.accumulate(nxt[:, ::-1], axis=1)[:, ::-1]  # [x, p]
+    tied = sorted_j[:, 1:] == sorted_j[:, :-1]
+    position = np.arange(n_j)
     unstable = np.zeros((n_i, n_j), dtype=bool)
-    block = max(1, CHUNK_COMBINATIONS // max(1, n_i * n_j))
-    for x0 in range(0, n_i, block):
-        report_step(x0 // block, -(-n_i // block))
-        xs = slice(x0, min(n_i, x0 + block))
-        # candidate[x, x1, p] = rank_i(x1, y at sorted position p of column x)
-        candidate = rank_i[:, order[xs]].transpose(1, 0, 2)
-        suffix = np.minimum.accumulate(candidate[:, :, ::-1], axis=2)[:, :, ::-1]
-        pad = np.full(suffix.shape[:2] + (1,), np.iinfo(np.int64).max, dtype=np.int64)
-        suffix = np.concatenate([suffix, pad], axis=2)
-        idx = np.broadcast_to(higher[xs][:, None, :], candidate.shape)
-        best = np.take_along_axis(suffix, idx, axis=2)  # [x, x1, p]
-        best_y = np.empty_like(best)
-        np.put_along_axis(best_y, np.broadcast_to(order[xs][:, None, :], best.shape), best, 2)
-        here = rank_i[xs][:, None, :]  # rank_i(x, y)
-        improves = rank_i[None, :, :] > here  # focal move x -> x1 is an improvement
-        unstable[xs] = (improves & (best_y > here)).any(axis=1)
+    prefix = np.empty((n_j + 1, n_i), dtype=table.dtype)  # row 0: +∞, row q + 1: P(·, q)
+    prefix[0] = top
+    for x in range(n_i):
+        if x % 64 == 0:
+            report_step(x // 64, -(-n_i // 64))
+        col = order[x]
+        live = np.flatnonzero(improvable[x, col])
+        if not live.size:
+            continue
+        length = int(live[-1]) + 1  # positions that can matter: up to the last improvable
+        col = col[:length]
+        candidate = table[col]  # [p, x′] = r_i(x′, y_p)
+        running = prefix[1 : length + 1]
+        _running_minimum(candidate, running)
+        if tied[x, : length - 1].any():
+            starts = np.where(np.concatenate([[False], tied[x, : length - 1]]), 0,
+                              position[:length])
+            np.maximum.accumulate(starts, out=starts)  # g(p): first position of p's group
+            np.minimum(candidate, prefix[starts], out=candidate)  # min(r_i(x′, y_p), S)
+            reach = candidate.max(axis=1)
+        else:
+            reach = running.max(axis=1)
+        unstable[x, col] = reach > rank_i[x, col]
     flat = unstable.T if dm == 0 else unstable
     return ~flat.reshape(-1)
 
