@@ -25,13 +25,15 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    """A served folder: a copy of the examples (the Istanbul model with its source text,
-    a bargaining model)."""
+    """A served folder: a copy of the examples (the Istanbul models with their source text,
+    a hypergame, a hierarchical model, a bargaining model)."""
     served = tmp_path / "models"
     served.mkdir()
-    for name in ("elmira.yaml", "prisoners_dilemma.yaml", "chicken.yaml"):
+    for name in ("elmira.yaml", "prisoners_dilemma.yaml", "chicken.yaml",
+                 "hypergame_surprise.yaml"):
         shutil.copy(EXAMPLES / name, served / name)
     shutil.copytree(EXAMPLES / "istanbul-2025", served / "istanbul-2025")
+    shutil.copytree(EXAMPLES / "hierarchy", served / "hierarchy")
     (served / "bargaining").mkdir()
     shutil.copy(EXAMPLES / "bargaining" / "ec_emissions.yaml", served / "bargaining")
     return served

@@ -213,13 +213,30 @@ def test_a_model_with_script_in_its_names_runs_no_script(server, browser):
         f"  actors: [{{id: a, name: '{HANDLER_NAME}', capability: 1}},\n"
         "           {id: b, name: B, capability: 1}]\n"
         f"  issues: [{{id: i, name: '{SCRIPT_NAME}', scale: [0, 10], positions: "
-        "{a: {position: 0, salience: 1}, b: {position: 10, salience: 1}}}]\n")
+        "{a: {position: 0, salience: 1}, b: {position: 10, salience: 1}}}]\n"
+        # a card table and a perception (the Positions and Perceptions tabs)
+        "confrontation:\n  positions:\n"
+        f"    p1: {{description: '{SCRIPT_NAME}', options: {{p1.defect: {{taken: false, "
+        f"assumption: '{SCRIPT_NAME}'}}}}}}\n"
+        "    p2: {options: {p2.defect: {taken: false, assumption: x}}}\n"
+        "  threatened_future: {options: {p1.defect: {taken: true, assumption: x}, "
+        "p2.defect: {taken: true, assumption: x}}}\n"
+        f"perceptions:\n  p1: {{description: '{SCRIPT_NAME}', assumption: x, "
+        "unknown_options: [p2.defect]}\n")
     (folder / "hostile.yaml").write_text(hostile)
     conflict = standoff.load(folder / "hostile.yaml")
     assert conflict.title == SCRIPT_NAME
+    # and a hierarchical model with the same names (the Levels tab), opened at the end
+    levels = (folder / "hierarchy" / "central-and-provinces.yaml").read_text()
+    levels = (levels.replace("name: Central government", f"name: '{SCRIPT_NAME}'")
+              .replace("title: The northern project", f"title: '{HANDLER_NAME}'"))
+    (folder / "hostile-levels.yaml").write_text(levels)
     open_page(browser, url, "hostile.yaml")
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(
+        By.CSS_SELECTOR, "#positions #card-table") and d.find_elements(
+        By.CSS_SELECTOR, "#perceptions .perceived"))
     for name in ("overview", "form", "stability", "rankings", "claims", "variants", "evidence",
-                 "bargaining", "graph"):
+                 "positions", "perceptions", "bargaining", "graph"):
         tab(browser, name)
     WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(
         By.CSS_SELECTOR, "#bargaining svg.rounds-plot"))
@@ -242,11 +259,34 @@ def test_a_model_with_script_in_its_names_runs_no_script(server, browser):
     tab(browser, "bargaining")
     assert SCRIPT_NAME in browser.find_element(By.ID, "bargaining").text
     assert HANDLER_NAME in browser.find_element(By.CSS_SELECTOR, "#bargaining svg").text
+    tab(browser, "positions")
+    assert HANDLER_NAME in browser.find_element(By.ID, "positions").text  # in the dilemmas
+    tab(browser, "perceptions")
+    assert SCRIPT_NAME in browser.find_element(By.ID, "perceptions").text
     tab(browser, "form")
     names = browser.find_elements(By.CSS_SELECTOR, "#form input[data-field='name']")
     assert [n.get_attribute("value") for n in names] == [f"{HANDLER_NAME} {d.id}"
                                                         for d in spec.dms]
     shot(browser, "hostile-names")
+    # a hierarchical model with the same names: the levels drawing is an image of the
+    # report's (escaped) SVG, so nothing in it can run either
+    before = int(browser.execute_script("return Number(document.body.dataset.levels || 0)"))
+    Select(browser.find_element(By.ID, "file-select")).select_by_value("hostile-levels.yaml")
+    WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(
+        "return Number(document.body.dataset.levels || 0)") > before)
+    tab(browser, "levels")
+    assert HANDLER_NAME in browser.find_element(By.ID, "levels").text
+    picture = browser.find_element(By.ID, "levels-picture")
+    assert picture.get_attribute("src").startswith("data:image/svg+xml")
+    WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(
+        "const i = document.getElementById('levels-picture');"
+        "return i.complete && i.naturalWidth > 0"))
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018
+    assert browser.execute_script("return typeof window.__pwned") == "undefined"
+    assert browser.execute_script(
+        "return document.querySelectorAll('img:not(#levels-picture), [onerror], "
+        "main script').length") == 0
 
 
 def test_reordering_a_preference_in_the_form_updates_yaml_and_table(server, browser):

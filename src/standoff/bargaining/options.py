@@ -19,6 +19,21 @@ def option_error(message: str, hint: str | None = None) -> ModelError:
     """A problem in a command-line option (``--set NAME=VALUE``, ``--rounds``, ``--model``)."""
     return ModelError(message, file=COMMAND_LINE, hint=hint)
 
+def parse_settings(pairs: list[str] | tuple[str, ...] | None) -> dict[str, str]:
+    """``NAME=VALUE`` strings (``standoff forecast --set``, the workbench's settings) as a
+    dict of names to values (both stripped); a string without ``=`` raises a
+    :class:`ModelError` (file ``--set``). The values are checked by the model they are
+    given to (:func:`parse_options`)."""
+    out: dict[str, str] = {}
+    for p in pairs or ():
+        if "=" not in p:
+            raise ModelError(f"'{p}' does not set an option", file="--set",
+                             hint="write NAME=VALUE, e.g. --set rounds=3")
+        k, v = p.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 

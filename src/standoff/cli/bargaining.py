@@ -74,14 +74,9 @@ def forecast_csv(forecast: Any) -> str:
 
 
 def _parse_options(pairs: list[str] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for p in pairs or ():
-        if "=" not in p:
-            raise ModelError(f"'{p}' does not set an option", file="--set",
-                             hint="write NAME=VALUE, e.g. --set rounds=3")
-        k, v = p.split("=", 1)
-        out[k.strip()] = v.strip()
-    return out
+    from standoff.bargaining.options import parse_settings
+
+    return parse_settings(pairs)
 
 
 _OPTION_MODELS = ("exchange", "expected_utility", "spatial")

@@ -15,6 +15,7 @@ from standoff.analysis.dilemmas import DilemmaResult, analyse_dilemmas, card_tab
 from standoff.analysis.hypergame import HypergameResult, analyse_hypergame, perceptions_of
 from standoff.graph.conflict import Conflict
 from standoff.model.confrontation import READINGS, FutureSpec
+from standoff.model.loader import ModelSpec
 from standoff.report.content import ReportContent, evidence_words
 from standoff.report.markdown_text import markdown_table, md_text
 
@@ -65,8 +66,14 @@ def _acceptance_words(result: DilemmaResult) -> str:
 
 def positions_section(content: ReportContent) -> PositionsSection:
     """The card table of the base model and what follows from it."""
-    conflict = content.base.conflict
-    result = analyse_dilemmas(conflict)
+    return positions_section_of(content.base.conflict)
+
+
+def positions_section_of(conflict: Conflict, reading: str | None = None
+                         ) -> PositionsSection:
+    """The positions section of ``conflict`` (a model with ``confrontation:``) under
+    ``reading`` (default: the model's own); the workbench's Positions view shows it."""
+    result = analyse_dilemmas(conflict, reading)
     rows = card_table_rows(result)
     columns = [k for k in rows[0] if k not in ("option", "owner", "text")]
     header = ["option", *columns]
@@ -87,8 +94,9 @@ def positions_section(content: ReportContent) -> PositionsSection:
     others = [f"under reading '{other}', "
               + _acceptance_words(analyse_dilemmas(conflict, other))
               for other in READINGS if other != reading]
-    sentences.append(f"How far this depends on the reading: under reading '{reading}' (the "
-                     f"model's), {_acceptance_words(result)}; " + "; ".join(others) + ".")
+    whose = "the model's" if reading == result.section.reading else "the one chosen"
+    sentences.append(f"How far this depends on the reading: under reading '{reading}' "
+                     f"({whose}), {_acceptance_words(result)}; " + "; ".join(others) + ".")
     return PositionsSection(header, table, dilemmas, sentences,
                             _value_evidence(conflict))
 
@@ -153,32 +161,39 @@ def perceptions_sentences(content: ReportContent) -> list[str]:
     equilibria as written, strategic surprises)."""
     conflict = content.base.conflict
     spec = conflict.spec
-    out = []
-    for d, p in sorted(perceptions_of(spec).items()):
-        name = spec.dms[d].name
-        what = p.description.strip() if p.description else \
-            f"{name} perceives the conflict differently from the model as written."
-        parts = []
-        if p.preferences:
-            parts.append("it attributes preferences of its own reading to "
-                         + ", ".join(spec.dms[j].name for j, _ in p.preferences))
-        if p.unknown_options:
-            parts.append("it does not know the options "
-                         + ", ".join(spec.options[k].key for k in p.unknown_options))
-        if p.unrecognised:
-            parts.append("it does not recognise the states where "
-                         + "; ".join(s.text for s in p.unrecognised))
-        out.append(f"{name}: {what} In the model: " + "; ".join(parts or ["no change"])
-                   + f" ({evidence_words(spec, p.evidence)}).")
+    out = [perception_sentence(spec, d) for d in sorted(perceptions_of(spec))]
     keys = [k for k in content.concepts if k in _HYPERGAME_CONCEPTS]
     if not keys:
         return out
     result = analyse_hypergame(conflict, ",".join(keys))
-    out.extend(_hypergame_sentences(result, keys))
+    out.extend(hypergame_sentences(result, keys))
     return out
 
 
-def _hypergame_sentences(result: HypergameResult, keys: list[str]) -> list[str]:
+def perception_sentence(spec: ModelSpec, d: int) -> str:
+    """The report's sentence on how decision maker ``d`` (index) perceives the conflict,
+    with its evidence (``d`` must have a perception in ``spec``'s variant)."""
+    p = perceptions_of(spec)[d]
+    name = spec.dms[d].name
+    what = p.description.strip() if p.description else \
+        f"{name} perceives the conflict differently from the model as written."
+    parts = []
+    if p.preferences:
+        parts.append("it attributes preferences of its own reading to "
+                     + ", ".join(spec.dms[j].name for j, _ in p.preferences))
+    if p.unknown_options:
+        parts.append("it does not know the options "
+                     + ", ".join(spec.options[k].key for k in p.unknown_options))
+    if p.unrecognised:
+        parts.append("it does not recognise the states where "
+                     + "; ".join(s.text for s in p.unrecognised))
+    return (f"{name}: {what} In the model: " + "; ".join(parts or ["no change"])
+            + f" ({evidence_words(spec, p.evidence)}).")
+
+
+def hypergame_sentences(result: HypergameResult, keys: list[str]) -> list[str]:
+    """The report's sentences on what follows under each concept of ``keys`` (analysed in
+    ``result``): hypergame equilibria against those as written, strategic surprises."""
     c = result.conflict
     out = []
     for key in keys:

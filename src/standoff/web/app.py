@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 
 from standoff.errors import CapacityError, ModelError
 from standoff.graph import DEFAULT_MAX_STATES
-from standoff.web import library, panels
+from standoff.web import library, panels, sections
 from standoff.web.files import Folder, PathRefused
 from standoff.web.jobs import Jobs, JobsFull
 
@@ -70,6 +70,21 @@ class FormChange(ModelText):
     change: dict[str, Any] = Field(description="One edit: {op: set | add_option | "
                                    "move_preference | set_weight | set_status_quo, ...} "
                                    "(docs/workbench.md).")
+
+
+class DilemmasRequest(ModelText):
+    reading: Literal["worst", "best", "all"] | None = Field(
+        None, description="How a future that leaves options open is compared: worst, best "
+        "or all (as 'standoff dilemmas --reading'; default: the model's).")
+
+
+class BargainingRunRequest(ModelText):
+    model: str = Field(description="The bargaining model: compromise, median, exchange, "
+                       "expected_utility or spatial (as 'standoff forecast --model').")
+    rounds: int | None = Field(None, description="The number of rounds (as --rounds; "
+                               "default: the model's).")
+    settings: list[str] = Field(default_factory=list, description="Model options, each "
+                                "NAME=VALUE (as 'standoff forecast --set NAME=VALUE').")
 
 
 class SaveRequest(BaseModel):
@@ -294,7 +309,8 @@ def create_app(folder: str | Path, token: str | None = None,
             return {"ok": False, "errors": [library.error_document(error)],
                     "bargaining": bargaining}
         return {"ok": True, "errors": [], "summary": library.summary(conflict),
-                "bargaining": conflict.spec.raw.bargaining is not None}
+                "bargaining": conflict.spec.raw.bargaining is not None,
+                "sections": sections.sections_of(conflict)}
 
     @app.post("/api/analyze", summary="Analyse model text (synchronously)")
     def analyze(body: AnalyzeRequest):
@@ -430,6 +446,47 @@ def create_app(folder: str | Path, token: str | None = None,
         try:
             name, _ = located(body.text, body.path)
             return panels.bargaining_document(panels.bargaining_model(body.text, name))
+        except ModelError as error:
+            return failure(error)
+
+    @app.post("/api/bargaining/run",
+              summary="One bargaining model with rounds and options (as 'standoff forecast')")
+    def bargaining_run(body: BargainingRunRequest):
+        try:
+            name, _ = located(body.text, body.path)
+            model = panels.bargaining_model(body.text, name)
+            return panels.bargaining_run_document(model, body.model, body.rounds,
+                                                  body.settings)
+        except ModelError as error:
+            return failure(error)
+
+    @app.post("/api/dilemmas",
+              summary="The card table and each party's dilemmas (as 'standoff dilemmas')")
+    def dilemmas(body: DilemmasRequest):
+        try:
+            return sections.positions_document(conflict_of(body), body.reading)
+        except ModelError as error:
+            return failure(error)
+
+    @app.post("/api/hypergame",
+              summary="The game each decision maker perceives (as 'standoff hypergame')")
+    def hypergame(body: AnalyzeRequest):
+        try:
+            return sections.perceptions_document(conflict_of(body), body.concepts,
+                                                 max_states)
+        except ValueError as error:
+            return _error(422, ModelError(str(error), file="concepts", hint="e.g. nash,seq"))
+        except ModelError as error:
+            return failure(error)
+
+    @app.post("/api/levels",
+              summary="A hierarchical model's levels drawn, and each local conflict's "
+              "stability table")
+    def levels(body: AnalyzeRequest):
+        try:
+            return sections.levels_document(conflict_of(body), body.concepts)
+        except ValueError as error:
+            return _error(422, ModelError(str(error), file="concepts", hint="e.g. nash,seq"))
         except ModelError as error:
             return failure(error)
 

@@ -213,6 +213,51 @@ def bargaining_model(text: str, name: str):
     return from_data(data, locs)
 
 
+def _model_document(name: str, forecast, model, dynamic: bool, note: str | None
+                    ) -> dict[str, Any]:
+    """One bargaining model's forecast as the Bargaining view plots it."""
+    names = {a.id: a.name for a in model.actors}
+    issues = {i.id: i for i in model.issues}
+    panels = []
+    for iid, res in forecast.issues.items():
+        values = [v for row in res.rounds for v in row] + [res.forecast]
+        issue = issues.get(iid)
+        panels.append({
+            "issue": iid,
+            "name": issue.name if issue is not None and issue.name else iid,
+            "scale": None if issue is None else [issue.low, issue.high],
+            "forecast": float(res.forecast),
+            "rounds": len(res.rounds) - 1,
+            "range": [float(min(values)), float(max(values))],
+            "series": [{"actor": actor, "name": names.get(actor, actor),
+                        "positions": [float(row[a]) for row in res.rounds]}
+                       for a, actor in enumerate(res.actors)],
+        })
+    from standoff.web.library import numpy_free
+
+    return {"model": name, "citation": forecast.citation, "dynamic": dynamic,
+            "note": note, "options": numpy_free(dict(forecast.options)), "issues": panels}
+
+
+def bargaining_run_document(model, name: str, rounds: int | None,
+                            settings: list[str]) -> dict[str, Any]:
+    """One bargaining model run as ``standoff forecast MODEL -m NAME --rounds N --set
+    NAME=VALUE ...`` runs it (:func:`standoff.bargaining.run_model`; the settings read by
+    :func:`standoff.bargaining.options.parse_settings`): the model's document as in
+    :func:`bargaining_document` (``options``: every option it ran with), and
+    ``rounds_asked`` and ``settings`` as given. Bad settings raise the command's
+    :class:`ModelError` (unknown model or option, a value out of range, ...)."""
+    from standoff.bargaining import run_model
+    from standoff.bargaining.options import parse_settings
+
+    options = parse_settings(settings)
+    forecast = run_model(model, name, rounds, **options)
+    dynamic = any(len(res.rounds) > 1 for res in forecast.issues.values())  # as the report
+    doc = _model_document(name, forecast, model, dynamic, None)
+    doc.update(rounds_asked=rounds, settings=list(settings))
+    return doc
+
+
 def bargaining_document(model) -> dict[str, Any]:
     """Every model a report runs on the bargaining model (compromise, median, exchange,
     expected utility, spatial), as series to plot: for each model and issue, each actor's
@@ -221,28 +266,9 @@ def bargaining_document(model) -> dict[str, Any]:
     from standoff.report.content import build_bargaining
 
     section = build_bargaining(model)
-    names = {a.id: a.name for a in model.actors}
-    issues = {i.id: i for i in model.issues}
-    models = []
-    for name, forecast in section.forecasts.items():
-        panels = []
-        for iid, res in forecast.issues.items():
-            values = [v for row in res.rounds for v in row] + [res.forecast]
-            issue = issues.get(iid)
-            panels.append({
-                "issue": iid,
-                "name": issue.name if issue is not None and issue.name else iid,
-                "scale": None if issue is None else [issue.low, issue.high],
-                "forecast": float(res.forecast),
-                "rounds": len(res.rounds) - 1,
-                "range": [float(min(values)), float(max(values))],
-                "series": [{"actor": actor, "name": names.get(actor, actor),
-                            "positions": [float(row[a]) for row in res.rounds]}
-                           for a, actor in enumerate(res.actors)],
-            })
-        models.append({"model": name, "citation": forecast.citation,
-                       "dynamic": name in section.dynamic,
-                       "note": section.notes.get(name), "issues": panels})
+    models = [_model_document(name, forecast, model, name in section.dynamic,
+                              section.notes.get(name))
+              for name, forecast in section.forecasts.items()]
     return {"title": model.title,
             "actors": [{"id": a.id, "name": a.name} for a in model.actors],
             "models": models, "failures": section.failures}

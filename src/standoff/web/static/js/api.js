@@ -40,5 +40,9 @@ export const api = {
   applyForm: (text, path, change) => call("POST", "/api/form/apply", { text, path, change }),
   evidence: (text, path) => call("POST", "/api/evidence", { text, path }),
   bargaining: (text, path) => call("POST", "/api/bargaining", { text, path }),
+  bargainingRun: (text, path, model, rounds, settings) => call("POST", "/api/bargaining/run", { text, path, model, rounds, settings }),
+  dilemmas: (text, path, reading) => call("POST", "/api/dilemmas", { text, path, reading }),
+  hypergame: (text, path) => call("POST", "/api/hypergame", { text, path }),
+  levels: (text, path) => call("POST", "/api/levels", { text, path }),
   report: (text, path) => call("POST", "/api/report", { text, path }, true),
 };

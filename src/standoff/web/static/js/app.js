@@ -5,6 +5,7 @@ import { Editor } from "./editor.js";
 import { renderForm } from "./forms.js";
 import { StateGraph } from "./graph.js";
 import { renderBargaining } from "./plots.js";
+import { renderLevels, renderPerceptions, renderPositions } from "./sections.js";
 import { renderClaims, renderEvidence, renderExplanation, renderFirmness, renderOverview, renderRankings, renderStability, renderVariants } from "./views.js";
 
 const NEW_MODEL = `format: standoff/1
@@ -27,7 +28,7 @@ status_quo: []
 `;
 
 const state = { path: null, result: null, job: null, checkTimer: null, generation: 0, explained: null,
-  firmnessJob: null, firmnessText: null };
+  firmnessJob: null, firmnessText: null, reading: null };
 const editor = new Editor(() => schedule());
 const graph = new StateGraph((s) => explainState(s));
 window.standoffWorkbench = { state, graph, editor }; // for the browser tests
@@ -75,6 +76,7 @@ async function check() {
   if (generation !== state.generation) return;
   refreshForm(text, generation);
   if (state.firmnessText !== text) forgetFirmness();
+  setTab("bargaining", answer.bargaining);
   if (answer.bargaining) refreshBargaining(text, generation);
   else renderBargaining(null);
   if (!answer.ok) {
@@ -86,10 +88,48 @@ async function check() {
   if (!answer.summary) { // a bargaining section and no graph model: nothing else to analyse
     $("panes").classList.remove("stale");
     status("a bargaining model (no decision makers to analyse)", "good");
+    refreshSections(text, generation, {});
     showTab("bargaining");
     return;
   }
+  refreshSections(text, generation, answer.sections || {});
   analyse(text, generation);
+}
+
+// A tab shown only when the model has its section; a hidden tab that was open gives way to
+// the Overview.
+function setTab(name, visible) {
+  const button = document.querySelector(`#tabs button[data-tab='${name}']`);
+  button.hidden = !visible;
+  if (!visible && button.classList.contains("active")) showTab("overview");
+}
+
+const errorOf = (e) => (e instanceof ApiError ? e.error : { message: e.message });
+
+function refreshSections(text, generation, sections) {
+  setTab("positions", Boolean(sections.confrontation));
+  setTab("perceptions", Boolean(sections.perceptions));
+  setTab("levels", Boolean(sections.hierarchy));
+  if (sections.confrontation) refreshPositions(text, generation); else renderPositions(null);
+  if (sections.perceptions) {
+    api.hypergame(text, state.path).then((doc) => [doc, null], (e) => [null, errorOf(e)])
+      .then(([doc, error]) => { if (generation === state.generation) renderPerceptions(doc, error); });
+  } else renderPerceptions(null);
+  if (sections.hierarchy) {
+    api.levels(text, state.path).then((doc) => [doc, null], (e) => [null, errorOf(e)])
+      .then(([doc, error]) => { if (generation === state.generation) renderLevels(doc, error); });
+  } else renderLevels(null);
+}
+
+async function refreshPositions(text, generation) {
+  let doc = null;
+  let error = null;
+  try { doc = await api.dilemmas(text, state.path, state.reading); } catch (e) { error = errorOf(e); }
+  if (generation !== state.generation) return;
+  renderPositions(doc, error, (reading) => {
+    state.reading = reading;
+    refreshPositions(editor.text, state.generation);
+  });
 }
 
 async function refreshForm(text, generation) {
@@ -106,8 +146,10 @@ async function refreshForm(text, generation) {
 async function refreshBargaining(text, generation) {
   let doc = null;
   let error = null;
-  try { doc = await api.bargaining(text, state.path); } catch (e) { error = e instanceof ApiError ? e.error : { message: e.message }; }
-  if (generation === state.generation) renderBargaining(doc, error);
+  try { doc = await api.bargaining(text, state.path); } catch (e) { error = errorOf(e); }
+  if (generation === state.generation) {
+    renderBargaining(doc, error, (model, rounds, settings) => api.bargainingRun(editor.text, state.path, model, rounds, settings));
+  }
 }
 
 function forgetFirmness() {
@@ -245,6 +287,7 @@ async function open(path) {
   try {
     const doc = await api.read(path);
     state.path = doc.path;
+    state.reading = null;
     $("path-input").value = doc.path;
     editor.text = doc.text;
     const url = new URL(window.location.href);

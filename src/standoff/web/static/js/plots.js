@@ -64,7 +64,11 @@ function panel(model, issue, width = 660, height = 300) {
   return svg;
 }
 
-export function renderBargaining(doc, error) {
+const optionsText = (options) => Object.entries(options || {}).map(([k, v]) => `${k}=${v}`).join(", ") || "none";
+
+// run(model, rounds, settings) asks the server to run one model with the rounds and the
+// NAME=VALUE settings the user typed (validated there, as 'standoff forecast --set').
+export function renderBargaining(doc, error, run) {
   const box = $("bargaining");
   if (error) {
     fill(box, h("p", { className: "bad" }, error.text || error.message));
@@ -84,18 +88,49 @@ export function renderBargaining(doc, error) {
     m.model + (m.dynamic ? "" : " (one round)"))));
   const first = doc.models.find((m) => m.dynamic) || doc.models[0];
   if (first) choice.value = first.model;
+  const runs = {}; // model -> the document of the user's own run of it
+  const rounds = h("input", { type: "number", id: "bargaining-rounds", min: 0, step: 1, size: 6 });
+  const settings = h("textarea", { id: "bargaining-settings", rows: 2, cols: 34, spellcheck: "false",
+    placeholder: "NAME=VALUE, one per line" });
+  const runError = h("div", { id: "bargaining-run-error" });
+  const inEffect = h("p", { id: "bargaining-options", className: "muted" });
+  const button = h("button", { type: "button", id: "bargaining-run-button" }, "Run");
   const plots = h("div", { id: "bargaining-plots" });
   const draw = () => {
-    const model = doc.models.find((m) => m.model === choice.value);
+    const model = runs[choice.value] || doc.models.find((m) => m.model === choice.value);
     if (!model) { fill(plots); return; }
+    rounds.placeholder = model.options && model.options.rounds !== undefined ? String(model.options.rounds) : "";
+    fill(inEffect, runs[choice.value] ? "your run; " : "as the report runs it; ", "options in effect: ", optionsText(model.options));
     fill(plots, model.citation ? h("p", { className: "muted" }, model.citation) : null,
       model.note ? h("p", { className: "muted" }, model.note) : null,
       model.issues.map((issue) => h("div", { className: "plot" }, panel(model, issue))));
   };
-  choice.addEventListener("change", draw);
+  choice.addEventListener("change", () => { fill(runError); draw(); });
+  button.addEventListener("click", async () => {
+    if (!run) return;
+    const lines = settings.value.split("\n").map((x) => x.trim()).filter((x) => x);
+    const asked = rounds.value === "" ? null : Number(rounds.value);
+    button.disabled = true;
+    fill(runError);
+    try {
+      runs[choice.value] = await run(choice.value, asked, lines);
+      draw();
+    } catch (e) {
+      const why = e.error || {};
+      fill(runError, h("p", { className: "bad" }, why.text || e.message));
+    } finally {
+      button.disabled = false;
+      document.body.dataset.bargainingRun = String(Number(document.body.dataset.bargainingRun || 0) + 1);
+    }
+  });
   fill(box, h("h3", {}, doc.title), h("h3", {}, "Forecasts"), table,
     Object.keys(doc.failures).length ? h("ul", {}, Object.entries(doc.failures).map(([m, why]) => h("li", { className: "bad" }, `${m}: ${why}`))) : null,
-    h("h3", {}, "Positions by round"), h("label", {}, "model ", choice), plots);
+    h("h3", {}, "Positions by round"),
+    h("div", { id: "bargaining-controls" }, h("label", {}, "model ", choice),
+      h("label", {}, "rounds ", rounds),
+      h("label", { title: "as 'standoff forecast --set NAME=VALUE' (docs/bargaining.md)" }, "options ", settings),
+      button),
+    runError, inEffect, plots);
   draw();
   document.body.dataset.bargaining = String(Number(document.body.dataset.bargaining || 0) + 1);
 }
