@@ -195,7 +195,7 @@ def check_cost(model: BargainingModel, opt: ExchangeOptions) -> None:
         work_limit=MAX_EXCHANGE_COMBINATIONS,
         unit="combinations of two actors and two issues", file=model.path,
         hint="every pair of actors may trade on every pair of issues: split the file into "
-        "groups of related issues, or use -o rounds=N with a smaller N")
+        "groups of related issues, or use --set rounds=N with a smaller N")
 
 
 def exchange(model: BargainingModel, options: ExchangeOptions | None = None) -> Forecast:

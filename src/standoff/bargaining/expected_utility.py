@@ -348,7 +348,7 @@ def check_cost(model: BargainingModel, opt: EUOptions) -> None:
         unit="vote cells (actors³ per issue, table and round)", file=model.path,
         hint="the model compares every actor's vote on every pair of actors (actors³ "
         "numbers): merge actors into fewer blocs or use the compromise or median model; "
-        "-o rounds=N with a smaller N shortens the run")
+        "--set rounds=N with a smaller N shortens the run")
 
 
 def expected_utility(model: BargainingModel, options: EUOptions | None = None) -> Forecast:

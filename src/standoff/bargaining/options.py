@@ -83,10 +83,10 @@ def parse_options(cls: type[T], given: dict[str, Any], model: str) -> T:
         except (TypeError, ValueError, OverflowError):
             kind = "a whole number" if base is int else "a number"
             raise option_error(f"option {key}={raw!r} must be {kind}",
-                             hint=f"e.g. -o {key}={_example(cls, name)}") from None
+                             hint=f"e.g. --set {key}={_example(cls, name)}") from None
         if isinstance(value, float) and not math.isfinite(value):
             raise option_error(f"option {key}={raw!r} must be a finite number",
-                             hint=f"e.g. -o {key}={_example(cls, name)}")
+                             hint=f"e.g. --set {key}={_example(cls, name)}")
         values[name] = value
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for name, value in values.items():
@@ -108,7 +108,7 @@ def _boolean(key: str, raw: Any) -> bool:
     if text in _FALSE:
         return False
     raise option_error(f"option {key}={raw!r} must be true or false",
-                     hint=f"e.g. -o {key}=false")
+                     hint=f"e.g. --set {key}=false")
 
 
 def _example(cls: type, name: str) -> Any:

@@ -125,7 +125,8 @@ class SMPOptions:
         if opt.rounds < 1:
             raise ModelError("option rounds must be at least 1", hint="e.g. --set rounds=50")
         if not 0.0 <= opt.tolerance < 1.0:
-            raise ModelError("option tolerance must lie in [0, 1)", hint="e.g. -o tolerance=0.02")
+            raise ModelError("option tolerance must lie in [0, 1)",
+                             hint="e.g. --set tolerance=0.02")
         return opt
 
     def with_rounds(self, rounds: int) -> SMPOptions:
@@ -659,7 +660,7 @@ def check_cost(model: BargainingModel, opt: SMPOptions) -> None:
         unit="vote cells (actors³ per run and step)", file=model.path,
         hint="the model weighs every actor's vote on every pair of positions (actors³ "
         "numbers): merge actors into fewer blocs or use the compromise or median model; "
-        "-o rounds=N with a smaller N shortens the run")
+        "--set rounds=N with a smaller N shortens the run")
 
 
 def spatial(model: BargainingModel, options: SMPOptions | None = None) -> Forecast:
