@@ -411,13 +411,18 @@ def _repaired_ranks(pref: PreferenceSpec, space: StateSpace, evaluator: Statemen
         member = np.zeros(m, dtype=bool)
         member[1:] |= close
         member[:-1] |= close
-        run = np.cumsum(np.concatenate([[True], ~close]))
         positions = np.flatnonzero(member)
+        # Run ids of the members only: neighbouring members share a run exactly when they
+        # are adjacent in the order and close (a gap means a non-member between them), so
+        # no cumulative sum over every state is needed.
+        starts = np.ones(positions.shape[0], dtype=bool)
+        starts[1:] = ~((positions[1:] == positions[:-1] + 1) & close[positions[:-1]])
+        run = np.cumsum(starts, dtype=np.int64)
         states = order[positions]
         exact = _sequential_scores(pref, space.patterns[states])
-        by = np.lexsort((exact, run[positions]))
+        by = np.lexsort((exact, run))
         order[positions] = states[by]
-        exact, runs = exact[by], run[positions][by]
+        exact, runs = exact[by], run[by]
         same = np.zeros(positions.shape[0], dtype=bool)
         same[1:] = (runs[1:] == runs[:-1]) & (exact[1:] == exact[:-1])
         new[positions[same]] = 0
