@@ -406,3 +406,17 @@ def test_values_beyond_float_precision_stay_exact():
     reached = plain < 2**63 - 1
     np.testing.assert_array_equal(group_reach_minimum(group, values)[reached],
                                   plain[reached] * (2**60) + 1)
+
+
+@settings(max_examples=example_count(60), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(conflicts(), st.data())
+def test_patterns_of_many_states_are_the_patterns_of_each(model, data):
+    """``Conflict.patterns`` (all states at once, used by the CSV and JSON listings) writes
+    what ``Conflict.pattern`` writes state by state, collapsed states' ``–`` included, for
+    every state and for any selection in any order."""
+    _, conflict = _compile(model)
+    n = conflict.state_count
+    assert conflict.patterns() == [conflict.pattern(s) for s in range(n)]
+    chosen = data.draw(st.lists(st.integers(0, n - 1), max_size=8))
+    assert conflict.patterns(chosen) == [conflict.pattern(s) for s in chosen]

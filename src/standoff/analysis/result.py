@@ -164,14 +164,13 @@ class Analysis:
     def to_dict(self) -> dict[str, Any]:
         """The ``standoff-analysis/1`` JSON document (see docs/cli.md)."""
         c = self.conflict
-        states = []
-        for s in range(c.state_count):
-            values = c.option_values(s)
-            states.append({
-                "id": s + 1,
-                "pattern": c.pattern(s),
-                "options": dict(zip(c.option_keys, values, strict=True)),
-            })
+        value_of = {"Y": True, "N": False, "–": None}
+        states = [{
+            "id": s + 1,
+            "pattern": pattern,
+            "options": {k: value_of[letter]
+                        for k, letter in zip(c.option_keys, pattern, strict=True)},
+        } for s, pattern in enumerate(c.patterns())]
         return {
             "format": "standoff-analysis/1",
             "title": c.title,
@@ -199,7 +198,7 @@ class Analysis:
         import pandas as pd
 
         c = self.conflict
-        data: dict[str, Any] = {"pattern": [c.pattern(s) for s in range(c.state_count)]}
+        data: dict[str, Any] = {"pattern": c.patterns()}
         for concept in self.concepts:
             for i, dm in enumerate(c.dm_ids):
                 data[f"{concept}:{dm}"] = self.stable[concept][i]

@@ -278,12 +278,14 @@ def states_command(
     docs = []
     for name, conflict in selected:
         states = range(conflict.state_count) if listed else shown_states(conflict)
+        keys = conflict.option_keys
+        ranks = conflict.ranks[:, list(states)].T.tolist()
         rows = [{
             "id": s + 1,
-            "pattern": conflict.pattern(s),
-            "taken": conflict.taken(s),
-            "rank": {dm: int(conflict.ranks[i, s]) for i, dm in enumerate(conflict.dm_ids)},
-        } for s in states]
+            "pattern": pattern,
+            "taken": [k for k, letter in zip(keys, pattern, strict=True) if letter == "Y"],
+            "rank": dict(zip(conflict.dm_ids, rank, strict=True)),
+        } for s, pattern, rank in zip(states, conflict.patterns(states), ranks, strict=True)]
         docs.append((name, conflict, rows))
     labelled = len(docs) > 1 or variant is not None
     if format is Format.json:

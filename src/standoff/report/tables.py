@@ -78,9 +78,10 @@ def analysis_csv(result: Analysis, variant: str | None = None, header: bool = Tr
         writer.writerow([*(["variant"] if lead else []), "state",
                          *map(csv_text, frame.columns)])
     patterns = [csv_text(p) for p in frame["pattern"]]
-    flags = frame.drop(columns="pattern").astype(int)
-    for k, (state, row) in enumerate(flags.iterrows()):
-        writer.writerow([*lead, state, patterns[k], *row])
+    flags = frame.drop(columns="pattern").to_numpy(dtype=np.int8).tolist()
+    writer.writerows([*lead, state, pattern, *row]
+                     for state, pattern, row in zip(frame.index.tolist(), patterns, flags,
+                                                    strict=True))
     return buf.getvalue()
 
 
