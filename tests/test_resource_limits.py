@@ -499,3 +499,26 @@ def test_constrained_model_is_estimated_as_the_lattice_it_builds(monkeypatch):
     _budget(monkeypatch, budget)
     with pytest.raises(CapacityError, match=refused):
         compile_model(spec_from_dict(_constrained_model(collapse=True)))
+
+
+@pytest.mark.parametrize("command", ["analyze", "states"])
+def test_a_json_listing_too_big_for_memory_is_refused_before_any_work(monkeypatch, command):
+    """JSON listing every state is built whole (4.4 GB for ``analyze -f json`` on a
+    1M-state model, 20 options); it is refused, with CSV as the fix, when the estimate
+    exceeds the memory budget, and CSV of the same rows is still written."""
+    import standoff.analysis
+    import standoff.costs as costs
+
+    monkeypatch.setattr(costs, "memory_budget", lambda: 10_000)  # Elmira's 9 states: ~20 kB
+    calls: list[object] = []
+    real_analyze = standoff.analysis.analyze
+    monkeypatch.setattr(standoff.analysis, "analyze",
+                        lambda *a, **k: calls.append(a) or real_analyze(*a, **k))
+    refused = run(command, str(EXAMPLES / "elmira.yaml"), "--format", "json")
+    assert refused.code == 2, refused.err
+    assert "as JSON for 9 states would need about" in refused.err
+    assert "fix: use --format csv" in refused.err
+    assert calls == []  # nothing analysed first
+    listed = run(command, str(EXAMPLES / "elmira.yaml"), "--format", "csv")
+    assert listed.code == 0 and len(listed.out.strip().splitlines()) == 1 + 9
+    assert len(calls) == (1 if command == "analyze" else 0)  # the wrapper is what runs
