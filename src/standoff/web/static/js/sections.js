@@ -3,6 +3,7 @@
 // computed here. Model text goes in as text nodes; the levels drawing (the report's SVG) is
 // shown as an image, so nothing in it can run.
 import { $, fill, h } from "./dom.js";
+import { stabilityCells } from "./views.js";
 
 const errorBox = (error) => h("p", { className: "bad" }, error.text || error.message);
 const statesText = (states) => states.map((s) => `${s.id} (${s.pattern})`).join(", ") || "none";
@@ -112,16 +113,7 @@ function localTable(local) {
       h("tr", {}, concepts.map(() => [dms.map((d) => h("th", { title: d.name }, d.id + (d.common ? "*" : ""))),
         h("th", { title: "equilibrium" }, "eq")]))),
     h("tbody", {}, local.stability.map((row) => h("tr", { dataset: { state: row.state } },
-      h("td", { className: "state" }, String(row.state)),
-      h("td", { className: "pattern", title: row.taken.join(", ") || "no option taken" }, row.pattern),
-      concepts.map((c) => [
-        dms.map((d) => {
-          const yes = row.stable[c.key][d.id];
-          return h("td", { className: yes ? "yes" : "no", dataset: { concept: c.key, dm: d.id } }, yes ? "✓" : "·");
-        }),
-        h("td", { className: row.equilibrium[c.key] ? "eq" : "no", dataset: { concept: c.key, eq: "" } },
-          row.equilibrium[c.key] ? "E" : ""),
-      ])))));
+      stabilityCells(row, concepts, dms)))));
 }
 
 export function renderLevels(doc, error) {

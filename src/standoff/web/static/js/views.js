@@ -31,6 +31,23 @@ export function renderOverview(result) {
     : h("li", { className: "muted" }, "No status quo given (add 'status_quo:' to the model)."));
 }
 
+// One state's cells of a stability table: its number, its pattern (options taken as the
+// title), then per concept a ✓ or · per decision maker and an E when it is an equilibrium.
+export function stabilityCells(row, concepts, dms) {
+  return [
+    h("td", { className: "state" }, String(row.state)),
+    h("td", { className: "pattern", title: row.taken.join(", ") || "no option taken" }, row.pattern),
+    concepts.map((c) => [
+      dms.map((d) => {
+        const yes = row.stable[c.key][d.id];
+        return h("td", { className: yes ? "yes" : "no", dataset: { concept: c.key, dm: d.id } }, yes ? "✓" : "·");
+      }),
+      h("td", { className: row.equilibrium[c.key] ? "eq" : "no", dataset: { concept: c.key, eq: "" } },
+        row.equilibrium[c.key] ? "E" : ""),
+    ]),
+  ];
+}
+
 export function renderStability(result, onState) {
   const dms = result.decision_makers;
   const concepts = result.concepts;
@@ -42,16 +59,7 @@ export function renderStability(result, onState) {
     className: "clickable" + (row.state === result.summary.status_quo ? " sq" : ""),
     dataset: { state: row.state }, onclick: () => onState(row.state),
   },
-  h("td", { className: "state" }, String(row.state)),
-  h("td", { className: "pattern", title: row.taken.join(", ") || "no option taken" }, row.pattern),
-  concepts.map((c) => [
-    dms.map((d) => {
-      const yes = row.stable[c.key][d.id];
-      return h("td", { className: yes ? "yes" : "no", dataset: { concept: c.key, dm: d.id } }, yes ? "✓" : "·");
-    }),
-    h("td", { className: row.equilibrium[c.key] ? "eq" : "no", dataset: { concept: c.key, eq: "" } },
-      row.equilibrium[c.key] ? "E" : ""),
-  ])));
+  stabilityCells(row, concepts, dms)));
   fill($("stability-table"), h("thead", {}, head1, head2), h("tbody", {}, body));
   fill($("states-note"), result.states_note || "");
 }
