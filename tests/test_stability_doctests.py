@@ -25,6 +25,7 @@ DOCUMENTED = {
     "standoff.stability": ["kernel", "rank_kernel"],
     "standoff.report.markdown_text": ["markdown_table"],
     "standoff.cli": ["reflowed_help"],
+    "standoff.report.html_text": ["html_table"],
 }
 
 

@@ -21,6 +21,7 @@ from standoff.analysis.comparison import (
     comparison_summary,
 )
 from standoff.concepts import label as concept_label
+from standoff.report.html_text import html_table as _table
 from standoff.report.markdown_text import markdown_table, md_text
 
 
@@ -95,13 +96,6 @@ def comparison_html(comparison: ModelComparison, heading: str) -> list[str]:
                 "options</h3>", _table(*group_rows(comparison, concept))]
     return out
 
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{escape(x)}</td>" for x in row) + "</tr>"
-                   for row in rows)
-    return (f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}'
-            "</tbody></table></div>")
 
 
 def comparison_markdown(comparison: ModelComparison) -> list[str]:

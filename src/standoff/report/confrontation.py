@@ -17,6 +17,7 @@ from standoff.graph.conflict import Conflict
 from standoff.model.confrontation import READINGS, FutureSpec
 from standoff.model.loader import ModelSpec
 from standoff.report.content import ReportContent, evidence_words
+from standoff.report.html_text import html_table as _table
 from standoff.report.markdown_text import markdown_table, md_text
 
 #: The section titles (as in :data:`standoff.report.html.SECTIONS`).
@@ -145,13 +146,6 @@ def positions_html(content: ReportContent) -> list[str]:
                + "</ul></details>")
     return out
 
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
-                   for row in rows)
-    return (f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}'
-            "</tbody></table></div>")
 
 
 # -- perceptions -----------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from standoff.report.content import (
     zopa_rows,
     zopa_sentences,
 )
+from standoff.report.html_text import html_table as _table
 from standoff.report.svg import state_graph_svg
 
 SECTIONS = (
@@ -160,16 +161,6 @@ def _nav(content: ReportContent) -> tuple[tuple[str, str], ...]:
     return shown + ((BARGAINING_SECTION,) if content.bargaining is not None else ())
 
 
-def _scroll(table: str) -> str:
-    """A table in its own horizontally scrolling container."""
-    return f'<div class="scroll">{table}</div>'
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{escape(x)}</td>" for x in row) + "</tr>"
-                   for row in rows)
-    return _scroll(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
 def bargaining_html(section: BargainingSection) -> list[str]:
