@@ -889,9 +889,11 @@ def claim_context(spec: ModelSpec) -> ClaimContext:
     """The claim parser's context for a model already read: its option names (``id`` or
     ``dm.id``), decision maker ids and whether it has a status quo. With it, a claim written
     for one model can be parsed against another (the comparison of a structured and a flat
-    model, :mod:`standoff.analysis.comparison`)."""
+    model, :mod:`standoff.analysis.comparison`). Card-table claims need a card table in the
+    model or one of its variants, as when the model itself is read."""
     return ClaimContext(_Names(spec.options), tuple(d.id for d in spec.dms),
-                        has_status_quo=spec.status_quo is not None)
+                        has_status_quo=spec.status_quo is not None,
+                        has_confrontation=bool(spec.confrontations))
 
 
 def _claims(
