@@ -10,11 +10,12 @@ rule, lowest index first, is then checked). Inputs are generated with adversaria
 positions and saliences on a coarse grid (ties), duplicated actors (the same position,
 salience and capability), zero saliences, one actor, many actors.
 
-The voting rules with a sign in them (``binary``, ``prop_binary``) turn a utility
-difference of rounding size into a whole vote, so two implementations that round
-differently may disagree wherever two utilities are equal in exact arithmetic but not in
-floating point. They are compared on grid inputs (where such differences are exactly 0 or
-large) in the building blocks and single decisions, and left out of the whole-step and
+The voting rules with a sign in them (``binary``, ``prop_binary``) read a utility
+difference within ``SIGN_TOLERANCE`` (1e-12) of 0 as no preference: without it a difference
+of rounding size became a whole vote, and the two implementations disagreed on grid inputs
+whose weighted distances are equal in exact arithmetic but not in floating point
+(``test_equal_weighted_distances_are_no_sign_vote``). They are still compared on grid
+inputs only in the building blocks and single decisions, and left out of the whole-step and
 whole-run comparisons, where bargain positions computed on the way (a weighted mean whose
 other weight is 0, say) can sit a rounding error away from an actor's position.
 """
@@ -326,3 +327,22 @@ def test_runs_side_by_side_equal_runs_one_at_a_time(voting):
         assert all(np.array_equal(a, b) for a, b in zip(side.positions, alone.positions,
                                                          strict=True))
         assert np.array_equal(side.forecast, alone.forecast)
+
+
+def test_equal_weighted_distances_are_no_sign_vote():
+    """Found by the building-block test under a random seed: actor 3 values positions 2 and 4
+    equally in exact arithmetic (0.4599…), but the fast path's values differed by one unit
+    in the last place and the binary vote made that a whole vote (probabilities 0.11/0.89
+    against the reference's 0.2/0.8)."""
+    capability = np.ones(5)
+    salience = np.array([[0, 0, 0], [0, 0, .5], [.5, .5, .5], [0, 0, 0], [0, 0, 0]])
+    position = np.array([[0, 0, 0], [.25, 0, 1], [0, .5, .25], [.75, 0, 0], [0, 0, 0]])
+    v = values(position, salience, position)
+    assert v[2, 1] != v[2, 3] and abs(v[2, 1] - v[2, 3]) < 1e-15  # the rounding at issue
+    options = SMPOptions(victory="linear", voting="binary", risk_range="mid",
+                         risk_adjust="one_third", interpolation="s2p2")
+    p, _ = condorcet_probabilities(v, capability, options.voting, options.victory)
+    rp, _ = ref.position_risk(capability.tolist(), salience.tolist(), position.tolist(),
+                              reference_options(options))
+    assert p == pytest.approx(np.array(rp), abs=TOL)
+    assert p[1] == pytest.approx(0.2) and p[2] == pytest.approx(0.8)

@@ -181,17 +181,29 @@ def votes(utility: np.ndarray, capability: np.ndarray, rule: str) -> np.ndarray:
 _ODD_RULES = ("prop", "binary", "prop_binary")
 
 
+#: Utility differences at most this far from 0 are no preference for the sign votes
+#: (``binary``, ``prop_binary``): utilities lie within [0, 2], so rounding leaves
+#: differences near 1e-16 between options an actor values equally (two targets at the same
+#: weighted distance), and a sign vote must not turn that into a whole vote.
+SIGN_TOLERANCE = 1e-12
+
+
+def preference_sign(du: np.ndarray) -> np.ndarray:
+    """-1, 0 or 1: the side a utility difference favours, 0 within :data:`SIGN_TOLERANCE`."""
+    return np.where(du > SIGN_TOLERANCE, 1.0, np.where(du < -SIGN_TOLERANCE, -1.0, 0.0))
+
+
 def _vote(du: np.ndarray, c: np.ndarray, rule: str) -> np.ndarray:
     """Rule 2 on utility differences ``du`` (voters on axis 0) and capabilities ``c``
     (shaped to broadcast against ``du``)."""
     if rule == "prop":
         return c * du
     if rule == "binary":
-        return c * np.sign(du)
+        return c * preference_sign(du)
     if rule == "cubic":
         return c * du ** 3
     if rule == "prop_binary":
-        return c * (0.8 * du + 0.2 * np.sign(du))
+        return c * (0.8 * du + 0.2 * preference_sign(du))
     if rule == "prop_cubic":
         return c * (du + du ** 3) / 2.0
     raise ModelError(f"unknown voting rule '{rule}'", hint="prop, binary, cubic, ...")

@@ -67,9 +67,15 @@ def risk_utility(v: float, risk: float) -> float:
     return v * (1.0 + risk * (1.0 - v))
 
 
+#: Written out here rather than imported, so the reference stays independent of the fast path.
+SIGN_TOLERANCE = 1e-12
+
+
 def vote(difference: float, capability: float, rule: str) -> float:
-    """Rule 2: a voter's vote for a over b from its utility difference u(a) - u(b)."""
-    sign = (difference > 0) - (difference < 0)
+    """Rule 2: a voter's vote for a over b from its utility difference u(a) - u(b); the
+    sign votes read a difference within ``SIGN_TOLERANCE`` (1e-12) of 0 as no preference
+    (rounding, not a preference: see :data:`standoff.bargaining.spatial.SIGN_TOLERANCE`)."""
+    sign = (difference > SIGN_TOLERANCE) - (difference < -SIGN_TOLERANCE)
     if rule == "prop":
         return capability * difference
     if rule == "binary":
