@@ -194,6 +194,19 @@ def test_help_texts_are_sentences_and_flags_show_no_bool(monkeypatch):
     assert "<bool>" not in top.out and "located\n" not in top.out
 
 
+def test_dash_h_is_help_on_every_command(monkeypatch):
+    """``-h`` asks for help everywhere, as users of command lines expect (``lookahead``'s
+    horizon is ``-H``), and no command gives ``-h`` another meaning."""
+    monkeypatch.setenv("COLUMNS", "200")
+    for name, command in _leaves():
+        for param in command.params:
+            if param.name != "help":
+                assert "-h" not in getattr(param, "opts", []), f"{name} {param.name} takes -h"
+        short, long = run(*name.split(), "-h"), run(*name.split(), "--help")
+        assert short.code == 0 and short.out == long.out, name
+    assert run("-h").out == run("--help").out
+
+
 # -- check validates bargaining files ----------------------------------------------------------
 
 

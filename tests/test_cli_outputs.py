@@ -276,10 +276,10 @@ def pd_with_variant(tmp_path) -> Path:
 
 
 def test_lookahead_with_a_variant(pd_with_variant):
-    base = json.loads(run("lookahead", pd_with_variant, "2", "--dm", "p1", "-h", "1",
+    base = json.loads(run("lookahead", pd_with_variant, "2", "--dm", "p1", "-H", "1",
                           "-f", "json").out)
     assert base["stable"] is True and "variant" not in base
-    result = run("lookahead", pd_with_variant, "2", "--dm", "p1", "-h", "1",
+    result = run("lookahead", pd_with_variant, "2", "--dm", "p1", "-H", "1",
                  "--variant", "loyal", "-f", "json")
     assert result.code == 0, result.err
     doc = json.loads(result.out)
@@ -287,7 +287,7 @@ def test_lookahead_with_a_variant(pd_with_variant):
 
 
 def test_lookahead_with_all_variants(pd_with_variant):
-    args = ("lookahead", pd_with_variant, "2", "--dm", "p1", "-h", "1", "--all-variants")
+    args = ("lookahead", pd_with_variant, "2", "--dm", "p1", "-H", "1", "--all-variants")
     text = run(*args).out
     assert text.startswith("Variant base: the model as written\n2 (YN) is L(1) stable")
     assert "\n\nVariant loyal: Prisoner 1 would rather stay silent" in text

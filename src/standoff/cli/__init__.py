@@ -20,6 +20,7 @@ from standoff.errors import CapacityError, ModelError
 
 app = typer.Typer(
     name="standoff",
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Strategic conflict analysis with the Graph Model for Conflict Resolution, and "
     "forecasts of bargaining over issues on a scale.",
     no_args_is_help=True,

@@ -447,7 +447,7 @@ def lookahead_command(
     model: ModelPath,
     state: Annotated[int, typer.Argument(help="The state's number.")],
     dm: Annotated[str, typer.Option("--dm", help="The decision maker's id.")],
-    horizon: Annotated[int, typer.Option("--horizon", "-h", help="Moves looked ahead.")] = 2,
+    horizon: Annotated[int, typer.Option("--horizon", "-H", help="Moves looked ahead.")] = 2,
     format: FormatOption = Format.table,
     output: Output = None,
     max_states: MaxStates = 1 << 22,

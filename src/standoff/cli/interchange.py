@@ -31,6 +31,7 @@ from standoff.errors import ModelError
 
 import_app = typer.Typer(
     name="import",
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Convert a project file of another tool into a standoff model.",
     no_args_is_help=True,
     add_completion=False,
