@@ -146,6 +146,28 @@ def test_states_csv_has_the_table_columns():
     assert "┃" not in result.out and "│" not in result.out
 
 
+@pytest.mark.parametrize("name", ["elmira.yaml", "istanbul-2025/istanbul-2025.yaml",
+                                  "istanbul-2025/istanbul-2025-structured.yaml"])
+def test_states_csv_is_what_the_csv_module_writes_from_each_state(name):
+    """The column-by-column CSV of ``states`` (lookup tables of the options taken, fields
+    quoted by hand) is byte for byte what :mod:`csv` writes from the conflict's per-state
+    accessors, on models with irrelevant options and with more than eight options (two
+    or more lookup tables)."""
+    from standoff import load
+    from standoff.output import csv_text
+
+    conflict = load(EXAMPLES / name)
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow(["state", "pattern", "options taken", *conflict.dm_ids])
+    for s in range(conflict.state_count):
+        writer.writerow([s + 1, conflict.pattern(s), csv_text(", ".join(conflict.taken(s))),
+                         *conflict.ranks[:, s].tolist()])
+    result = run("states", EXAMPLES / name, "-f", "csv")
+    assert result.code == 0, result.err
+    assert result.out == expected.getvalue()
+
+
 def test_states_csv_with_variants_has_a_variant_column():
     rows = list(csv.reader(io.StringIO(run("states", ISTANBUL, "--all-variants",
                                            "-f", "csv").out)))
