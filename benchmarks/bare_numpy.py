@@ -2,9 +2,10 @@
 
 This is the yardstick of issue 17: what plain numpy, written for exactly this shape of
 model and nothing else, needs to turn a model file of ``benchmarks/scale.py`` into states
-and preference ranks, and to answer Nash, GMR and SMR for every state. standoff's compile
-and kernels are measured against it (``python benchmarks/bare_numpy.py MODEL``), and
-``tests/test_benchmark_baseline.py`` checks that it agrees with standoff.
+and preference ranks, and to answer Nash, GMR, SMR and (two decision makers) SEQ for every
+state. standoff's compile and kernels are measured against it (``python
+benchmarks/bare_numpy.py MODEL``), and ``tests/test_benchmark_baseline.py`` checks that it
+agrees with standoff.
 
 Scope (refused otherwise): every option is free (no feasibility constraints, every option
 can be taken and dropped), preferences are ``weights`` whose statements are an option or a
@@ -23,6 +24,9 @@ state index *is* the bit pattern, and viewing a per-state array with shape
 * Nash for ``i``: ``rank`` equals the maximum along ``i``'s axis.
 * GMR for ``i``: ``rank >= max over i's axis of (min over the other axes of rank)``.
 * SMR for ``i``: ``rank >= min over the other axes of (max over i's axis of rank)``.
+* SEQ for ``i`` (two decision makers, see :func:`seq_bare`): sort each of the opponent's
+  lines by the opponent's rank, a suffix minimum of ``i``'s rank that skips ties, gather
+  back, then a maximum along ``i``'s axis.
 """
 
 from __future__ import annotations
@@ -125,6 +129,49 @@ def smr_bare(r: np.ndarray, axis: int) -> np.ndarray:
     return (r >= level).reshape(-1)
 
 
+def seq_bare(r: np.ndarray, axis: int) -> np.ndarray:
+    """SEQ for the decision maker on ``axis`` of a two-decision-maker product space;
+    ``r`` holds both decision makers' rank views, shape ``(2, *axes)`` (``ranks`` reshaped).
+
+    Definition (Fang, Hipel & Kilgour 1993, ch. 4; BRIEF §2): s = (x, y) is SEQ for i iff
+    every improvement (x', y) of i, r_i(x', y) > r_i(x, y), is sanctioned by some
+    improvement of the opponent j from (x', y): a state (x', y'') with r_j(x', y'') >
+    r_j(x', y) and r_i(x', y'') <= r_i(x, y). With two decision makers j's legal
+    sequences of improvements are single moves (j never moves twice in a row), so with
+
+        floor(x', y) = min of r_i(x', y'') over y'' with r_j(x', y'') > r_j(x', y)
+                       (+inf if there is none),
+
+    s is unstable iff max over x' of min(r_i(x', y), floor(x', y)) > r_i(x, y) (x' = x
+    never counts: min(r_i(s), ·) <= r_i(s)). ``floor`` is computed on j's lines sorted by
+    r_j: a suffix minimum of r_i, read just past the end of each run of ties (states tied
+    with (x', y) for j are no improvement).
+    """
+    if r.shape[0] != 2 or r.ndim != 3:
+        raise ValueError("bare SEQ: only two decision makers")
+    j_axis = 1 - axis
+    i = 1 - axis  # decision maker d sits on axis 1 - d
+    # j's lines along the last axis (contiguous rows), i's choices down axis 0
+    ri = np.ascontiguousarray(np.moveaxis(r[i], j_axis, -1))
+    rj = np.ascontiguousarray(np.moveaxis(r[1 - i], j_axis, -1))
+    order = np.argsort(rj, axis=-1)
+    rj_sorted = np.take_along_axis(rj, order, axis=-1)
+    ri_sorted = np.take_along_axis(ri, order, axis=-1)
+    big = np.iinfo(ri.dtype).max
+    # after[p] = min of ri_sorted over positions > p (big past the end)
+    after = np.full_like(ri_sorted, big)
+    after[:, :-1] = np.minimum.accumulate(ri_sorted[:, ::-1], axis=-1)[:, ::-1][:, 1:]
+    # floor[p] = after[last position of p's run of ties]: after is non-decreasing in p,
+    # so a suffix minimum of "after at the end of each run" reads the nearest run end
+    ends = np.ones_like(rj_sorted, dtype=bool)
+    np.not_equal(rj_sorted[:, 1:], rj_sorted[:, :-1], out=ends[:, :-1])
+    floor_sorted = np.minimum.accumulate(np.where(ends, after, big)[:, ::-1], axis=-1)[:, ::-1]
+    floor = np.empty_like(floor_sorted)
+    np.put_along_axis(floor, order, floor_sorted, axis=-1)
+    best = np.minimum(ri, floor).max(axis=0, keepdims=True)
+    return np.moveaxis(best <= ri, -1, j_axis).reshape(-1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("model", type=Path)
@@ -140,6 +187,12 @@ def main() -> None:
         for d in range(len(counts)):
             kernel(axes_view(ranks[d], counts), len(counts) - 1 - d)
         rows.append((name, time.perf_counter() - t, time.process_time() - c))
+    if len(counts) == 2:
+        view = ranks.reshape((2, *(1 << c for c in reversed(counts))))
+        t, c = time.perf_counter(), time.process_time()
+        for d in range(2):
+            seq_bare(view, 1 - d)
+        rows.append(("seq", time.perf_counter() - t, time.process_time() - c))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"bare numpy, {ranks.shape[1]:,} states, {len(counts)} DMs, peak RSS {peak:,.0f} MiB")
     for name, wall, cpu in rows:
