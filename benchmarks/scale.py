@@ -214,9 +214,10 @@ def run_one(path: Path, concepts: str, clock=time.perf_counter) -> dict:
     conflict = standoff.load(path, max_states=1 << 25)
     t_load = clock() - t0
     times = {}
+    verdicts = {}
     for concept in concepts.split(","):
         t = clock()
-        standoff.analyze(conflict, concept)
+        verdicts[concept] = standoff.analyze(conflict, concept).stable[concept]
         times[concept] = clock() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before counting ranks
     distinct = min(len(np.unique(conflict.ranks[i])) for i in range(len(conflict.dm_ids)))
@@ -227,7 +228,48 @@ def run_one(path: Path, concepts: str, clock=time.perf_counter) -> dict:
         "concepts": times,
         "distinct_ranks": distinct,
         "peak_mib": peak,
+        "checked": check_against_bare(conflict, verdicts),
     }
+
+
+def check_against_bare(conflict, verdicts: dict) -> list[str]:
+    """Compare the timed verdicts with the bare numpy passes of ``bare_numpy.py`` (run on
+    standoff's ranks, after the timing) and exit with an error on any difference. Only free
+    product spaces whose state number is the option bit pattern are in the passes' scope;
+    returns the concepts checked (none for the other rows, whose kernels the hypothesis
+    tests check against ``standoff.reference`` on small models)."""
+    import numpy as np
+
+    from standoff.graph.moves import CosetMoves
+
+    sys.path.insert(0, str(HERE))
+    import bare_numpy
+
+    space = conflict.space
+    free = space.product is not None and all(isinstance(g, CosetMoves) for g in conflict.moves)
+    if not free or not np.array_equal(space.patterns, np.arange(space.size, dtype=np.uint64)):
+        return []
+    counts = [len(dm.options) for dm in conflict.spec.dms]
+    kernels = {"nash": bare_numpy.nash_bare, "gmr": bare_numpy.gmr_bare,
+               "smr": bare_numpy.smr_bare}
+    checked = []
+    for concept, stable in verdicts.items():
+        for d in range(len(counts)):
+            axis = len(counts) - 1 - d
+            if concept in kernels:
+                bare = kernels[concept](bare_numpy.axes_view(conflict.ranks[d], counts), axis)
+            elif concept == "seq" and len(counts) == 2:
+                view = conflict.ranks.reshape((2, *(1 << c for c in reversed(counts))))
+                bare = bare_numpy.seq_bare(view, axis)
+            else:
+                break
+            if not np.array_equal(bare, stable[d]):
+                raise SystemExit(f"{concept} for decision maker {d}: standoff and the bare "
+                                 f"numpy pass disagree on {int((bare != stable[d]).sum())} "
+                                 "states")
+        else:
+            checked.append(concept)
+    return checked
 
 
 def measure(case: Case, cpu: bool = False) -> dict:
@@ -268,6 +310,11 @@ def print_table(rows: list[tuple[Case, dict]]) -> None:
         total = r["load"] + sum(r["concepts"].values())
         print(f"| {'':>10} | {'':>3} | {'':>7} | {'':>11} | {'':>15} | {'total':<7} | "
               f"{total:8.2f} | {'':>12} |")
+    print()
+    for case, r in rows:
+        if "error" not in r:
+            checked = ", ".join(r["checked"]) or "none (outside the bare passes' scope)"
+            print(f"{case.name}: verdicts equal to the bare numpy passes for: {checked}")
 
 
 def print_curve() -> None:

@@ -25,6 +25,34 @@ def test_quick_benchmark_prints_a_table():
     first = lines[2].split("|")
     assert first[1].strip() == "2,688" and first[2].strip() == "3" and first[4].strip() == "~30%"
     assert any("| seq " in line for line in lines) and any("| total " in line for line in lines)
+    assert "dm3-opt12-constrained-s2026: verdicts equal to the bare numpy passes for: none" \
+        in out
+
+
+def test_the_benchmark_checks_its_verdicts_against_the_bare_passes(tmp_path):
+    """On a free product row the timed verdicts are compared with the bare numpy passes,
+    and a single wrong verdict stops the benchmark."""
+    import numpy as np
+    import yaml
+
+    sys.path.insert(0, str(SCRIPT.parent))
+    import scale
+
+    import standoff
+
+    case = scale.Case(2, 8, False, "nash,gmr,smr,seq")
+    path = tmp_path / "model.yaml"
+    path.write_text(yaml.safe_dump(scale.make_model(case)), encoding="utf-8")
+    conflict = standoff.load(path)
+    verdicts = {c: standoff.analyze(conflict, c).stable[c].copy()
+                for c in ("nash", "gmr", "smr", "seq", "sim")}
+    assert scale.check_against_bare(conflict, verdicts) == ["nash", "gmr", "smr", "seq"]
+    for concept in ("nash", "gmr", "smr", "seq"):
+        wrong = {k: v.copy() for k, v in verdicts.items()}
+        wrong[concept][1, 7] = ~wrong[concept][1, 7]
+        with pytest.raises(SystemExit, match=f"{concept} for decision maker 1"):
+            scale.check_against_bare(conflict, wrong)
+    assert np.array_equal(verdicts["nash"], standoff.analyze(conflict, "nash").stable["nash"])
 
 
 @pytest.mark.slow
