@@ -140,3 +140,12 @@ def test_widths_cover_each_count_with_little_padding(counts):
     assert (width <= np.maximum(array, sim_module.EXACT_WIDTHS * sim_module.BUCKET_RATIO)
             * sim_module.BUCKET_RATIO + 1).all()
     assert set(width.tolist()) <= set(counts)  # padded to a count that occurs
+
+
+@given(st.lists(st.integers(0, 30), max_size=50))
+def test_distinct_is_unique_with_inverse(values):
+    array = np.array(values, dtype=np.uint64)
+    distinct, inverse = sim_module._distinct(array)
+    expected, expected_inverse = np.unique(array, return_inverse=True)
+    assert distinct.tolist() == expected.tolist()
+    assert inverse.tolist() == expected_inverse.reshape(-1).tolist()

@@ -400,6 +400,12 @@ def _combination_codes(conflict: Conflict) -> _Codes | None:
     v = space.patterns
     m = space.size
     masks = [int(k) for k in conflict.own_masks]
+    union = 0
+    for k in masks:
+        if union & k:  # pragma: no cover - the loader gives each option one owner
+            conflict._cache[key] = None
+            return None
+        union |= k
     rest = ~np.uint64(0)
     for k in masks:
         rest &= ~U64(k)
