@@ -104,12 +104,10 @@ class MoveGraph:
 
     def improvements(self, rank: np.ndarray) -> MoveGraph:
         """``R_i⁺``: the moves to a state the mover ranks strictly higher."""
-        src = self.sources()
-        keep = rank[self.targets] > rank[src]
-        counts = np.bincount(src[keep], minlength=self.size)
-        start = np.zeros(self.size + 1, dtype=np.int64)
-        np.cumsum(counts, out=start[1:])
-        return MoveGraph(start, self.targets[keep])
+        keep = rank[self.targets] > np.repeat(rank, np.diff(self.start))
+        kept_before = np.zeros(self.edge_count + 1, dtype=np.int64)  # kept edges before each
+        np.cumsum(keep, out=kept_before[1:])
+        return MoveGraph(kept_before[self.start], self.targets[keep])
 
     @staticmethod
     def from_edges(m: int, src: np.ndarray, dst: np.ndarray, unique: bool = True) -> MoveGraph:
