@@ -246,24 +246,70 @@ class CosetImprovements(_ExplicitView):
         return self.moves.size
 
     @cached_property
+    def lines(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each coset (a *line*: ``L = outer index × inner + inner index`` of the shape
+        ``(outer, radix, inner)``) sorted by rank, as two flat arrays of ``lines × radix``
+        entries: ``at[L·radix + q]``, the state at position q of line L, and
+        ``enter[L·radix + q]`` = ``L·(radix + 1) + h`` with h the first position of the
+        line ranked strictly above position q (``radix`` if none). With ``suffix`` the
+        suffix reductions of a line's values in sorted order, padded with one empty entry
+        per line (shape ``(lines, radix + 1)``), a reduction over ``R_i⁺`` at every state
+        is ``out[at] = suffix.ravel()[enter]``: one gather, one accumulate along whole
+        rows, one gather and one scatter.
+
+        The lines are copied to contiguous rows and sorted by one sort of 64-bit keys
+        (rank above, position in the line below), cheaper than an argsort along the
+        coset's axis (strided for every decision maker but the first)."""
+        outer, radix, inner = self.moves.shape
+        lines = outer * inner
+        r = self.rank.reshape(outer, radix, inner)
+        low = int(r.min()) if r.size else 0
+        bits = max(1, (radix - 1).bit_length())
+        keys = np.array(r.transpose(0, 2, 1), dtype=np.int64, order="C", copy=True)
+        keys = keys.reshape(lines, radix)  # a copy: the sort below works in place
+        if int(r.max()) - low >= 2 ** (62 - bits):  # pragma: no cover - 2^38 ranks
+            order = np.argsort(keys, axis=1, kind="stable")
+            ranked = np.take_along_axis(keys, order, axis=1)
+        else:
+            keys -= low
+            keys <<= bits
+            keys |= np.arange(radix, dtype=np.int64)
+            keys.sort(axis=1)
+            order = keys & ((1 << bits) - 1)
+            keys >>= bits
+            ranked = keys
+        first = np.arange(lines, dtype=np.int64)
+        first = (first // inner) * (radix * inner) + first % inner  # state at position 0
+        at = order
+        at *= inner
+        at += first[:, None]
+        # enter: the next tie-group start after each position, as a suffix minimum (in the
+        # memory of the sorted ranks, once they have been compared: few fresh arrays)
+        new_group = ranked[:, 1:] != ranked[:, :-1]
+        enter = ranked
+        enter[...] = radix
+        np.copyto(enter[:, :-1], np.arange(1, radix, dtype=np.int64), where=new_group)
+        del new_group
+        np.minimum.accumulate(enter[:, ::-1], axis=1, out=enter[:, ::-1])
+        enter += (np.arange(lines, dtype=np.int64) * (radix + 1))[:, None]
+        return at.reshape(-1), enter.reshape(-1)
+
+    @cached_property
     def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per coset: the order by rank, and for each sorted position the first position
-        holding a strictly higher rank."""
-        r = self.rank.reshape(self.moves.shape)
-        order = np.argsort(r, axis=1, kind="stable")
-        ranks = np.take_along_axis(r, order, axis=1)
-        n = r.shape[1]
-        position = np.arange(n, dtype=np.int64)[None, :, None]
-        starts = np.where(
-            np.concatenate([np.ones_like(ranks[:, :1, :], dtype=bool),
-                            ranks[:, 1:, :] != ranks[:, :-1, :]], axis=1),
-            position, n,
-        )
-        # first strictly higher position = the next tie-group start after this position
-        nxt = np.concatenate([starts[:, 1:, :], np.full_like(starts[:, :1, :], n)], axis=1)
-        higher = np.minimum.accumulate(nxt[:, ::-1, :], axis=1)[:, ::-1, :]
-        dtype = np.int32 if n < 2**31 else np.int64
-        return order.astype(dtype), higher.astype(dtype)
+        """Per coset (shape ``(outer, radix, inner)``): the order by rank, and for each
+        sorted position the first position holding a strictly higher rank (from
+        :attr:`lines`)."""
+        outer, radix, inner = self.moves.shape
+        at, enter = self.lines
+        lines = outer * inner
+        first = np.arange(lines, dtype=np.int64)
+        first = (first // inner) * (radix * inner) + first % inner
+        dtype = np.int32 if radix < 2**31 else np.int64
+        order = ((at.reshape(lines, radix) - first[:, None]) // inner).astype(dtype)
+        higher = (enter.reshape(lines, radix)
+                  - (np.arange(lines, dtype=np.int64) * (radix + 1))[:, None]).astype(dtype)
+        return (np.ascontiguousarray(order.reshape(outer, inner, radix).transpose(0, 2, 1)),
+                np.ascontiguousarray(higher.reshape(outer, inner, radix).transpose(0, 2, 1)))
 
     def nonempty(self) -> np.ndarray:
         r = self.rank.reshape(self.moves.shape)
@@ -276,16 +322,16 @@ class CosetImprovements(_ExplicitView):
         return out.reshape(-1)
 
     def _reduce(self, ufunc, values: np.ndarray, empty: int) -> np.ndarray:
-        order, higher = self._sorted
-        v = np.asarray(values, dtype=np.int64).reshape(self.moves.shape)
-        vs = np.take_along_axis(v, order, axis=1)
-        pad = np.full((v.shape[0], 1, v.shape[2]), empty, dtype=np.int64)
-        suffix = ufunc.accumulate(vs[:, ::-1, :], axis=1)[:, ::-1, :]
-        suffix = np.concatenate([suffix, pad], axis=1)
-        result_sorted = np.take_along_axis(suffix, higher, axis=1)
-        out = np.empty_like(v)
-        np.put_along_axis(out, order, result_sorted, axis=1)
-        return out.reshape(-1)
+        at, enter = self.lines
+        radix = self.moves.radix
+        values = np.asarray(values, dtype=np.int64)
+        ranked = values[at].reshape(-1, radix)
+        suffix = np.empty((ranked.shape[0], radix + 1), dtype=np.int64)
+        suffix[:, radix] = empty
+        ufunc.accumulate(ranked[:, ::-1], axis=1, out=suffix[:, radix - 1::-1])
+        out = np.empty(self.size, dtype=np.int64)
+        out[at] = suffix.reshape(-1)[enter]
+        return out
 
     def min_over(self, values: np.ndarray, empty: int = INFINITY) -> np.ndarray:
         return self._reduce(np.minimum, values, empty)

@@ -214,32 +214,25 @@ def _reduce_changed(
     coset improvements only the cosets holding a state of ``todo`` are reduced (unless
     most are); other structures reduce everything."""
     m = values.shape[0]
-    if isinstance(moves, CosetImprovements):
+    if isinstance(moves, CosetImprovements) and todo is not None:
         outer_n, radix, inner_n = moves.moves.shape
-        at, enter = _sorted_layout(moves)
-        if todo is not None:
-            line = (todo // (radix * inner_n)) * inner_n + todo % inner_n
-            lines = np.unique(line)
-            if lines.size * 4 <= outer_n * inner_n:
-                outer, inner = lines // inner_n, lines % inner_n
-                states = at.reshape(moves.moves.shape)[outer, :, inner]  # by rank, per coset
-                ranked = values[states]
-                suffix = np.full((lines.size, radix + 1), INFINITY, dtype=np.int64)
-                suffix[:, :radix] = np.minimum.accumulate(ranked[:, ::-1], axis=1)[:, ::-1]
-                higher = moves._sorted[1][outer, :, inner].astype(np.intp)
-                result = np.take_along_axis(suffix, higher, axis=1)
-                before = current[states]
-                differs = result != before
-                changed = states[differs]
-                current[changed] = result[differs]
-                return changed, 4 * lines.size * radix
-        ranked = values[at].reshape(moves.moves.shape)
-        suffix = np.full((outer_n, radix + 1, inner_n), INFINITY, dtype=np.int64)
-        suffix[:, :radix, :] = np.minimum.accumulate(ranked[:, ::-1, :], axis=1)[:, ::-1, :]
-        updated = np.empty(m, dtype=np.int64)
-        updated[at] = suffix.reshape(-1)[enter]
-    else:
-        updated = moves.min_over(values)
+        at, enter = moves.lines
+        line = (todo // (radix * inner_n)) * inner_n + todo % inner_n
+        lines = np.unique(line)
+        if lines.size * 4 <= outer_n * inner_n:
+            states = at.reshape(-1, radix)[lines]  # by rank, per coset
+            ranked = values[states]
+            suffix = np.empty((lines.size, radix + 1), dtype=np.int64)
+            suffix[:, radix] = INFINITY
+            np.minimum.accumulate(ranked[:, ::-1], axis=1, out=suffix[:, radix - 1::-1])
+            higher = enter.reshape(-1, radix)[lines] - (lines * (radix + 1))[:, None]
+            result = np.take_along_axis(suffix, higher, axis=1)
+            before = current[states]
+            differs = result != before
+            changed = states[differs]
+            current[changed] = result[differs]
+            return changed, 4 * lines.size * radix
+    updated = moves.min_over(values)
     differs = updated != current
     count = int(np.count_nonzero(differs))
     if count * 16 > m:
@@ -248,26 +241,6 @@ def _reduce_changed(
     changed = np.flatnonzero(differs)
     current[changed] = updated[changed]
     return changed, _full_work(moves, m)
-
-
-def _sorted_layout(moves: CosetImprovements) -> tuple[np.ndarray, np.ndarray]:
-    """Flat indices for minima over coset improvements (cached on ``moves``): ``at[q]``
-    is the state at position q when each coset is sorted by rank (the array of shape
-    ``(outer, radix, inner)`` with positions on axis 1), and ``enter[q]`` the index, in the
-    same array padded to ``radix + 1`` positions (the last one +∞), of the first position
-    ranked strictly above position q. With ``suffix`` the suffix minima of the values in
-    sorted order, ``min_over(values)[at] = suffix.ravel()[enter]``."""
-    key = "reach_layout"
-    if key not in moves._cache:
-        outer_n, radix, inner_n = moves.moves.shape
-        order, higher = moves._sorted
-        index = np.arange(moves.size, dtype=np.intp).reshape(moves.moves.shape)
-        at = np.take_along_axis(index, order.astype(np.intp), axis=1).reshape(-1)
-        o = np.arange(outer_n, dtype=np.intp)[:, None, None]
-        i = np.arange(inner_n, dtype=np.intp)[None, None, :]
-        enter = (o * ((radix + 1) * inner_n) + higher.astype(np.intp) * inner_n + i).reshape(-1)
-        moves._cache[key] = (at, enter)
-    return moves._cache[key]
 
 
 def _batch_rounds(
@@ -320,17 +293,19 @@ def _landing_edges(
         better = moves._better
         return [], [[(src[better[b]], dst[better[b]])] for b in range(rows)], 0
     if isinstance(moves, CosetImprovements):
-        outer, n, inner = moves.moves.shape
-        order, higher = moves._sorted
-        index = np.arange(m, dtype=np.int64).reshape(outer, n, inner)
-        at = np.take_along_axis(index, order.astype(np.intp), axis=1)  # state at position q
-        line = index - np.arange(n, dtype=np.int64)[None, :, None] * inner
-        enter = higher.astype(np.int64)
-        ok = enter < n
+        # chain node aux + p for position q of line L (p = L·radix + q), as in moves.lines
+        radix = moves.moves.radix
+        at, enter = moves.lines
+        lines = at.shape[0] // radix
+        position = np.arange(at.shape[0], dtype=np.int64).reshape(lines, radix)
+        line_of = np.arange(lines, dtype=np.int64)[:, None]
+        higher = enter.reshape(lines, radix) - line_of * (radix + 1)
+        ok = higher < radix
         edges = [
-            (aux + index[:, :-1, :].ravel(), aux + index[:, 1:, :].ravel()),
-            (aux + index.ravel(), land + at.ravel()),
-            (start_node + at[ok], aux + line[ok] + enter[ok] * inner),
+            (aux + position[:, :-1].ravel(), aux + position[:, 1:].ravel()),
+            (aux + position.ravel(), land + at),
+            (start_node + at.reshape(lines, radix)[ok],
+             aux + (line_of * radix + higher)[ok]),
         ]
         return edges, [], m
     if isinstance(moves, CosetMoves):
