@@ -226,8 +226,10 @@ class CosetMoves(_ExplicitView):
             others = np.arange(self.radix, dtype=np.int64)
             dst = base[:, None] + others[None, :] * self.stride
             keep = others[None, :] != digit[:, None]
-            src = np.broadcast_to(states[:, None], dst.shape)[keep]
-            self._cache["graph"] = MoveGraph.from_edges(self.size, src, dst[keep])
+            # row by row, each state's targets in increasing order: already the CSR layout
+            start = np.arange(self.size + 1, dtype=np.int64) * (self.radix - 1)
+            dtype = np.int32 if self.size < 2**31 else np.int64
+            self._cache["graph"] = MoveGraph(start, dst[keep].astype(dtype))
         return self._cache["graph"]
 
 
