@@ -26,7 +26,14 @@ from standoff.cli.common import (
 )
 from standoff.concepts import STABILITY, Scope, UnknownConceptError, parse_concepts
 from standoff.errors import ModelError
-from standoff.output import FORMULA_START, csv_text, json_text, terminal_text
+from standoff.output import (
+    FORMULA_START,
+    csv_text,
+    json_spliced_utf8,
+    json_text,
+    splice_token,
+    terminal_text,
+)
 
 if TYPE_CHECKING:
 
@@ -177,16 +184,9 @@ def analyze_command(
         emit_rendered(render, output)
         return
     if format is Format.json:
-        if len(results) == 1:
-            doc = results[0][1].to_dict()
-            if variant is not None:  # the variant the result records it was computed on
-                doc["variant"] = doc["provenance"]["variant"]
-        else:
-            doc = variants_json(
-                results[0][1].conflict.title,
-                [(name, r.conflict, "analysis", r.to_dict()) for name, r in results])
-        text = json_text(doc)
-    elif format is Format.markdown:
+        emit(analysis_json(results, variant), output)
+        return
+    if format is Format.markdown:
         text = "\n".join(
             analysis_markdown(result, variant_heading_markdown(result.conflict, name)
                               if several else None, name if several else None)
@@ -196,6 +196,26 @@ def analyze_command(
                          for k, (name, result) in enumerate(results)), output)
         return
     emit(text, output)
+
+
+def analysis_json(results: list[tuple[str, Any]], variant: str | None) -> bytes:
+    """The JSON text of ``analyze -f json``, in UTF-8: one ``standoff-analysis/1``
+    document, or a ``standoff-variants/1`` one holding several, with the long lists as text
+    (:meth:`~standoff.analysis.result.Analysis.json_parts`); the same bytes as
+    :func:`json_text` of the documents built from ``to_dict()``."""
+    parts: dict = {}
+    docs = []
+    for name, result in results:
+        doc, more = result.json_parts()
+        parts.update(more)
+        docs.append((name, result.conflict, "analysis", doc))
+    if len(docs) == 1:
+        doc = docs[0][3]
+        if variant is not None:  # the variant the result records it was computed on
+            doc["variant"] = doc["provenance"]["variant"]
+    else:
+        doc = variants_json(results[0][1].conflict.title, docs)
+    return json_spliced_utf8(doc, parts)
 
 
 def variants_json(title: str, items: list[tuple[str, object, str, dict]]) -> dict:
@@ -300,15 +320,16 @@ def states_command(
     if output is not None:
         check_writable([output], inputs=[model])
     selected = select_variants(model, max_states, variant, all_variants)
-    listed = format in (Format.json, Format.csv)
-    if format is Format.json:
+    if format is Format.json:  # column by column as text, without a dict per state
         check_json_listing(selected, "the list of states", model)
+        emit(states_json(selected, variant), output)
+        return
     if format is Format.csv:  # column by column, without a record per state
         emit_csv(_states_csv(selected, labelled=len(selected) > 1), output)
         return
     docs = []
     for name, conflict in selected:
-        states = range(conflict.state_count) if listed else shown_states(conflict)
+        states = shown_states(conflict)
         keys = conflict.option_keys
         ranks = conflict.ranks[:, list(states)].T.tolist()
         rows = [{
@@ -319,15 +340,7 @@ def states_command(
         } for s, pattern, rank in zip(states, conflict.patterns(states), ranks, strict=True)]
         docs.append((name, conflict, rows))
     labelled = len(docs) > 1 or variant is not None
-    if format is Format.json:
-        if len(docs) == 1 and variant is None:
-            doc: dict = {"states": docs[0][2]}
-        elif len(docs) == 1:
-            doc = {"variant": variant, "states": docs[0][2]}
-        else:
-            doc = {"variants": [{"variant": name, "states": rows} for name, _, rows in docs]}
-        emit(json_text(doc), output)
-    elif format is Format.markdown:
+    if format is Format.markdown:
         emit("\n".join(_states_markdown(conflict, rows, name if labelled else None)
                        + _cut_note(conflict, rows, markdown=True)
                        for name, conflict, rows in docs), output)
@@ -347,6 +360,28 @@ def states_command(
                     console.print(_cut_note(conflict, rows, markdown=False), highlight=False)
 
         emit_rendered(render, output)
+
+
+def states_json(selected: list[tuple[str, Conflict]], variant: str | None) -> bytes:
+    """The JSON text of ``states -f json``, in UTF-8: ``{"states": [...]}`` (with
+    ``"variant"`` first when one was asked for), or ``{"variants": [{"variant", "states"},
+    ...]}``; each state ``id``, ``pattern``, ``taken`` (option keys) and ``rank`` (per
+    decision maker). Written column by column
+    (:func:`standoff.report.json_listing.states_listing`): the bytes :func:`json_text`
+    writes for the same document built as a dict per state."""
+    from standoff.report.json_listing import states_listing
+
+    parts = {splice_token(): states_listing(conflict) for _, conflict in selected}
+    tokens = list(parts)
+    doc: dict
+    if len(selected) == 1 and variant is None:
+        doc = {"states": tokens[0]}
+    elif len(selected) == 1:
+        doc = {"variant": variant, "states": tokens[0]}
+    else:
+        doc = {"variants": [{"variant": name, "states": token}
+                            for (name, _), token in zip(selected, tokens, strict=True)]}
+    return json_spliced_utf8(doc, parts)
 
 
 #: The states listed by ``standoff states`` in a table or Markdown; CSV and JSON list all.
