@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from cli_runner import run
 from conftest import EXAMPLES
@@ -27,7 +28,14 @@ from standoff.output import (
     json_text,
     splice_token,
 )
-from standoff.report.json_listing import int_list
+from standoff.report.json_listing import (
+    analysis_json_parts,
+    analysis_listing_bytes,
+    analysis_states_listing,
+    int_list,
+    states_listing,
+    states_listing_bytes,
+)
 
 AWKWARD = """\
 format: standoff/1
@@ -198,8 +206,19 @@ def test_random_conflicts_against_the_dict_built_text(model, keys, chunk, block)
           mock.patch("standoff.report.json_listing.BLOCK", block)):
         assert states_json([("base", conflict)], None) == _states_reference(
             [("base", conflict)], None).encode()
-        doc, parts = result.json_parts()
+        doc, parts = analysis_json_parts(result)
         assert json_spliced(doc, parts) == json_text(result.to_dict())
+    for indent in (4, 8, 10):  # the estimates bound the text, the states' closely
+        states = sum(len(t.encode()) for t in states_listing(conflict)(indent - 2))
+        bound = states_listing_bytes(conflict, indent)
+        assert states <= bound <= 1.25 * states + 64
+        lists = len(keys) * (len(conflict.dm_ids) + 1)
+        written = sum(len(t.encode()) for t in analysis_states_listing(conflict)(indent - 2))
+        everything = np.ones(conflict.state_count, dtype=bool)
+        written += lists * sum(len(t.encode()) for t in
+                               int_list(lambda m=everything: (np.flatnonzero(m) + 1).tolist())(
+                                   indent + 2))
+        assert written <= analysis_listing_bytes(conflict, lists, indent) <= 1.5 * written + 64
 
 
 @given(st.text())

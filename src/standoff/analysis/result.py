@@ -9,7 +9,7 @@ verdict (:meth:`Analysis.explain`).
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -171,14 +171,17 @@ class Analysis:
             "options": {k: value_of[letter]
                         for k, letter in zip(c.option_keys, pattern, strict=True)},
         } for s, pattern in enumerate(c.patterns())]
-        return self._document(
+        return self.document(
             states,
             {concept: {dm: self.stable_states(concept, dm) for dm in c.dm_ids}
              for concept in self.concepts},
             self.equilibria)
 
-    def _document(self, states: object, stability: dict, equilibria: dict) -> dict[str, Any]:
-        """The ``standoff-analysis/1`` document around its long lists (given)."""
+    def document(self, states: object, stability: dict, equilibria: dict) -> dict[str, Any]:
+        """The ``standoff-analysis/1`` document around its long lists, given: the states,
+        the stable states (``{concept: {dm: ...}}``) and the equilibria (``{concept:
+        ...}``); :meth:`to_dict` gives them as lists, a writer of long JSON text may give
+        placeholders (:func:`standoff.report.json_listing.analysis_json_parts`)."""
         c = self.conflict
         return {
             "format": "standoff-analysis/1",
@@ -197,34 +200,6 @@ class Analysis:
             "stability": stability,
             "equilibria": equilibria,
         }
-
-    def json_parts(self) -> tuple[dict[str, Any], dict[str, Callable[[int], Iterator[str]]]]:
-        """The :meth:`to_dict` document with its long lists (the states, the stable states,
-        the equilibria) left as placeholders, and the writers of their JSON text, for
-        :func:`standoff.output.json_spliced`: the same bytes as
-        ``json_text(self.to_dict())`` without a Python object per state
-        (:mod:`standoff.report.json_listing`)."""
-        from standoff.output import splice_token
-        from standoff.report.json_listing import analysis_states_listing, int_list
-
-        c = self.conflict
-        parts: dict[str, Callable[[int], Iterator[str]]] = {}
-
-        def place(write: Callable[[int], Iterator[str]]) -> str:
-            token = splice_token()
-            parts[token] = write
-            return token
-
-        def ids(mask: np.ndarray) -> Callable[[], list[int]]:
-            return lambda: (np.flatnonzero(mask) + 1).tolist()
-
-        stability = {concept: {dm: place(int_list(ids(self.stable[concept][i])))
-                               for i, dm in enumerate(c.dm_ids)}
-                     for concept in self.concepts}
-        equilibria = {concept: place(int_list(ids(self.equilibrium_mask(concept))))
-                      for concept in self.concepts}
-        doc = self._document(place(analysis_states_listing(c)), stability, equilibria)
-        return doc, parts
 
     def to_frame(self) -> pd.DataFrame:
         """A pandas DataFrame: one row per state, its pattern, one column per concept × DM,

@@ -85,25 +85,32 @@ def select_variants(model: Path, max_states: int, variant: str | None, all_varia
         return list(variant_conflicts(conflict, names, max_states=max_states).items())
 
 
-#: Bytes a JSON listing holds per state while it is built (Python objects and the text),
-#: per option and per stability verdict; measured on a 1,048,576-state, 20-option model
-#: (``analyze -f json``: 4.4 GB peak, ``states -f json``: 3.6 GB) and rounded up.
-JSON_BYTES_PER_STATE = 800
-JSON_BYTES_PER_OPTION = 220
-JSON_BYTES_PER_VERDICT = 60
+#: Copies of its text a JSON listing holds at its peak: the listing is written as text a
+#: block of states at a time (:mod:`standoff.report.json_listing`) and held whole only as
+#: UTF-8 bytes, once as the encoded blocks and once joined. Measured on a 1,048,576-state,
+#: 20-option model (benchmarks/README.md, "Issue 17: JSON listings").
+JSON_TEXT_COPIES = 2
 
 
 def check_json_listing(selected: list[tuple[str, Conflict]], what: str, model: Path,
-                       verdicts: int = 0) -> None:
-    """Refuse, before any work, a JSON document listing every state of ``selected`` that
-    would not fit in memory (it is built whole; CSV is the light form of the same rows).
-    ``verdicts``: stability verdicts per state (concepts times decision makers)."""
+                       lists: int = 0) -> None:
+    """Refuse, before any work, a JSON document listing every state of ``selected`` whose
+    text would not fit in memory (:data:`JSON_TEXT_COPIES` times its size in bytes, bounded
+    from the columns: :func:`~standoff.report.json_listing.states_listing_bytes`, or with
+    ``lists`` lists of state ids per variant, the stable states and equilibria of an
+    analysis, :func:`~standoff.report.json_listing.analysis_listing_bytes`). The compiled
+    models are already in memory and not counted."""
     from standoff.costs import check_cost
+    from standoff.report.json_listing import analysis_listing_bytes, states_listing_bytes
 
+    several = len(selected) > 1
+    if lists:
+        size = sum(analysis_listing_bytes(c, lists, indent=10 if several else 4)
+                   for _, c in selected)
+    else:
+        size = sum(states_listing_bytes(c, indent=8 if several else 4) for _, c in selected)
     states = sum(c.state_count for _, c in selected)
-    per_state = (JSON_BYTES_PER_STATE + JSON_BYTES_PER_VERDICT * verdicts
-                 + JSON_BYTES_PER_OPTION * max(len(c.option_keys) for _, c in selected))
-    check_cost(f"{what} as JSON for {states:,} states", memory=states * per_state,
+    check_cost(f"{what} as JSON for {states:,} states", memory=JSON_TEXT_COPIES * size,
                file=str(model), hint="use --format csv (the same rows, far lighter), or "
                "fewer states (feasibility constraints, fewer options)")
 
@@ -165,7 +172,7 @@ def analyze_command(
     selected = select_variants(model, max_states, variant, all_variants)
     if format is Format.json:
         check_json_listing(selected, "the analysis", model,
-                           max(len(keys) * len(c.dm_ids) for _, c in selected))
+                           max(len(keys) * (len(c.dm_ids) + 1) for _, c in selected))
     results = []
     for name, conflict in selected:
         with ProgressBar("analysing" if name == "base" else f"variant {name}") as progress:
@@ -201,12 +208,14 @@ def analyze_command(
 def analysis_json(results: list[tuple[str, Any]], variant: str | None) -> bytes:
     """The JSON text of ``analyze -f json``, in UTF-8: one ``standoff-analysis/1``
     document, or a ``standoff-variants/1`` one holding several, with the long lists as text
-    (:meth:`~standoff.analysis.result.Analysis.json_parts`); the same bytes as
+    (:func:`~standoff.report.json_listing.analysis_json_parts`); the same bytes as
     :func:`json_text` of the documents built from ``to_dict()``."""
+    from standoff.report.json_listing import analysis_json_parts
+
     parts: dict = {}
     docs = []
     for name, result in results:
-        doc, more = result.json_parts()
+        doc, more = analysis_json_parts(result)
         parts.update(more)
         docs.append((name, result.conflict, "analysis", doc))
     if len(docs) == 1:
