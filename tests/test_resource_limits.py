@@ -503,13 +503,14 @@ def test_constrained_model_is_estimated_as_the_lattice_it_builds(monkeypatch):
 
 @pytest.mark.parametrize("command", ["analyze", "states"])
 def test_a_json_listing_too_big_for_memory_is_refused_before_any_work(monkeypatch, command):
-    """JSON listing every state is built whole (4.4 GB for ``analyze -f json`` on a
-    1M-state model, 20 options); it is refused, with CSV as the fix, when the estimate
-    exceeds the memory budget, and CSV of the same rows is still written."""
+    """JSON listing every state is held whole (as UTF-8 bytes, twice: about 1.4 GB for
+    ``analyze -f json`` on a 1M-state model, 20 options); it is refused, with CSV as the
+    fix, when the estimate exceeds the memory budget, and CSV of the same rows is still
+    written."""
     import standoff.analysis
     import standoff.costs as costs
 
-    monkeypatch.setattr(costs, "memory_budget", lambda: 10_000)  # Elmira's 9 states: ~20 kB
+    monkeypatch.setattr(costs, "memory_budget", lambda: 1_000)  # Elmira's 9 states: ~4 kB
     calls: list[object] = []
     real_analyze = standoff.analysis.analyze
     monkeypatch.setattr(standoff.analysis, "analyze",

@@ -21,7 +21,7 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -133,6 +133,12 @@ def _write_stream(name: str, data: bytes) -> None:
         stream.flush()
 
 
+def write_standard_stream(name: str, data: bytes) -> None:
+    """Write ``data`` to standard output (``name`` ``"stdout"``) or error (``"stderr"``) as
+    the program prints, flushing the text written before."""
+    _write_stream(name, data)
+
+
 def replace_files(files: Sequence[tuple[Path, bytes]]) -> None:
     """Write each ``(path, data)``, replacing each regular file whole or not at all.
 
@@ -224,6 +230,68 @@ def json_text(document: object) -> str:
 
     text = json.dumps(document, indent=2, ensure_ascii=False)
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def json_string(text: str) -> str:
+    """``text`` as a JSON string literal, exactly as :func:`json_text` writes it inside a
+    document (quoted, C0 controls, quotes and backslashes escaped by :mod:`json`, then the
+    :data:`_JSON_RAW` characters as ``\\uXXXX``).
+
+    >>> json_string('a "b"\\u2028') == json_text('a "b"\\u2028').rstrip("\\n")
+    True
+    """
+    import json
+
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def json_spliced(document: object, parts: Mapping[str, Callable[[int], Iterable[str]]]) -> str:
+    """:func:`json_text` of ``document`` in which each string value that is a key of
+    ``parts`` (a placeholder, see :func:`splice_token`) is replaced by the text
+    ``parts[key](indent)`` yields: JSON written by hand for a long value (a list of a million
+    states), given the indentation of the line that holds the placeholder, so that the
+    result is the text :func:`json_text` would write for the document with those values in
+    place. Only the small document goes through :mod:`json`."""
+    return "".join(_spliced_pieces(document, parts))
+
+
+def json_spliced_utf8(document: object,
+                      parts: Mapping[str, Callable[[int], Iterable[str]]]) -> bytes:
+    """:func:`json_spliced` encoded in UTF-8, piece by piece: a long listing, whose patterns
+    hold ``–`` (so that Python keeps its text at two bytes a character), is held as text
+    one block at a time and whole only as bytes. JSON text from :func:`json_text` and
+    :func:`json_string` has no lone surrogate, so it always encodes."""
+    return b"".join(piece.encode("utf-8") for piece in _spliced_pieces(document, parts))
+
+
+def _spliced_pieces(document: object,
+                    parts: Mapping[str, Callable[[int], Iterable[str]]]) -> Iterator[str]:
+    text = json_text(document)
+    found = []
+    for token in parts:
+        at = text.find(f'"{token}"')
+        if at < 0 or text.find(f'"{token}"', at + 1) >= 0:
+            raise ValueError(f"placeholder {token} not found once in the JSON document")
+        found.append((at, token))
+    done = 0
+    for at, token in sorted(found):
+        line = text.rfind("\n", 0, at) + 1
+        indent = line
+        while text[indent] == " ":
+            indent += 1
+        yield text[done:at]
+        yield from parts[token](indent - line)
+        done = at + len(token) + 2
+    yield text[done:]
+
+
+def splice_token() -> str:
+    """A fresh placeholder for :func:`json_spliced`: random, so that no text from a model
+    can be mistaken for it."""
+    import secrets
+
+    return f"standoff-splice-{secrets.token_hex(16)}"
 
 
 # -- CSV cells -----------------------------------------------------------------------------

@@ -171,6 +171,18 @@ class Analysis:
             "options": {k: value_of[letter]
                         for k, letter in zip(c.option_keys, pattern, strict=True)},
         } for s, pattern in enumerate(c.patterns())]
+        return self.document(
+            states,
+            {concept: {dm: self.stable_states(concept, dm) for dm in c.dm_ids}
+             for concept in self.concepts},
+            self.equilibria)
+
+    def document(self, states: object, stability: dict, equilibria: dict) -> dict[str, Any]:
+        """The ``standoff-analysis/1`` document around its long lists, given: the states,
+        the stable states (``{concept: {dm: ...}}``) and the equilibria (``{concept:
+        ...}``); :meth:`to_dict` gives them as lists, a writer of long JSON text may give
+        placeholders (:func:`standoff.report.json_listing.analysis_json_parts`)."""
+        c = self.conflict
         return {
             "format": "standoff-analysis/1",
             "title": c.title,
@@ -185,11 +197,8 @@ class Analysis:
             ],
             "states": states,
             "status_quo": None if c.status_quo is None else c.status_quo + 1,
-            "stability": {
-                concept: {dm: self.stable_states(concept, dm) for dm in c.dm_ids}
-                for concept in self.concepts
-            },
-            "equilibria": self.equilibria,
+            "stability": stability,
+            "equilibria": equilibria,
         }
 
     def to_frame(self) -> pd.DataFrame:

@@ -26,7 +26,14 @@ from standoff.cli.common import (
 )
 from standoff.concepts import STABILITY, Scope, UnknownConceptError, parse_concepts
 from standoff.errors import ModelError
-from standoff.output import FORMULA_START, csv_text, json_text, terminal_text
+from standoff.output import (
+    FORMULA_START,
+    csv_text,
+    json_spliced_utf8,
+    json_text,
+    splice_token,
+    terminal_text,
+)
 
 if TYPE_CHECKING:
 
@@ -78,25 +85,32 @@ def select_variants(model: Path, max_states: int, variant: str | None, all_varia
         return list(variant_conflicts(conflict, names, max_states=max_states).items())
 
 
-#: Bytes a JSON listing holds per state while it is built (Python objects and the text),
-#: per option and per stability verdict; measured on a 1,048,576-state, 20-option model
-#: (``analyze -f json``: 4.4 GB peak, ``states -f json``: 3.6 GB) and rounded up.
-JSON_BYTES_PER_STATE = 800
-JSON_BYTES_PER_OPTION = 220
-JSON_BYTES_PER_VERDICT = 60
+#: Copies of its text a JSON listing holds at its peak: the listing is written as text a
+#: block of states at a time (:mod:`standoff.report.json_listing`) and held whole only as
+#: UTF-8 bytes, once as the encoded blocks and once joined. Measured on a 1,048,576-state,
+#: 20-option model (benchmarks/README.md, "Issue 17: JSON listings").
+JSON_TEXT_COPIES = 2
 
 
 def check_json_listing(selected: list[tuple[str, Conflict]], what: str, model: Path,
-                       verdicts: int = 0) -> None:
-    """Refuse, before any work, a JSON document listing every state of ``selected`` that
-    would not fit in memory (it is built whole; CSV is the light form of the same rows).
-    ``verdicts``: stability verdicts per state (concepts times decision makers)."""
+                       lists: int = 0) -> None:
+    """Refuse, before any work, a JSON document listing every state of ``selected`` whose
+    text would not fit in memory (:data:`JSON_TEXT_COPIES` times its size in bytes, bounded
+    from the columns: :func:`~standoff.report.json_listing.states_listing_bytes`, or with
+    ``lists`` lists of state ids per variant, the stable states and equilibria of an
+    analysis, :func:`~standoff.report.json_listing.analysis_listing_bytes`). The compiled
+    models are already in memory and not counted."""
     from standoff.costs import check_cost
+    from standoff.report.json_listing import analysis_listing_bytes, states_listing_bytes
 
+    several = len(selected) > 1
+    if lists:
+        size = sum(analysis_listing_bytes(c, lists, indent=10 if several else 4)
+                   for _, c in selected)
+    else:
+        size = sum(states_listing_bytes(c, indent=8 if several else 4) for _, c in selected)
     states = sum(c.state_count for _, c in selected)
-    per_state = (JSON_BYTES_PER_STATE + JSON_BYTES_PER_VERDICT * verdicts
-                 + JSON_BYTES_PER_OPTION * max(len(c.option_keys) for _, c in selected))
-    check_cost(f"{what} as JSON for {states:,} states", memory=states * per_state,
+    check_cost(f"{what} as JSON for {states:,} states", memory=JSON_TEXT_COPIES * size,
                file=str(model), hint="use --format csv (the same rows, far lighter), or "
                "fewer states (feasibility constraints, fewer options)")
 
@@ -158,7 +172,7 @@ def analyze_command(
     selected = select_variants(model, max_states, variant, all_variants)
     if format is Format.json:
         check_json_listing(selected, "the analysis", model,
-                           max(len(keys) * len(c.dm_ids) for _, c in selected))
+                           max(len(keys) * (len(c.dm_ids) + 1) for _, c in selected))
     results = []
     for name, conflict in selected:
         with ProgressBar("analysing" if name == "base" else f"variant {name}") as progress:
@@ -177,16 +191,9 @@ def analyze_command(
         emit_rendered(render, output)
         return
     if format is Format.json:
-        if len(results) == 1:
-            doc = results[0][1].to_dict()
-            if variant is not None:  # the variant the result records it was computed on
-                doc["variant"] = doc["provenance"]["variant"]
-        else:
-            doc = variants_json(
-                results[0][1].conflict.title,
-                [(name, r.conflict, "analysis", r.to_dict()) for name, r in results])
-        text = json_text(doc)
-    elif format is Format.markdown:
+        emit(analysis_json(results, variant), output)
+        return
+    if format is Format.markdown:
         text = "\n".join(
             analysis_markdown(result, variant_heading_markdown(result.conflict, name)
                               if several else None, name if several else None)
@@ -196,6 +203,28 @@ def analyze_command(
                          for k, (name, result) in enumerate(results)), output)
         return
     emit(text, output)
+
+
+def analysis_json(results: list[tuple[str, Any]], variant: str | None) -> bytes:
+    """The JSON text of ``analyze -f json``, in UTF-8: one ``standoff-analysis/1``
+    document, or a ``standoff-variants/1`` one holding several, with the long lists as text
+    (:func:`~standoff.report.json_listing.analysis_json_parts`); the same bytes as
+    :func:`json_text` of the documents built from ``to_dict()``."""
+    from standoff.report.json_listing import analysis_json_parts
+
+    parts: dict = {}
+    docs = []
+    for name, result in results:
+        doc, more = analysis_json_parts(result)
+        parts.update(more)
+        docs.append((name, result.conflict, "analysis", doc))
+    if len(docs) == 1:
+        doc = docs[0][3]
+        if variant is not None:  # the variant the result records it was computed on
+            doc["variant"] = doc["provenance"]["variant"]
+    else:
+        doc = variants_json(results[0][1].conflict.title, docs)
+    return json_spliced_utf8(doc, parts)
 
 
 def variants_json(title: str, items: list[tuple[str, object, str, dict]]) -> dict:
@@ -300,15 +329,16 @@ def states_command(
     if output is not None:
         check_writable([output], inputs=[model])
     selected = select_variants(model, max_states, variant, all_variants)
-    listed = format in (Format.json, Format.csv)
-    if format is Format.json:
+    if format is Format.json:  # column by column as text, without a dict per state
         check_json_listing(selected, "the list of states", model)
+        emit(states_json(selected, variant), output)
+        return
     if format is Format.csv:  # column by column, without a record per state
         emit_csv(_states_csv(selected, labelled=len(selected) > 1), output)
         return
     docs = []
     for name, conflict in selected:
-        states = range(conflict.state_count) if listed else shown_states(conflict)
+        states = shown_states(conflict)
         keys = conflict.option_keys
         ranks = conflict.ranks[:, list(states)].T.tolist()
         rows = [{
@@ -319,15 +349,7 @@ def states_command(
         } for s, pattern, rank in zip(states, conflict.patterns(states), ranks, strict=True)]
         docs.append((name, conflict, rows))
     labelled = len(docs) > 1 or variant is not None
-    if format is Format.json:
-        if len(docs) == 1 and variant is None:
-            doc: dict = {"states": docs[0][2]}
-        elif len(docs) == 1:
-            doc = {"variant": variant, "states": docs[0][2]}
-        else:
-            doc = {"variants": [{"variant": name, "states": rows} for name, _, rows in docs]}
-        emit(json_text(doc), output)
-    elif format is Format.markdown:
+    if format is Format.markdown:
         emit("\n".join(_states_markdown(conflict, rows, name if labelled else None)
                        + _cut_note(conflict, rows, markdown=True)
                        for name, conflict, rows in docs), output)
@@ -347,6 +369,28 @@ def states_command(
                     console.print(_cut_note(conflict, rows, markdown=False), highlight=False)
 
         emit_rendered(render, output)
+
+
+def states_json(selected: list[tuple[str, Conflict]], variant: str | None) -> bytes:
+    """The JSON text of ``states -f json``, in UTF-8: ``{"states": [...]}`` (with
+    ``"variant"`` first when one was asked for), or ``{"variants": [{"variant", "states"},
+    ...]}``; each state ``id``, ``pattern``, ``taken`` (option keys) and ``rank`` (per
+    decision maker). Written column by column
+    (:func:`standoff.report.json_listing.states_listing`): the bytes :func:`json_text`
+    writes for the same document built as a dict per state."""
+    from standoff.report.json_listing import states_listing
+
+    parts = {splice_token(): states_listing(conflict) for _, conflict in selected}
+    tokens = list(parts)
+    doc: dict
+    if len(selected) == 1 and variant is None:
+        doc = {"states": tokens[0]}
+    elif len(selected) == 1:
+        doc = {"variant": variant, "states": tokens[0]}
+    else:
+        doc = {"variants": [{"variant": name, "states": token}
+                            for (name, _), token in zip(selected, tokens, strict=True)]}
+    return json_spliced_utf8(doc, parts)
 
 
 #: The states listed by ``standoff states`` in a table or Markdown; CSV and JSON list all.

@@ -26,6 +26,7 @@ from standoff.output import (
     same_file,
     standard_stream,
     terminal_text,
+    write_standard_stream,
 )
 
 #: Width of text written to a pipe or a file, which has no terminal to take a width from:
@@ -325,10 +326,17 @@ class ProgressBar:
             self.bar = None
 
 
-def emit(text: str, output: Path | None, option: str = "--output") -> None:
+def emit(text: str | bytes, output: Path | None, option: str = "--output") -> None:
     """Print ``text`` on standard output, or write it to ``output`` (atomically, see
     :func:`write_files`). ``text`` is data (JSON, CSV, Markdown) or text already made safe
-    for a terminal; plain text with model text in it goes through :func:`emit_text`."""
+    for a terminal, or such data already encoded in UTF-8; plain text with model text in it
+    goes through :func:`emit_text`."""
+    if isinstance(text, bytes):
+        if output is None:
+            write_standard_stream("stdout", text)
+        else:
+            write_files([(output, text, "")], option)
+        return
     if output is None:
         sys.stdout.write(text)
     else:
