@@ -264,8 +264,10 @@ class CosetImprovements(_ExplicitView):
         coset's axis (strided for every decision maker but the first)."""
         outer, radix, inner = self.moves.shape
         lines = outer * inner
+        if not self.size:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         r = self.rank.reshape(outer, radix, inner)
-        low = int(r.min()) if r.size else 0
+        low = int(r.min())
         bits = max(1, (radix - 1).bit_length())
         keys = np.array(r.transpose(0, 2, 1), dtype=np.int64, order="C", copy=True)
         keys = keys.reshape(lines, radix)  # a copy: the sort below works in place
